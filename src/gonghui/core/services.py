@@ -1,0 +1,105 @@
+"""Write helpers shared by the plain record services of every app.
+
+Each app's ``services.py`` keeps one named function per use case (``employer_create`` ...); those
+that are plain scoped create/update/delete delegate here, so that the checks, the validation and
+the event row are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+
+from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.errors import DomainError
+from gonghui.core.events import record_event
+
+
+def _perm(instance: models.Model, action: str) -> str:
+    meta = instance._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def _org_of(instance: models.Model, org_attr: str | None):
+    """The org whose subtree a record belongs to; ``None`` means the record is an org."""
+    return instance if org_attr is None else getattr(instance, org_attr)
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def record_create(*, actor, instance: models.Model, org_attr: str | None = "org") -> models.Model:
+    """Validate and insert ``instance`` (unsaved), whose org must lie in the actor's subtree."""
+    require_perm(actor, _perm(instance, "add"))
+    with transaction.atomic():
+        org = _org_of(instance, org_attr)
+        require_in_scope(actor, org)
+        instance.full_clean()
+        instance.save(force_insert=True)
+        record_event(
+            actor=actor, action=f"{instance._meta.model_name}.create", org=org, target=instance
+        )
+    return instance
+
+
+def record_update(
+    *, actor, instance: models.Model, changes: Mapping[str, Any], org_attr: str | None = "org"
+) -> models.Model:
+    """Apply ``changes`` to the stored row (locked), validate, save and log old → new."""
+    require_perm(actor, _perm(instance, "change"))
+    model = type(instance)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=instance.pk)
+        require_in_scope(actor, _org_of(locked, org_attr))
+        diff = {}
+        for field, value in changes.items():
+            old = getattr(locked, field)
+            if old != value:
+                diff[field] = [_display(old), _display(value)]
+                setattr(locked, field, value)
+        if not diff:
+            return locked
+        # Moving a record to another org needs that org in scope too.
+        require_in_scope(actor, _org_of(locked, org_attr))
+        locked.full_clean()
+        locked.save()
+        record_event(
+            actor=actor,
+            action=f"{model._meta.model_name}.update",
+            org=_org_of(locked, org_attr),
+            target=locked,
+            details={"changes": diff},
+        )
+    return locked
+
+
+def record_delete(*, actor, instance: models.Model, org_attr: str | None = "org") -> None:
+    """Delete a record that nothing else refers to; otherwise refuse and change nothing."""
+    require_perm(actor, _perm(instance, "delete"))
+    model = type(instance)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=instance.pk)
+        org = _org_of(locked, org_attr)
+        require_in_scope(actor, org)
+        label = str(locked)
+        try:
+            with transaction.atomic():
+                locked.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise DomainError(
+                _("“%(name)s”已有关联记录，不能删除；如已不再使用，请改为停用。") % {"name": label},
+                code="has_records",
+            ) from exc
+        record_event(
+            actor=actor,
+            action=f"{model._meta.model_name}.delete",
+            org=org,
+            details={"name": label, "id": instance.pk},
+        )

@@ -1,0 +1,11 @@
+"""Housekeeping that the background worker runs on a schedule."""
+
+from django.core.management import call_command
+from procrastinate.contrib.django import app
+
+
+@app.periodic(cron="17 3 * * *")
+@app.task(queue="housekeeping", queueing_lock="clear_expired_sessions")
+def clear_expired_sessions(timestamp: int) -> None:
+    # Expired sessions of shared office computers would otherwise pile up in the database.
+    call_command("clearsessions")

@@ -1,0 +1,59 @@
+"""Validators for the national codes the registries carry. Checksums come from python-stdnum."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import numdb
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+
+
+def normalize_uscc(value: str) -> str:
+    """Upper-case, with spaces and hyphens removed (as WPS users type it)."""
+    return uscc.compact(value or "")
+
+
+def validate_uscc(value: str) -> None:
+    """GB 32100 统一社会信用代码: 18 characters and a valid check character."""
+    try:
+        uscc.validate(value)
+    except InvalidLength as exc:
+        raise ValidationError(
+            _("统一社会信用代码应为 18 位，当前为 %(n)s 位。"),
+            code="uscc_length",
+            params={"n": len(uscc.compact(value))},
+        ) from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(
+            _("统一社会信用代码校验位不正确，请核对后重新输入。"), code="uscc_checksum"
+        ) from exc
+    except (InvalidFormat, InvalidComponent) as exc:
+        raise ValidationError(
+            _("统一社会信用代码格式不正确（只能包含数字和大写字母，不含 I、O、Z、S、V）。"),
+            code="uscc_format",
+        ) from exc
+
+
+def region_name(code: str) -> str | None:
+    """The name of a GB/T 2260 region code, or ``None`` when the code is unknown."""
+    if not (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+        return None
+    parts = numdb.get("cn/loc").info(code)
+    names = [props.get("county") or props.get("province") for _part, props in parts if props]
+    if len(names) < 2 or not names[-1]:
+        return None
+    # Historical names carry their validity, e.g. "[2000-]昌宁县"; show the current one.
+    latest = names[-1].split(",")[-1]
+    return latest.split("]")[-1]
+
+
+def validate_region_code(value: str) -> None:
+    if not (len(value) == 6 and value.isdigit()):
+        raise ValidationError(_("行政区划代码应为 6 位数字。"), code="region_format")
+    if region_name(value) is None:
+        raise ValidationError(
+            _("行政区划代码 %(code)s 不在国家行政区划代码表（GB/T 2260）中。"),
+            code="region_unknown",
+            params={"code": value},
+        )

@@ -1,0 +1,220 @@
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.core.admin import ScopedAdmin
+from gonghui.orgs import selectors, services
+from gonghui.orgs.models import Employer, Org, ServicePoint
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class ReelectionFilter(admin.SimpleListFilter):
+    title = gettext_lazy("换届状态")
+    parameter_name = "reelection"
+
+    def lookups(self, request, model_admin):
+        return Org.ReelectionStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Org.ReelectionStatus.values:
+            return queryset.filter(selectors.reelection_q(self.value(), _today()))
+        return queryset
+
+
+class HasUnionFilter(admin.SimpleListFilter):
+    title = gettext_lazy("建会情况")
+    parameter_name = "has_union"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已建会")), ("no", _("未建会"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(union__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(union__isnull=True)
+        return queryset
+
+
+@admin.register(Org)
+class OrgAdmin(ScopedAdmin):
+    list_display = ("tree_name", "code", "level", "kind", "chair_name", "reelection", "is_active")
+    list_display_links = ("tree_name",)
+    list_filter = ("level", "kind", ReelectionFilter, "is_active")
+    search_fields = ("name", "short_name", "code")
+    ordering = ("path",)
+    readonly_fields = ("term_ends_on", "reelection")
+    autocomplete_fields = ()
+    actions = ("deactivate_selected", "reactivate_selected")
+    fieldsets = (
+        (
+            gettext_lazy("基本信息"),
+            {
+                "fields": (
+                    "name",
+                    "short_name",
+                    "code",
+                    "parent",
+                    "level",
+                    "kind",
+                    "region_code",
+                    "address",
+                )
+            },
+        ),
+        (
+            gettext_lazy("组织与法人"),
+            {"fields": ("founded_on", "uscc", "legal_person_certificate", "chair_name")},
+        ),
+        (
+            gettext_lazy("委员会届期"),
+            {"fields": ("term_years", "term_started_on", "term_ends_on", "reelection")},
+        ),
+    )
+
+    def scoped_queryset(self, actor):
+        return selectors.orgs_visible_to(actor).select_related("parent")
+
+    def service_create(self, actor, data):
+        return services.org_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.org_update(actor=actor, org=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.org_delete(actor=actor, org=obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.org_id:
+            # One's own org is placed and ranked by the union above.
+            fields += ["parent", "level", "code"]
+        return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip())
+
+    @admin.display(description=gettext_lazy("名称"), ordering="path")
+    def tree_name(self, obj):
+        return format_html(
+            '<span class="gh-indent" style="--gh-depth:{}">{}</span>',
+            max(obj.depth - 1, 0),
+            obj.name,
+        )
+
+    @admin.display(description=gettext_lazy("换届状态"))
+    def reelection(self, obj):
+        status = Org.ReelectionStatus(obj.reelection_status(_today()))
+        if obj.term_ends_on is None:
+            return status.label
+        return format_html(
+            '<span class="gh-status gh-status-{}">{}</span>', status.value, status.label
+        )
+
+    @admin.action(description=gettext_lazy("停用所选组织"), permissions=["change"])
+    def deactivate_selected(self, request, queryset):
+        self._bulk(request, queryset, services.org_deactivate, _("已停用 %(n)d 个组织。"))
+
+    @admin.action(description=gettext_lazy("启用所选组织"), permissions=["change"])
+    def reactivate_selected(self, request, queryset):
+        self._bulk(request, queryset, services.org_reactivate, _("已启用 %(n)d 个组织。"))
+
+    def _bulk(self, request, queryset, service, done_message):
+        done = 0
+        # Deepest first, so that a subtree can be deactivated in one go.
+        for org in sorted(queryset, key=lambda o: -o.depth):
+            try:
+                service(actor=request.user, org=org)
+                done += 1
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        if done:
+            messages.success(request, done_message % {"n": done})
+
+    def get_urls(self):
+        urls = super().get_urls()
+        tree = path("tree/", self.admin_site.admin_view(self.tree_view), name="orgs_org_tree")
+        return [tree, *urls]
+
+    def tree_view(self, request):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        root = selectors.org_tree(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("工会组织树"),
+            "root": root,
+            "opts": self.model._meta,
+            "today": _today(),
+        }
+        return TemplateResponse(request, "orgs/tree.html", context)
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    list_display = (
+        "name",
+        "unit_type",
+        "industry_section",
+        "headcount",
+        "union",
+        "org",
+        "is_small_micro",
+        "is_active",
+    )
+    list_filter = (HasUnionFilter, "unit_type", "industry_section", "is_small_micro", "is_active")
+    search_fields = ("name", "uscc")
+    ordering = ("name",)
+    fieldsets = (
+        (
+            None,
+            {"fields": ("name", "uscc", "unit_type", "industry_section", "region_code", "address")},
+        ),
+        (gettext_lazy("规模"), {"fields": ("headcount", "monthly_payroll", "is_small_micro")}),
+        (gettext_lazy("工会"), {"fields": ("org", "union", "is_active")}),
+    )
+
+    def scoped_queryset(self, actor):
+        return selectors.employers_visible_to(actor).select_related("org", "union")
+
+    def service_create(self, actor, data):
+        return services.employer_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.employer_update(actor=actor, employer=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.employer_delete(actor=actor, employer=obj)
+
+
+@admin.register(ServicePoint)
+class ServicePointAdmin(ScopedAdmin):
+    list_display = ("name", "kind", "org", "recognition", "opened_on", "is_active")
+    list_filter = ("kind", "recognition", "is_active")
+    search_fields = ("name", "address")
+    ordering = ("org__path", "kind", "name")
+    fields = ("name", "kind", "org", "address", "recognition", "opened_on", "is_active")
+
+    def scoped_queryset(self, actor):
+        return selectors.service_points_visible_to(actor).select_related("org")
+
+    def service_create(self, actor, data):
+        return services.service_point_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.service_point_update(actor=actor, service_point=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.service_point_delete(actor=actor, service_point=obj)
