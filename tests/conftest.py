@@ -45,6 +45,16 @@ def make_org(parent, code, name, level, kind=Org.Kind.ENTERPRISE, **fields):
 
 @pytest.fixture
 def tree(db) -> Tree:
+    return build_tree()
+
+
+@pytest.fixture
+def live_tree(transactional_db) -> Tree:
+    """The same tree, committed, for a browser talking to the live server."""
+    return build_tree()
+
+
+def build_tree() -> Tree:
     county = make_org(None, "QS", "青山县总工会", Org.Level.COUNTY, Org.Kind.FEDERATION,
                       region_code="530524")
     a = make_org(county, "QS-A", "甲镇总工会", Org.Level.TOWNSHIP, Org.Kind.TOWNSHIP)
