@@ -1,8 +1,8 @@
 """A small hand-built tree for tests: one county, two townships, a grassroots union in each.
 
-    county (QS)
-    ├── township A (QS-A) ── union A1 (QS-A-1) ── employer "甲公司", service point "甲之家"
-    └── township B (QS-B) ── union B1 (QS-B-1) ── employer "乙公司", service point "乙之家"
+county (QS)
+├── township A (QS-A) ── union A1 (QS-A-1) ── employer "甲公司", service point "甲之家"
+└── township B (QS-B) ── union B1 (QS-B-1) ── employer "乙公司", service point "乙之家"
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from gonghui.accounts.services import user_create
 from gonghui.orgs.models import Employer, Org, ServicePoint
 from gonghui.orgs.services import employer_create, org_create, service_point_create
 
-PASSWORD = "Test-pass-2025"  # noqa: S105
+PASSWORD = "Test-pass-2025"
 
 
 @dataclass
@@ -39,8 +39,9 @@ class Tree:
 
 
 def make_org(parent, code, name, level, kind=Org.Kind.ENTERPRISE, **fields):
-    return org_create(actor=None, parent=parent, code=code, name=name, level=level, kind=kind,
-                      **fields)
+    return org_create(
+        actor=None, parent=parent, code=code, name=name, level=level, kind=kind, **fields
+    )
 
 
 @pytest.fixture
@@ -55,28 +56,53 @@ def live_tree(transactional_db) -> Tree:
 
 
 def build_tree() -> Tree:
-    county = make_org(None, "QS", "青山县总工会", Org.Level.COUNTY, Org.Kind.FEDERATION,
-                      region_code="530524")
+    county = make_org(
+        None, "QS", "青山县总工会", Org.Level.COUNTY, Org.Kind.FEDERATION, region_code="530524"
+    )
     a = make_org(county, "QS-A", "甲镇总工会", Org.Level.TOWNSHIP, Org.Kind.TOWNSHIP)
     b = make_org(county, "QS-B", "乙镇总工会", Org.Level.TOWNSHIP, Org.Kind.TOWNSHIP)
-    a1 = make_org(a, "QS-A-1", "甲公司工会委员会", Org.Level.GRASSROOTS, term_years=3,
-                  term_started_on=datetime.date(2020, 1, 1))
+    a1 = make_org(
+        a,
+        "QS-A-1",
+        "甲公司工会委员会",
+        Org.Level.GRASSROOTS,
+        term_years=3,
+        term_started_on=datetime.date(2020, 1, 1),
+    )
     b1 = make_org(b, "QS-B-1", "乙公司工会委员会", Org.Level.GRASSROOTS)
-    emp_a = employer_create(actor=None, org=a, name="甲公司", unit_type="170", union=a1,
-                            headcount=120)
-    emp_b = employer_create(actor=None, org=b, name="乙公司", unit_type="170", union=b1,
-                            headcount=80)
-    sp_a = service_point_create(actor=None, org=a1, kind=ServicePoint.Kind.WORKERS_HOME,
-                                name="甲之家")
-    sp_b = service_point_create(actor=None, org=b1, kind=ServicePoint.Kind.WORKERS_HOME,
-                                name="乙之家")
+    emp_a = employer_create(
+        actor=None, org=a, name="甲公司", unit_type="170", union=a1, headcount=120
+    )
+    emp_b = employer_create(
+        actor=None, org=b, name="乙公司", unit_type="170", union=b1, headcount=80
+    )
+    sp_a = service_point_create(
+        actor=None, org=a1, kind=ServicePoint.Kind.WORKERS_HOME, name="甲之家"
+    )
+    sp_b = service_point_create(
+        actor=None, org=b1, kind=ServicePoint.Kind.WORKERS_HOME, name="乙之家"
+    )
 
     def user(username, org, role, department=""):
-        return user_create(actor=None, username=username, password=PASSWORD, org=org, role=role,
-                           department=department)
+        return user_create(
+            actor=None,
+            username=username,
+            password=PASSWORD,
+            org=org,
+            role=role,
+            department=department,
+        )
 
     return Tree(
-        county=county, a=a, b=b, a1=a1, b1=b1, emp_a=emp_a, emp_b=emp_b, sp_a=sp_a, sp_b=sp_b,
+        county=county,
+        a=a,
+        b=b,
+        a1=a1,
+        b1=b1,
+        emp_a=emp_a,
+        emp_b=emp_b,
+        sp_a=sp_a,
+        sp_b=sp_b,
         admin=user("admin", county, Role.PLATFORM_ADMIN),
         county_staff=user("county", county, Role.FEDERATION_STAFF, Department.ORGANISATION),
         town_a=user("town_a", a, Role.TOWNSHIP_STAFF),
@@ -87,5 +113,6 @@ def build_tree() -> Tree:
 
 def snapshot(*models) -> dict:
     """Every row of the given models as plain values, to prove a refused write changed nothing."""
-    return {m._meta.label: sorted(map(repr, m.objects.order_by("pk").values_list()))
-            for m in models}
+    return {
+        m._meta.label: sorted(map(repr, m.objects.order_by("pk").values_list())) for m in models
+    }

@@ -35,13 +35,27 @@ def _postgres_on(pgdata: Path) -> list[psutil.Process]:
 def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
     port = _free_port()
     home = tmp_path / "home"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",
-                                                             "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     log = (tmp_path / "demo.log").open("w+")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gonghui.cli", "demo", "--host", "127.0.0.1", "--port", str(port),
-         "--home", str(home)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gonghui.cli",
+            "demo",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--home",
+            str(home),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 90
@@ -49,8 +63,9 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
         while time.monotonic() < deadline and "登录" not in page:
             assert proc.poll() is None, (tmp_path / "demo.log").read_text()
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/",
-                                            timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/admin/login/", timeout=2
+                ) as response:
                     page = response.read().decode()
             except OSError:
                 time.sleep(0.5)
@@ -69,6 +84,9 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
         time.sleep(0.2)
     assert _postgres_on(home / "pgdata") == []
     # Nothing it started is left: no web server, no worker.
-    leftovers = [p for p in psutil.process_iter(attrs=("cmdline",))
-                 if str(home) in " ".join(p.info["cmdline"] or [])]
+    leftovers = [
+        p
+        for p in psutil.process_iter(attrs=("cmdline",))
+        if str(home) in " ".join(p.info["cmdline"] or [])
+    ]
     assert leftovers == []

@@ -35,14 +35,36 @@ def _answer(response):
 def _records(tree):
     """(model, record of B, a field whose value identifies it on a list page, a POST body)."""
     return [
-        (Org, tree.b1, tree.b1.name,
-         {"name": "被篡改", "code": tree.b1.code, "level": tree.b1.level, "kind": tree.b1.kind,
-          "parent": tree.b.pk}),
-        (Employer, tree.emp_b, tree.emp_b.name,
-         {"name": "被篡改", "unit_type": "170", "org": tree.b.pk, "headcount": 1,
-          "monthly_payroll": "0"}),
-        (ServicePoint, tree.sp_b, tree.sp_b.name,
-         {"name": "被篡改", "kind": "workers_home", "org": tree.b1.pk, "recognition": "none"}),
+        (
+            Org,
+            tree.b1,
+            tree.b1.name,
+            {
+                "name": "被篡改",
+                "code": tree.b1.code,
+                "level": tree.b1.level,
+                "kind": tree.b1.kind,
+                "parent": tree.b.pk,
+            },
+        ),
+        (
+            Employer,
+            tree.emp_b,
+            tree.emp_b.name,
+            {
+                "name": "被篡改",
+                "unit_type": "170",
+                "org": tree.b.pk,
+                "headcount": 1,
+                "monthly_payroll": "0",
+            },
+        ),
+        (
+            ServicePoint,
+            tree.sp_b,
+            tree.sp_b.name,
+            {"name": "被篡改", "kind": "workers_home", "org": tree.b1.pk, "recognition": "none"},
+        ),
     ]
 
 
@@ -86,9 +108,18 @@ def test_township_sees_own_records_and_can_change_them(client, tree):
     client.force_login(tree.town_a)
     url = _urls(Employer, tree.emp_a.pk)["change"]
     assert client.get(url).status_code == 200
-    response = client.post(url, {"name": "甲公司（新名）", "unit_type": "170", "org": tree.a.pk,
-                                 "union": tree.a1.pk, "headcount": 130,
-                                 "monthly_payroll": "650000.00", "is_active": "on"})
+    response = client.post(
+        url,
+        {
+            "name": "甲公司（新名）",
+            "unit_type": "170",
+            "org": tree.a.pk,
+            "union": tree.a1.pk,
+            "headcount": 130,
+            "monthly_payroll": "650000.00",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     tree.emp_a.refresh_from_db()
     assert tree.emp_a.name == "甲公司（新名）"
@@ -102,9 +133,17 @@ def test_org_choices_offer_only_the_own_subtree(client, tree):
     assert tree.b1.name not in page
     # Posting an org from outside is refused as an invalid choice, and nothing is written.
     before = snapshot(*ALL)
-    response = client.post(reverse("admin:orgs_employer_add"),
-                           {"name": "越界单位", "unit_type": "170", "org": tree.b.pk,
-                            "headcount": 1, "monthly_payroll": "0", "is_active": "on"})
+    response = client.post(
+        reverse("admin:orgs_employer_add"),
+        {
+            "name": "越界单位",
+            "unit_type": "170",
+            "org": tree.b.pk,
+            "headcount": 1,
+            "monthly_payroll": "0",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
     assert snapshot(*ALL) == before
@@ -125,8 +164,13 @@ def test_event_log_is_scoped(client, tree):
 
 def test_accounts_are_managed_by_platform_admins_within_their_subtree(client, tree):
     other_county = make_org(None, "LS", "临山县总工会", Org.Level.COUNTY, Org.Kind.FEDERATION)
-    stranger = user_create(actor=None, username="ls_admin", password=PASSWORD, org=other_county,
-                           role=Role.PLATFORM_ADMIN)
+    stranger = user_create(
+        actor=None,
+        username="ls_admin",
+        password=PASSWORD,
+        org=other_county,
+        role=Role.PLATFORM_ADMIN,
+    )
     # A township user may not open account management at all.
     client.force_login(tree.town_a)
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403

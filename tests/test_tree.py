@@ -27,7 +27,12 @@ def test_subtree_of_a_township_is_itself_and_its_unions(tree):
     codes = set(selectors.orgs_visible_to(tree.town_a).values_list("code", flat=True))
     assert codes == {"QS-A", "QS-A-1"}
     assert set(selectors.orgs_visible_to(tree.admin).values_list("code", flat=True)) == {
-        "QS", "QS-A", "QS-B", "QS-A-1", "QS-B-1"}
+        "QS",
+        "QS-A",
+        "QS-B",
+        "QS-A-1",
+        "QS-B-1",
+    }
 
 
 def test_subtree_query_is_one_indexed_prefix_query(tree, django_assert_num_queries):
@@ -63,7 +68,11 @@ def test_move_of_a_deeper_subtree_moves_every_descendant(tree):
     assert tree.a1.path == tree.b.path + tree.a1.path[-11:]
     assert group.path == tree.a1.path + group.path[-11:]
     assert set(selectors.orgs_visible_to(tree.town_b).values_list("code", flat=True)) == {
-        "QS-B", "QS-B-1", "QS-A-1", "QS-A-1-G"}
+        "QS-B",
+        "QS-B-1",
+        "QS-A-1",
+        "QS-A-1-G",
+    }
 
 
 def test_move_into_own_subtree_is_a_cycle_and_is_refused(tree):
@@ -84,8 +93,14 @@ def test_move_under_a_lower_level_is_refused(tree):
 def test_township_under_a_grassroots_union_is_refused(tree):
     before = snapshot(*ALL)
     with pytest.raises(ValidationError) as exc:
-        org_create(actor=tree.admin, parent=tree.a1, code="QS-X", name="错误的镇",
-                   level=Org.Level.TOWNSHIP, kind=Org.Kind.TOWNSHIP)
+        org_create(
+            actor=tree.admin,
+            parent=tree.a1,
+            code="QS-X",
+            name="错误的镇",
+            level=Org.Level.TOWNSHIP,
+            kind=Org.Kind.TOWNSHIP,
+        )
     assert "层级必须低于上级组织" in str(exc.value)
     assert snapshot(*ALL) == before
 
@@ -93,13 +108,26 @@ def test_township_under_a_grassroots_union_is_refused(tree):
 def test_invalid_uscc_is_refused_with_a_chinese_message(tree):
     before = snapshot(*ALL)
     with pytest.raises(ValidationError) as exc:
-        org_create(actor=tree.admin, parent=tree.a, code="QS-A-9", name="丙公司工会",
-                   level=Org.Level.GRASSROOTS, kind=Org.Kind.ENTERPRISE,
-                   uscc="91530524MA6K12345X")
+        org_create(
+            actor=tree.admin,
+            parent=tree.a,
+            code="QS-A-9",
+            name="丙公司工会",
+            level=Org.Level.GRASSROOTS,
+            kind=Org.Kind.ENTERPRISE,
+            uscc="91530524MA6K12345X",
+        )
     assert "统一社会信用代码校验位不正确" in str(exc.value)
     with pytest.raises(ValidationError, match="应为 18 位"):
-        org_create(actor=tree.admin, parent=tree.a, code="QS-A-9", name="丙公司工会",
-                   level=Org.Level.GRASSROOTS, kind=Org.Kind.ENTERPRISE, uscc="9153052")
+        org_create(
+            actor=tree.admin,
+            parent=tree.a,
+            code="QS-A-9",
+            name="丙公司工会",
+            level=Org.Level.GRASSROOTS,
+            kind=Org.Kind.ENTERPRISE,
+            uscc="9153052",
+        )
     assert snapshot(*ALL) == before
 
 
@@ -121,8 +149,14 @@ def test_term_is_also_a_database_constraint(tree):
 def test_duplicate_code_is_refused(tree):
     before = snapshot(*ALL)
     with pytest.raises(ValidationError) as exc:
-        org_create(actor=tree.admin, parent=tree.a, code="QS-B-1", name="重复",
-                   level=Org.Level.GRASSROOTS, kind=Org.Kind.ENTERPRISE)
+        org_create(
+            actor=tree.admin,
+            parent=tree.a,
+            code="QS-B-1",
+            name="重复",
+            level=Org.Level.GRASSROOTS,
+            kind=Org.Kind.ENTERPRISE,
+        )
     assert "组织代码" in str(exc.value)
     assert snapshot(*ALL) == before
 
@@ -134,14 +168,18 @@ def test_term_end_and_reelection_status_are_derived(tree):
     assert tree.a1.reelection_status(datetime.date(2021, 1, 1)) == Org.ReelectionStatus.OK
     assert tree.a1.reelection_status(datetime.date(2023, 1, 2)) == Org.ReelectionStatus.OVERDUE
     overdue = Org.objects.filter(
-        selectors.reelection_q(Org.ReelectionStatus.OVERDUE, datetime.date(2024, 1, 1)))
+        selectors.reelection_q(Org.ReelectionStatus.OVERDUE, datetime.date(2024, 1, 1))
+    )
     assert list(overdue) == [tree.a1]
 
 
 def test_federation_term_is_five_years(tree):
     with pytest.raises(ValidationError, match="5 年"):
-        org_update(actor=tree.admin, org=tree.county,
-                   changes={"term_years": 3, "term_started_on": datetime.date(2024, 1, 1)})
+        org_update(
+            actor=tree.admin,
+            org=tree.county,
+            changes={"term_years": 3, "term_started_on": datetime.date(2024, 1, 1)},
+        )
 
 
 def test_org_with_records_is_deactivated_not_deleted(tree):
@@ -173,8 +211,14 @@ def test_township_cannot_move_or_touch_another_townships_org(tree):
     with pytest.raises(NotFound):
         org_update(actor=tree.town_a, org=tree.b1, changes={"name": "改名"})
     with pytest.raises(NotFound):
-        org_create(actor=tree.town_a, parent=tree.b, code="QS-B-9", name="越权",
-                   level=Org.Level.GRASSROOTS, kind=Org.Kind.ENTERPRISE)
+        org_create(
+            actor=tree.town_a,
+            parent=tree.b,
+            code="QS-B-9",
+            name="越权",
+            level=Org.Level.GRASSROOTS,
+            kind=Org.Kind.ENTERPRISE,
+        )
     assert snapshot(*ALL) == before
 
 
