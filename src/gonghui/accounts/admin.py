@@ -9,10 +9,10 @@ from gonghui.core.admin import ScopedAdmin
 
 class UserCreateForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("初始密码"),
+        label=_("Initial password"),
         widget=forms.PasswordInput(render_value=False),
         strip=False,
-        help_text=_("至少 8 位，不能全是数字。"),
+        help_text=_("At least 8 characters, not all digits."),
     )
 
     class Meta:
@@ -22,11 +22,11 @@ class UserCreateForm(forms.ModelForm):
 
 class UserChangeForm(forms.ModelForm):
     new_password = forms.CharField(
-        label=_("重置密码"),
+        label=_("Reset password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("留空则不修改密码。"),
+        help_text=_("Leave empty to keep the password."),
     )
 
     class Meta:

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "gonghui.accounts"
     label = "accounts"
-    verbose_name = _("用户与角色")
+    verbose_name = _("Users and roles")

@@ -25,11 +25,19 @@ def create_first_admin(
         if org is None:
             if not org_name:
                 raise DomainError(
-                    _("组织代码 %(code)s 不存在；首次安装请用 --org-name 给出总工会名称。")
+                    _(
+                        "Organisation code %(code)s does not exist; on a first installation give "
+                        "the federation's name with --org-name."
+                    )
                     % {"code": org_code}
                 )
             if Org.objects.exists():
-                raise DomainError(_("已有组织树，新组织请在后台的上级组织下创建。"))
+                raise DomainError(
+                    _(
+                        "An organisation tree exists already; create new organisations under "
+                        "their parent in the back office."
+                    )
+                )
             org = org_create(
                 actor=None,
                 parent=None,
@@ -45,5 +53,5 @@ def create_first_admin(
             password=password,
             org=org,
             role=Role.PLATFORM_ADMIN,
-            name=_("平台管理员"),
+            name=_("Platform administrator"),
         )

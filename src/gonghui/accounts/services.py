@@ -34,10 +34,10 @@ ROLE_LEVELS = {
 
 def check_role_fits_org(role: str, org: Org | None) -> None:
     if org is None:
-        raise DomainError(_("请选择账号所属的组织。"), code="org_required")
+        raise DomainError(_("Please choose the organisation of the account."), code="org_required")
     if org.level not in ROLE_LEVELS[role]:
         raise DomainError(
-            _("“%(role)s”不能设在%(level)s“%(org)s”。")
+            _("“%(role)s” cannot be given at %(level)s “%(org)s”.")
             % {"role": Role(role).label, "level": org.get_level_display(), "org": org.name},
             code="role_level",
         )
@@ -91,7 +91,9 @@ def user_update(*, actor, user: User, changes: Mapping[str, Any]) -> User:
         and actor.pk == user.pk
         and (changes.get("role", user.role) != user.role or changes.get("is_active", True) is False)
     ):
-        raise DomainError(_("不能修改自己的角色或停用自己的账号。"), code="self")
+        raise DomainError(
+            _("You cannot change your own role or deactivate your own account."), code="self"
+        )
     with transaction.atomic():
         check_role_fits_org(changes.get("role", user.role), changes.get("org", user.org))
         return record_update(actor=actor, instance=user, changes=changes)

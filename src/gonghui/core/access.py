@@ -12,10 +12,10 @@ from gonghui.core.scoping import org_in_scope
 def require_perm(actor, perm: str) -> None:
     """``actor=None`` is the platform itself (demo generator, first administrator)."""
     if actor is not None and not actor.has_perm(perm):
-        raise PermissionDenied(_("您的角色无权进行此操作。"))
+        raise PermissionDenied(_("Your role does not allow this action."))
 
 
 def require_in_scope(actor, org) -> None:
     """Refuse an org outside the actor's subtree exactly as a missing one is refused."""
     if actor is not None and not org_in_scope(actor, org):
-        raise NotFound(_("记录不存在。"))
+        raise NotFound(_("The record does not exist."))

@@ -95,7 +95,7 @@ class ScopedAdmin(ModelAdmin):
                 except ValidationError as exc:
                     add_validation_error(self, exc)
                 except (PermissionDenied, NotFound) as exc:
-                    self.add_error(None, str(exc) or _("记录不存在。"))
+                    self.add_error(None, str(exc) or _("The record does not exist."))
 
         return ServiceCheckedForm
 
@@ -168,6 +168,6 @@ class EventAdmin(ModelAdmin):
 
 
 EventAdmin.list_display_links = ("occurred_at",)
-admin.site.site_title = gettext_lazy("工会工作平台")
-admin.site.site_header = gettext_lazy("工会工作平台")
-admin.site.index_title = gettext_lazy("工作台")
+admin.site.site_title = gettext_lazy("Union work platform")
+admin.site.site_header = gettext_lazy("Union work platform")
+admin.site.index_title = gettext_lazy("Dashboard")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "gonghui.core"
     label = "core"
-    verbose_name = _("系统")
+    verbose_name = _("System")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gonghui.core.models import Event
 
@@ -16,7 +17,11 @@ def record_event(*, actor, action: str, org, target=None, details: dict[str, Any
         raise RuntimeError("record_event must run inside the service's transaction")
     return Event.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "") or "系统"),
+        actor_name=(
+            getattr(actor, "display_name", "")
+            or getattr(actor, "username", "")
+            or gettext("System")
+        ),
         action=action,
         org=org,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,

@@ -12,38 +12,38 @@ class Event(models.Model):
     the event. Details never hold personal data in clear (services pass masked values only).
     """
 
-    occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
+        verbose_name=_("Actor"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     # Kept as text too, so the log still reads right after an account is renamed.
-    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    actor_name = models.CharField(_("Actor"), max_length=150, blank=True)
+    action = models.CharField(_("Action"), max_length=64, db_index=True)
     target_type = models.ForeignKey(
         ContentType,
-        verbose_name=_("对象类型"),
+        verbose_name=_("Kind of record"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
     )
-    target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
-    target_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    target_id = models.CharField(_("Record ID"), max_length=64, blank=True)
+    target_repr = models.CharField(_("Record"), max_length=255, blank=True)
     org = models.ForeignKey(
         "orgs.Org",
-        verbose_name=_("所属组织"),
+        verbose_name=_("Organisation"),
         on_delete=models.PROTECT,
         related_name="events",
     )
-    details = models.JSONField(_("详情"), default=dict, blank=True)
+    details = models.JSONField(_("Details"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("操作日志")
-        verbose_name_plural = _("操作日志")
+        verbose_name = _("Event log")
+        verbose_name_plural = _("Event log")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 

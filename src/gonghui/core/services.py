@@ -94,7 +94,11 @@ def record_delete(*, actor, instance: models.Model, org_attr: str | None = "org"
                 locked.delete()
         except (ProtectedError, RestrictedError) as exc:
             raise DomainError(
-                _("“%(name)s”已有关联记录，不能删除；如已不再使用，请改为停用。") % {"name": label},
+                _(
+                    "“%(name)s” has related records and cannot be deleted; deactivate "
+                    "it if it is no longer used."
+                )
+                % {"name": label},
                 code="has_records",
             ) from exc
         record_event(

@@ -20,17 +20,24 @@ def validate_uscc(value: str) -> None:
         uscc.validate(value)
     except InvalidLength as exc:
         raise ValidationError(
-            _("统一社会信用代码应为 18 位，当前为 %(n)s 位。"),
+            _("A unified social credit code has 18 characters; this one has %(n)s."),
             code="uscc_length",
             params={"n": len(uscc.compact(value))},
         ) from exc
     except InvalidChecksum as exc:
         raise ValidationError(
-            _("统一社会信用代码校验位不正确，请核对后重新输入。"), code="uscc_checksum"
+            _(
+                "The check character of the unified social credit code is wrong; "
+                "please check it and enter it again."
+            ),
+            code="uscc_checksum",
         ) from exc
     except (InvalidFormat, InvalidComponent) as exc:
         raise ValidationError(
-            _("统一社会信用代码格式不正确（只能包含数字和大写字母，不含 I、O、Z、S、V）。"),
+            _(
+                "The unified social credit code is malformed (digits and capital "
+                "letters only, without I, O, Z, S, V)."
+            ),
             code="uscc_format",
         ) from exc
 
@@ -50,10 +57,10 @@ def region_name(code: str) -> str | None:
 
 def validate_region_code(value: str) -> None:
     if not (len(value) == 6 and value.isdigit()):
-        raise ValidationError(_("行政区划代码应为 6 位数字。"), code="region_format")
+        raise ValidationError(_("A region code has 6 digits."), code="region_format")
     if region_name(value) is None:
         raise ValidationError(
-            _("行政区划代码 %(code)s 不在国家行政区划代码表（GB/T 2260）中。"),
+            _("Region code %(code)s is not in the national list of region codes (GB/T 2260)."),
             code="region_unknown",
             params={"code": value},
         )

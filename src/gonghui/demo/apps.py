@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class DemoConfig(AppConfig):
     name = "gonghui.demo"
     label = "demo"
-    verbose_name = _("演示数据")
+    verbose_name = _("Demo data")

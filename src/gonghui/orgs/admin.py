@@ -19,7 +19,7 @@ def _today() -> datetime.date:
 
 
 class ReelectionFilter(admin.SimpleListFilter):
-    title = gettext_lazy("换届状态")
+    title = gettext_lazy("Re-election status")
     parameter_name = "reelection"
 
     def lookups(self, request, model_admin):
@@ -32,11 +32,11 @@ class ReelectionFilter(admin.SimpleListFilter):
 
 
 class HasUnionFilter(admin.SimpleListFilter):
-    title = gettext_lazy("建会情况")
+    title = gettext_lazy("Union coverage")
     parameter_name = "has_union"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("已建会")), ("no", _("未建会"))]
+        return [("yes", _("Has a union")), ("no", _("No union"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -58,7 +58,7 @@ class OrgAdmin(ScopedAdmin):
     actions = ("deactivate_selected", "reactivate_selected")
     fieldsets = (
         (
-            gettext_lazy("基本信息"),
+            gettext_lazy("Basic information"),
             {
                 "fields": (
                     "name",
@@ -73,11 +73,11 @@ class OrgAdmin(ScopedAdmin):
             },
         ),
         (
-            gettext_lazy("组织与法人"),
+            gettext_lazy("Organisation and legal person"),
             {"fields": ("founded_on", "uscc", "legal_person_certificate", "chair_name")},
         ),
         (
-            gettext_lazy("委员会届期"),
+            gettext_lazy("Committee term"),
             {"fields": ("term_years", "term_started_on", "term_ends_on", "reelection")},
         ),
     )
@@ -104,7 +104,7 @@ class OrgAdmin(ScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.strip())
 
-    @admin.display(description=gettext_lazy("名称"), ordering="path")
+    @admin.display(description=gettext_lazy("Name"), ordering="path")
     def tree_name(self, obj):
         return format_html(
             '<span class="gh-indent" style="--gh-depth:{}">{}</span>',
@@ -112,7 +112,7 @@ class OrgAdmin(ScopedAdmin):
             obj.name,
         )
 
-    @admin.display(description=gettext_lazy("换届状态"))
+    @admin.display(description=gettext_lazy("Re-election status"))
     def reelection(self, obj):
         status = Org.ReelectionStatus(obj.reelection_status(_today()))
         if obj.term_ends_on is None:
@@ -121,13 +121,19 @@ class OrgAdmin(ScopedAdmin):
             '<span class="gh-status gh-status-{}">{}</span>', status.value, status.label
         )
 
-    @admin.action(description=gettext_lazy("停用所选组织"), permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Deactivate selected organisations"), permissions=["change"]
+    )
     def deactivate_selected(self, request, queryset):
-        self._bulk(request, queryset, services.org_deactivate, _("已停用 %(n)d 个组织。"))
+        self._bulk(
+            request, queryset, services.org_deactivate, _("Deactivated %(n)d organisations.")
+        )
 
-    @admin.action(description=gettext_lazy("启用所选组织"), permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Activate selected organisations"), permissions=["change"]
+    )
     def reactivate_selected(self, request, queryset):
-        self._bulk(request, queryset, services.org_reactivate, _("已启用 %(n)d 个组织。"))
+        self._bulk(request, queryset, services.org_reactivate, _("Activated %(n)d organisations."))
 
     def _bulk(self, request, queryset, service, done_message):
         done = 0
@@ -154,7 +160,7 @@ class OrgAdmin(ScopedAdmin):
         root = selectors.org_tree(request.user)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("工会组织树"),
+            "title": _("Union tree"),
             "root": root,
             "opts": self.model._meta,
             "today": _today(),
@@ -182,8 +188,8 @@ class EmployerAdmin(ScopedAdmin):
             None,
             {"fields": ("name", "uscc", "unit_type", "industry_section", "region_code", "address")},
         ),
-        (gettext_lazy("规模"), {"fields": ("headcount", "monthly_payroll", "is_small_micro")}),
-        (gettext_lazy("工会"), {"fields": ("org", "union", "is_active")}),
+        (gettext_lazy("Size"), {"fields": ("headcount", "monthly_payroll", "is_small_micro")}),
+        (gettext_lazy("Union"), {"fields": ("org", "union", "is_active")}),
     )
 
     def scoped_queryset(self, actor):

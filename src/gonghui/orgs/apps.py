@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "gonghui.orgs"
     label = "orgs"
-    verbose_name = _("组织建设")
+    verbose_name = _("Organisation building")

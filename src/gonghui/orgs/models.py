@@ -18,7 +18,10 @@ PATH_STEP = 10  # one zero-padded id per level: "0000000001/0000000042/"
 
 code_validator = RegexValidator(
     re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$"),
-    _("组织代码只能由大写字母、数字和短横线组成，长度 2 到 32 位。"),
+    _(
+        "An organisation code consists of capital letters, digits and "
+        "hyphens, 2 to 32 characters long."
+    ),
 )
 
 
@@ -33,73 +36,75 @@ class Org(models.Model):
 
     class Level(models.IntegerChoices):
         # The value is the depth rank: a child's level must be greater than its parent's.
-        NATIONAL = 1, _("全国总工会")
-        PROVINCE = 2, _("省总工会")
-        CITY = 3, _("市总工会")
-        COUNTY = 4, _("县（区）总工会")
-        TOWNSHIP = 5, _("乡镇（街道）工会")
-        GRASSROOTS = 6, _("基层工会")
-        GROUP = 7, _("工会小组")
+        NATIONAL = 1, _("National federation")
+        PROVINCE = 2, _("Provincial federation")
+        CITY = 3, _("City federation")
+        COUNTY = 4, _("County (district) federation")
+        TOWNSHIP = 5, _("Township (street) union")
+        GRASSROOTS = 6, _("Grassroots union")
+        GROUP = 7, _("Union group")
 
     class Kind(models.TextChoices):
-        FEDERATION = "federation", _("地方总工会")
-        TOWNSHIP = "township", _("乡镇（街道）工会")
-        ENTERPRISE = "enterprise", _("企业工会")
-        ORGAN = "organ", _("机关工会")
-        INSTITUTION = "institution", _("事业单位工会")
-        SCHOOL = "school", _("学校工会")
-        HOSPITAL = "hospital", _("医院工会")
-        JOINT = "joint", _("联合基层工会")
-        REGIONAL = "regional", _("区域性工会联合会")
-        INDUSTRY_UNION = "industry_union", _("产业（行业）工会")
-        PARK = "park", _("开发区（园区）工会")
-        VILLAGE = "village", _("村工会")
-        COMMUNITY = "community", _("社区工会")
-        NEW_EMPLOYMENT = "new_employment", _("新就业形态工会联合会")
-        GROUP = "group", _("工会小组")
-        OTHER = "other", _("其他")
+        FEDERATION = "federation", _("Local federation")
+        TOWNSHIP = "township", _("Township (street) union")
+        ENTERPRISE = "enterprise", _("Enterprise union")
+        ORGAN = "organ", _("Government organ union")
+        INSTITUTION = "institution", _("Public institution union")
+        SCHOOL = "school", _("School union")
+        HOSPITAL = "hospital", _("Hospital union")
+        JOINT = "joint", _("Joint grassroots union")
+        REGIONAL = "regional", _("Regional union federation")
+        INDUSTRY_UNION = "industry_union", _("Industry union")
+        PARK = "park", _("Development zone (park) union")
+        VILLAGE = "village", _("Village union")
+        COMMUNITY = "community", _("Community union")
+        NEW_EMPLOYMENT = "new_employment", _("New-employment-form union federation")
+        GROUP = "group", _("Union group")
+        OTHER = "other", _("Other")
 
     class TermYears(models.IntegerChoices):
-        THREE = 3, _("3 年")
-        FIVE = 5, _("5 年")
+        THREE = 3, _("3 years")
+        FIVE = 5, _("5 years")
 
     code = models.CharField(
-        _("组织代码"),
+        _("Organisation code"),
         max_length=32,
         unique=True,
         validators=[code_validator],
-        help_text=_("稳定的人读编号，如 QS-TY-001；创建后一般不再修改。"),
+        help_text=_(
+            "A stable human-readable code such as QS-TY-001; normally not changed once created."
+        ),
     )
-    name = models.CharField(_("名称"), max_length=100)
-    short_name = models.CharField(_("简称"), max_length=30, blank=True)
-    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("Name"), max_length=100)
+    short_name = models.CharField(_("Short name"), max_length=30, blank=True)
+    level = models.PositiveSmallIntegerField(_("Level"), choices=Level.choices)
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("上级组织"),
+        verbose_name=_("Parent organisation"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
     # Materialised path, maintained only by the services in orgs.services.
-    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+    path = models.CharField(_("Path"), max_length=255, unique=True, editable=False)
     region_code = models.CharField(
-        _("行政区划代码"), max_length=6, blank=True, validators=[validate_region_code]
+        _("Region code"), max_length=6, blank=True, validators=[validate_region_code]
     )
     uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+        _("Unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
     )
-    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    founded_on = models.DateField(_("Founded on"), null=True, blank=True)
     term_years = models.PositiveSmallIntegerField(
-        _("届期（年）"),
+        _("Term (years)"),
         choices=TermYears.choices,
         null=True,
         blank=True,
     )
-    term_started_on = models.DateField(_("本届委员会选举日期"), null=True, blank=True)
+    term_started_on = models.DateField(_("Current committee elected on"), null=True, blank=True)
     term_ends_on = models.GeneratedField(
-        verbose_name=_("本届届满日期"),
+        verbose_name=_("Current term ends on"),
         expression=Cast(
             models.F("term_started_on") + MakeYearsInterval(models.F("term_years")),
             models.DateField(),
@@ -107,16 +112,18 @@ class Org(models.Model):
         output_field=models.DateField(),
         db_persist=True,
     )
-    legal_person_certificate = models.CharField(_("工会法人资格证书号"), max_length=40, blank=True)
-    chair_name = models.CharField(_("工会主席"), max_length=50, blank=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("在用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    legal_person_certificate = models.CharField(
+        _("Union legal-person certificate number"), max_length=40, blank=True
+    )
+    chair_name = models.CharField(_("Union chair"), max_length=50, blank=True)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("Active"), default=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("工会组织")
-        verbose_name_plural = _("工会组织")
+        verbose_name = _("Unions")
+        verbose_name_plural = _("Unions")
         ordering = ["path"]
         indexes = [
             models.Index(
@@ -128,7 +135,7 @@ class Org(models.Model):
             models.CheckConstraint(
                 condition=models.Q(term_years__isnull=True) | models.Q(term_years__in=[3, 5]),
                 name="org_term_years_3_or_5",
-                violation_error_message=_("届期只能是 3 年或 5 年。"),
+                violation_error_message=_("A term can only be 3 or 5 years."),
             ),
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=7),
@@ -138,7 +145,9 @@ class Org(models.Model):
                 fields=["uscc"],
                 condition=~models.Q(uscc=""),
                 name="org_uscc_unique",
-                violation_error_message=_("已有组织使用这个统一社会信用代码。"),
+                violation_error_message=_(
+                    "Another organisation already uses this unified social credit code."
+                ),
             ),
         ]
 
@@ -162,34 +171,39 @@ class Org(models.Model):
             parent = self.parent
             if self.level is not None and self.level <= parent.level:
                 errors["level"] = _(
-                    "“%(child)s”的层级必须低于上级组织“%(parent)s”（%(plevel)s）。"
+                    "A “%(child)s” must be below its parent organisation “%(parent)s” (%(plevel)s)."
                 ) % {
                     "child": self.get_level_display(),
                     "parent": parent.name,
                     "plevel": parent.get_level_display(),
                 }
             if self.pk and self.path and parent.path.startswith(self.path):
-                errors["parent"] = _("不能把组织移到它自己或它的下级组织之下。")
+                errors["parent"] = _(
+                    "An organisation cannot be moved under itself or one of its subordinates."
+                )
         if self.pk and self.level is not None:
             clash = Org.objects.filter(parent_id=self.pk, level__lte=self.level).first()
             if clash is not None:
-                errors["level"] = _("下级组织“%(child)s”的层级不低于新层级，请先调整下级组织。") % {
-                    "child": clash.name
-                }
+                errors["level"] = _(
+                    "The subordinate organisation “%(child)s” is not below the new level; "
+                    "adjust the subordinates first."
+                ) % {"child": clash.name}
         if self.level is not None and self.level <= self.Level.COUNTY and self.term_years == 3:
-            errors["term_years"] = _("地方总工会委员会每届任期为 5 年。")
+            errors["term_years"] = _("A local federation committee's term is 5 years.")
         if bool(self.term_years) != bool(self.term_started_on):
-            errors["term_started_on"] = _("届期和本届选举日期需同时填写。")
+            errors["term_started_on"] = _("Term and election date must be given together.")
         if self.term_started_on and self.founded_on and self.term_started_on < self.founded_on:
-            errors["term_started_on"] = _("本届选举日期不能早于成立日期。")
+            errors["term_started_on"] = _(
+                "The election date cannot be earlier than the founding date."
+            )
         if errors:
             raise ValidationError(errors)
 
     class ReelectionStatus(models.TextChoices):
-        NONE = "none", _("未登记届期")
-        OK = "ok", _("届中")
-        DUE = "due", _("即将届满")
-        OVERDUE = "overdue", _("超期未换届")
+        NONE = "none", _("No term registered")
+        OK = "ok", _("In term")
+        DUE = "due", _("Re-election due")
+        OVERDUE = "overdue", _("Re-election overdue")
 
     def reelection_status(self, today: datetime.date) -> str:
         if not self.term_ends_on:
@@ -205,97 +219,101 @@ class Employer(models.Model):
     """A workplace (单位). It may have its own union, or none yet."""
 
     class UnitType(models.TextChoices):
-        STATE_OWNED = "110", _("国有企业")
-        COLLECTIVE = "120", _("集体企业")
-        JOINT_STOCK_COOP = "130", _("股份合作企业")
-        ASSOCIATED = "140", _("联营企业")
-        STATE_SOLE_LLC = "151", _("国有独资公司")
-        OTHER_LLC = "159", _("其他有限责任公司")
-        STATE_HOLDING_CORP = "161", _("国有控股股份有限公司")
-        OTHER_CORP = "169", _("其他股份有限公司")
-        PRIVATE = "170", _("私营企业")
-        OTHER_DOMESTIC = "190", _("其他内资企业")
-        HK_MACAO_TAIWAN = "200", _("港澳台商投资企业")
-        FOREIGN = "300", _("外商投资企业")
-        PUBLIC_INSTITUTION = "400", _("事业单位")
-        ORGAN = "500", _("机关")
-        INDIVIDUAL = "600", _("个体经济组织")
-        PRIVATE_NON_ENTERPRISE = "700", _("民办非企业单位")
+        STATE_OWNED = "110", _("State-owned enterprise")
+        COLLECTIVE = "120", _("Collective enterprise")
+        JOINT_STOCK_COOP = "130", _("Joint-stock cooperative enterprise")
+        ASSOCIATED = "140", _("Associated enterprise")
+        STATE_SOLE_LLC = "151", _("Wholly state-owned company")
+        OTHER_LLC = "159", _("Other limited liability company")
+        STATE_HOLDING_CORP = "161", _("State-controlled joint-stock company")
+        OTHER_CORP = "169", _("Other joint-stock company")
+        PRIVATE = "170", _("Private enterprise")
+        OTHER_DOMESTIC = "190", _("Other domestic enterprise")
+        HK_MACAO_TAIWAN = "200", _("Hong Kong, Macao or Taiwan invested enterprise")
+        FOREIGN = "300", _("Foreign-invested enterprise")
+        PUBLIC_INSTITUTION = "400", _("Public institution")
+        ORGAN = "500", _("Government organ")
+        INDIVIDUAL = "600", _("Individual business")
+        PRIVATE_NON_ENTERPRISE = "700", _("Private non-enterprise unit")
 
     class IndustrySection(models.TextChoices):
         # GB/T 4754-2017 sections.
-        A = "A", _("农、林、牧、渔业")
-        B = "B", _("采矿业")
-        C = "C", _("制造业")
-        D = "D", _("电力、热力、燃气及水生产和供应业")
-        E = "E", _("建筑业")
-        F = "F", _("批发和零售业")
-        G = "G", _("交通运输、仓储和邮政业")
-        H = "H", _("住宿和餐饮业")
-        I = "I", _("信息传输、软件和信息技术服务业")  # noqa: E741
-        J = "J", _("金融业")
-        K = "K", _("房地产业")
-        L = "L", _("租赁和商务服务业")
-        M = "M", _("科学研究和技术服务业")
-        N = "N", _("水利、环境和公共设施管理业")
-        O = "O", _("居民服务、修理和其他服务业")  # noqa: E741
-        P = "P", _("教育")
-        Q = "Q", _("卫生和社会工作")
-        R = "R", _("文化、体育和娱乐业")
-        S = "S", _("公共管理、社会保障和社会组织")
-        T = "T", _("国际组织")
+        A = "A", _("Agriculture, forestry, animal husbandry and fishery")
+        B = "B", _("Mining")
+        C = "C", _("Manufacturing")
+        D = "D", _("Electricity, heat, gas and water supply")
+        E = "E", _("Construction")
+        F = "F", _("Wholesale and retail trade")
+        G = "G", _("Transport, storage and post")
+        H = "H", _("Accommodation and catering")
+        I = "I", _("Information transmission, software and IT services")  # noqa: E741
+        J = "J", _("Finance")
+        K = "K", _("Real estate")
+        L = "L", _("Leasing and business services")
+        M = "M", _("Scientific research and technical services")
+        N = "N", _("Water conservancy, environment and public facilities")
+        O = "O", _("Residential, repair and other services")  # noqa: E741
+        P = "P", _("Education")
+        Q = "Q", _("Health and social work")
+        R = "R", _("Culture, sports and entertainment")
+        S = "S", _("Public administration, social security and social organisations")
+        T = "T", _("International organisations")
 
     org = models.ForeignKey(
         Org,
-        verbose_name=_("属地工会"),
+        verbose_name=_("Territorial union"),
         on_delete=models.PROTECT,
         related_name="employers",
-        help_text=_("负责联系这家单位的工会（通常是乡镇或街道工会）。"),
+        help_text=_(
+            "The union that looks after this employer (usually a township or street union)."
+        ),
     )
-    name = models.CharField(_("单位名称"), max_length=120)
+    name = models.CharField(_("Employer name"), max_length=120)
     uscc = models.CharField(
-        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+        _("Unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
     )
-    unit_type = models.CharField(_("单位类别"), max_length=3, choices=UnitType.choices)
+    unit_type = models.CharField(_("Unit type"), max_length=3, choices=UnitType.choices)
     industry_section = models.CharField(
-        _("行业门类"), max_length=1, choices=IndustrySection.choices, blank=True
+        _("Industry section"), max_length=1, choices=IndustrySection.choices, blank=True
     )
-    headcount = models.PositiveIntegerField(_("职工人数"), default=0)
+    headcount = models.PositiveIntegerField(_("Employees"), default=0)
     monthly_payroll = models.DecimalField(
-        _("月工资总额（元）"),
+        _("Monthly payroll (yuan)"),
         max_digits=14,
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0)],
     )
-    is_small_micro = models.BooleanField(_("小微企业"), default=False)
+    is_small_micro = models.BooleanField(_("Small or micro enterprise"), default=False)
     region_code = models.CharField(
-        _("行政区划代码"), max_length=6, blank=True, validators=[validate_region_code]
+        _("Region code"), max_length=6, blank=True, validators=[validate_region_code]
     )
     union = models.ForeignKey(
         Org,
-        verbose_name=_("本单位工会"),
+        verbose_name=_("The employer's own union"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="covered_employers",
-        help_text=_("尚未建会的单位留空。"),
+        help_text=_("Leave empty for an employer with no union yet."),
     )
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("在册"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("Registered"), default=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name = _("Employers")
+        verbose_name_plural = _("Employers")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["uscc"],
                 condition=~models.Q(uscc=""),
                 name="employer_uscc_unique",
-                violation_error_message=_("已有单位使用这个统一社会信用代码。"),
+                violation_error_message=_(
+                    "Another employer already uses this unified social credit code."
+                ),
             ),
         ]
 
@@ -304,46 +322,56 @@ class Employer(models.Model):
 
     def clean(self):
         if self.union_id and self.org_id and not self.union.is_within(self.org):
-            raise ValidationError({"union": _("本单位工会必须是属地工会或其下级组织。")})
+            raise ValidationError(
+                {
+                    "union": _(
+                        "The employer's own union must be the territorial union or "
+                        "one of its subordinates."
+                    )
+                }
+            )
 
 
 class ServicePoint(models.Model):
     """A service position (阵地): workers' home, nursing room, outdoor workers' station..."""
 
     class Kind(models.TextChoices):
-        WORKERS_HOME = "workers_home", _("职工之家")
-        SMALL_HOME = "small_home", _("职工小家")
-        NURSING_ROOM = "nursing_room", _("妈咪小屋")
-        OUTDOOR_STATION = "outdoor_station", _("户外劳动者服务站点")
-        READING_ROOM = "reading_room", _("职工书屋")
-        SERVICE_CENTER = "service_center", _("职工服务中心")
-        RECUPERATION_BASE = "recuperation_base", _("疗休养基地")
-        INNOVATION_STUDIO = "innovation_studio", _("劳模（工匠）创新工作室")
+        WORKERS_HOME = "workers_home", _("Workers' home")
+        SMALL_HOME = "small_home", _("Workers' small home")
+        NURSING_ROOM = "nursing_room", _("Nursing room")
+        OUTDOOR_STATION = "outdoor_station", _("Outdoor workers' station")
+        READING_ROOM = "reading_room", _("Workers' reading room")
+        SERVICE_CENTER = "service_center", _("Workers' service centre")
+        RECUPERATION_BASE = "recuperation_base", _("Recuperation base")
+        INNOVATION_STUDIO = "innovation_studio", _("Model worker (craftsman) innovation studio")
 
     class Recognition(models.TextChoices):
-        NONE = "none", _("未评定")
-        COUNTY = "county", _("县级示范")
-        CITY = "city", _("市级示范")
-        PROVINCE = "province", _("省级示范")
-        NATIONAL = "national", _("全国示范")
+        NONE = "none", _("Not rated")
+        COUNTY = "county", _("County model")
+        CITY = "city", _("City model")
+        PROVINCE = "province", _("Provincial model")
+        NATIONAL = "national", _("National model")
 
     org = models.ForeignKey(
-        Org, verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="service_points"
+        Org,
+        verbose_name=_("Union it belongs to"),
+        on_delete=models.PROTECT,
+        related_name="service_points",
     )
-    kind = models.CharField(_("阵地类型"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("名称"), max_length=120)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
+    kind = models.CharField(_("Kind of service point"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("Name"), max_length=120)
+    address = models.CharField(_("Address"), max_length=200, blank=True)
     recognition = models.CharField(
-        _("命名级别"), max_length=10, choices=Recognition.choices, default=Recognition.NONE
+        _("Recognition level"), max_length=10, choices=Recognition.choices, default=Recognition.NONE
     )
-    opened_on = models.DateField(_("建成日期"), null=True, blank=True)
-    is_active = models.BooleanField(_("在用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    opened_on = models.DateField(_("Opened on"), null=True, blank=True)
+    is_active = models.BooleanField(_("Active"), default=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = _("服务阵地")
-        verbose_name_plural = _("服务阵地")
+        verbose_name = _("Service points")
+        verbose_name_plural = _("Service points")
         ordering = ["org__path", "kind", "name"]
 
     def __str__(self):

@@ -61,13 +61,19 @@ def org_create(
     with transaction.atomic():
         if parent is None:
             if actor is not None:
-                raise DomainError(_("请选择上级组织。"), code="parent_required")
+                raise DomainError(
+                    _("Please choose the parent organisation."), code="parent_required"
+                )
         else:
             parent = Org.objects.select_for_update().get(pk=parent.pk)
             require_in_scope(actor, parent)
             if not parent.is_active:
                 raise DomainError(
-                    _("上级组织“%(name)s”已停用，不能在其下新建组织。") % {"name": parent.name},
+                    _(
+                        "The parent organisation “%(name)s” is deactivated; no "
+                        "organisation can be created under it."
+                    )
+                    % {"name": parent.name},
                     code="parent_inactive",
                 )
         org = Org(parent=parent, code=code, name=name, level=level, kind=kind, **fields)
@@ -96,7 +102,9 @@ def org_update(*, actor, org: Org, changes: Mapping[str, Any]) -> Org:
         if new_parent is not None and new_parent.pk != org.parent_id:
             org = org_move(actor=actor, org=org, new_parent=new_parent)
         if _is_own_root(actor, org) and "level" in changes and changes["level"] != org.level:
-            raise DomainError(_("不能修改本组织自己的层级。"), code="own_level")
+            raise DomainError(
+                _("You cannot change the level of your own organisation."), code="own_level"
+            )
         return record_update(actor=actor, instance=org, changes=changes, org_attr=None)
 
 
@@ -117,13 +125,20 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
         require_in_scope(actor, org)
         require_in_scope(actor, new_parent)
         if _is_own_root(actor, org):
-            raise DomainError(_("不能移动本组织自己，请联系上级工会。"), code="own_root")
+            raise DomainError(
+                _("You cannot move your own organisation; please ask the union above."),
+                code="own_root",
+            )
         if new_parent.path.startswith(org.path):
-            raise DomainError(_("不能把组织移到它自己或它的下级组织之下。"), code="cycle")
+            raise DomainError(
+                _("An organisation cannot be moved under itself or one of its subordinates."),
+                code="cycle",
+            )
         if org.level <= new_parent.level:
             raise DomainError(
                 _(
-                    "“%(org)s”（%(level)s）不能放在“%(parent)s”（%(plevel)s）之下：下级组织的层级必须低于上级组织。"
+                    "“%(org)s” (%(level)s) cannot be placed under “%(parent)s” (%(plevel)s): a "
+                    "subordinate’s level must be below its parent’s."
                 )
                 % {
                     "org": org.name,
@@ -135,7 +150,8 @@ def org_move(*, actor, org: Org, new_parent: Org) -> Org:
             )
         if not new_parent.is_active:
             raise DomainError(
-                _("上级组织“%(name)s”已停用。") % {"name": new_parent.name}, code="parent_inactive"
+                _("The parent organisation “%(name)s” is deactivated.") % {"name": new_parent.name},
+                code="parent_inactive",
             )
         old_parent = org.parent
         old_prefix = org.path
@@ -169,10 +185,14 @@ def org_deactivate(*, actor, org: Org) -> Org:
         org = Org.objects.select_for_update().get(pk=org.pk)
         require_in_scope(actor, org)
         if _is_own_root(actor, org):
-            raise DomainError(_("不能停用本组织自己。"), code="own_root")
+            raise DomainError(_("You cannot deactivate your own organisation."), code="own_root")
         if org.children.filter(is_active=True).exists():
             raise DomainError(
-                _("“%(name)s”还有在用的下级组织，请先停用或移走它们。") % {"name": org.name},
+                _(
+                    "“%(name)s” still has active subordinate organisations; "
+                    "deactivate or move them first."
+                )
+                % {"name": org.name},
                 code="active_children",
             )
         if org.is_active:
@@ -189,7 +209,8 @@ def org_reactivate(*, actor, org: Org) -> Org:
         require_in_scope(actor, org)
         if org.parent is not None and not org.parent.is_active:
             raise DomainError(
-                _("上级组织“%(name)s”已停用，请先启用上级组织。") % {"name": org.parent.name},
+                _("The parent organisation “%(name)s” is deactivated; activate it first.")
+                % {"name": org.parent.name},
                 code="parent_inactive",
             )
         if not org.is_active:
@@ -204,9 +225,9 @@ def org_delete(*, actor, org: Org) -> None:
     own change history) is refused: deactivate it instead."""
     require_perm(actor, "orgs.delete_org")
     if _is_own_root(actor, org):
-        raise DomainError(_("不能删除本组织自己。"), code="own_root")
+        raise DomainError(_("You cannot delete your own organisation."), code="own_root")
     if org.parent is None:
-        raise DomainError(_("不能删除顶级组织。"), code="root")
+        raise DomainError(_("A top-level organisation cannot be deleted."), code="root")
     record_delete(actor=actor, instance=org, org_attr="parent")
 
 

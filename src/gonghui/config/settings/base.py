@@ -158,9 +158,9 @@ def _can(perm):
 
 
 UNFOLD = {
-    "SITE_TITLE": _("工会工作平台"),
-    "SITE_HEADER": _("工会工作平台"),
-    "SITE_SUBHEADER": _("县（市）总工会与基层工会"),
+    "SITE_TITLE": _("Union work platform"),
+    "SITE_HEADER": _("Union work platform"),
+    "SITE_SUBHEADER": _("County and city federations with their grassroots unions"),
     "SITE_SYMBOL": "groups",
     "SHOW_HISTORY": False,
     "SHOW_VIEW_ON_SITE": False,
@@ -188,30 +188,30 @@ UNFOLD = {
         # Grouped by work area; an area joins the menu when its module lands.
         "navigation": [
             {
-                "title": _("组织建设"),
+                "title": _("Organisation building"),
                 "separator": True,
                 "items": [
-                    _nav(_("工作台"), "dashboard", reverse_lazy("admin:index")),
+                    _nav(_("Dashboard"), "dashboard", reverse_lazy("admin:index")),
                     _nav(
-                        _("工会组织树"),
+                        _("Union tree"),
                         "account_tree",
                         reverse_lazy("admin:orgs_org_tree"),
                         _can("orgs.view_org"),
                     ),
                     _nav(
-                        _("工会组织"),
+                        _("Unions"),
                         "groups",
                         reverse_lazy("admin:orgs_org_changelist"),
                         _can("orgs.view_org"),
                     ),
                     _nav(
-                        _("单位"),
+                        _("Employers"),
                         "apartment",
                         reverse_lazy("admin:orgs_employer_changelist"),
                         _can("orgs.view_employer"),
                     ),
                     _nav(
-                        _("服务阵地"),
+                        _("Service points"),
                         "home_work",
                         reverse_lazy("admin:orgs_servicepoint_changelist"),
                         _can("orgs.view_servicepoint"),
@@ -219,17 +219,17 @@ UNFOLD = {
                 ],
             },
             {
-                "title": _("系统管理"),
+                "title": _("Administration"),
                 "separator": True,
                 "items": [
                     _nav(
-                        _("用户与角色"),
+                        _("Users and roles"),
                         "manage_accounts",
                         reverse_lazy("admin:accounts_user_changelist"),
                         _can("accounts.view_user"),
                     ),
                     _nav(
-                        _("操作日志"),
+                        _("Event log"),
                         "history",
                         reverse_lazy("admin:core_event_changelist"),
                         _can("core.view_event"),
