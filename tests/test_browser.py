@@ -39,7 +39,8 @@ def browser():
 
 def test_township_clerk_sees_only_own_subtree(browser, live_server, live_tree):
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    # An English browser: the screens must still be Chinese.
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
     page.goto(f"{live_server.url}/admin/login/")
     expect(page.locator("body")).to_contain_text("登录")
     page.fill("input[name=username]", "town_a")

@@ -15,6 +15,7 @@ import gonghui
 
 PACKAGE = Path(gonghui.__file__).resolve().parent
 CATALOGUE = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES"
+UNFOLD_CATALOGUE = PACKAGE / "locale_unfold" / "zh_Hans" / "LC_MESSAGES"
 
 
 def _statistics(po: Path) -> str:
@@ -68,3 +69,16 @@ def test_chinese_is_the_default_and_english_is_available(english, chinese, setti
         assert translation.gettext(english) == chinese
     with translation.override("en"):
         assert translation.gettext(english) == english
+
+
+def test_screens_are_chinese_whatever_the_browser_asks(client, tree):
+    client.force_login(tree.town_a)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "工会组织树" in page and "Union tree" not in page
+
+
+def test_english_when_the_user_chooses_it(client, tree):
+    client.force_login(tree.town_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    page = client.get("/admin/").content.decode()
+    assert "Union tree" in page
