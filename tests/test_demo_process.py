@@ -60,7 +60,10 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
     try:
         deadline = time.monotonic() + 90
         page = ""
-        while time.monotonic() < deadline and "登录" not in page:
+        # Ready when the page answers and the demo has printed its address and logins.
+        while time.monotonic() < deadline and not (
+            "登录" in page and "Gonghui@2025" in (tmp_path / "demo.log").read_text()
+        ):
             assert proc.poll() is None, (tmp_path / "demo.log").read_text()
             try:
                 with urllib.request.urlopen(
@@ -68,7 +71,8 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
                 ) as response:
                     page = response.read().decode()
             except OSError:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         assert "登录" in page, (tmp_path / "demo.log").read_text()
         assert _postgres_on(home / "pgdata"), "the demo should run its own PostgreSQL"
 
