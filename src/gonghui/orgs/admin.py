@@ -1,7 +1,7 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -154,8 +154,6 @@ class OrgAdmin(ScopedAdmin):
 
     def tree_view(self, request):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         root = selectors.org_tree(request.user)
         context = {
