@@ -203,6 +203,76 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file synchronously, in this process (no worker), as the platform itself."""
+    _setup_django(_settings_for_default(), args.home)
+    import json
+
+    from django.utils import translation
+
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.core.imports.jobs import describe, spec_for
+    from gonghui.core.imports.workbook import problems_workbook
+    from gonghui.orgs.models import Org
+
+    translation.activate(os.environ.get("GONGHUI_LANGUAGE", "zh-hans"))
+    path = Path(args.file)
+    if not path.is_file():
+        _fail(args, f"找不到文件：{path}")
+        return 2
+    org = Org.objects.filter(code=args.org).first()
+    if org is None:
+        _fail(args, f"没有代码为 {args.org} 的组织。")
+        return 2
+    mode = Mode.VALIDATE if args.dry_run else Mode.PARTIAL if args.partial else Mode.ALL_OR_NOTHING
+    spec = spec_for(args.kind)
+
+    def progress(done: int, total: int) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\r已读取 {done}/{total} 行", end="", file=sys.stderr, flush=True)
+
+    outcome = run_import(
+        spec,
+        path,
+        actor=None,
+        org=org,
+        mode=mode,
+        file_name=path.name,
+        options={"file_name": path.name},
+        progress=progress,
+    )
+    if not args.json and sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.errors and not outcome.fatal:
+        workbook = problems_workbook(path, path.name, outcome)
+        if workbook is not None:
+            Path(args.errors).write_bytes(workbook)
+    if args.json:
+        payload = {**outcome.counts(), "written": outcome.written}
+        if outcome.fatal:
+            payload["error"] = outcome.fatal
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        _print(describe(outcome, mode))
+        for problem in outcome.problems[:50]:
+            column = f" {problem.column}" if problem.column else ""
+            _print(f"  第{problem.row}行{column}：{problem.message}")
+        if len(outcome.problems) > 50:
+            _print(f"  …… 共 {len(outcome.problems)} 条问题")
+        if args.errors and (outcome.problems or outcome.repairs):
+            _print(f"需修改的行已写入 {args.errors}")
+    return 1 if outcome.fatal or outcome.rejected else 0
+
+
+def _fail(args, message: str) -> None:
+    if getattr(args, "json", False):
+        import json
+
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django(_settings_for_default(), args.home)
     from django.core.management import execute_from_command_line
@@ -249,6 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--org-name", help="组织不存在时，以此名称新建顶级组织（县/市总工会）")
     admin.add_argument("--region-code", help="新建顶级组织的行政区划代码")
     admin.set_defaults(func=cmd_createadmin)
+
+    importer = with_home(sub.add_parser("import", help="从 Excel/CSV 文件导入"))
+    importer.add_argument("kind", choices=["members"], help="members：会员名册")
+    importer.add_argument("file", help="xlsx、xls 或 csv 文件")
+    importer.add_argument("--org", required=True, help="导入到哪个组织之下（组织代码）")
+    importer.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    importer.add_argument("--partial", action="store_true", help="导入正确的行，跳过有错的行")
+    importer.add_argument("--errors", metavar="OUT.xlsx", help="把需修改的行写入此文件")
+    importer.add_argument("--json", action="store_true", help="以一个 JSON 对象输出计数")
+    importer.set_defaults(func=cmd_import)
 
     manage = with_home(sub.add_parser("manage", help="Django 管理命令"))
     manage.add_argument("rest", nargs=argparse.REMAINDER)

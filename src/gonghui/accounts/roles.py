@@ -14,6 +14,16 @@ def _crud(app_model: str, *actions: str) -> set[str]:
 
 ALL = ("view", "add", "change", "delete")
 
+# Everyone who keeps a roster: register, correct, change status, import, transfer.
+MEMBER_WORK = (
+    _crud("members.person", "view", "add", "change")
+    | _crud("members.membership", "view", "change")
+    | _crud("members.membershiptransfer", "view", "add", "change")
+    | _crud("core.importjob", "view", "add")
+)
+# Full ID numbers and unmasked exports: federation staff who pay and report, each time logged.
+PERSONAL_DATA = {"members.view_full_id_number", "members.export_unmasked"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: frozenset(
         _crud("orgs.org", *ALL)
@@ -21,6 +31,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("orgs.servicepoint", *ALL)
         | _crud("accounts.user", *ALL)
         | _crud("core.event", "view")
+        | MEMBER_WORK
+        | PERSONAL_DATA
+        | _crud("core.accesslog", "view")
     ),
     Role.FEDERATION_STAFF: frozenset(
         _crud("orgs.org", *ALL)
@@ -28,17 +41,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("orgs.servicepoint", *ALL)
         | _crud("accounts.user", "view")
         | _crud("core.event", "view")
+        | MEMBER_WORK
+        | PERSONAL_DATA
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         _crud("orgs.org", "view", "add", "change")
         | _crud("orgs.employer", *ALL)
         | _crud("orgs.servicepoint", *ALL)
         | _crud("core.event", "view")
+        | MEMBER_WORK
     ),
     Role.GRASSROOTS_CLERK: frozenset(
         _crud("orgs.org", "view", "change")
         | _crud("orgs.employer", "view")
         | _crud("orgs.servicepoint", "view", "add", "change")
         | _crud("core.event", "view")
+        | MEMBER_WORK
     ),
 }

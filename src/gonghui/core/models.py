@@ -49,3 +49,132 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+
+class AccessLog(models.Model):
+    """Who saw personal data in full, and when: every full ID number shown, every unmasked
+    export, every download of an import's error rows (which carry the file's data back).
+
+    Readable by platform administrators only. Rows are written, never changed.
+    """
+
+    class Action(models.TextChoices):
+        VIEW_ID_NUMBER = "view_id_number", _("Viewed a full ID number")
+        EXPORT_UNMASKED = "export_unmasked", _("Exported without masking")
+        DOWNLOAD_IMPORT_ERRORS = "download_import_errors", _("Downloaded the rows of an import")
+
+    occurred_at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("User"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("User"), max_length=150, blank=True)
+    action = models.CharField(_("Action"), max_length=32, choices=Action.choices)
+    target_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("Kind of record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    target_id = models.CharField(_("Record ID"), max_length=64, blank=True)
+    target_repr = models.CharField(_("Record"), max_length=255, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    details = models.JSONField(_("Details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Personal data access log")
+        verbose_name_plural = _("Personal data access log")
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way into a registry, with its progress and its outcome.
+
+    The uploaded file and the workbook of refused rows hold personal data, so both are kept
+    encrypted (``core.crypto``) and the upload is dropped as soon as the job has run.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Done")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("Import only if every row is right")
+        PARTIAL = "partial", _("Import the right rows, return the others")
+        VALIDATE = "validate", _("Check only, import nothing")
+
+    kind = models.CharField(_("Kind of import"), max_length=32)
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Organisation"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Uploaded at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("Started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(_("File"), max_length=255)
+    file_size = models.BigIntegerField(_("Size (bytes)"), default=0)
+    mode = models.CharField(
+        _("Mode"), max_length=16, choices=Mode.choices, default=Mode.ALL_OR_NOTHING
+    )
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    rows_total = models.IntegerField(_("Rows"), default=0)
+    rows_done = models.IntegerField(_("Rows read"), default=0)
+    counts = models.JSONField(_("Counts"), default=dict, blank=True)
+    message = models.TextField(_("Message"), blank=True)
+    # The first problems, for the screen; the workbook holds all of them. Never personal data:
+    # row, column and reason only.
+    problems = models.JSONField(default=list, blank=True)
+    upload = models.BinaryField(null=True, blank=True, editable=False)
+    error_workbook = models.BinaryField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Import")
+        verbose_name_plural = _("Imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(self.rows_done * 100 / self.rows_total))

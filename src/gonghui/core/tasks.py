@@ -9,3 +9,10 @@ from procrastinate.contrib.django import app
 def clear_expired_sessions(timestamp: int) -> None:
     # Expired sessions of shared office computers would otherwise pile up in the database.
     call_command("clearsessions")
+
+
+@app.task(queue="imports")
+def run_import_job(job_id: int) -> None:
+    from gonghui.core.imports.jobs import import_job_run
+
+    import_job_run(job_id)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.accounts",
     "gonghui.orgs",
+    "gonghui.members",
     "gonghui.demo",
 ]
 
@@ -132,6 +133,11 @@ STORAGES = {
 REELECTION_DUE_WITHIN_DAYS = 180
 
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+# The imports each app offers (``core.imports``): kind → spec class.
+GONGHUI_IMPORT_SPECS = {
+    "members": "gonghui.members.imports.MemberRosterSpec",
+}
 
 LOGGING = {
     "version": 1,

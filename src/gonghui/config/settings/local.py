@@ -7,6 +7,8 @@ from .base import GONGHUI_HOME
 
 # The demo secret is generated per home folder; `gonghui serve` refuses it (see production.py).
 SECRET_KEY = "demo-" + read_or_create_key(GONGHUI_HOME, "secret_key")
+# The key of personal data at rest. Losing this file makes the demo's ID numbers unreadable.
+GONGHUI_ENCRYPTION_KEY = read_or_create_key(GONGHUI_HOME, "encryption_key")
 ALLOWED_HOSTS = ["*"]
 # Static files straight from the installed packages, so the demo needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True

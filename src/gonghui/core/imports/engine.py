@@ -1,0 +1,232 @@
+"""Running an import spec over a file: read, find the header, check every row, write.
+
+Everything happens in one transaction. Good rows are streamed into a temporary staging table
+(``COPY``), so memory stays flat whatever the file's size; duplicates and conflicts with the
+registry are then found with set-based SQL, and the spec writes with a few ``INSERT … SELECT``
+statements. A refused all-or-nothing import, a check-only run, or a process killed half-way
+leaves the database exactly as it was: the transaction is never committed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.imports.reading import UnreadableFile, open_rows
+from gonghui.core.imports.spec import CellError, ImportSpec, Problem, Row, header_key
+
+STAGE_CHUNK = 5000
+PROGRESS_EVERY = 2000
+MAX_REPAIR_DETAILS = 20000
+
+
+class Mode:
+    ALL_OR_NOTHING = "all"
+    PARTIAL = "partial"
+    VALIDATE = "validate"
+
+
+@dataclass
+class ImportContext:
+    actor: object
+    org: object
+    options: dict
+    cursor: object
+    today: datetime.date
+
+
+@dataclass
+class ImportOutcome:
+    rows: int = 0
+    valid: int = 0
+    imported: int = 0
+    updated: int = 0
+    repaired: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+    fatal: str = ""
+    header_row: int = 0
+    header_cells: list = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    repairs: list[tuple[int, str, str]] = field(default_factory=list)
+    written: bool = False
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "valid": self.valid,
+            "imported": self.imported,
+            "updated": self.updated,
+            "repaired": self.repaired,
+            "rejected": self.rejected,
+            "conflicts": self.conflicts,
+        }
+
+    @property
+    def problem_rows(self) -> set[int]:
+        return {p.row for p in self.problems if p.row}
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def run_import(
+    spec: ImportSpec,
+    path: Path,
+    *,
+    actor,
+    org,
+    mode: str = Mode.ALL_OR_NOTHING,
+    file_name: str | None = None,
+    options: dict | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportOutcome:
+    """Import ``path`` with ``spec`` into ``org``'s subtree as ``actor`` (``None``: the platform).
+
+    Access is the spec's business (it resolves each row's org within the actor's scope); the
+    engine guarantees atomicity and the counts.
+    """
+    outcome = ImportOutcome()
+    progress = progress or (lambda _done, _total: None)
+    try:
+        total, rows = open_rows(path, file_name)
+    except UnreadableFile as exc:
+        outcome.fatal = str(exc)
+        return outcome
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            ctx = ImportContext(
+                actor=actor,
+                org=org,
+                options=options or {},
+                cursor=cursor,
+                today=timezone.localdate(),
+            )
+            spec.begin(ctx)
+            _read_and_stage(spec, ctx, rows, total, outcome, progress)
+            if outcome.fatal:
+                transaction.set_rollback(True)
+                return outcome
+            outcome.problems.extend(spec.check(ctx))
+            _count(outcome)
+            refuse = mode == Mode.VALIDATE or (mode == Mode.ALL_OR_NOTHING and outcome.rejected > 0)
+            if refuse:
+                transaction.set_rollback(True)
+                return outcome
+            outcome.imported, outcome.updated = spec.write(ctx, outcome.problem_rows)
+            outcome.written = True
+    except UnreadableFile as exc:
+        outcome.fatal = str(exc)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    progress(total, total)
+    return outcome
+
+
+def _read_and_stage(spec, ctx, rows, total, outcome, progress) -> None:
+    columns = None
+    buffer: list[tuple] = []
+    parse_errors = outcome.problems
+    repaired_rows = 0
+    for number, cells in enumerate(rows, start=1):
+        if columns is None:
+            if number > spec.header_search_rows:
+                outcome.fatal = _(
+                    "No header row was found in the first %(n)d rows: the file needs a row "
+                    "with the column names of the template (%(names)s)."
+                ) % {
+                    "n": spec.header_search_rows,
+                    "names": "、".join(c.template_header for c in spec.columns if c.required),
+                }
+                return
+            found = _match_header(spec, ctx, cells)
+            if found is None:
+                continue
+            columns, missing, ignored = found
+            outcome.header_row, outcome.header_cells = number, list(cells)
+            outcome.ignored_columns = ignored
+            if missing:
+                outcome.fatal = _("Row %(row)d is the header but lacks the column(s) %(cols)s.") % {
+                    "row": number,
+                    "cols": "、".join(f"“{c.header}”" for c in missing),
+                }
+                return
+            continue
+        if not any(cell not in (None, "") and str(cell).strip() for cell in cells):
+            continue  # blank rows between blocks of data are normal in hand-made sheets
+        outcome.rows += 1
+        row = Row(number, {key: cells[i] for key, i in columns if i < len(cells)})
+        try:
+            record = spec.parse(ctx, row)
+        except CellError as exc:  # a spec may raise for the row as a whole
+            row.error(None, str(exc))
+            record = None
+        if row.repairs:
+            repaired_rows += 1
+            if len(outcome.repairs) < MAX_REPAIR_DETAILS:
+                outcome.repairs.extend((number, col, what) for col, what in row.repairs)
+        if row.errors:
+            parse_errors.extend(row.errors)
+        elif record is not None:
+            buffer.append(record)
+            if len(buffer) >= STAGE_CHUNK:
+                spec.stage(ctx, buffer)
+                buffer.clear()
+        if number % PROGRESS_EVERY == 0:
+            progress(number, total)
+    if columns is None:
+        outcome.fatal = (
+            _("The file has no rows.")
+            if outcome.header_row == 0 and total == 0
+            else _(
+                "No header row was found: the file needs a row with the column names of the "
+                "template (%(names)s)."
+            )
+            % {"names": "、".join(c.template_header for c in spec.columns if c.required)}
+        )
+        return
+    if buffer:
+        spec.stage(ctx, buffer)
+    outcome.repaired = repaired_rows
+    if outcome.rows == 0:
+        outcome.fatal = _("The file has a header but no data rows.")
+
+
+def _match_header(spec: ImportSpec, ctx, cells: list):
+    """``(columns, missing required, ignored headers)`` when ``cells`` looks like the header."""
+    index = spec.header_index()
+    matched: dict[str, int] = {}
+    ignored = []
+    for i, cell in enumerate(cells):
+        key = header_key(cell)
+        if not key:
+            continue
+        column = index.get(key)
+        if column is None:
+            ignored.append(str(cell).strip())
+        elif column.key not in matched:
+            matched[column.key] = i
+    required = [c for c in spec.columns if c.required]
+    if len(matched) < 2 or not any(c.key in matched for c in required):
+        return None
+    missing = [c for c in required if c.key not in matched and not spec.may_omit(ctx, c)]
+    return list(matched.items()), missing, ignored
+
+
+def _count(outcome: ImportOutcome) -> None:
+    rejected = {p.row for p in outcome.problems if p.kind == Problem.ERROR}
+    conflicts = {p.row for p in outcome.problems if p.kind == Problem.CONFLICT} - rejected
+    outcome.rejected = len(rejected)
+    outcome.conflicts = len(conflicts)
+    # rows = valid + rejected; valid = imported + updated + conflicts once written.
+    outcome.valid = outcome.rows - outcome.rejected
+    outcome.problems.sort(key=lambda p: (p.row, p.kind != Problem.ERROR))

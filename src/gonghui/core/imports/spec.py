@@ -1,0 +1,239 @@
+"""What an app declares to offer an import: its columns, how to read a cell, how to write rows.
+
+Column headers are the ones printed on the federations' paper forms (domain.md, "Import
+templates"); they are part of the file format, like a CSV dialect, so they are written here in
+Chinese and not translated. Header matching forgives the variants people type: with or without
+``*``, blanks, full-width brackets and colons, and the aliases each column lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from gonghui.core.cleaning import has_fullwidth, squeeze, to_halfwidth
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+    hint: str = ""
+    width: int = 14
+    # Offered as a drop-down list in the template.
+    choices: tuple[str, ...] = ()
+
+    @property
+    def template_header(self) -> str:
+        return f"{self.header}*" if self.required else self.header
+
+
+class CellError(ValueError):
+    """A cell that cannot be accepted; the message is for the user."""
+
+
+class Problem:
+    """One finding about one row: an error (row refused) or a conflict (row not imported)."""
+
+    ERROR = "error"
+    CONFLICT = "conflict"
+    __slots__ = ("column", "kind", "message", "row")
+
+    def __init__(self, row: int, column: str, message: str, kind: str = ERROR):
+        self.row, self.column, self.message, self.kind = row, column, message, kind
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message, "kind": self.kind}
+
+
+@dataclass
+class Row:
+    """One data row while it is being read: its number as the user sees it, and findings."""
+
+    number: int
+    cells: dict[str, Any]
+    errors: list[Problem] = field(default_factory=list)
+    repairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def error(self, column: Column | None, message: str) -> None:
+        self.errors.append(Problem(self.number, column.header if column else "", message))
+
+    def repaired(self, column: Column, what: str) -> None:
+        self.repairs.append((column.header, what))
+
+
+_HEADER_NOISE = re.compile(r"[\s*＊:：]+|[(（]必填[)）]")
+
+
+def header_key(text: Any) -> str:
+    if text is None:
+        return ""
+    return _HEADER_NOISE.sub("", to_halfwidth(str(text))).lower()
+
+
+class ImportSpec:
+    """Subclasses declare ``kind``, ``title``, ``columns`` and implement the four hooks."""
+
+    kind: str = ""
+    title: str = ""
+    columns: tuple[Column, ...] = ()
+    # The permission an importer needs besides being in scope.
+    permission: str = ""
+    # How many rows at the top may hold titles, notes and merged cells above the header.
+    header_search_rows = 20
+
+    def may_omit(self, ctx, column: Column) -> bool:
+        """Whether a required column may be absent in this context (it has a default)."""
+        return False
+
+    def header_index(self) -> dict[str, Column]:
+        index = {}
+        for column in self.columns:
+            for name in (column.header, *column.aliases):
+                index[header_key(name)] = column
+        return index
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def begin(self, ctx) -> None:
+        """Load lookups and create the staging table (inside the import's transaction)."""
+        raise NotImplementedError
+
+    def parse(self, ctx, row: Row) -> tuple | None:
+        """Check one row; return its staging tuple, or ``None`` after recording errors."""
+        raise NotImplementedError
+
+    def stage(self, ctx, records: list[tuple]) -> None:
+        raise NotImplementedError
+
+    def check(self, ctx) -> list[Problem]:
+        """Set-based checks over all staged rows (duplicates, conflicts with the registry)."""
+        raise NotImplementedError
+
+    def write(self, ctx, skip_rows: set[int]) -> tuple[int, int]:
+        """Write the staged rows not in ``skip_rows``; return (imported, updated)."""
+        raise NotImplementedError
+
+    def template_rows(self) -> list[list[str]]:
+        """Example rows for the downloadable template."""
+        return [[c.example for c in self.columns]]
+
+
+# -- cell readers shared by the specs ----------------------------------------------------------
+
+
+def read_text(row: Row, column: Column, max_length: int = 200) -> str:
+    raw = row.cells.get(column.key)
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw)
+    if not text.strip():
+        return ""
+    cleaned = text
+    if has_fullwidth(cleaned):
+        cleaned = to_halfwidth(cleaned)
+    cleaned = squeeze(cleaned)
+    if cleaned != text:
+        row.repaired(column, _("blanks or full-width characters cleaned"))
+    if len(cleaned) > max_length:
+        raise CellError(_("At most %(n)d characters.") % {"n": max_length})
+    return cleaned
+
+
+def read_name(row: Row, column: Column) -> str:
+    """A person's name: Chinese names carry no blanks; a foreign or minority name keeps its dot."""
+    text = read_text(row, column, max_length=50)
+    if text and " " in text and all(ord(ch) > 0x2E80 or ch == " " for ch in text):
+        text = text.replace(" ", "")
+    return text
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def read_date(row: Row, column: Column) -> datetime.date | None:
+    """A date as Excel stored it, as a serial number, or as text (2021.3.5, 2021年3月5日)."""
+    raw = row.cells.get(column.key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(raw))
+        raise CellError(_("“%(value)s” is not a date.") % {"value": raw})
+    text = to_halfwidth(str(raw)).strip()
+    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
+    if match is None:
+        if text.isdigit() and 1 <= int(text) < 2958466:
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(text))
+        raise CellError(
+            _("“%(value)s” is not a date; write it as 2021-03-05 or 2021年3月5日.")
+            % {"value": text}
+        )
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        raise CellError(_("“%(value)s” is not a real date.") % {"value": text}) from None
+
+
+_YES = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
+_NO = {"否", "n", "no", "false", "0", "×", "x", "无", "不是"}
+
+
+def read_bool(row: Row, column: Column) -> bool | None:
+    raw = row.cells.get(column.key)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = to_halfwidth(str(raw)).strip().lower()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError(_("Write 是 or 否, not “%(value)s”.") % {"value": raw})
+
+
+class Vocabulary:
+    """A closed list as a form prints it: code → label, plus the other spellings people use."""
+
+    def __init__(self, labels: dict[str, str], aliases: dict[str, str] | None = None):
+        self.labels = labels
+        self._lookup = {label.lower(): code for code, label in labels.items()}
+        self._lookup.update({code.lower(): code for code in labels})
+        self._lookup.update({k.lower(): v for k, v in (aliases or {}).items()})
+
+    def get(self, text: str) -> str | None:
+        return self._lookup.get(text.strip().lower())
+
+
+def read_choice(row: Row, column: Column, vocabulary: Vocabulary) -> str:
+    """A code from a closed list, or ``""`` for an empty cell."""
+    text = read_text(row, column)
+    if not text:
+        return ""
+    code = vocabulary.get(text)
+    if code is None:
+        raise CellError(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": text, "allowed": "、".join(vocabulary.labels.values())}
+        )
+    return code

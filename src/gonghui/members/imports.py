@@ -1,0 +1,436 @@
+"""The member roster (会员信息采集表) import: columns, per-row checks, set-based write."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from gonghui.core import idnumbers
+from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
+from gonghui.core.crypto import cipher
+from gonghui.core.imports.spec import (
+    CellError,
+    Column,
+    ImportSpec,
+    Problem,
+    Row,
+    read_bool,
+    read_choice,
+    read_date,
+    read_name,
+    read_text,
+)
+from gonghui.members import vocabularies as vocab
+from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, normalize_phone
+from gonghui.orgs.models import Employer, Org
+
+C = Column
+COLUMNS = (
+    C("name", "姓名", True, ("会员姓名", "职工姓名", "名字"), example="李春梅", width=10),
+    C(
+        "id_number",
+        "身份证号",
+        True,
+        (
+            "身份证",
+            "身份证号码",
+            "公民身份号码",
+            "身份证件号码",
+            "证件号码",
+            "居民身份证号码",
+            "身份证号(18位)",
+            "身份证号码(18位)",
+        ),
+        example="530524199203150029",
+        width=22,
+        hint="18位，请保持“文本”格式，以免Excel把号码变成科学计数法。",
+    ),
+    C("gender", "性别", example="女", width=6, choices=("男", "女")),
+    C("ethnicity", "民族", example="汉族", width=8),
+    C("birth_date", "出生日期", aliases=("出生年月", "生日", "出生年月日"), example="1992-03-15"),
+    C(
+        "phone",
+        "手机号码",
+        aliases=("手机", "手机号", "联系电话", "电话", "联系方式", "电话号码"),
+        example="13800000000",
+        width=14,
+    ),
+    C(
+        "education",
+        "学历",
+        aliases=("文化程度", "最高学历"),
+        example="大学专科",
+        width=10,
+        choices=tuple(vocab.EDUCATION.labels.values()),
+    ),
+    C(
+        "political_status",
+        "政治面貌",
+        example="群众",
+        width=10,
+        choices=tuple(vocab.POLITICAL_STATUS.labels.values()),
+    ),
+    C(
+        "hukou_type",
+        "户籍类型",
+        aliases=("户口类型", "户口性质", "户籍性质"),
+        example="农业",
+        width=10,
+        choices=tuple(vocab.HUKOU.labels.values()),
+    ),
+    C(
+        "is_migrant_worker",
+        "是否农民工",
+        aliases=("农民工",),
+        example="是",
+        width=10,
+        choices=("是", "否"),
+    ),
+    C(
+        "new_employment_category",
+        "新就业形态类别",
+        aliases=("新就业形态", "八大群体类别", "新业态类别", "八大群体", "新就业形态劳动者类别"),
+        example="",
+        width=14,
+        choices=tuple(vocab.NEW_EMPLOYMENT.labels.values()),
+    ),
+    C(
+        "employer_name",
+        "工作单位",
+        aliases=("单位", "单位名称", "工作单位名称", "所在单位"),
+        example="青山县示例商贸有限公司",
+        width=24,
+    ),
+    C(
+        "org",
+        "所在工会",
+        True,
+        aliases=(
+            "工会名称",
+            "所属工会",
+            "工会",
+            "所在工会名称",
+            "工会代码",
+            "所在工会代码",
+            "基层工会",
+            "基层工会名称",
+        ),
+        example="青山县示例商贸有限公司工会委员会",
+        width=28,
+        hint="填写工会名称或工会代码；基层工会导入本单位名册时可以不填。",
+    ),
+    C("joined_on", "入会日期", aliases=("入会时间",), example="2021-03-05"),
+    C(
+        "card_number",
+        "会员卡号",
+        aliases=("会员证号", "会员卡号码", "卡号", "会员证号码"),
+        width=18,
+        hint="不填则由系统生成。",
+    ),
+    C("note", "备注", width=20),
+)
+COL = {c.key: c for c in COLUMNS}
+_CARD = re.compile(r"^[0-9A-Za-z-]{4,20}$")
+_UNION_SUFFIXES = ("工会委员会", "工会联合会", "联合工会", "工会")
+
+
+@lru_cache(maxsize=20000)
+def _initial(ch: str) -> str:
+    if ch.isascii():
+        return ch.lower() if ch.isalnum() else ""
+    letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+    return letters[0][:1].lower() if letters else ""
+
+
+def name_initials(name: str) -> str:
+    return "".join(_initial(ch) for ch in name)
+
+
+def _org_key(text: str) -> str:
+    return strip_all_blanks(to_halfwidth(text)).replace("(", "").replace(")", "")
+
+
+class OrgResolver:
+    """Find the union a row names, among the unions beneath the import's org only."""
+
+    def __init__(self, root: Org):
+        self.root = root
+        self.by_code: dict[str, Org] = {}
+        self.by_name: dict[str, list[Org]] = {}
+        orgs = Org.objects.filter(path__startswith=root.path, is_active=True).only(
+            "id", "code", "name", "short_name", "level", "path", "region_code"
+        )
+        for org in orgs:
+            self.by_code[org.code.upper()] = org
+            keys = {_org_key(org.name), _org_key(org.short_name) if org.short_name else ""}
+            stem = _org_key(org.name)
+            for suffix in _UNION_SUFFIXES:
+                if stem.endswith(suffix):
+                    keys.add(stem[: -len(suffix)])
+                    break
+            for key in keys - {""}:
+                self.by_name.setdefault(key, []).append(org)
+        self._cache: dict[str, Org | str] = {}
+
+    def resolve(self, text: str) -> Org:
+        found = self._cache.get(text)
+        if found is None:
+            found = self._resolve(text)
+            self._cache[text] = found
+        if isinstance(found, str):
+            raise CellError(found)
+        return found
+
+    def _resolve(self, text: str) -> Org | str:
+        org = self.by_code.get(text.upper())
+        if org is None:
+            key = _org_key(text)
+            candidates = self.by_name.get(key)
+            if candidates is None:
+                for suffix in _UNION_SUFFIXES:
+                    if key.endswith(suffix):
+                        candidates = self.by_name.get(key[: -len(suffix)])
+                        break
+            if candidates and len({c.pk for c in candidates}) > 1:
+                return _("More than one union is named “%(name)s”; write its code instead.") % {
+                    "name": text
+                }
+            org = candidates[0] if candidates else None
+        if org is None:
+            close = difflib.get_close_matches(_org_key(text), list(self.by_name), n=1, cutoff=0.8)
+            hint = (
+                _(" Did you mean “%(name)s”?") % {"name": self.by_name[close[0]][0].name}
+                if close
+                else ""
+            )
+            return (
+                _("No union “%(name)s” under %(root)s.") % {"name": text, "root": self.root.name}
+                + hint
+            )
+        if org.level == Org.Level.GROUP:
+            return _("“%(name)s” is a union group; write its grassroots union.") % {
+                "name": org.name
+            }
+        if org.level < Org.Level.TOWNSHIP:
+            return _(
+                "Members are registered with a township or grassroots union, not with %(name)s."
+            ) % {"name": org.name}
+        return org
+
+
+class MemberRosterSpec(ImportSpec):
+    kind = "members"
+    title = "会员信息采集表"
+    columns = COLUMNS
+    permission = "members.add_person"
+
+    def may_omit(self, ctx, column: Column) -> bool:
+        # A grassroots clerk's own roster need not say which union on every row.
+        return column.key == "org" and ctx.org.level >= Org.Level.GRASSROOTS
+
+    def begin(self, ctx) -> None:
+        from gonghui.members import services
+
+        self.orgs = OrgResolver(ctx.org)
+        self.employers = {
+            _org_key(name): pk
+            for pk, name in Employer.objects.filter(org__path__startswith=ctx.org.path).values_list(
+                "id", "name"
+            )
+        }
+        self.cipher = cipher()
+        services.import_stage_create(ctx.cursor)
+
+    def parse(self, ctx, row: Row) -> tuple | None:
+        values = {}
+        for key, reader in _READERS:
+            try:
+                values[key] = reader(self, ctx, row)
+            except (CellError, idnumbers.IdNumberError) as exc:
+                row.error(COL[key], str(exc))
+        if row.errors:
+            return None
+        number = values["id_number"]
+        born, sex = number.birth_date, number.gender
+        if values["gender"] and values["gender"] != sex:
+            row.error(COL["gender"], _("The gender does not match the ID number."))
+        if values["birth_date"] and values["birth_date"] != born:
+            row.error(
+                COL["birth_date"],
+                _("The birth date does not match the ID number (%(date)s).")
+                % {"date": born.isoformat()},
+            )
+        joined = values["joined_on"] or ctx.today
+        if joined > ctx.today:
+            row.error(COL["joined_on"], _("The date of joining is in the future."))
+        elif joined < born:
+            row.error(COL["joined_on"], _("The date of joining is before the birth date."))
+        if row.errors:
+            return None
+        c = self.cipher
+        phone = values["phone"]
+        org = values["org"]
+        return (
+            row.number,
+            c.digest(number.value, ID_PURPOSE),
+            c.encrypt(number.value, ID_PURPOSE),
+            number.value[-4:],
+            values["name"],
+            name_initials(values["name"]),
+            sex,
+            born,
+            values["ethnicity"],
+            c.encrypt(phone, PHONE_PURPOSE) if phone else None,
+            c.digest(phone, PHONE_PURPOSE) if phone else None,
+            phone[-4:] if phone else "",
+            values["education"],
+            values["political_status"],
+            values["hukou_type"],
+            values["is_migrant_worker"],
+            values["new_employment_category"],
+            values["employer_name"],
+            self.employers.get(_org_key(values["employer_name"]))
+            if values["employer_name"]
+            else None,
+            org.pk,
+            org.region_code or ctx.org.region_code or "000000",
+            joined,
+            values["card_number"] or None,
+            values["note"],
+        )
+
+    def stage(self, ctx, records: list[tuple]) -> None:
+        from gonghui.members import services
+
+        services.import_stage_copy(ctx.cursor, records)
+
+    def check(self, ctx) -> list[Problem]:
+        from gonghui.members import services
+
+        return services.import_stage_check(ctx)
+
+    def write(self, ctx, skip_rows: set[int]) -> tuple[int, int]:
+        from gonghui.members import services
+
+        return services.import_stage_write(ctx, skip_rows)
+
+
+# -- one reader per column ---------------------------------------------------------------------
+
+
+def _name(spec, ctx, row):
+    name = read_name(row, COL["name"])
+    if not name:
+        raise CellError(_("The name is empty."))
+    return name
+
+
+def _id_number(spec, ctx, row):
+    number = idnumbers.normalize(row.cells.get("id_number"), today=ctx.today)
+    for what in number.repairs:
+        row.repaired(COL["id_number"], what)
+    return number
+
+
+def _gender(spec, ctx, row):
+    return read_choice(row, COL["gender"], vocab.GENDER)
+
+
+def _ethnicity(spec, ctx, row):
+    text = read_text(row, COL["ethnicity"])
+    if not text:
+        return ""
+    found = vocab.ETHNICITY_LOOKUP.get(text)
+    if found is None:
+        raise CellError(
+            _("“%(value)s” is not an ethnicity of the national list.") % {"value": text}
+        )
+    return found
+
+
+def _birth_date(spec, ctx, row):
+    return read_date(row, COL["birth_date"])
+
+
+def _phone(spec, ctx, row):
+    raw = row.cells.get("phone")
+    if raw in (None, ""):
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    phone, repaired = normalize_phone(str(raw))
+    if repaired:
+        row.repaired(COL["phone"], _("blanks, dashes or +86 removed"))
+    return phone
+
+
+def _education(spec, ctx, row):
+    return read_choice(row, COL["education"], vocab.EDUCATION)
+
+
+def _political(spec, ctx, row):
+    return read_choice(row, COL["political_status"], vocab.POLITICAL_STATUS)
+
+
+def _hukou(spec, ctx, row):
+    return read_choice(row, COL["hukou_type"], vocab.HUKOU)
+
+
+def _migrant(spec, ctx, row):
+    return bool(read_bool(row, COL["is_migrant_worker"]))
+
+
+def _category(spec, ctx, row):
+    return read_choice(row, COL["new_employment_category"], vocab.NEW_EMPLOYMENT)
+
+
+def _employer(spec, ctx, row):
+    return read_text(row, COL["employer_name"])
+
+
+def _org(spec, ctx, row):
+    text = read_text(row, COL["org"])
+    if not text:
+        if spec.may_omit(ctx, COL["org"]):
+            return ctx.org
+        raise CellError(_("Write the union's name or code."))
+    return spec.orgs.resolve(text)
+
+
+def _joined(spec, ctx, row):
+    return read_date(row, COL["joined_on"])
+
+
+def _card(spec, ctx, row):
+    text = read_text(row, COL["card_number"], max_length=40)
+    if text and not _CARD.match(text):
+        raise CellError(_("A card number has 4 to 20 letters or digits."))
+    return text.upper()
+
+
+def _note(spec, ctx, row):
+    return read_text(row, COL["note"], max_length=500)
+
+
+_READERS = (
+    ("name", _name),
+    ("id_number", _id_number),
+    ("gender", _gender),
+    ("ethnicity", _ethnicity),
+    ("birth_date", _birth_date),
+    ("phone", _phone),
+    ("education", _education),
+    ("political_status", _political),
+    ("hukou_type", _hukou),
+    ("is_migrant_worker", _migrant),
+    ("new_employment_category", _category),
+    ("employer_name", _employer),
+    ("org", _org),
+    ("joined_on", _joined),
+    ("card_number", _card),
+    ("note", _note),
+)

@@ -1,0 +1,720 @@
+"""Every write to the member registry: registering, changing status, transfers, imports.
+
+Two rules hold whoever writes: a person exists once (unique digest of the ID number) and has at
+most one current membership (partial unique index). Writers that look at the registry before
+they write (imports, registration) first take the registry's advisory lock, so two imports of
+the same person, run at the same moment, see each other instead of both inserting.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import idnumbers
+from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.access_log import log_access
+from gonghui.core.crypto import cipher
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.events import record_event
+from gonghui.core.imports.spec import Problem
+from gonghui.core.models import AccessLog
+from gonghui.core.scoping import org_in_scope
+from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, normalize_phone
+from gonghui.members.models import Membership, MembershipTransfer, Person
+from gonghui.orgs.models import Org
+
+S = Membership.Status
+
+# The membership workflow (domain-rules §1.3): (from, to) → the action's name in the event log.
+# Transfers move through TRANSFERRING by their own services below, never by a plain transition.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.PROVISIONAL, S.ACTIVE): "confirm",
+    (S.PROVISIONAL, S.LEFT): "leave",
+    (S.ACTIVE, S.RETAINED): "retain",
+    (S.ACTIVE, S.LEFT): "leave",
+    (S.ACTIVE, S.EXPELLED): "expel",
+    (S.RETAINED, S.ACTIVE): "reactivate",
+    (S.RETAINED, S.LEFT): "leave",
+}
+TRANSFER_TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.ACTIVE, S.TRANSFERRING): "transfer_start",
+    (S.TRANSFERRING, S.ACTIVE): "transfer_back",  # refused or withdrawn
+    (S.TRANSFERRING, S.LEFT): "transfer_out",  # accepted: the new union holds the membership
+}
+ENDING = (S.LEFT, S.EXPELLED)
+REGISTRY_LOCK = 7_143_001  # pg_advisory_xact_lock key of the member registry
+
+
+def lock_registry() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_LOCK])
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+def _next_card_number(region: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('members_card_number_seq')")
+        (value,) = cursor.fetchone()
+    return f"{region or '000000'}{value:010d}"
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    return (
+        Membership.objects.select_for_update().select_related("org", "person").get(pk=membership.pk)
+    )
+
+
+# -- registering one person --------------------------------------------------------------------
+
+
+def member_register(
+    *,
+    actor,
+    org: Org,
+    id_number: str,
+    name: str,
+    joined_on: datetime.date | None = None,
+    status: str = S.ACTIVE,
+    phone: str = "",
+    employer_name: str = "",
+    card_number: str = "",
+    note: str = "",
+    **fields,
+) -> Membership:
+    """Register a person with ``org`` (a new person, or a former member joining again).
+
+    Refused, with nothing written, when the person already has a current membership: in
+    another union that calls for a transfer, and the message names that union only if the
+    actor may see it.
+    """
+    require_perm(actor, "members.add_person")
+    if status not in (S.ACTIVE, S.PROVISIONAL):
+        raise DomainError(_("A new membership starts as active or provisional."))
+    try:
+        number = idnumbers.normalize(id_number)
+    except idnumbers.IdNumberError as exc:
+        raise DomainError({"id_number": str(exc)}) from None
+    if not name.strip():
+        raise DomainError({"name": _("The name is empty.")})
+    if org.level < Org.Level.TOWNSHIP or org.level == Org.Level.GROUP:
+        raise DomainError({"org": _("Members are registered with a township or grassroots union.")})
+    today = timezone.localdate()
+    joined_on = joined_on or today
+    if joined_on > today or joined_on < number.birth_date:
+        raise DomainError({"joined_on": _("The date of joining is impossible.")})
+    if fields.get("gender") and fields["gender"] != number.gender:
+        raise DomainError({"gender": _("The gender does not match the ID number.")})
+    fields.pop("gender", None)
+    fields.pop("birth_date", None)
+    c = cipher()
+    if phone:
+        try:
+            phone, _repaired = normalize_phone(phone)
+        except ValueError as exc:
+            raise DomainError({"phone": str(exc)}) from None
+    from gonghui.members.imports import name_initials
+
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        lock_registry()
+        digest = c.digest(number.value, ID_PURPOSE)
+        person = Person.objects.select_for_update().filter(id_number_digest=digest).first()
+        if person is not None:
+            current = (
+                person.memberships.filter(status__in=Membership.CURRENT)
+                .select_related("org")
+                .first()
+            )
+            if current is not None:
+                raise DomainError(_conflict_message(actor, current.org))
+        if (
+            card_number
+            and Person.objects.filter(card_number=card_number)
+            .exclude(id_number_digest=digest)
+            .exists()
+        ):
+            raise DomainError({"card_number": _("This card number belongs to another member.")})
+        values = {
+            "name": name.strip(),
+            "name_initials": name_initials(name.strip()),
+            "gender": number.gender,
+            "birth_date": number.birth_date,
+            "phone": c.encrypt(phone, PHONE_PURPOSE) if phone else None,
+            "phone_digest": c.digest(phone, PHONE_PURPOSE) if phone else None,
+            "phone_last4": phone[-4:] if phone else "",
+            "updated_at": timezone.now(),
+            **fields,
+        }
+        if person is None:
+            person = Person(
+                id_number=c.encrypt(number.value, ID_PURPOSE),
+                id_number_digest=digest,
+                id_last4=number.value[-4:],
+                card_number=card_number or _next_card_number(org.region_code),
+                **values,
+            )
+            person.full_clean(exclude=["latest_membership", "id_number", "id_number_digest"])
+            person.save(force_insert=True)
+            action = "member.register"
+        else:
+            for key, value in values.items():
+                if value not in (None, ""):
+                    setattr(person, key, value)
+            if card_number:
+                person.card_number = card_number
+            person.save()
+            action = "member.rejoin"
+        membership = Membership.objects.create(
+            person=person,
+            org=org,
+            status=status,
+            joined_on=joined_on,
+            status_changed_on=joined_on,
+            employer_name=employer_name,
+            note=note,
+        )
+        person.latest_membership = membership
+        person.save(update_fields=["latest_membership"])
+        record_event(
+            actor=actor,
+            action=action,
+            org=org,
+            target=person,
+            details={"id_number": idnumbers.mask(number.value), "status": status},
+        )
+    return membership
+
+
+def _conflict_message(actor, org: Org) -> str:
+    if actor is None or org_in_scope(actor, org):
+        return _("Already a member of “%(org)s”; that union has to transfer the membership.") % {
+            "org": org.name
+        }
+    return _("Already a member of another union; that union has to transfer the membership.")
+
+
+def person_update(*, actor, person: Person, changes: dict) -> Person:
+    """Correct a member's particulars (not the ID number: see ``person_correct_id_number``)."""
+    require_perm(actor, "members.change_person")
+    from gonghui.members.imports import name_initials
+
+    allowed = {
+        "name",
+        "ethnicity",
+        "education",
+        "political_status",
+        "hukou_type",
+        "is_migrant_worker",
+        "new_employment_category",
+        "card_number",
+        "phone",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(
+            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(unknown)}
+        )
+    with transaction.atomic():
+        locked = (
+            Person.objects.select_for_update()
+            .select_related("latest_membership__org")
+            .get(pk=person.pk)
+        )
+        org = locked.latest_membership.org if locked.latest_membership else None
+        require_in_scope(actor, org)
+        diff = {}
+        for field, value in changes.items():
+            if field == "phone":
+                if value:
+                    try:
+                        value, _r = normalize_phone(value)
+                    except ValueError as exc:
+                        raise DomainError({"phone": str(exc)}) from None
+                c = cipher()
+                locked.phone = c.encrypt(value, PHONE_PURPOSE) if value else None
+                locked.phone_digest = c.digest(value, PHONE_PURPOSE) if value else None
+                old_last4, locked.phone_last4 = locked.phone_last4, value[-4:] if value else ""
+                diff["phone"] = [f"***{old_last4}" if old_last4 else "", f"***{locked.phone_last4}"]
+                continue
+            old = getattr(locked, field)
+            if old != value:
+                diff[field] = [old, value]
+                setattr(locked, field, value)
+        if not diff:
+            return locked
+        if "name" in changes:
+            locked.name_initials = name_initials(locked.name)
+        locked.updated_at = timezone.now()
+        locked.full_clean(
+            exclude=["latest_membership", "id_number", "id_number_digest", "phone", "phone_digest"]
+        )
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            raise DomainError(
+                {"card_number": _("This card number belongs to another member.")}
+            ) from None
+        record_event(
+            actor=actor, action="member.update", org=org, target=locked, details={"changes": diff}
+        )
+    return locked
+
+
+def person_reveal_id_number(*, actor, person: Person) -> str:
+    """The full ID number, for an actor allowed to see it; written to the access log."""
+    require_perm(actor, "members.view_full_id_number")
+    org = person.latest_membership.org if person.latest_membership_id else None
+    require_in_scope(actor, org)
+    with transaction.atomic():
+        log_access(actor=actor, action=AccessLog.Action.VIEW_ID_NUMBER, target=person, org=org)
+    return cipher().decrypt(person.id_number, ID_PURPOSE)
+
+
+def person_reveal_phone(*, actor, person: Person) -> str:
+    require_perm(actor, "members.view_full_id_number")
+    org = person.latest_membership.org if person.latest_membership_id else None
+    require_in_scope(actor, org)
+    if not person.phone:
+        return ""
+    with transaction.atomic():
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.VIEW_ID_NUMBER,
+            target=person,
+            org=org,
+            details={"field": "phone"},
+        )
+    return cipher().decrypt(person.phone, PHONE_PURPOSE)
+
+
+# -- status changes ---------------------------------------------------------------------------
+
+
+def membership_transition(
+    *,
+    actor,
+    membership: Membership,
+    to_status: str,
+    on: datetime.date | None = None,
+    note: str = "",
+) -> Membership:
+    """Move a membership along ``TRANSITIONS``; anything else is refused and nothing changes."""
+    require_perm(actor, "members.change_membership")
+    with transaction.atomic():
+        locked = _locked_membership(membership)
+        require_in_scope(actor, locked.org)
+        action = TRANSITIONS.get((locked.status, to_status))
+        if action is None:
+            raise DomainError(
+                _("A membership that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": locked.get_status_display(), "to": S(to_status).label}
+            )
+        on = on or timezone.localdate()
+        if on < locked.joined_on:
+            raise DomainError(_("The date is before the member joined."))
+        old = locked.status
+        locked.status = to_status
+        locked.status_changed_on = on
+        if to_status in ENDING:
+            locked.ended_on = on
+        if note:
+            locked.note = note[:500]
+        locked.save(update_fields=["status", "status_changed_on", "ended_on", "note"])
+        record_event(
+            actor=actor,
+            action=f"membership.{action}",
+            org=locked.org,
+            target=locked.person,
+            details={"from": old, "to": to_status, "on": on, "note": note},
+        )
+    return locked
+
+
+# -- transfers (会员关系接转) -------------------------------------------------------------------
+
+
+def transfer_start(
+    *, actor, membership: Membership, to_org: Org, reason: str = ""
+) -> MembershipTransfer:
+    """The sending union asks the receiving one to take the member over.
+
+    When the actor's own subtree holds the receiving union too (a county moving a member between
+    two of its unions), the transfer is accepted at once.
+    """
+    require_perm(actor, "members.add_membershiptransfer")
+    if to_org.level < Org.Level.TOWNSHIP or to_org.level == Org.Level.GROUP or not to_org.is_active:
+        raise DomainError(
+            {"to_org": _("A membership moves to an active township or grassroots union.")}
+        )
+    with transaction.atomic():
+        locked = _locked_membership(membership)
+        require_in_scope(actor, locked.org)
+        if locked.org_id == to_org.pk:
+            raise DomainError({"to_org": _("The member already belongs to this union.")})
+        if (locked.status, S.TRANSFERRING) not in TRANSFER_TRANSITIONS:
+            raise DomainError(
+                _("Only an active membership can be transferred; this one is “%(s)s”.")
+                % {"s": locked.get_status_display()}
+            )
+        locked.status = S.TRANSFERRING
+        locked.status_changed_on = timezone.localdate()
+        locked.save(update_fields=["status", "status_changed_on"])
+        transfer = MembershipTransfer.objects.create(
+            membership=locked,
+            person=locked.person,
+            from_org=locked.org,
+            to_org=to_org,
+            reason=reason[:200],
+            started_by=actor if getattr(actor, "pk", None) else None,
+        )
+        record_event(
+            actor=actor,
+            action="membership.transfer_start",
+            org=locked.org,
+            target=locked.person,
+            details={"to": to_org.name, "reason": reason},
+        )
+        if actor is None or org_in_scope(actor, to_org):
+            transfer_accept(actor=actor, transfer=transfer)
+            transfer.refresh_from_db()
+    return transfer
+
+
+def _locked_transfer(transfer: MembershipTransfer) -> MembershipTransfer:
+    return (
+        MembershipTransfer.objects.select_for_update()
+        .select_related("membership", "from_org", "to_org", "person")
+        .get(pk=transfer.pk)
+    )
+
+
+def transfer_accept(
+    *, actor, transfer: MembershipTransfer, joined_on: datetime.date | None = None
+) -> Membership:
+    """The receiving union takes the member: the old membership ends, a new one starts."""
+    require_perm(actor, "members.change_membershiptransfer")
+    with transaction.atomic():
+        locked = _locked_transfer(transfer)
+        require_in_scope(actor, locked.to_org)
+        if locked.status != MembershipTransfer.Status.PENDING:
+            raise DomainError(_("This transfer has already been answered."))
+        old = _locked_membership(locked.membership)
+        today = timezone.localdate()
+        joined_on = joined_on or today
+        old.status = S.LEFT
+        old.ended_on = max(joined_on, old.joined_on)
+        old.status_changed_on = today
+        old.save(update_fields=["status", "ended_on", "status_changed_on"])
+        new = Membership.objects.create(
+            person=locked.person,
+            org=locked.to_org,
+            status=S.ACTIVE,
+            joined_on=joined_on,
+            status_changed_on=joined_on,
+            employer_name=old.employer_name,
+        )
+        Person.objects.filter(pk=locked.person_id).update(latest_membership=new)
+        locked.status = MembershipTransfer.Status.ACCEPTED
+        locked.answered_by = actor if getattr(actor, "pk", None) else None
+        locked.answered_at = timezone.now()
+        locked.new_membership = new
+        locked.save(update_fields=["status", "answered_by", "answered_at", "new_membership"])
+        record_event(
+            actor=actor,
+            action="membership.transfer_accept",
+            org=locked.to_org,
+            target=locked.person,
+            details={"from": locked.from_org.name},
+        )
+    return new
+
+
+def transfer_refuse(*, actor, transfer: MembershipTransfer, answer: str) -> MembershipTransfer:
+    require_perm(actor, "members.change_membershiptransfer")
+    if not answer.strip():
+        raise DomainError({"answer": _("Say why the transfer is refused.")})
+    return _transfer_close(actor, transfer, MembershipTransfer.Status.REFUSED, answer, "to_org")
+
+
+def transfer_cancel(*, actor, transfer: MembershipTransfer, answer: str = "") -> MembershipTransfer:
+    require_perm(actor, "members.add_membershiptransfer")
+    return _transfer_close(actor, transfer, MembershipTransfer.Status.CANCELLED, answer, "from_org")
+
+
+def _transfer_close(actor, transfer, status, answer, side) -> MembershipTransfer:
+    with transaction.atomic():
+        locked = _locked_transfer(transfer)
+        require_in_scope(actor, getattr(locked, side))
+        if locked.status != MembershipTransfer.Status.PENDING:
+            raise DomainError(_("This transfer has already been answered."))
+        membership = _locked_membership(locked.membership)
+        membership.status = S.ACTIVE
+        membership.status_changed_on = timezone.localdate()
+        membership.save(update_fields=["status", "status_changed_on"])
+        locked.status = status
+        locked.answer = answer[:200]
+        locked.answered_by = actor if getattr(actor, "pk", None) else None
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+        record_event(
+            actor=actor,
+            action=f"membership.transfer_{status}",
+            org=getattr(locked, side),
+            target=locked.person,
+            details={"answer": answer},
+        )
+    return locked
+
+
+def transfer_target_lookup(text: str) -> Org:
+    """The receiving union named by its exact code or full name, wherever it is: the sending
+    clerk must name it, and learns nothing more than that it exists."""
+    text = text.strip()
+    org = (
+        Org.objects.filter(is_active=True, code__iexact=text).first()
+        or Org.objects.filter(is_active=True, name=text).first()
+    )
+    if org is None:
+        raise NotFound(_("No active union with this exact code or name."))
+    return org
+
+
+# -- the roster import's set-based write (called by members.imports.MemberRosterSpec) ---------
+
+STAGE_COLUMNS = (
+    "row_no",
+    "digest",
+    "id_enc",
+    "id_last4",
+    "name",
+    "initials",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone_enc",
+    "phone_digest",
+    "phone_last4",
+    "education",
+    "political_status",
+    "hukou_type",
+    "is_migrant",
+    "ne_category",
+    "employer_name",
+    "employer_id",
+    "org_id",
+    "region",
+    "joined_on",
+    "card_number",
+    "note",
+)
+CURRENT_SQL = "('provisional', 'active', 'retained', 'transferring')"
+
+
+def import_stage_create(cursor) -> None:
+    cursor.execute(
+        """
+        CREATE TEMP TABLE member_stage (
+            row_no integer NOT NULL, digest bytea NOT NULL, id_enc bytea NOT NULL,
+            id_last4 text NOT NULL, name text NOT NULL, initials text NOT NULL,
+            gender text NOT NULL, birth_date date NOT NULL, ethnicity text NOT NULL,
+            phone_enc bytea, phone_digest bytea, phone_last4 text NOT NULL,
+            education text NOT NULL, political_status text NOT NULL, hukou_type text NOT NULL,
+            is_migrant boolean NOT NULL, ne_category text NOT NULL, employer_name text NOT NULL,
+            employer_id bigint, org_id bigint NOT NULL, region text NOT NULL,
+            joined_on date NOT NULL, card_number text, note text NOT NULL
+        ) ON COMMIT DROP
+        """
+    )
+
+
+def import_stage_copy(cursor, records: list[tuple]) -> None:
+    with cursor.copy(f"COPY member_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
+        for record in records:
+            copy.write_row(record)
+
+
+def import_stage_check(ctx) -> list[Problem]:
+    """Duplicates within the file, card numbers taken, people current in another union."""
+    cur = ctx.cursor
+    problems: list[Problem] = []
+    cur.execute("CREATE INDEX ON member_stage (digest)")
+    cur.execute("ANALYZE member_stage")
+    cur.execute(
+        """
+        SELECT row_no, first_row FROM (
+            SELECT row_no, min(row_no) OVER (PARTITION BY digest) AS first_row FROM member_stage
+        ) t WHERE row_no <> first_row
+        """
+    )
+    for row_no, first in cur.fetchall():
+        problems.append(
+            Problem(
+                row_no,
+                "身份证号",
+                _("Same person as row %(row)d (same ID number).") % {"row": first},
+            )
+        )
+    cur.execute(
+        """
+        SELECT row_no, first_row FROM (
+            SELECT row_no, min(row_no) OVER (PARTITION BY card_number) AS first_row
+            FROM member_stage WHERE card_number IS NOT NULL
+        ) t WHERE row_no <> first_row
+        """
+    )
+    for row_no, first in cur.fetchall():
+        problems.append(
+            Problem(row_no, "会员卡号", _("Same card number as row %(row)d.") % {"row": first})
+        )
+    # From here on the registry must not change under us: a concurrent import of the same
+    # person waits here, then sees this one's result.
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_LOCK])
+    cur.execute(
+        """
+        SELECT s.row_no FROM member_stage s JOIN members_person p ON p.card_number = s.card_number
+        WHERE s.card_number IS NOT NULL AND p.id_number_digest <> s.digest
+        """
+    )
+    for (row_no,) in cur.fetchall():
+        problems.append(
+            Problem(row_no, "会员卡号", _("This card number belongs to another member."))
+        )
+    cur.execute(
+        f"""
+        SELECT s.row_no, o.name, o.path
+        FROM member_stage s
+        JOIN members_person p ON p.id_number_digest = s.digest
+        JOIN members_membership m ON m.id = p.latest_membership_id
+        JOIN orgs_org o ON o.id = m.org_id
+        WHERE m.status IN {CURRENT_SQL} AND m.org_id <> s.org_id
+        """  # noqa: S608 (constant SQL)
+    )
+    own = getattr(getattr(ctx.actor, "org", None), "path", None)
+    for row_no, org_name, path in cur.fetchall():
+        visible = ctx.actor is None or (own is not None and path.startswith(own))
+        message = (
+            _("Already a member of “%(org)s”; that union has to transfer the membership.")
+            % {"org": org_name}
+            if visible
+            else _("Already a member of another union; that union has to transfer the membership.")
+        )
+        problems.append(Problem(row_no, "身份证号", message, Problem.CONFLICT))
+    return problems
+
+
+def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
+    """Write the staged rows except ``skip_rows``: new people, people joining again, and
+    members of the same union whose particulars are updated. Returns (imported, updated)."""
+    cur = ctx.cursor
+    job_id = ctx.options.get("job_id")
+    cur.execute("CREATE TEMP TABLE member_skip (row_no integer PRIMARY KEY) ON COMMIT DROP")
+    if skip_rows:
+        with cur.copy("COPY member_skip (row_no) FROM STDIN") as copy:
+            for row_no in skip_rows:
+                copy.write_row((row_no,))
+    # One plan row per staged row: the person (existing or a new id), whether the person is
+    # already a current member of this row's union (an update), and the new membership's id.
+    # Django's foreign keys are deferred, so person and membership can point at each other.
+    cur.execute(
+        f"""
+        CREATE TEMP TABLE member_plan ON COMMIT DROP AS
+        SELECT s.*,
+               p.id AS existing_person_id,
+               CASE WHEN m.status IN {CURRENT_SQL} AND m.org_id = s.org_id THEN m.id END
+                   AS current_membership_id
+        FROM member_stage s
+        LEFT JOIN members_person p ON p.id_number_digest = s.digest
+        LEFT JOIN members_membership m ON m.id = p.latest_membership_id
+        WHERE NOT EXISTS (SELECT 1 FROM member_skip k WHERE k.row_no = s.row_no)
+        """  # noqa: S608
+    )
+    cur.execute(
+        """
+        ALTER TABLE member_plan
+            ADD COLUMN person_id bigint, ADD COLUMN membership_id bigint;
+        UPDATE member_plan SET
+            person_id = COALESCE(existing_person_id, nextval('members_person_id_seq')),
+            membership_id = CASE WHEN current_membership_id IS NULL
+                                 THEN nextval('members_membership_id_seq') END,
+            card_number = CASE WHEN card_number IS NULL AND existing_person_id IS NULL
+                THEN region || lpad(nextval('members_card_number_seq')::text, 10, '0')
+                ELSE card_number END
+        """
+    )
+    cur.execute(
+        """
+        INSERT INTO members_person (
+            id, name, name_initials, id_number, id_number_digest, id_last4, gender, birth_date,
+            ethnicity, phone, phone_digest, phone_last4, education, political_status, hukou_type,
+            is_migrant_worker, new_employment_category, card_number, latest_membership_id,
+            created_at, updated_at)
+        SELECT person_id, name, initials, id_enc, digest, id_last4, gender, birth_date,
+               ethnicity, phone_enc, phone_digest, phone_last4, education, political_status,
+               hukou_type, is_migrant, ne_category, card_number, membership_id, now(), now()
+        FROM member_plan WHERE existing_person_id IS NULL
+        """
+    )
+    # People already in the registry: what the file gives replaces, what it leaves blank stays.
+    cur.execute(
+        """
+        UPDATE members_person p SET
+            name = x.name, name_initials = x.initials,
+            ethnicity = COALESCE(NULLIF(x.ethnicity, ''), p.ethnicity),
+            phone = COALESCE(x.phone_enc, p.phone),
+            phone_digest = COALESCE(x.phone_digest, p.phone_digest),
+            phone_last4 = COALESCE(NULLIF(x.phone_last4, ''), p.phone_last4),
+            education = COALESCE(NULLIF(x.education, ''), p.education),
+            political_status = COALESCE(NULLIF(x.political_status, ''), p.political_status),
+            hukou_type = COALESCE(NULLIF(x.hukou_type, ''), p.hukou_type),
+            is_migrant_worker = x.is_migrant,
+            new_employment_category =
+                COALESCE(NULLIF(x.ne_category, ''), p.new_employment_category),
+            card_number = COALESCE(x.card_number, p.card_number),
+            latest_membership_id = COALESCE(x.membership_id, p.latest_membership_id),
+            updated_at = now()
+        FROM member_plan x
+        WHERE x.existing_person_id = p.id
+        """
+    )
+    cur.execute(
+        """
+        INSERT INTO members_membership (
+            id, person_id, org_id, status, joined_on, status_changed_on, employer_id,
+            employer_name, note, import_job_id, created_at)
+        SELECT membership_id, person_id, org_id, 'active', joined_on, joined_on, employer_id,
+               employer_name, note, %s, now()
+        FROM member_plan WHERE membership_id IS NOT NULL
+        """,
+        [job_id],
+    )
+    imported = cur.rowcount
+    cur.execute(
+        """
+        UPDATE members_membership m SET
+            employer_name = COALESCE(NULLIF(x.employer_name, ''), m.employer_name),
+            employer_id = COALESCE(x.employer_id, m.employer_id),
+            note = COALESCE(NULLIF(x.note, ''), m.note)
+        FROM member_plan x WHERE x.current_membership_id = m.id
+        """
+    )
+    updated = cur.rowcount
+    record_event(
+        actor=ctx.actor,
+        action="member.import",
+        org=ctx.org,
+        details={
+            "imported": imported,
+            "updated": updated,
+            "job": job_id,
+            "file": ctx.options.get("file_name", ""),
+        },
+    )
+    return imported, updated
