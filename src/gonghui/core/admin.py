@@ -9,19 +9,24 @@ shows on the form as a message instead of an error page.
 
 from __future__ import annotations
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from gonghui.core.errors import NotFound
-from gonghui.core.models import Event
-from gonghui.core.scoping import scope
+from gonghui.core.models import AccessLog, Event, ImportJob
+from gonghui.core.scoping import scope, subtree_q
 from gonghui.core.selectors import events_visible_to
 
 
@@ -171,3 +176,242 @@ EventAdmin.list_display_links = ("occurred_at",)
 admin.site.site_title = gettext_lazy("Union work platform")
 admin.site.site_header = gettext_lazy("Union work platform")
 admin.site.index_title = gettext_lazy("Dashboard")
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+
+class ImportUploadForm(forms.Form):
+    org = forms.ModelChoiceField(label=gettext_lazy("Import into"), queryset=None)
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Mode"),
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("The filled-in template as .xlsx, .xls or .csv, at most 60 MB."),
+    )
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ModelAdmin):
+    list_display = (
+        "created_at",
+        "file_name",
+        "kind_label",
+        "org",
+        "status",
+        "summary",
+        "created_by",
+    )
+    list_display_links = ("created_at", "file_name")
+    list_filter = ("status", "kind")
+    list_per_page = 50
+    change_form_template = "core/importjob_detail.html"
+
+    def get_queryset(self, request):
+        return scope(ImportJob.objects.select_related("org", "created_by"), request.user)
+
+    def has_add_permission(self, request):
+        return False  # uploads go through upload_view, per kind of import
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("Kind of import"))
+    def kind_label(self, obj):
+        return IMPORT_KINDS.get(obj.kind, obj.kind)
+
+    @admin.display(description=gettext_lazy("Result"))
+    def summary(self, obj):
+        c = obj.counts or {}
+        if not c:
+            return ""
+        return _("%(rows)s rows · %(imported)s imported · %(rejected)s refused") % {
+            "rows": c.get("rows", 0),
+            "imported": c.get("imported", 0),
+            "rejected": c.get("rejected", 0),
+        }
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("new/<str:kind>/", view(self.upload_view), name="core_importjob_upload"),
+            path("template/<str:kind>/", view(self.template_view), name="core_importjob_template"),
+            path("<int:pk>/status/", view(self.status_view), name="core_importjob_status"),
+            path("<int:pk>/problems/", view(self.problems_view), name="core_importjob_problems"),
+            *super().get_urls(),
+        ]
+
+    def _spec(self, request, kind):
+        from gonghui.core.imports.jobs import spec_for
+
+        if kind not in IMPORT_KINDS:
+            raise Http404
+        spec = spec_for(kind)
+        if not request.user.has_perm("core.add_importjob") or not request.user.has_perm(
+            spec.permission
+        ):
+            raise PermissionDenied
+        return spec
+
+    def upload_view(self, request, kind):
+        from gonghui.core.imports.jobs import import_job_create
+
+        spec = self._spec(request, kind)
+        Org = apps.get_model("orgs", "Org")
+        orgs = (
+            scope(Org.objects.filter(is_active=True), request.user, None)
+            .exclude(level=Org.Level.GROUP)
+            .order_by("path")
+        )
+        form = ImportUploadForm(
+            request.POST or None,
+            request.FILES or None,
+            orgs=orgs,
+            initial={"org": getattr(request.user.org, "pk", None)},
+        )
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                job = import_job_create(
+                    actor=request.user,
+                    org=form.cleaned_data["org"],
+                    kind=kind,
+                    file_name=upload.name,
+                    content=upload.read(),
+                    mode=form.cleaned_data["mode"],
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return HttpResponseRedirect(reverse("admin:core_importjob_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import: %(title)s") % {"title": spec.title},
+            "form": form,
+            "spec": spec,
+            "kind": kind,
+            "opts": self.opts,
+            "recent": self.get_queryset(request).filter(kind=kind)[:10],
+        }
+        return TemplateResponse(request, "core/import_upload.html", context)
+
+    def template_view(self, request, kind):
+        from gonghui.core.imports.workbook import template_bytes
+
+        spec = self._spec(request, kind)
+        response = HttpResponse(
+            template_bytes(spec),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{spec.title}（模板）.xlsx"
+        )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from gonghui.core.imports.jobs import is_stalled
+
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(job),
+            "job": job,
+            "kind_label": IMPORT_KINDS.get(job.kind, job.kind),
+            "stalled": is_stalled(job),
+            "problems": job.problems,
+            "more_problems": max(
+                0,
+                (job.counts or {}).get("rejected", 0)
+                + (job.counts or {}).get("conflicts", 0)
+                - len(job.problems),
+            ),
+            "opts": self.opts,
+            "has_workbook": job.error_workbook is not None,
+        }
+        return TemplateResponse(request, "core/importjob_detail.html", context)
+
+    def status_view(self, request, pk):
+        from gonghui.core.imports.jobs import is_stalled
+
+        job = get_object_or_404(self.get_queryset(request), pk=pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "finished": job.is_finished,
+                "stalled": is_stalled(job),
+                "percent": job.percent,
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+            }
+        )
+
+    def problems_view(self, request, pk):
+        from gonghui.core.imports.jobs import import_job_error_workbook
+
+        job = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            content = import_job_error_workbook(actor=request.user, job=job)
+        except ValidationError:
+            raise Http404 from None
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        stem = job.file_name.rsplit(".", 1)[0]
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{stem}-需修改的行.xlsx"
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# Kinds of import offered in the back office, with their names.
+IMPORT_KINDS = {"members": gettext_lazy("Member roster")}
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ModelAdmin):
+    list_display = ("occurred_at", "actor_name", "action", "target_repr", "org")
+    list_filter = ("action",)
+    search_fields = ("actor_name", "target_repr")
+    list_per_page = 50
+    readonly_fields = (
+        "occurred_at",
+        "actor_name",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "org",
+        "details",
+    )
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return AccessLog.objects.filter(
+            subtree_q(request.user) | Q(actor=request.user)
+        ).select_related("org")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("core.view_accesslog")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

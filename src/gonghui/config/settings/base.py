@@ -225,6 +225,36 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Member registry"),
+                "separator": True,
+                "items": [
+                    _nav(
+                        _("Members"),
+                        "badge",
+                        reverse_lazy("admin:members_person_changelist"),
+                        _can("members.view_person"),
+                    ),
+                    _nav(
+                        _("Import roster"),
+                        "upload_file",
+                        reverse_lazy("admin:core_importjob_upload", args=["members"]),
+                        _can("members.add_person"),
+                    ),
+                    _nav(
+                        _("Membership transfers"),
+                        "swap_horiz",
+                        reverse_lazy("admin:members_membershiptransfer_changelist"),
+                        _can("members.view_membershiptransfer"),
+                    ),
+                    _nav(
+                        _("Import history"),
+                        "history_edu",
+                        reverse_lazy("admin:core_importjob_changelist"),
+                        _can("core.view_importjob"),
+                    ),
+                ],
+            },
+            {
                 "title": _("Administration"),
                 "separator": True,
                 "items": [
@@ -239,6 +269,12 @@ UNFOLD = {
                         "history",
                         reverse_lazy("admin:core_event_changelist"),
                         _can("core.view_event"),
+                    ),
+                    _nav(
+                        _("Personal data access log"),
+                        "policy",
+                        reverse_lazy("admin:core_accesslog_changelist"),
+                        _can("core.view_accesslog"),
                     ),
                 ],
             },

@@ -1,0 +1,482 @@
+"""The member back office: the roster, a member's page, transfers, and the export."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.core.admin import ScopedAdmin
+from gonghui.core.errors import NotFound
+from gonghui.core.scoping import org_in_scope, scope
+from gonghui.members import exports, selectors, services
+from gonghui.members.forms import (
+    AnswerForm,
+    PersonAddForm,
+    PersonChangeForm,
+    TransferStartForm,
+    TransitionForm,
+)
+from gonghui.members.models import Membership, MembershipTransfer, Person
+from gonghui.orgs.models import Org
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Membership status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Current (all but left and expelled)")), *Membership.Status.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "current":
+            return queryset.filter(latest_membership__status__in=Membership.CURRENT)
+        if value in Membership.Status.values:
+            return queryset.filter(latest_membership__status=value)
+        return queryset
+
+
+class OrgSubtreeFilter(admin.SimpleListFilter):
+    """A union and everything beneath it, among the unions the actor may see."""
+
+    title = gettext_lazy("Union (with the unions beneath)")
+    parameter_name = "org"
+
+    def lookups(self, request, model_admin):
+        orgs = scope(Org.objects.filter(level__lte=Org.Level.TOWNSHIP), request.user, None)
+        own = request.user.org
+        rows = [(o.pk, o.name) for o in orgs.order_by("path")[:200]]
+        if own is not None and own.level >= Org.Level.TOWNSHIP:
+            children = own.children.filter(level=Org.Level.GRASSROOTS).order_by("name")[:200]
+            rows += [(o.pk, o.name) for o in children]
+        return rows
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        org = scope(Org.objects.all(), request.user, None).filter(pk=self.value()).first()
+        if org is None:
+            return queryset.none()
+        return queryset.filter(latest_membership__org__path__startswith=org.path)
+
+
+class AgeBandFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Age")
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("0-34", _("Under 35")),
+            ("35-44", "35–44"),
+            ("45-54", "45–54"),
+            ("55-", _("55 and over")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in selectors.AGE_BANDS:
+            return queryset.filter(selectors.age_band_q(self.value()))
+        return queryset
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = (
+        "name",
+        "masked_id",
+        "gender",
+        "age",
+        "union",
+        "status",
+        "is_migrant_worker",
+        "new_employment_category",
+        "card_number",
+    )
+    list_filter = (
+        OrgSubtreeFilter,
+        StatusFilter,
+        "gender",
+        AgeBandFilter,
+        "is_migrant_worker",
+        "is_eight_groups",
+        "new_employment_category",
+        "education",
+        "political_status",
+    )
+    search_fields = ("name",)  # the search box itself is ``selectors.search_persons``
+    search_help_text = gettext_lazy(
+        "Name, pinyin initials, full ID number, name with the last four ID characters "
+        "(张三1234), phone or card number"
+    )
+    ordering = ("-id",)
+    show_full_result_count = False
+    change_form_template = "members/person_change_form.html"
+    change_list_template = "members/person_change_list.html"
+
+    def scoped_queryset(self, actor):
+        return selectors.persons_visible_to(actor)
+
+    def get_search_results(self, request, queryset, search_term):
+        return selectors.search_persons(queryset, search_term), False
+
+    # -- columns ---------------------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("ID number"))
+    def masked_id(self, obj):
+        return selectors.masked_id_number(obj)
+
+    @admin.display(description=gettext_lazy("Age"))
+    def age(self, obj):
+        today = timezone.localdate()
+        born = obj.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @admin.display(description=gettext_lazy("Union"))
+    def union(self, obj):
+        return obj.latest_membership.org.name if obj.latest_membership_id else ""
+
+    @admin.display(description=gettext_lazy("Membership status"))
+    def status(self, obj):
+        return obj.latest_membership.get_status_display() if obj.latest_membership_id else ""
+
+    # -- forms -----------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = PersonChangeForm if obj is not None else PersonAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["org"].queryset = scope(
+                Org.objects.filter(is_active=True, level__gte=Org.Level.TOWNSHIP).exclude(
+                    level=Org.Level.GROUP
+                ),
+                request.user,
+                None,
+            ).order_by("path")
+            if request.user.org is not None:
+                form.base_fields["org"].initial = request.user.org.pk
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return (
+                (
+                    None,
+                    {
+                        "fields": (
+                            "name",
+                            "id_number",
+                            "phone_text",
+                            "org",
+                            "joined_on",
+                            "status",
+                            "employer_name",
+                            "card_number",
+                        )
+                    },
+                ),
+                (
+                    gettext_lazy("Particulars"),
+                    {
+                        "fields": (
+                            "ethnicity",
+                            "education",
+                            "political_status",
+                            "hukou_type",
+                            "is_migrant_worker",
+                            "new_employment_category",
+                        )
+                    },
+                ),
+            )
+        return (
+            (None, {"fields": ("name", "new_phone", "card_number")}),
+            (
+                gettext_lazy("Particulars"),
+                {
+                    "fields": (
+                        "ethnicity",
+                        "education",
+                        "political_status",
+                        "hukou_type",
+                        "is_migrant_worker",
+                        "new_employment_category",
+                    )
+                },
+            ),
+        )
+
+    def service_create(self, actor, data):
+        membership = services.member_register(
+            actor=actor,
+            org=data["org"],
+            id_number=data["id_number"],
+            name=data["name"],
+            joined_on=data.get("joined_on"),
+            status=data.get("status") or Membership.Status.ACTIVE,
+            phone=data.get("phone_text", ""),
+            employer_name=data.get("employer_name", ""),
+            card_number=data.get("card_number", ""),
+            ethnicity=data.get("ethnicity", ""),
+            education=data.get("education", ""),
+            political_status=data.get("political_status", ""),
+            hukou_type=data.get("hukou_type", ""),
+            is_migrant_worker=data.get("is_migrant_worker", False),
+            new_employment_category=data.get("new_employment_category", ""),
+        )
+        return membership.person
+
+    def service_update(self, actor, obj, changes):
+        changes = dict(changes)
+        if "new_phone" in changes:
+            phone = changes.pop("new_phone")
+            if phone:
+                changes["phone"] = phone
+        return services.person_update(actor=actor, person=obj, changes=changes)
+
+    def has_delete_permission(self, request, obj=None):
+        # People are never deleted from the registry: memberships end, history stays.
+        return False
+
+    # -- the member's page -----------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        try:
+            person = selectors.person_get(request.user, object_id)
+        except (NotFound, ValueError):
+            person = None
+        if person is not None:
+            history = selectors.person_history(request.user, person)
+            current = next((m for m in history["memberships"] if m.is_current), None)
+            extra.update(
+                person=person,
+                masked_id=selectors.masked_id_number(person),
+                masked_phone=selectors.masked_phone(person),
+                current=current,
+                transitions=[
+                    (s, Membership.Status(s).label)
+                    for s in services.allowed_transitions(current.status)
+                ]
+                if current
+                else [],
+                can_reveal=request.user.has_perm("members.view_full_id_number"),
+                can_transfer=(
+                    current is not None
+                    and current.status == Membership.Status.ACTIVE
+                    and request.user.has_perm("members.add_membershiptransfer")
+                ),
+                pending_transfer=next(
+                    (t for t in history["transfers"] if t.status == "pending"), None
+                ),
+                **history,
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="members_person_export",
+            ),
+            path(
+                "<int:pk>/reveal/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="members_person_reveal",
+            ),
+            path(
+                "<int:pk>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="members_person_transition",
+            ),
+            path(
+                "<int:pk>/transfer/",
+                self.admin_site.admin_view(self.transfer_view),
+                name="members_person_transfer",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _back(self, pk):
+        return HttpResponseRedirect(reverse("admin:members_person_change", args=[pk]))
+
+    def reveal_view(self, request, pk):
+        if request.method != "POST":
+            return self._back(pk)
+        person = selectors.person_get(request.user, pk)
+        id_number = services.person_reveal_id_number(actor=request.user, person=person)
+        phone = services.person_reveal_phone(actor=request.user, person=person)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Full ID number"),
+            "person": person,
+            "id_number": id_number,
+            "phone": phone,
+            "opts": self.opts,
+        }
+        response = TemplateResponse(request, "members/person_reveal.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def transition_view(self, request, pk):
+        person = selectors.person_get(request.user, pk)
+        form = TransitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and person.latest_membership_id:
+            try:
+                services.membership_transition(
+                    actor=request.user,
+                    membership=person.latest_membership,
+                    to_status=form.cleaned_data["to_status"],
+                    on=form.cleaned_data["on"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("The membership status was changed."))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _messages(exc))
+        return self._back(pk)
+
+    def transfer_view(self, request, pk):
+        person = selectors.person_get(request.user, pk)
+        form = TransferStartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and person.latest_membership_id:
+            try:
+                to_org = services.transfer_target_lookup(form.cleaned_data["to_org"])
+                transfer = services.transfer_start(
+                    actor=request.user,
+                    membership=person.latest_membership,
+                    to_org=to_org,
+                    reason=form.cleaned_data["reason"],
+                )
+                if transfer.status == MembershipTransfer.Status.ACCEPTED:
+                    messages.success(
+                        request, _("The member now belongs to %(org)s.") % {"org": to_org.name}
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Transfer sent; %(org)s has to accept it.") % {"org": to_org.name},
+                    )
+            except (ValidationError, PermissionDenied, NotFound) as exc:
+                messages.error(request, _messages(exc))
+        elif request.method == "POST":
+            messages.error(request, _("Write the receiving union's code or full name."))
+        if not selectors.persons_visible_to(request.user).filter(pk=pk).exists():
+            return HttpResponseRedirect(reverse("admin:members_person_changelist"))
+        return self._back(pk)
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        unmasked = request.GET.get("unmasked") == "1"
+        params = request.GET.copy()
+        params.pop("unmasked", None)
+        request.GET = params
+        changelist = self.get_changelist_instance(request)
+        queryset = changelist.get_queryset(request)
+        handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+        count = exports.export_members(
+            actor=request.user,
+            queryset=queryset,
+            target=handle,
+            unmasked=unmasked,
+            description=request.GET.urlencode(),
+        )
+        handle.seek(0)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = FileResponse(handle, as_attachment=True, filename=f"会员名册-{stamp}.xlsx")
+        response["X-Row-Count"] = str(count)
+        return response
+
+
+def _messages(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("The record does not exist.")
+
+
+@admin.register(MembershipTransfer)
+class MembershipTransferAdmin(ScopedAdmin):
+    list_display = ("person", "from_org", "to_org", "status", "started_at", "answered_at")
+    list_filter = ("status",)
+    search_fields = ("person__name",)
+    ordering = ("-started_at",)
+    change_form_template = "members/transfer_change_form.html"
+
+    def scoped_queryset(self, actor):
+        return selectors.transfers_visible_to(actor)
+
+    def has_add_permission(self, request):
+        return False  # a transfer starts on the member's page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            "person",
+            "from_org",
+            "to_org",
+            "status",
+            "reason",
+            "answer",
+            "started_at",
+            "answered_at",
+        )
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        transfer = self.get_queryset(request).filter(pk=object_id).first()
+        if transfer is not None:
+            pending = transfer.status == MembershipTransfer.Status.PENDING
+            extra.update(
+                transfer=transfer,
+                masked_id=selectors.masked_id_number(transfer.person),
+                can_answer=pending and org_in_scope(request.user, transfer.to_org),
+                can_cancel=pending and org_in_scope(request.user, transfer.from_org),
+                answer_form=AnswerForm(),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="members_membershiptransfer_answer",
+            ),
+            *super().get_urls(),
+        ]
+
+    def answer_view(self, request, pk):
+        transfer = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = HttpResponseRedirect(reverse("admin:members_membershiptransfer_change", args=[pk]))
+        if request.method != "POST":
+            return back
+        form = AnswerForm(request.POST)
+        form.is_valid()
+        answer = form.cleaned_data.get("answer", "")
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                services.transfer_accept(actor=request.user, transfer=transfer)
+                messages.success(request, _("Transfer accepted; the member now belongs here."))
+            elif decision == "refuse":
+                services.transfer_refuse(actor=request.user, transfer=transfer, answer=answer)
+                messages.success(request, _("Transfer refused."))
+            elif decision == "cancel":
+                services.transfer_cancel(actor=request.user, transfer=transfer, answer=answer)
+                messages.success(request, _("Transfer withdrawn."))
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(request, _messages(exc))
+        return back

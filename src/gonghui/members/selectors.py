@@ -1,0 +1,121 @@
+"""Every read of the member registry that users see, scoped to the actor's subtree.
+
+A person belongs to the subtree of the union holding their latest membership: the current one,
+or the last one that ended. A transfer is seen by both sides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from gonghui.core import idnumbers
+from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
+from gonghui.core.crypto import cipher
+from gonghui.core.models import Event
+from gonghui.core.scoping import get_scoped, scope, subtree_q
+from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE
+from gonghui.members.models import Membership, MembershipTransfer, Person
+
+PERSON_ORG = "latest_membership__org"
+
+
+def persons_visible_to(actor) -> QuerySet[Person]:
+    return scope(Person.objects.all(), actor, PERSON_ORG).select_related("latest_membership__org")
+
+
+def person_get(actor, pk) -> Person:
+    return get_scoped(
+        Person.objects.select_related("latest_membership__org"), actor, PERSON_ORG, pk=pk
+    )
+
+
+def memberships_visible_to(actor) -> QuerySet[Membership]:
+    return scope(Membership.objects.all(), actor).select_related("org", "person")
+
+
+def transfers_visible_to(actor) -> QuerySet[MembershipTransfer]:
+    return MembershipTransfer.objects.filter(
+        subtree_q(actor, "from_org") | subtree_q(actor, "to_org")
+    ).select_related("person", "from_org", "to_org", "membership")
+
+
+_LAST4 = re.compile(r"^(?P<name>\D+?)\s*(?P<last4>\d{3}[\dXx])$")
+_INITIALS = re.compile(r"^[A-Za-z]{1,12}$")
+
+
+def search_persons(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """One search box for what clerks type: a full ID number (15 or 18), a name with the last
+    four ID characters, a phone, a card number, pinyin initials, or part of a name."""
+    text = strip_all_blanks(to_halfwidth(text or ""))
+    if not text:
+        return queryset
+    if len(text) in (15, 18) and text[:14].isdigit():
+        try:
+            number = idnumbers.normalize(text).value
+        except idnumbers.IdNumberError:
+            return queryset.none()
+        return queryset.filter(id_number_digest=cipher().digest(number, ID_PURPOSE))
+    match = _LAST4.match(text)
+    if match:
+        return queryset.filter(name=match["name"], id_last4=match["last4"].upper())
+    if text.isdigit() and len(text) == 11:
+        return queryset.filter(
+            Q(phone_digest=cipher().digest(text, PHONE_PURPOSE)) | Q(card_number=text)
+        )
+    if _INITIALS.match(text):
+        return queryset.filter(
+            Q(name_initials__startswith=text.lower()) | Q(card_number=text.upper())
+        )
+    if text.isalnum() and text.isascii():
+        return queryset.filter(card_number=text.upper())
+    return queryset.filter(name__contains=text)
+
+
+def age_band_q(band: str, today: datetime.date | None = None) -> Q:
+    """``"18-35"`` style bands on the birth date (age in whole years today)."""
+    today = today or timezone.localdate()
+    low, _sep, high = band.partition("-")
+
+    def born_before(years: int) -> datetime.date:
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+
+    q = Q()
+    if low:
+        q &= Q(birth_date__lte=born_before(int(low)))
+    if high:
+        q &= Q(birth_date__gt=born_before(int(high) + 1))
+    return q
+
+
+AGE_BANDS = ("0-34", "35-44", "45-54", "55-")
+
+
+def masked_id_number(person: Person) -> str:
+    return idnumbers.mask(cipher().decrypt(person.id_number, ID_PURPOSE))
+
+
+def masked_phone(person: Person) -> str:
+    return f"*******{person.phone_last4}" if person.phone_last4 else ""
+
+
+def person_history(actor, person: Person) -> dict:
+    """What the detail page shows: memberships (all of them: the history follows the person),
+    transfers, and the events about this person that the actor may read."""
+    memberships = list(person.memberships.select_related("org").order_by("-joined_on", "-id"))
+    transfers = list(person.transfers.select_related("from_org", "to_org").order_by("-started_at"))
+    events = list(
+        Event.objects.filter(
+            subtree_q(actor),
+            target_type=ContentType.objects.get_for_model(Person),
+            target_id=str(person.pk),
+        ).order_by("-occurred_at")[:50]
+    )
+    return {"memberships": memberships, "transfers": transfers, "events": events}
