@@ -449,7 +449,9 @@ def generate(seed: int = 2025, progress: Callable[[str], None] | None = None) ->
     demo = gen.build_orgs()
     gen.build_service_points(demo)
     gen.build_accounts(demo)
-    for label, part in PARTS:
+    from gonghui.members.demo import build_members
+
+    for label, part in (("会员名册", build_members), *PARTS):
         gen.progress(f"  {label} …")
         part(gen, demo)
     return demo

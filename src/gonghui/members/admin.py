@@ -97,8 +97,6 @@ class PersonAdmin(ScopedAdmin):
         "union",
         "status",
         "is_migrant_worker",
-        "new_employment_category",
-        "card_number",
     )
     list_filter = (
         OrgSubtreeFilter,

@@ -121,7 +121,7 @@ def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job to its end. Safe to call twice: only a queued job is started."""
     with transaction.atomic():
         job = (
-            ImportJob.objects.select_for_update(skip_locked=True)
+            ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=job_id, status=ImportJob.Status.QUEUED)
             .select_related("org", "created_by")
             .first()
