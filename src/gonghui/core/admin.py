@@ -191,7 +191,7 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy("The filled-in template as .xlsx, .xls or .csv, at most 60 MB."),
+        help_text=gettext_lazy("The filled-in template as .xlsx, .xls or .csv, at most 40 MB."),
     )
 
     def __init__(self, *args, orgs=None, **kwargs):

@@ -97,7 +97,7 @@ def normalize(raw, today: datetime.date | None = None) -> IdNumber:
         text = to_halfwidth(text)
         repairs.append(_("full-width characters changed to half-width"))
     compact = strip_all_blanks(text).replace("-", "")
-    if compact != text.strip():
+    if compact != text:
         repairs.append(_("blanks removed"))
     if "E+" in compact.upper() and "." in compact:
         raise IdNumberError(

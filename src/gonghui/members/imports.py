@@ -236,6 +236,18 @@ class MemberRosterSpec(ImportSpec):
         from gonghui.members import services
 
         self.orgs = OrgResolver(ctx.org)
+        # Card numbers start with the region code of the union or of its nearest ancestor.
+        ancestors = [ctx.org.path[: i + 1] for i, ch in enumerate(ctx.org.path) if ch == "/"]
+        self.default_region = next(
+            (
+                code
+                for code in Org.objects.filter(path__in=ancestors)
+                .exclude(region_code="")
+                .order_by("-level")
+                .values_list("region_code", flat=True)
+            ),
+            "000000",
+        )
         self.employers = {
             _org_key(name): pk
             for pk, name in Employer.objects.filter(org__path__startswith=ctx.org.path).values_list(
@@ -297,7 +309,7 @@ class MemberRosterSpec(ImportSpec):
             if values["employer_name"]
             else None,
             org.pk,
-            org.region_code or ctx.org.region_code or "000000",
+            org.region_code or self.default_region,
             joined,
             values["card_number"] or None,
             values["note"],

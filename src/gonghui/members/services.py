@@ -519,6 +519,9 @@ CURRENT_SQL = "('provisional', 'active', 'retained', 'transferring')"
 
 
 def import_stage_create(cursor) -> None:
+    # ON COMMIT DROP ends them with the import's transaction; when the import runs inside an
+    # outer transaction (a test, a demo build) the previous import's tables are still there.
+    cursor.execute("DROP TABLE IF EXISTS member_stage, member_skip, member_plan")
     cursor.execute(
         """
         CREATE TEMP TABLE member_stage (

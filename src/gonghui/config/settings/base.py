@@ -135,6 +135,7 @@ REELECTION_DUE_WITHIN_DAYS = 180
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 # The imports each app offers (``core.imports``): kind → spec class.
+GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", "40"))
 GONGHUI_IMPORT_SPECS = {
     "members": "gonghui.members.imports.MemberRosterSpec",
 }

@@ -24,7 +24,7 @@ from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.imports.engine import ImportOutcome, Mode, run_import
-from gonghui.core.imports.reading import MAX_BYTES
+from gonghui.core.imports.reading import max_bytes, too_big_message
 from gonghui.core.imports.spec import ImportSpec
 from gonghui.core.imports.workbook import problems_workbook
 from gonghui.core.models import ImportJob
@@ -58,11 +58,8 @@ def import_job_create(
     require_perm(actor, spec.permission)
     if mode not in (Mode.ALL_OR_NOTHING, Mode.PARTIAL, Mode.VALIDATE):
         raise DomainError(_("Unknown import mode."))
-    if len(content) > MAX_BYTES:
-        raise DomainError(
-            _("The file is %(size)d MB; the limit is %(limit)d MB. Split it into smaller files.")
-            % {"size": len(content) // (1024 * 1024), "limit": MAX_BYTES // (1024 * 1024)}
-        )
+    if len(content) > max_bytes():
+        raise DomainError(too_big_message(len(content)))
     if not content:
         raise DomainError(_("The file is empty."))
     with transaction.atomic():
