@@ -20,6 +20,17 @@ from gonghui.orgs.services import employer_create, org_create, service_point_cre
 PASSWORD = "Test-pass-2025"
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    """Each test starts in the platform's default language, as a fresh worker process does:
+    a request made in English by an earlier test leaves its thread in English."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
 @dataclass
 class Tree:
     county: Org

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import python_calamine
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import PASSWORD
+from tests.rosters import person_row, write_xlsx
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -69,4 +74,82 @@ def test_township_clerk_sees_only_own_subtree(browser, live_server, live_tree):
     page.goto(f"{live_server.url}/admin/orgs/org/{live_tree.b1.pk}/change/")
     expect(page.locator("body")).not_to_contain_text("乙公司工会委员会")
     page.screenshot(path=str(ARTIFACTS / "township-forbidden.png"), full_page=True)
+    page.close()
+
+
+@pytest.fixture
+def worker(live_server):
+    """The real background worker (``gonghui worker``) on the live server's database."""
+    from tests.test_member_import import _cli_env
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gonghui.cli", "worker"],
+        env=_cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_clerk_uploads_a_roster_fixes_the_errors_and_sees_the_members(
+    browser, live_server, live_tree, worker, tmp_path
+):
+    ARTIFACTS.mkdir(exist_ok=True)
+    good = [person_row(n, "") for n in range(1, 6)]
+    bad = [
+        person_row(6, "", id="1.10105E+17"),
+        person_row(7, "", gender="男" if person_row(7, "")[2] == "女" else "女"),
+    ]
+    roster = write_xlsx(tmp_path / "甲公司会员名册.xlsx", good[:3] + bad + good[3:])
+
+    page = browser.new_page(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "clerk_a1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.get_by_role("link", name="导入会员").click()
+    page.set_input_files("#id_file", str(roster))
+    page.screenshot(path=str(ARTIFACTS / "import-upload.png"), full_page=True)
+    page.click("#gh-upload button[type=submit]")
+    expect(page.locator(".gh-progress, [data-testid=import-result]").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "import-progress.png"))
+    result = page.locator("[data-testid=import-result]")
+    expect(result).to_be_visible(timeout=60000)
+    expect(result).to_contain_text("没有导入")
+    problems = page.locator("[data-testid=problems]")
+    expect(problems).to_contain_text("Excel")
+    expect(problems).to_contain_text("性别")
+    page.screenshot(path=str(ARTIFACTS / "import-errors.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.click("[data-testid=download-problems]")
+    fixed_path = tmp_path / "fixed.xlsx"
+    download.value.save_as(fixed_path)
+    rows = python_calamine.CalamineWorkbook.from_path(str(fixed_path)).get_sheet_by_index(0)
+    rows = rows.to_python()
+    assert [int(r[0]) for r in rows[1:]] == [6, 7]
+    # The clerk fixes the two rows where they are and uploads the whole roster again.
+    fixed = [*good[:3], person_row(6, ""), person_row(7, ""), *good[3:]]
+    write_xlsx(tmp_path / "甲公司会员名册（改）.xlsx", fixed)
+    page.get_by_role("link", name="导入会员").click()
+    page.set_input_files("#id_file", str(tmp_path / "甲公司会员名册（改）.xlsx"))
+    page.click("#gh-upload button[type=submit]")
+    expect(result).to_contain_text("成功导入 7 人", timeout=60000)
+    page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
+
+    page.get_by_role("link", name="会员名册").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(7)
+    page.screenshot(path=str(ARTIFACTS / "members-list.png"), full_page=True)
+    page.locator("#result_list tbody tr").first.locator("a").first.click()
+    expect(page.locator("[data-testid=masked-id]")).to_contain_text("**********")
+    page.screenshot(path=str(ARTIFACTS / "member-page.png"), full_page=True)
     page.close()

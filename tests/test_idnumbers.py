@@ -65,9 +65,9 @@ def test_county_code_newer_than_the_birth_year_is_accepted():
 @pytest.mark.parametrize(
     ("raw", "repairs"),
     [
-        (" 530524199001010028 ", ["blanks removed"]),
-        ("５３０５２４１９９００１０１００２８", ["full-width characters changed to half-width"]),
-        ("5305 2419 9001 0100 28", ["blanks removed"]),
+        (" 530524199001010028 ", ["已去除空格"]),
+        ("５３０５２４１９９００１０１００２８", ["全角字符已改为半角"]),
+        ("5305 2419 9001 0100 28", ["已去除空格"]),
     ],
 )
 def test_safe_repairs_are_made_and_named(raw, repairs):
@@ -86,13 +86,13 @@ def test_lower_case_x_is_upper_cased():
     )
     result = idnumbers.normalize(number.lower(), today=TODAY)
     assert result.value == number
-    assert result.repairs == ["lower-case x changed to X"]
+    assert result.repairs == ["小写 x 已改为大写 X"]
 
 
 def test_fifteen_digits_become_eighteen():
     result = idnumbers.normalize("530524800101123", today=TODAY)
     assert result.value == "530524198001011237"
-    assert result.repairs == ["15-digit number converted to 18 digits"]
+    assert result.repairs == ["15 位号码已升级为 18 位"]
 
 
 @pytest.mark.parametrize(
@@ -100,12 +100,12 @@ def test_fifteen_digits_become_eighteen():
     [
         (1.10105199001012e17, "Excel"),
         ("1.10105E+17", "Excel"),
-        ("53052419900101001", "18 characters"),
-        ("530524199002300011", "not a real date"),
-        ("530524203001010011", "impossible"),
-        ("999999199001010011", "region code"),
-        ("53052419900101001A", "other characters"),
-        ("", "empty"),
+        ("53052419900101001", "应为 18 位"),
+        ("530524199002300011", "不存在"),
+        ("530524203001010011", "不合理"),
+        ("999999199001010011", "行政区划代码"),
+        ("53052419900101001A", "其他字符"),
+        ("", "为空"),
     ],
 )
 def test_bad_numbers_are_refused_with_a_reason(raw, reason):

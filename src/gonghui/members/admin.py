@@ -309,9 +309,12 @@ class PersonAdmin(ScopedAdmin):
     def reveal_view(self, request, pk):
         if request.method != "POST":
             return self._back(pk)
-        person = selectors.person_get(request.user, pk)
-        id_number = services.person_reveal_id_number(actor=request.user, person=person)
-        phone = services.person_reveal_phone(actor=request.user, person=person)
+        if not request.user.has_perm("members.view_full_id_number"):
+            raise PermissionDenied
+        person = self._person(request, pk)
+        if person is None:
+            return self._missing(request, pk)
+        id_number, phone = services.person_reveal(actor=request.user, person=person)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Full ID number"),
@@ -324,8 +327,20 @@ class PersonAdmin(ScopedAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
+    def _person(self, request, pk):
+        try:
+            return selectors.person_get(request.user, pk)
+        except NotFound:
+            return None
+
+    def _missing(self, request, pk):
+        # Exactly what the admin answers for a record that does not exist.
+        return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+
     def transition_view(self, request, pk):
-        person = selectors.person_get(request.user, pk)
+        person = self._person(request, pk)
+        if person is None:
+            return self._missing(request, pk)
         form = TransitionForm(request.POST or None)
         if request.method == "POST" and form.is_valid() and person.latest_membership_id:
             try:
@@ -342,7 +357,9 @@ class PersonAdmin(ScopedAdmin):
         return self._back(pk)
 
     def transfer_view(self, request, pk):
-        person = selectors.person_get(request.user, pk)
+        person = self._person(request, pk)
+        if person is None:
+            return self._missing(request, pk)
         form = TransferStartForm(request.POST or None)
         if request.method == "POST" and form.is_valid() and person.latest_membership_id:
             try:

@@ -2,18 +2,32 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import (
+    UnfoldAdminSelectWidget,
+    UnfoldAdminSingleDateWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Org
 
+TEXT = UnfoldAdminTextInputWidget
+
 
 class PersonAddForm(forms.ModelForm):
-    id_number = forms.CharField(label=_("ID number"), max_length=40)
-    org = forms.ModelChoiceField(label=_("Union"), queryset=Org.objects.none())
-    joined_on = forms.DateField(label=_("Joined on"), required=False)
-    phone_text = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    employer_name = forms.CharField(label=_("Workplace"), max_length=200, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=40, widget=TEXT)
+    org = forms.ModelChoiceField(
+        label=_("Union"), queryset=Org.objects.none(), widget=UnfoldAdminSelectWidget
+    )
+    joined_on = forms.DateField(
+        label=_("Joined on"), required=False, widget=UnfoldAdminSingleDateWidget
+    )
+    phone_text = forms.CharField(label=_("Phone"), max_length=30, required=False, widget=TEXT)
+    employer_name = forms.CharField(
+        label=_("Workplace"), max_length=200, required=False, widget=TEXT
+    )
     status = forms.ChoiceField(
+        widget=UnfoldAdminSelectWidget,
         label=_("Membership status"),
         choices=[
             (Membership.Status.ACTIVE, Membership.Status.ACTIVE.label),
@@ -47,6 +61,7 @@ class PersonChangeForm(forms.ModelForm):
         label=_("New phone"),
         max_length=30,
         required=False,
+        widget=TEXT,
         help_text=_("Leave empty to keep the phone on record."),
     )
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -71,7 +72,7 @@ EIGHT_GROUPS = (
 
 
 class Person(models.Model):
-    name = models.CharField(_("Name"), max_length=50)
+    name = models.CharField(_("Full name"), max_length=50)
     # Pinyin initials of the name ("zs" for 张三), for searching without an input method.
     name_initials = models.CharField(_("Initials"), max_length=50, blank=True)
     id_number = models.BinaryField(_("ID number (encrypted)"), editable=False)
@@ -85,7 +86,7 @@ class Person(models.Model):
     phone_digest = models.BinaryField(null=True, blank=True, editable=False, db_index=True)
     phone_last4 = models.CharField(_("Last four phone digits"), max_length=4, blank=True)
     education = models.CharField(
-        _("Education"), max_length=24, choices=Education.choices, blank=True
+        _("Education level"), max_length=24, choices=Education.choices, blank=True
     )
     political_status = models.CharField(
         _("Political status"), max_length=24, choices=PoliticalStatus.choices, blank=True
@@ -145,7 +146,7 @@ class Person(models.Model):
 class Membership(models.Model):
     class Status(models.TextChoices):
         PROVISIONAL = "provisional", _("Provisional")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("membership", "Active")
         RETAINED = "retained", _("Retained")
         TRANSFERRING = "transferring", _("Being transferred")
         LEFT = "left", _("Left")

@@ -268,31 +268,17 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
     return locked
 
 
-def person_reveal_id_number(*, actor, person: Person) -> str:
-    """The full ID number, for an actor allowed to see it; written to the access log."""
+def person_reveal(*, actor, person: Person) -> tuple[str, str]:
+    """The full ID number and phone, for an actor allowed to see them; written to the access
+    log before anything is decrypted."""
     require_perm(actor, "members.view_full_id_number")
     org = person.latest_membership.org if person.latest_membership_id else None
     require_in_scope(actor, org)
     with transaction.atomic():
         log_access(actor=actor, action=AccessLog.Action.VIEW_ID_NUMBER, target=person, org=org)
-    return cipher().decrypt(person.id_number, ID_PURPOSE)
-
-
-def person_reveal_phone(*, actor, person: Person) -> str:
-    require_perm(actor, "members.view_full_id_number")
-    org = person.latest_membership.org if person.latest_membership_id else None
-    require_in_scope(actor, org)
-    if not person.phone:
-        return ""
-    with transaction.atomic():
-        log_access(
-            actor=actor,
-            action=AccessLog.Action.VIEW_ID_NUMBER,
-            target=person,
-            org=org,
-            details={"field": "phone"},
-        )
-    return cipher().decrypt(person.phone, PHONE_PURPOSE)
+    c = cipher()
+    phone = c.decrypt(person.phone, PHONE_PURPOSE) if person.phone else ""
+    return c.decrypt(person.id_number, ID_PURPOSE), phone
 
 
 # -- status changes ---------------------------------------------------------------------------
