@@ -11,6 +11,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
+# Anything a cleaner would change: blanks at either end or doubled, odd spaces, full width.
+_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[\uff01-\uff5e\u3000\u00a0\u200b\ufeff\t\r\n]")
 
 
 def to_halfwidth(value: str) -> str:
@@ -28,4 +31,9 @@ def strip_all_blanks(value: str) -> str:
 
 
 def has_fullwidth(value: str) -> bool:
-    return any("\uff01" <= ch <= "\uff5e" or ch == "\u3000" for ch in value)
+    return _FULLWIDTH.search(value) is not None
+
+
+def needs_cleaning(value: str) -> bool:
+    """A quick test that lets clean cells (nearly all of them) skip the cleaners."""
+    return _NEEDS_CLEANING.search(value) is not None

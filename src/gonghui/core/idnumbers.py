@@ -19,6 +19,7 @@ from stdnum.cn.ric import calc_check_digit
 from gonghui.core.cleaning import has_fullwidth, strip_all_blanks, to_halfwidth
 
 _DIGITS = frozenset("0123456789")
+_LAST = frozenset("0123456789X")
 
 
 class IdNumberError(ValueError):
@@ -92,6 +93,14 @@ def normalize(raw, today: datetime.date | None = None) -> IdNumber:
     if isinstance(raw, int):
         raw = str(raw)
     text = str(raw)
+    if len(text) == 18 and text[:17].isdigit() and text.isascii() and text[17] in _LAST:
+        # The common case: a clean number, checked without the repairs below.
+        _check_date_and_region(text, today)
+        if text[17] != calc_check_digit(text):
+            raise IdNumberError(
+                _("The check digit of the ID number is wrong: a digit was probably mistyped.")
+            )
+        return IdNumber(text, [])
     repairs = []
     if has_fullwidth(text):
         text = to_halfwidth(text)

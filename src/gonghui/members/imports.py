@@ -315,10 +315,10 @@ class MemberRosterSpec(ImportSpec):
             values["note"],
         )
 
-    def stage(self, ctx, records: list[tuple]) -> None:
+    def stage_sql(self, ctx) -> str:
         from gonghui.members import services
 
-        services.import_stage_copy(ctx.cursor, records)
+        return services.STAGE_COPY_SQL
 
     def check(self, ctx) -> list[Problem]:
         from gonghui.members import services

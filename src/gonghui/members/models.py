@@ -108,7 +108,9 @@ class Person(models.Model):
     )
     card_number = models.CharField(_("Member card number"), max_length=20, unique=True)
     # The membership that says where the person is now (or was last): scoping and the list
-    # read it, the services keep it.
+    # read it, the services keep it. Memberships are never deleted, and a database foreign key
+    # here would be checked once per row at the commit of a million-row import, so the
+    # services alone keep it right (tests check every write path).
     latest_membership = models.ForeignKey(
         "Membership",
         verbose_name=_("Membership"),
@@ -116,6 +118,8 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
     updated_at = models.DateTimeField(_("Updated"), default=timezone.now)
@@ -133,9 +137,6 @@ class Person(models.Model):
                 fields=["name_initials"],
                 name="person_initials",
                 opclasses=["varchar_pattern_ops"],
-            ),
-            models.Index(
-                fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
             ),
         ]
 
@@ -157,8 +158,13 @@ class Membership(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("Member"), on_delete=models.PROTECT, related_name="memberships"
     )
+    # Indexed by ``membership_org_status`` (org first), which serves every org lookup.
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("Union"), on_delete=models.PROTECT, related_name="memberships"
+        "orgs.Org",
+        verbose_name=_("Union"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,
     )
     status = models.CharField(
         _("Membership status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
@@ -166,6 +172,8 @@ class Membership(models.Model):
     joined_on = models.DateField(_("Joined on"))
     ended_on = models.DateField(_("Ended on"), null=True, blank=True)
     status_changed_on = models.DateField(_("Status since"), null=True, blank=True)
+    # An optional link to the workplace found by name at import; Django keeps PROTECT on
+    # employer deletion, without a per-row database check at import time.
     employer = models.ForeignKey(
         "orgs.Employer",
         verbose_name=_("Employer"),
@@ -173,9 +181,12 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     employer_name = models.CharField(_("Workplace"), max_length=200, blank=True)
     note = models.CharField(_("Notes"), max_length=500, blank=True)
+    # Where the row came from, for tracing; import jobs are kept, never deleted.
     import_job = models.ForeignKey(
         "core.ImportJob",
         verbose_name=_("Imported by"),
@@ -183,6 +194,8 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
 

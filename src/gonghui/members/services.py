@@ -524,10 +524,7 @@ def import_stage_create(cursor) -> None:
     )
 
 
-def import_stage_copy(cursor, records: list[tuple]) -> None:
-    with cursor.copy(f"COPY member_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-        for record in records:
-            copy.write_row(record)
+STAGE_COPY_SQL = f"COPY member_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
 
 
 def import_stage_check(ctx) -> list[Problem]:
@@ -611,32 +608,28 @@ def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
                 copy.write_row((row_no,))
     # One plan row per staged row: the person (existing or a new id), whether the person is
     # already a current member of this row's union (an update), and the new membership's id.
-    # Django's foreign keys are deferred, so person and membership can point at each other.
+    # Ids come from the tables' sequences up front, so person and membership can point at
+    # each other in two plain INSERTs.
     cur.execute(
         f"""
         CREATE TEMP TABLE member_plan ON COMMIT DROP AS
-        SELECT s.*,
-               p.id AS existing_person_id,
-               CASE WHEN m.status IN {CURRENT_SQL} AND m.org_id = s.org_id THEN m.id END
-                   AS current_membership_id
-        FROM member_stage s
-        LEFT JOIN members_person p ON p.id_number_digest = s.digest
-        LEFT JOIN members_membership m ON m.id = p.latest_membership_id
-        WHERE NOT EXISTS (SELECT 1 FROM member_skip k WHERE k.row_no = s.row_no)
+        SELECT x.*,
+               COALESCE(x.existing_person_id, nextval('members_person_id_seq')) AS person_id,
+               CASE WHEN x.current_membership_id IS NULL
+                    THEN nextval('members_membership_id_seq') END AS membership_id,
+               CASE WHEN x.card_number IS NULL AND x.existing_person_id IS NULL
+                    THEN x.region || lpad(nextval('members_card_number_seq')::text, 10, '0')
+                    ELSE x.card_number END AS card
+        FROM (
+            SELECT s.*, p.id AS existing_person_id,
+                   CASE WHEN m.status IN {CURRENT_SQL} AND m.org_id = s.org_id THEN m.id END
+                       AS current_membership_id
+            FROM member_stage s
+            LEFT JOIN members_person p ON p.id_number_digest = s.digest
+            LEFT JOIN members_membership m ON m.id = p.latest_membership_id
+            WHERE NOT EXISTS (SELECT 1 FROM member_skip k WHERE k.row_no = s.row_no)
+        ) x
         """  # noqa: S608
-    )
-    cur.execute(
-        """
-        ALTER TABLE member_plan
-            ADD COLUMN person_id bigint, ADD COLUMN membership_id bigint;
-        UPDATE member_plan SET
-            person_id = COALESCE(existing_person_id, nextval('members_person_id_seq')),
-            membership_id = CASE WHEN current_membership_id IS NULL
-                                 THEN nextval('members_membership_id_seq') END,
-            card_number = CASE WHEN card_number IS NULL AND existing_person_id IS NULL
-                THEN region || lpad(nextval('members_card_number_seq')::text, 10, '0')
-                ELSE card_number END
-        """
     )
     cur.execute(
         """
@@ -647,7 +640,7 @@ def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
             created_at, updated_at)
         SELECT person_id, name, initials, id_enc, digest, id_last4, gender, birth_date,
                ethnicity, phone_enc, phone_digest, phone_last4, education, political_status,
-               hukou_type, is_migrant, ne_category, card_number, membership_id, now(), now()
+               hukou_type, is_migrant, ne_category, card, membership_id, now(), now()
         FROM member_plan WHERE existing_person_id IS NULL
         """
     )
@@ -666,7 +659,7 @@ def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
             is_migrant_worker = x.is_migrant,
             new_employment_category =
                 COALESCE(NULLIF(x.ne_category, ''), p.new_employment_category),
-            card_number = COALESCE(x.card_number, p.card_number),
+            card_number = COALESCE(x.card, p.card_number),
             latest_membership_id = COALESCE(x.membership_id, p.latest_membership_id),
             updated_at = now()
         FROM member_plan x

@@ -12,16 +12,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.copy import QueuedLibpqWriter
 
 from gonghui.core.imports.reading import UnreadableFile, open_rows
 from gonghui.core.imports.spec import CellError, ImportSpec, Problem, Row, header_key
 
-STAGE_CHUNK = 5000
 PROGRESS_EVERY = 2000
 MAX_REPAIR_DETAILS = 20000
 
@@ -133,72 +134,86 @@ def run_import(
 
 
 def _read_and_stage(spec, ctx, rows, total, outcome, progress) -> None:
-    columns = None
-    buffer: list[tuple] = []
-    parse_errors = outcome.problems
-    repaired_rows = 0
+    """Find the header, then check each row and stream the good ones into the staging table.
+
+    One ``COPY`` stays open for the whole file; its bytes go to the server from a thread of
+    psycopg's, so PostgreSQL takes in rows while Python checks the next ones.
+    """
+    rows = iter(rows)
     for number, cells in enumerate(rows, start=1):
-        if columns is None:
-            if number > spec.header_search_rows:
-                outcome.fatal = _(
-                    "No header row was found in the first %(n)d rows: the file needs a row "
-                    "with the column names of the template (%(names)s)."
-                ) % {
-                    "n": spec.header_search_rows,
-                    "names": "、".join(c.template_header for c in spec.columns if c.required),
-                }
-                return
-            found = _match_header(spec, ctx, cells)
-            if found is None:
-                continue
-            columns, missing, ignored = found
-            outcome.header_row, outcome.header_cells = number, list(cells)
-            outcome.ignored_columns = ignored
-            if missing:
-                outcome.fatal = _("Row %(row)d is the header but lacks the column(s) %(cols)s.") % {
-                    "row": number,
-                    "cols": "、".join(f"“{c.header}”" for c in missing),
-                }
-                return
+        if number > spec.header_search_rows:
+            break
+        found = _match_header(spec, ctx, cells)
+        if found is None:
             continue
-        if not any(cell not in (None, "") and str(cell).strip() for cell in cells):
-            continue  # blank rows between blocks of data are normal in hand-made sheets
-        outcome.rows += 1
-        row = Row(number, {key: cells[i] for key, i in columns if i < len(cells)})
-        try:
-            record = spec.parse(ctx, row)
-        except CellError as exc:  # a spec may raise for the row as a whole
-            row.error(None, str(exc))
-            record = None
-        if row.repairs:
-            repaired_rows += 1
-            if len(outcome.repairs) < MAX_REPAIR_DETAILS:
-                outcome.repairs.extend((number, col, what) for col, what in row.repairs)
-        if row.errors:
-            parse_errors.extend(row.errors)
-        elif record is not None:
-            buffer.append(record)
-            if len(buffer) >= STAGE_CHUNK:
-                spec.stage(ctx, buffer)
-                buffer.clear()
-        if number % PROGRESS_EVERY == 0:
-            progress(number, total)
-    if columns is None:
-        outcome.fatal = (
-            _("The file has no rows.")
-            if outcome.header_row == 0 and total == 0
-            else _(
-                "No header row was found: the file needs a row with the column names of the "
-                "template (%(names)s)."
-            )
-            % {"names": "、".join(c.template_header for c in spec.columns if c.required)}
-        )
+        columns, missing, ignored = found
+        outcome.header_row, outcome.header_cells = number, list(cells)
+        outcome.ignored_columns = ignored
+        if missing:
+            outcome.fatal = _("Row %(row)d is the header but lacks the column(s) %(cols)s.") % {
+                "row": number,
+                "cols": "、".join(f"“{c.header}”" for c in missing),
+            }
+            return
+        break
+    else:
+        if outcome.header_row == 0:
+            outcome.fatal = _no_header(spec, total)
+            return
+    if outcome.header_row == 0:
+        outcome.fatal = _(
+            "No header row was found in the first %(n)d rows: the file needs a row "
+            "with the column names of the template (%(names)s)."
+        ) % {
+            "n": spec.header_search_rows,
+            "names": "、".join(c.template_header for c in spec.columns if c.required),
+        }
         return
-    if buffer:
-        spec.stage(ctx, buffer)
+
+    keys = [key for key, _i in columns]
+    indices = [i for _key, i in columns]
+    width = max(indices) + 1
+    pick = itemgetter(*indices) if len(indices) > 1 else (lambda cells: (cells[indices[0]],))
+    problems = outcome.problems
+    repaired_rows = 0
+    raw = ctx.cursor.cursor  # psycopg's own cursor, under Django's wrapper
+    with raw.copy(spec.stage_sql(ctx), writer=QueuedLibpqWriter(raw)) as copy:
+        write = copy.write_row
+        for number, cells in enumerate(rows, start=outcome.header_row + 1):
+            if len(cells) < width:
+                cells = [*cells, *([None] * (width - len(cells)))]
+            values = pick(cells)
+            if not any(v not in (None, "") and (type(v) is not str or v.strip()) for v in values):
+                continue  # blank rows between blocks of data are normal in hand-made sheets
+            outcome.rows += 1
+            row = Row(number, dict(zip(keys, values, strict=True)))
+            try:
+                record = spec.parse(ctx, row)
+            except CellError as exc:  # a spec may raise for the row as a whole
+                row.error(None, str(exc))
+                record = None
+            if row.repairs:
+                repaired_rows += 1
+                if len(outcome.repairs) < MAX_REPAIR_DETAILS:
+                    outcome.repairs.extend((number, col, what) for col, what in row.repairs)
+            if row.errors:
+                problems.extend(row.errors)
+            elif record is not None:
+                write(record)
+            if number % PROGRESS_EVERY == 0:
+                progress(number, total)
     outcome.repaired = repaired_rows
     if outcome.rows == 0:
         outcome.fatal = _("The file has a header but no data rows.")
+
+
+def _no_header(spec, total) -> str:
+    if total == 0:
+        return _("The file has no rows.")
+    return _(
+        "No header row was found: the file needs a row with the column names of the "
+        "template (%(names)s)."
+    ) % {"names": "、".join(c.template_header for c in spec.columns if c.required)}
 
 
 def _match_header(spec: ImportSpec, ctx, cells: list):

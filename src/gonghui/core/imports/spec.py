@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gonghui.core.cleaning import has_fullwidth, squeeze, to_halfwidth
+from gonghui.core.cleaning import has_fullwidth, needs_cleaning, squeeze, to_halfwidth
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ class ImportSpec:
         """Check one row; return its staging tuple, or ``None`` after recording errors."""
         raise NotImplementedError
 
-    def stage(self, ctx, records: list[tuple]) -> None:
+    def stage_sql(self, ctx) -> str:
+        """The ``COPY … FROM STDIN`` statement that receives ``parse``'s tuples."""
         raise NotImplementedError
 
     def check(self, ctx) -> list[Problem]:
@@ -133,6 +134,10 @@ def read_text(row: Row, column: Column, max_length: int = 200) -> str:
     raw = row.cells.get(column.key)
     if raw is None:
         return ""
+    if type(raw) is str and not needs_cleaning(raw):
+        if len(raw) > max_length:
+            raise CellError(_("At most %(n)d characters.") % {"n": max_length})
+        return raw
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw)
@@ -171,6 +176,11 @@ def read_date(row: Row, column: Column) -> datetime.date | None:
         return raw.date()
     if isinstance(raw, datetime.date):
         return raw
+    if type(raw) is str and len(raw) == 10:
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if 1 <= raw < 2958466:
             return _EXCEL_EPOCH + datetime.timedelta(days=int(raw))
