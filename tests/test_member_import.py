@@ -271,66 +271,44 @@ def test_register_refuses_a_current_member_of_another_union(tree):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_command_line_prints_json_counts_and_fails_on_rejected_rows(tmp_path):
+def test_command_line_import_of_a_messy_roster_gives_exact_counts(tmp_path):
     from tests.conftest import build_tree
 
-    build_tree()
-    rows = [person_row(n, "QS-A-1") for n in range(1, 4)] + [person_row(9, "QS-A-1", id="123")]
-    path = write_csv(tmp_path / "r.csv", rows)
+    tree = build_tree()
+    path = write_csv(tmp_path / "名册.csv", messy_rows(tree), encoding="gb18030", title=True)
     errors = tmp_path / "errors.xlsx"
     env = _cli_env()
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gonghui.cli",
-            "import",
-            "members",
-            str(path),
-            "--org",
-            "QS",
-            "--json",
-            "--partial",
-            "--errors",
-            str(errors),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 1, run.stderr
-    counts = json.loads(run.stdout)
-    assert {k: counts[k] for k in ("rows", "valid", "imported", "rejected", "conflicts")} == {
-        "rows": 4,
-        "valid": 3,
-        "imported": 3,
-        "rejected": 1,
-        "conflicts": 0,
+
+    def cli(*args):
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "gonghui.cli", "import", "members", *map(str, args)],
+            capture_output=True, text=True, env=env, timeout=120, check=False,
+        )
+
+    checked = cli(path, "--org", "QS", "--json", "--dry-run")
+    assert checked.returncode == 1, checked.stderr
+    assert json.loads(checked.stdout) == {
+        "rows": 13, "valid": 7, "imported": 0, "updated": 0, "repaired": 3, "rejected": 6,
+        "conflicts": 0, "written": False,
     }
-    assert errors.exists()
-    ok = write_csv(tmp_path / "ok.csv", rows[:3])
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gonghui.cli",
-            "import",
-            "members",
-            str(ok),
-            "--org",
-            "QS",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    assert Person.objects.count() == 0
+    run = cli(path, "--org", "QS", "--json", "--partial", "--errors", errors)
+    assert run.returncode == 1, run.stderr
+    assert json.loads(run.stdout) == {
+        "rows": 13, "valid": 7, "imported": 7, "updated": 0, "repaired": 3, "rejected": 6,
+        "conflicts": 0, "written": True,
+    }
+    rows = python_calamine.CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0)
+    assert [int(r[0]) for r in rows.to_python()[1:]] == REFUSED
+    assert Person.objects.count() == 7
+    # The same file again: the seven are now members of the union, so they are updated.
+    again = write_csv(tmp_path / "ok.csv", [r for i, r in enumerate(messy_rows(tree), start=4)
+                                            if i not in REFUSED])
+    run = cli(again, "--org", "QS", "--json")
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout)["updated"] == 3
+    assert json.loads(run.stdout)["updated"] == 7
+    human = cli(path, "--org", "QS", "--dry-run")
+    assert "第7行 身份证号" in human.stdout and "没有导入" not in human.stdout
 
 
 def _cli_env() -> dict:

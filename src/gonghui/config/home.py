@@ -58,6 +58,11 @@ def embedded_database_url(home: Path) -> str:
         ).fetchone()
         if not exists:
             conn.execute(f"CREATE DATABASE \"{DATABASE_NAME}\" ENCODING 'UTF8' TEMPLATE template0")
+        # A roster import writes a million rows in one transaction; with the default 1 GB of
+        # WAL between checkpoints it would checkpoint (and write full pages) half-way through.
+        if conn.execute("SHOW max_wal_size").fetchone()[0] != "4GB":
+            conn.execute("ALTER SYSTEM SET max_wal_size = '4GB'")
+            conn.execute("SELECT pg_reload_conf()")
     return server.get_uri(database=DATABASE_NAME)
 
 

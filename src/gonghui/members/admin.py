@@ -170,7 +170,7 @@ class PersonAdmin(ScopedAdmin):
                     {
                         "fields": (
                             "name",
-                            "id_number",
+                            "id_number_text",
                             "phone_text",
                             "org",
                             "joined_on",
@@ -215,7 +215,7 @@ class PersonAdmin(ScopedAdmin):
         membership = services.member_register(
             actor=actor,
             org=data["org"],
-            id_number=data["id_number"],
+            id_number=data["id_number_text"],
             name=data["name"],
             joined_on=data.get("joined_on"),
             status=data.get("status") or Membership.Status.ACTIVE,

@@ -15,7 +15,7 @@ TEXT = UnfoldAdminTextInputWidget
 
 
 class PersonAddForm(forms.ModelForm):
-    id_number = forms.CharField(label=_("ID number"), max_length=40, widget=TEXT)
+    id_number_text = forms.CharField(label=_("ID number"), max_length=40, widget=TEXT)
     org = forms.ModelChoiceField(
         label=_("Union"), queryset=Org.objects.none(), widget=UnfoldAdminSelectWidget
     )

@@ -14,6 +14,7 @@ from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
 from gonghui.core.crypto import cipher
 from gonghui.core.imports.spec import (
     CellError,
+    CellMemo,
     Column,
     ImportSpec,
     Problem,
@@ -255,6 +256,7 @@ class MemberRosterSpec(ImportSpec):
             )
         }
         self.cipher = cipher()
+        self.memo = CellMemo()
         services.import_stage_create(ctx.cursor)
 
     def parse(self, ctx, row: Row) -> tuple | None:
@@ -349,11 +351,15 @@ def _id_number(spec, ctx, row):
 
 
 def _gender(spec, ctx, row):
-    return read_choice(row, COL["gender"], vocab.GENDER)
+    return spec.memo.read(row, COL["gender"], read_choice, vocab.GENDER)
 
 
 def _ethnicity(spec, ctx, row):
-    text = read_text(row, COL["ethnicity"])
+    return spec.memo.read(row, COL["ethnicity"], _read_ethnicity)
+
+
+def _read_ethnicity(row, column):
+    text = read_text(row, column)
     if not text:
         return ""
     found = vocab.ETHNICITY_LOOKUP.get(text)
@@ -365,7 +371,7 @@ def _ethnicity(spec, ctx, row):
 
 
 def _birth_date(spec, ctx, row):
-    return read_date(row, COL["birth_date"])
+    return spec.memo.read(row, COL["birth_date"], read_date)
 
 
 def _phone(spec, ctx, row):
@@ -381,40 +387,44 @@ def _phone(spec, ctx, row):
 
 
 def _education(spec, ctx, row):
-    return read_choice(row, COL["education"], vocab.EDUCATION)
+    return spec.memo.read(row, COL["education"], read_choice, vocab.EDUCATION)
 
 
 def _political(spec, ctx, row):
-    return read_choice(row, COL["political_status"], vocab.POLITICAL_STATUS)
+    return spec.memo.read(row, COL["political_status"], read_choice, vocab.POLITICAL_STATUS)
 
 
 def _hukou(spec, ctx, row):
-    return read_choice(row, COL["hukou_type"], vocab.HUKOU)
+    return spec.memo.read(row, COL["hukou_type"], read_choice, vocab.HUKOU)
 
 
 def _migrant(spec, ctx, row):
-    return bool(read_bool(row, COL["is_migrant_worker"]))
+    return bool(spec.memo.read(row, COL["is_migrant_worker"], read_bool))
 
 
 def _category(spec, ctx, row):
-    return read_choice(row, COL["new_employment_category"], vocab.NEW_EMPLOYMENT)
+    return spec.memo.read(row, COL["new_employment_category"], read_choice, vocab.NEW_EMPLOYMENT)
 
 
 def _employer(spec, ctx, row):
-    return read_text(row, COL["employer_name"])
+    return spec.memo.read(row, COL["employer_name"], read_text)
 
 
 def _org(spec, ctx, row):
-    text = read_text(row, COL["org"])
+    return spec.memo.read(row, COL["org"], _read_org, spec, ctx)
+
+
+def _read_org(row, column, spec, ctx):
+    text = read_text(row, column)
     if not text:
-        if spec.may_omit(ctx, COL["org"]):
+        if spec.may_omit(ctx, column):
             return ctx.org
         raise CellError(_("Write the union's name or code."))
     return spec.orgs.resolve(text)
 
 
 def _joined(spec, ctx, row):
-    return read_date(row, COL["joined_on"])
+    return spec.memo.read(row, COL["joined_on"], read_date)
 
 
 def _card(spec, ctx, row):
@@ -425,7 +435,7 @@ def _card(spec, ctx, row):
 
 
 def _note(spec, ctx, row):
-    return read_text(row, COL["note"], max_length=500)
+    return spec.memo.read(row, COL["note"], read_text, 500)
 
 
 _READERS = (

@@ -69,6 +69,36 @@ class Row:
         self.repairs.append((column.header, what))
 
 
+class CellMemo:
+    """Remembers what a pure cell reader made of each distinct cell value, repairs and errors
+    included, and replays it: a roster repeats the same few values of gender, education, union
+    or date of joining on every row, and checking each of them once is enough."""
+
+    def __init__(self):
+        self._seen: dict[tuple, tuple] = {}
+
+    def read(self, row: Row, column: Column, reader, *args):
+        raw = row.cells.get(column.key)
+        key = (column.key, type(raw), raw)
+        found = self._seen.get(key)
+        if found is None:
+            probe = Row(row.number, {column.key: raw})
+            try:
+                value = reader(probe, column, *args)
+            except CellError as exc:
+                found = (False, str(exc), ())
+            else:
+                found = (True, value, tuple(what for _col, what in probe.repairs))
+            if len(self._seen) < 200_000:
+                self._seen[key] = found
+        ok, value, repairs = found
+        for what in repairs:
+            row.repaired(column, what)
+        if not ok:
+            raise CellError(value)
+        return value
+
+
 _HEADER_NOISE = re.compile(r"[\s*＊:：]+|[(（]必填[)）]")
 
 
