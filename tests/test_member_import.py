@@ -280,30 +280,48 @@ def test_command_line_import_of_a_messy_roster_gives_exact_counts(tmp_path):
     env = _cli_env()
 
     def cli(*args):
-        return subprocess.run(  # noqa: S603
+        return subprocess.run(
             [sys.executable, "-m", "gonghui.cli", "import", "members", *map(str, args)],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
         )
 
     checked = cli(path, "--org", "QS", "--json", "--dry-run")
     assert checked.returncode == 1, checked.stderr
     assert json.loads(checked.stdout) == {
-        "rows": 13, "valid": 7, "imported": 0, "updated": 0, "repaired": 3, "rejected": 6,
-        "conflicts": 0, "written": False,
+        "rows": 13,
+        "valid": 7,
+        "imported": 0,
+        "updated": 0,
+        "repaired": 3,
+        "rejected": 6,
+        "conflicts": 0,
+        "written": False,
     }
     assert Person.objects.count() == 0
     run = cli(path, "--org", "QS", "--json", "--partial", "--errors", errors)
     assert run.returncode == 1, run.stderr
     assert json.loads(run.stdout) == {
-        "rows": 13, "valid": 7, "imported": 7, "updated": 0, "repaired": 3, "rejected": 6,
-        "conflicts": 0, "written": True,
+        "rows": 13,
+        "valid": 7,
+        "imported": 7,
+        "updated": 0,
+        "repaired": 3,
+        "rejected": 6,
+        "conflicts": 0,
+        "written": True,
     }
     rows = python_calamine.CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0)
     assert [int(r[0]) for r in rows.to_python()[1:]] == REFUSED
     assert Person.objects.count() == 7
     # The same file again: the seven are now members of the union, so they are updated.
-    again = write_csv(tmp_path / "ok.csv", [r for i, r in enumerate(messy_rows(tree), start=4)
-                                            if i not in REFUSED])
+    again = write_csv(
+        tmp_path / "ok.csv",
+        [r for i, r in enumerate(messy_rows(tree), start=4) if i not in REFUSED],
+    )
     run = cli(again, "--org", "QS", "--json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["updated"] == 7

@@ -282,19 +282,43 @@ def test_a_member_is_registered_through_the_form_and_a_bad_number_is_explained(c
     client.force_login(tree.clerk_a1)
     add = reverse("admin:members_person_add")
     before = snapshot(Person, Membership)
-    bad = client.post(add, {"name": "新会员", "id_number_text": A_ID[:-1] + "0" if A_ID[-1] != "0"
-                            else A_ID[:-1] + "1", "org": tree.a1.pk, "status": "active",
-                            "card_number": ""})
+    bad = client.post(
+        add,
+        {
+            "name": "新会员",
+            "id_number_text": A_ID[:-1] + "0" if A_ID[-1] != "0" else A_ID[:-1] + "1",
+            "org": tree.a1.pk,
+            "status": "active",
+            "card_number": "",
+        },
+    )
     assert bad.status_code == 200
     assert "校验位不正确" in bad.content.decode()
     assert snapshot(Person, Membership) == before
-    other = client.post(add, {"name": "新会员", "id_number_text": A_ID, "org": tree.b1.pk,
-                              "status": "active", "card_number": ""})
+    other = client.post(
+        add,
+        {
+            "name": "新会员",
+            "id_number_text": A_ID,
+            "org": tree.b1.pk,
+            "status": "active",
+            "card_number": "",
+        },
+    )
     assert other.status_code == 200  # B's union is not among the clerk's choices
     assert snapshot(Person, Membership) == before
-    good = client.post(add, {"name": "新会员", "id_number_text": A_ID.lower(), "org": tree.a1.pk,
-                             "status": "active", "phone_text": "139 1111 2222",
-                             "card_number": "", "joined_on": "2024-03-01"})
+    good = client.post(
+        add,
+        {
+            "name": "新会员",
+            "id_number_text": A_ID.lower(),
+            "org": tree.a1.pk,
+            "status": "active",
+            "phone_text": "139 1111 2222",
+            "card_number": "",
+            "joined_on": "2024-03-01",
+        },
+    )
     assert good.status_code == 302, good.content.decode()[:2000]
     person = Person.objects.get()
     assert person.latest_membership.org == tree.a1
