@@ -220,6 +220,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         _fail(args, f"找不到文件：{path}")
         return 2
+    options = {"file_name": path.name}
+    if args.kind == "grants":
+        from gonghui.assistance.models import Campaign
+
+        if not args.campaign:
+            _fail(args, "导入帮扶发放名单需要 --campaign 项目代码。")
+            return 2
+        campaign = Campaign.objects.filter(code=args.campaign).select_related("org").first()
+        if campaign is None:
+            _fail(args, f"没有代码为 {args.campaign} 的帮扶项目。")
+            return 2
+        options["campaign"] = campaign.code
+        args.org = args.org or campaign.org.code
+    if not args.org:
+        _fail(args, "请用 --org 指定导入到哪个组织（组织代码）。")
+        return 2
     org = Org.objects.filter(code=args.org).first()
     if org is None:
         _fail(args, f"没有代码为 {args.org} 的组织。")
@@ -238,7 +254,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         org=org,
         mode=mode,
         file_name=path.name,
-        options={"file_name": path.name},
+        options=options,
         progress=progress,
     )
     if not args.json and sys.stderr.isatty():
@@ -321,9 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
     admin.set_defaults(func=cmd_createadmin)
 
     importer = with_home(sub.add_parser("import", help="从 Excel/CSV 文件导入"))
-    importer.add_argument("kind", choices=["members"], help="members：会员名册")
+    importer.add_argument(
+        "kind", choices=["members", "grants"], help="members：会员名册；grants：帮扶发放名单"
+    )
     importer.add_argument("file", help="xlsx、xls 或 csv 文件")
-    importer.add_argument("--org", required=True, help="导入到哪个组织之下（组织代码）")
+    importer.add_argument(
+        "--org", help="导入到哪个组织之下（组织代码）；帮扶名单默认为项目的组织单位"
+    )
+    importer.add_argument("--campaign", help="帮扶项目代码（导入帮扶发放名单时必填）")
     importer.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     importer.add_argument("--partial", action="store_true", help="导入正确的行，跳过有错的行")
     importer.add_argument("--errors", metavar="OUT.xlsx", help="把需修改的行写入此文件")

@@ -24,6 +24,31 @@ MEMBER_WORK = (
 # Full ID numbers and unmasked exports: federation staff who pay and report, each time logged.
 PERSONAL_DATA = {"members.view_full_id_number", "members.export_unmasked"}
 
+# Assistance, by how far up the tree the work is done.
+AID_APPLY = (
+    _crud("assistance.hardshipfile", "view", "add")
+    | _crud("assistance.campaign", "view")
+    | _crud("assistance.amountstandard", "view")
+    | _crud("assistance.grant", "view", "add", "change")
+    | _crud("assistance.grouprelief", "view", "add", "change")
+    | _crud("assistance.localpolicy", "view")
+)
+AID_REVIEW = (
+    AID_APPLY
+    | _crud("assistance.hardshipfile", "change")
+    | _crud("assistance.campaign", "add", "change")
+    | _crud("assistance.amountstandard", "add", "change", "delete")
+    | _crud("assistance.grouprelief", "delete")
+    | _crud("assistance.paymentbatch", "view")
+    | {"assistance.review_grant"}
+)
+AID_RUN = (
+    AID_REVIEW
+    | _crud("assistance.campaign", "delete")
+    | _crud("assistance.paymentbatch", "add", "change")
+    | {"assistance.approve_grant"}
+)
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: frozenset(
         _crud("orgs.org", *ALL)
@@ -34,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MEMBER_WORK
         | PERSONAL_DATA
         | _crud("core.accesslog", "view")
+        | AID_RUN
+        | _crud("assistance.localpolicy", "add", "change")
     ),
     Role.FEDERATION_STAFF: frozenset(
         _crud("orgs.org", *ALL)
@@ -43,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("core.event", "view")
         | MEMBER_WORK
         | PERSONAL_DATA
+        | AID_RUN
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         _crud("orgs.org", "view", "add", "change")
@@ -50,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("orgs.servicepoint", *ALL)
         | _crud("core.event", "view")
         | MEMBER_WORK
+        | AID_REVIEW
     ),
     Role.GRASSROOTS_CLERK: frozenset(
         _crud("orgs.org", "view", "change")
@@ -57,5 +86,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("orgs.servicepoint", "view", "add", "change")
         | _crud("core.event", "view")
         | MEMBER_WORK
+        | AID_APPLY
     ),
 }

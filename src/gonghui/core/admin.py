@@ -194,9 +194,12 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("The filled-in template as .xlsx, .xls or .csv, at most 40 MB."),
     )
 
-    def __init__(self, *args, orgs=None, **kwargs):
+    def __init__(self, *args, orgs=None, extra=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs
+        for name, field in (extra or {}).items():
+            self.fields[name] = field
+        self.option_names = list(extra or {})
 
 
 @admin.register(ImportJob)
@@ -229,7 +232,7 @@ class ImportJobAdmin(ModelAdmin):
 
     @admin.display(description=gettext_lazy("Kind of import"))
     def kind_label(self, obj):
-        return IMPORT_KINDS.get(obj.kind, obj.kind)
+        return _import_kinds().get(obj.kind, obj.kind)
 
     @admin.display(description=gettext_lazy("Result"))
     def summary(self, obj):
@@ -255,7 +258,7 @@ class ImportJobAdmin(ModelAdmin):
     def _spec(self, request, kind):
         from gonghui.core.imports.jobs import spec_for
 
-        if kind not in IMPORT_KINDS:
+        if kind not in _import_kinds():
             raise Http404
         spec = spec_for(kind)
         if not request.user.has_perm("core.add_importjob") or not request.user.has_perm(
@@ -290,6 +293,7 @@ class ImportJobAdmin(ModelAdmin):
                     file_name=upload.name,
                     content=upload.read(),
                     mode=form.cleaned_data["mode"],
+                    options={name: form.cleaned_data[name] for name in form.option_names},
                 )
             except ValidationError as exc:
                 form.add_error("file", exc)
@@ -327,7 +331,7 @@ class ImportJobAdmin(ModelAdmin):
             **self.admin_site.each_context(request),
             "title": str(job),
             "job": job,
-            "kind_label": IMPORT_KINDS.get(job.kind, job.kind),
+            "kind_label": _import_kinds().get(job.kind, job.kind),
             "stalled": is_stalled(job),
             "problems": job.problems,
             "more_problems": max(
@@ -377,8 +381,13 @@ class ImportJobAdmin(ModelAdmin):
         return response
 
 
-# Kinds of import offered in the back office, with their names.
-IMPORT_KINDS = {"members": gettext_lazy("Member roster")}
+def _import_kinds() -> dict[str, str]:
+    """The imports the installed apps offer (settings.GONGHUI_IMPORT_SPECS), by their title."""
+    from django.conf import settings
+
+    from gonghui.core.imports.jobs import spec_for
+
+    return {kind: spec_for(kind).title for kind in settings.GONGHUI_IMPORT_SPECS}
 
 
 @admin.register(AccessLog)

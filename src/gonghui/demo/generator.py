@@ -449,9 +449,11 @@ def generate(seed: int = 2025, progress: Callable[[str], None] | None = None) ->
     demo = gen.build_orgs()
     gen.build_service_points(demo)
     gen.build_accounts(demo)
+    from gonghui.assistance.demo import build_assistance
     from gonghui.members.demo import build_members
 
-    for label, part in (("会员名册", build_members), *PARTS):
+    parts = (("会员名册", build_members), ("帮扶", build_assistance), *PARTS)
+    for label, part in parts:
         gen.progress(f"  {label} …")
         part(gen, demo)
     return demo

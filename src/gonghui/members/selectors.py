@@ -119,3 +119,24 @@ def person_history(actor, person: Person) -> dict:
         ).order_by("-occurred_at")[:50]
     )
     return {"memberships": memberships, "transfers": transfers, "events": events}
+
+
+def person_by_id_number(actor, text: str) -> Person:
+    """The person with this ID number among those the actor may see, or ``NotFound``
+    (a number that is invalid, unknown or outside the actor's subtree: the same answer)."""
+    from gonghui.core.errors import NotFound
+
+    try:
+        number = idnumbers.normalize(text).value
+    except idnumbers.IdNumberError as exc:
+        raise NotFound(str(exc)) from None
+    person = (
+        persons_visible_to(actor)
+        .filter(id_number_digest=cipher().digest(number, ID_PURPOSE))
+        .first()
+    )
+    if person is None:
+        from django.utils.translation import gettext as _
+
+        raise NotFound(_("No member with this ID number in your organisation's registry."))
+    return person

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.assistance",
     "gonghui.demo",
 ]
 
@@ -138,6 +139,7 @@ PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", "40"))
 GONGHUI_IMPORT_SPECS = {
     "members": "gonghui.members.imports.MemberRosterSpec",
+    "grants": "gonghui.assistance.imports.GrantListSpec",
 }
 
 LOGGING = {
@@ -252,6 +254,54 @@ UNFOLD = {
                         "history_edu",
                         reverse_lazy("admin:core_importjob_changelist"),
                         _can("core.view_importjob"),
+                    ),
+                ],
+            },
+            {
+                "title": _("Assistance"),
+                "separator": True,
+                "items": [
+                    _nav(
+                        _("Hardship files"),
+                        "folder_shared",
+                        reverse_lazy("admin:assistance_hardshipfile_changelist"),
+                        _can("assistance.view_hardshipfile"),
+                    ),
+                    _nav(
+                        _("Campaigns"),
+                        "volunteer_activism",
+                        reverse_lazy("admin:assistance_campaign_changelist"),
+                        _can("assistance.view_campaign"),
+                    ),
+                    _nav(
+                        _("Grants"),
+                        "payments",
+                        reverse_lazy("admin:assistance_grant_changelist"),
+                        _can("assistance.view_grant"),
+                    ),
+                    _nav(
+                        _("Payment batches"),
+                        "account_balance",
+                        reverse_lazy("admin:assistance_paymentbatch_changelist"),
+                        _can("assistance.view_paymentbatch"),
+                    ),
+                    _nav(
+                        _("Group relief"),
+                        "groups_3",
+                        reverse_lazy("admin:assistance_grouprelief_changelist"),
+                        _can("assistance.view_grouprelief"),
+                    ),
+                    _nav(
+                        _("Amount standards"),
+                        "rule",
+                        reverse_lazy("admin:assistance_amountstandard_changelist"),
+                        _can("assistance.view_amountstandard"),
+                    ),
+                    _nav(
+                        _("Local standards"),
+                        "tune",
+                        reverse_lazy("admin:assistance_localpolicy_changelist"),
+                        _can("assistance.view_localpolicy"),
                     ),
                 ],
             },

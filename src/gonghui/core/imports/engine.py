@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,7 +111,12 @@ def run_import(
                 cursor=cursor,
                 today=timezone.localdate(),
             )
-            spec.begin(ctx)
+            try:
+                spec.begin(ctx)
+            except ValidationError as exc:
+                outcome.fatal = " ".join(exc.messages)
+                transaction.set_rollback(True)
+                return outcome
             _read_and_stage(spec, ctx, rows, total, outcome, progress)
             if outcome.fatal:
                 transaction.set_rollback(True)
@@ -174,37 +180,66 @@ def _read_and_stage(spec, ctx, rows, total, outcome, progress) -> None:
     indices = [i for _key, i in columns]
     width = max(indices) + 1
     pick = itemgetter(*indices) if len(indices) > 1 else (lambda cells: (cells[indices[0]],))
-    problems = outcome.problems
-    repaired_rows = 0
     raw = ctx.cursor.cursor  # psycopg's own cursor, under Django's wrapper
-    with raw.copy(spec.stage_sql(ctx), writer=QueuedLibpqWriter(raw)) as copy:
-        write = copy.write_row
-        for number, cells in enumerate(rows, start=outcome.header_row + 1):
-            if len(cells) < width:
-                cells = [*cells, *([None] * (width - len(cells)))]
-            values = pick(cells)
-            if not any(v not in (None, "") and (type(v) is not str or v.strip()) for v in values):
-                continue  # blank rows between blocks of data are normal in hand-made sheets
-            outcome.rows += 1
-            row = Row(number, dict(zip(keys, values, strict=True)))
-            try:
-                record = spec.parse(ctx, row)
-            except CellError as exc:  # a spec may raise for the row as a whole
-                row.error(None, str(exc))
-                record = None
-            if row.repairs:
-                repaired_rows += 1
-                if len(outcome.repairs) < MAX_REPAIR_DETAILS:
-                    outcome.repairs.extend((number, col, what) for col, what in row.repairs)
-            if row.errors:
-                problems.extend(row.errors)
-            elif record is not None:
-                write(record)
-            if number % PROGRESS_EVERY == 0:
-                progress(number, total)
+    if spec.parse_queries_database:
+        # The connection cannot answer queries while a COPY is open: stage in short COPYs
+        # between rows instead.
+        buffer: list[tuple] = []
+
+        def flush():
+            with raw.copy(spec.stage_sql(ctx)) as copy:
+                for record in buffer:
+                    copy.write_row(record)
+            buffer.clear()
+
+        def write(record):
+            buffer.append(record)
+            if len(buffer) >= 1000:
+                flush()
+
+        repaired_rows = _stage_rows(
+            spec, ctx, rows, outcome, progress, total, keys, pick, width, write
+        )
+        if buffer:
+            flush()
+    else:
+        with raw.copy(spec.stage_sql(ctx), writer=QueuedLibpqWriter(raw)) as copy:
+            repaired_rows = _stage_rows(
+                spec, ctx, rows, outcome, progress, total, keys, pick, width, copy.write_row
+            )
     outcome.repaired = repaired_rows
     if outcome.rows == 0:
         outcome.fatal = _("The file has a header but no data rows.")
+
+
+def _stage_rows(spec, ctx, rows, outcome, progress, total, keys, pick, width, write) -> int:
+    """Check each data row; hand the good ones to ``write``; return how many were repaired."""
+    problems = outcome.problems
+    repaired_rows = 0
+    for number, cells in enumerate(rows, start=outcome.header_row + 1):
+        if len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        values = pick(cells)
+        if not any(v not in (None, "") and (type(v) is not str or v.strip()) for v in values):
+            continue  # blank rows between blocks of data are normal in hand-made sheets
+        outcome.rows += 1
+        row = Row(number, dict(zip(keys, values, strict=True)))
+        try:
+            record = spec.parse(ctx, row)
+        except CellError as exc:  # a spec may raise for the row as a whole
+            row.error(None, str(exc))
+            record = None
+        if row.repairs:
+            repaired_rows += 1
+            if len(outcome.repairs) < MAX_REPAIR_DETAILS:
+                outcome.repairs.extend((number, col, what) for col, what in row.repairs)
+        if row.errors:
+            problems.extend(row.errors)
+        elif record is not None:
+            write(record)
+        if number % PROGRESS_EVERY == 0:
+            progress(number, total)
+    return repaired_rows
 
 
 def _no_header(spec, total) -> str:

@@ -116,8 +116,15 @@ class ImportSpec:
     columns: tuple[Column, ...] = ()
     # The permission an importer needs besides being in scope.
     permission: str = ""
+    # Whether ``parse`` reads the database (then rows are staged in short COPYs, since a
+    # connection cannot answer queries while a COPY is open).
+    parse_queries_database = False
     # How many rows at the top may hold titles, notes and merged cells above the header.
     header_search_rows = 20
+
+    def upload_fields(self, actor) -> dict:
+        """Extra form fields of the upload page (their values become the job's options)."""
+        return {}
 
     def may_omit(self, ctx, column: Column) -> bool:
         """Whether a required column may be absent in this context (it has a default)."""

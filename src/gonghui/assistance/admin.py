@@ -1,0 +1,827 @@
+"""The assistance back office: standards, hardship files, campaigns with their dashboard and
+public notice, grants through their steps, payment batches and group relief."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.assistance import selectors, services
+from gonghui.assistance.forms import GrantAddForm, HardshipFileAddForm, PaidForm
+from gonghui.assistance.models import (
+    AmountStandard,
+    Campaign,
+    Grant,
+    GroupRelief,
+    HardshipFile,
+    LocalPolicy,
+    PaymentBatch,
+)
+from gonghui.core.admin import ScopedAdmin
+from gonghui.core.errors import NotFound
+from gonghui.core.scoping import scope
+from gonghui.members.selectors import masked_id_number, person_by_id_number
+from gonghui.orgs.models import Org
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _messages(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("The record does not exist.")
+
+
+def _orgs(request, **filters):
+    return (
+        scope(Org.objects.filter(is_active=True, **filters), request.user, None)
+        .exclude(level=Org.Level.GROUP)
+        .order_by("path")
+    )
+
+
+@admin.register(LocalPolicy)
+class LocalPolicyAdmin(ScopedAdmin):
+    list_display = (
+        "region_code",
+        "year",
+        "effective_from",
+        "effective_to",
+        "subsistence_line",
+        "yearly_cap_per_person",
+    )
+    ordering = ("region_code", "-effective_from")
+
+    def scoped_queryset(self, actor):
+        # Local standards are public numbers of a region; every staff member may read them.
+        return LocalPolicy.objects.all()
+
+    def service_create(self, actor, data):
+        return services.policy_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.policy_update(actor=actor, policy=obj, changes=changes)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Yearly review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("due", _("Due within 60 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("overdue", "due"):
+            return queryset.filter(selectors.review_q(self.value()))
+        return queryset
+
+
+@admin.register(HardshipFile)
+class HardshipFileAdmin(ScopedAdmin):
+    list_display = (
+        "applicant",
+        "org",
+        "category",
+        "per_capita_monthly",
+        "household_size",
+        "status",
+        "filing_level",
+        "reviewed_on",
+    )
+    list_filter = ("category", "status", ReviewFilter, "filing_level")
+    search_fields = ("applicant__name",)
+    ordering = ("-filed_on", "-id")
+    change_form_template = "assistance/file_change_form.html"
+    readonly_fields = (
+        "applicant",
+        "org",
+        "category",
+        "per_capita_monthly",
+        "subsistence_line",
+        "status",
+        "filed_on",
+        "reviewed_on",
+        "status_changed_on",
+    )
+    fields = (
+        "applicant",
+        "org",
+        "category",
+        "per_capita_monthly",
+        "subsistence_line",
+        "household_size",
+        "annual_income",
+        "expense_illness",
+        "expense_disability",
+        "expense_schooling",
+        "expense_other",
+        "accident_reason",
+        "filing_level",
+        "status",
+        "filed_on",
+        "reviewed_on",
+        "status_changed_on",
+        "note",
+    )
+
+    def scoped_queryset(self, actor):
+        return selectors.files_visible_to(actor)
+
+    def service_update(self, actor, obj, changes):
+        # Saving the form is the yearly review: figures in, category recomputed.
+        note = changes.pop("note", None)
+        level = changes.pop("filing_level", None)
+        obj = services.hardship_file_review(actor=actor, file=obj, **changes)
+        if note is not None or level is not None:
+            from gonghui.core.services import record_update
+
+            extra = {k: v for k, v in (("note", note), ("filing_level", level)) if v is not None}
+            obj = record_update(actor=actor, instance=obj, changes=extra)
+        return obj
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("new/", view(self.new_view), name="assistance_hardshipfile_new"),
+            path("<int:pk>/status/", view(self.status_view), name="assistance_hardshipfile_status"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:assistance_hardshipfile_new"))
+
+    def new_view(self, request):
+        if not request.user.has_perm("assistance.add_hardshipfile"):
+            raise PermissionDenied
+        form = HardshipFileAddForm(request.POST or None)
+        form.fields["org"].queryset = _orgs(request)
+        form.fields["org"].initial = getattr(request.user.org, "pk", None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                person = person_by_id_number(request.user, data["id_number_text"])
+                file = services.hardship_file_create(
+                    actor=request.user,
+                    applicant=person,
+                    org=data["org"],
+                    household_size=data["household_size"],
+                    annual_income=data["annual_income"],
+                    expense_illness=data["expense_illness"] or 0,
+                    expense_disability=data["expense_disability"] or 0,
+                    expense_schooling=data["expense_schooling"] or 0,
+                    expense_other=data["expense_other"] or 0,
+                    accident_reason=data["accident_reason"],
+                    causes=data["causes"],
+                    filing_level=data["filing_level"],
+                    filed_on=data["filed_on"],
+                    note=data["note"],
+                )
+            except (ValidationError, NotFound, PermissionDenied) as exc:
+                form.add_error(None, _messages(exc))
+            else:
+                messages.success(
+                    request,
+                    _("File opened: %(c)s, %(pc)s yuan a head a month.")
+                    % {"c": file.get_category_display(), "pc": file.per_capita_monthly},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:assistance_hardshipfile_change", args=[file.pk])
+                )
+        return TemplateResponse(
+            request,
+            "assistance/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "form": form,
+                "title": _("Open a hardship file"),
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        file = (
+            self.get_queryset(request).filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if file is not None:
+            extra["file"] = file
+            extra["transitions"] = [
+                (to, HardshipFile.Status(to).label)
+                for (frm, to) in services.FILE_TRANSITIONS
+                if frm == file.status
+            ]
+            extra["masked_id"] = masked_id_number(file.applicant)
+        return super().change_view(request, object_id, form_url, extra)
+
+    def status_view(self, request, pk):
+        file = self.get_queryset(request).filter(pk=pk).first()
+        if file is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method == "POST":
+            try:
+                services.hardship_file_transition(
+                    actor=request.user,
+                    file=file,
+                    to_status=request.POST.get("to_status", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("The file's status was changed."))
+            except (ValidationError, PermissionDenied, ValueError) as exc:
+                messages.error(request, _messages(exc))
+        return HttpResponseRedirect(reverse("admin:assistance_hardshipfile_change", args=[pk]))
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ScopedAdmin):
+    list_display = ("code", "name", "kind", "year", "org", "budget", "is_open", "dashboard")
+    list_filter = ("kind", "year", "is_open")
+    search_fields = ("code", "name")
+    ordering = ("-year", "code")
+    fields = (
+        "code",
+        "name",
+        "kind",
+        "year",
+        "org",
+        "budget",
+        "starts_on",
+        "ends_on",
+        "eligibility",
+        "school_levels",
+        "lower_units_may_apply",
+        "notice_days",
+        "is_open",
+        "note",
+    )
+
+    def scoped_queryset(self, actor):
+        return selectors.campaigns_visible_to(actor)
+
+    def has_change_permission(self, request, obj=None):
+        # Campaigns above the actor are listed (they apply to them) but changed only below.
+        own = getattr(request.user.org, "path", None)
+        if obj is not None and (own is None or not obj.org.path.startswith(own)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "school_levels":
+            from django import forms
+
+            from gonghui.assistance.models import SchoolLevel
+
+            return forms.TypedMultipleChoiceField(
+                label=db_field.verbose_name,
+                choices=SchoolLevel.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def service_create(self, actor, data):
+        return services.campaign_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.campaign_update(actor=actor, campaign=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        from gonghui.core.services import record_delete
+
+        return record_delete(actor=actor, instance=obj)
+
+    @admin.display(description=gettext_lazy("Figures"))
+    def dashboard(self, obj):
+        from django.utils.html import format_html
+
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:assistance_campaign_dashboard", args=[obj.pk]),
+            _("Dashboard"),
+            reverse("admin:assistance_campaign_notice", args=[obj.pk]),
+            _("Public notice"),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/dashboard/",
+                view(self.dashboard_view),
+                name="assistance_campaign_dashboard",
+            ),
+            path(
+                "<int:pk>/dashboard.xlsx",
+                view(self.dashboard_export),
+                name="assistance_campaign_dashboard_export",
+            ),
+            path("<int:pk>/notice/", view(self.notice_view), name="assistance_campaign_notice"),
+            path(
+                "<int:pk>/notice.xlsx",
+                view(self.notice_export),
+                name="assistance_campaign_notice_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _campaign(self, request, pk):
+        if not request.user.has_perm("assistance.view_campaign"):
+            raise PermissionDenied
+        try:
+            return selectors.campaign_get(request.user, pk)
+        except NotFound:
+            raise Http404 from None
+
+    def _board(self, request, campaign):
+        root = None
+        if request.GET.get("org"):
+            root = (
+                scope(Org.objects.all(), request.user, None).filter(pk=request.GET["org"]).first()
+            )
+        return selectors.campaign_dashboard(request.user, campaign, root)
+
+    def dashboard_view(self, request, pk):
+        campaign = self._campaign(request, pk)
+        board = self._board(request, campaign)
+        return TemplateResponse(
+            request,
+            "assistance/dashboard.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "board": board,
+                "campaign": campaign,
+                "title": str(campaign),
+            },
+        )
+
+    def dashboard_export(self, request, pk):
+        campaign = self._campaign(request, pk)
+        board = self._board(request, campaign)
+        out = io.BytesIO()
+        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        sheet = book.add_worksheet("按组织")
+        head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
+        money = book.add_format({"num_format": "#,##0.00"})
+        titles = (
+            "组织",
+            "已批准及已发放(元)",
+            "已发放(元)",
+            "审核中(元)",
+            "受助人数",
+            "集体慰问人数",
+            "集体慰问金额(元)",
+        )
+        for sheet_name, rows in (
+            ("按组织", [board.total, *board.by_org]),
+            ("按困难类别", board.by_category),
+        ):
+            sheet = book.get_worksheet_by_name(sheet_name) or book.add_worksheet(sheet_name)
+            for i, t in enumerate(titles):
+                sheet.write_string(0, i, t, head)
+            sheet.set_column(0, 0, 30)
+            sheet.set_column(1, 6, 16)
+            for r, f in enumerate(rows, start=1):
+                sheet.write_string(r, 0, f.label)
+                sheet.write_number(r, 1, float(f.committed), money)
+                sheet.write_number(r, 2, float(f.paid), money)
+                sheet.write_number(r, 3, float(f.pending), money)
+                sheet.write_number(r, 4, f.people)
+                sheet.write_number(r, 5, f.relief_people)
+                sheet.write_number(r, 6, float(f.relief_amount), money)
+        book.close()
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{campaign.name}-统计.xlsx"
+        )
+        return response
+
+    def notice_view(self, request, pk):
+        campaign = self._campaign(request, pk)
+        rows = selectors.notice_rows(request.user, campaign)
+        return TemplateResponse(
+            request,
+            "assistance/notice.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "rows": rows,
+                "campaign": campaign,
+                "title": _("Public notice: %(c)s") % {"c": campaign.name},
+                "total": sum((r["amount"] for r in rows), 0),
+            },
+        )
+
+    def notice_export(self, request, pk):
+        campaign = self._campaign(request, pk)
+        rows = selectors.notice_rows(request.user, campaign)
+        out = io.BytesIO()
+        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        sheet = book.add_worksheet("公示名单")
+        head = book.add_format({"bold": True, "border": 1})
+        headers = (
+            "序号",
+            "所在工会",
+            "姓名",
+            "身份证号",
+            "学生",
+            "学历层次",
+            "困难类别",
+            "金额(元)",
+        )
+        for i, h in enumerate(headers):
+            sheet.write_string(0, i, h, head)
+        for r, row in enumerate(rows, start=1):
+            values = (
+                str(r),
+                row["org"],
+                row["name"],
+                row["id_number"],
+                row["student"],
+                str(row["school_level"]),
+                str(row["category"]),
+            )
+            for i, v in enumerate(values):
+                sheet.write_string(r, i, v)
+            sheet.write_number(r, 7, float(row["amount"]))
+        sheet.set_column(1, 1, 30)
+        sheet.set_column(3, 3, 22)
+        book.close()
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{campaign.name}-公示名单.xlsx"
+        )
+        return response
+
+
+@admin.register(AmountStandard)
+class AmountStandardAdmin(ScopedAdmin):
+    list_display = ("campaign", "category", "school_level", "max_amount")
+    list_filter = ("campaign",)
+    fields = ("campaign", "category", "school_level", "max_amount")
+
+    def scoped_queryset(self, actor):
+        return scope(AmountStandard.objects.select_related("campaign"), actor, "campaign__org")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            kwargs["queryset"] = scope(Campaign.objects.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_create(self, actor, data):
+        return services.standard_set(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        data = {
+            "campaign": obj.campaign,
+            "category": obj.category,
+            "school_level": obj.school_level,
+            "max_amount": obj.max_amount,
+            **changes,
+        }
+        return services.standard_set(actor=actor, **data)
+
+    def service_delete(self, actor, obj):
+        return services.standard_delete(actor=actor, standard=obj)
+
+
+class GrantCampaignFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Campaign")
+    parameter_name = "campaign"
+
+    def lookups(self, request, model_admin):
+        return [(c.pk, str(c)) for c in selectors.campaigns_visible_to(request.user)[:100]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(campaign_id=self.value()) if self.value() else queryset
+
+
+@admin.register(Grant)
+class GrantAdmin(ScopedAdmin):
+    list_display = (
+        "person",
+        "masked_id",
+        "campaign",
+        "org",
+        "amount_display",
+        "category",
+        "status",
+    )
+    list_filter = (GrantCampaignFilter, "status", "category", "school_level")
+    search_fields = ("person__name", "student_name")
+    ordering = ("-created_at", "-id")
+    actions = (
+        "submit_selected",
+        "review_selected",
+        "notice_selected",
+        "approve_selected",
+        "pay_selected",
+    )
+    change_form_template = "assistance/grant_change_form.html"
+    readonly_fields = (
+        "campaign",
+        "person",
+        "org",
+        "category",
+        "eligibility_group",
+        "student_name",
+        "school",
+        "school_level",
+        "entry_year",
+        "cash_amount",
+        "goods_value",
+        "bank_name",
+        "bank_account_last4",
+        "status",
+        "reason",
+        "noticed_on",
+        "notice_ends_on",
+        "approved_at",
+        "paid_on",
+        "payment_reference",
+        "payment_batch",
+    )
+    fields = (*readonly_fields, "note")
+
+    def scoped_queryset(self, actor):
+        return selectors.grants_visible_to(actor)
+
+    def service_update(self, actor, obj, changes):
+        from gonghui.core.services import record_update
+
+        return record_update(actor=actor, instance=obj, changes=changes)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("ID number"))
+    def masked_id(self, obj):
+        return masked_id_number(obj.person)
+
+    @admin.display(description=gettext_lazy("Amount (yuan)"))
+    def amount_display(self, obj):
+        return obj.amount
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("new/", view(self.new_view), name="assistance_grant_new"),
+            path("<int:pk>/step/", view(self.step_view), name="assistance_grant_step"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:assistance_grant_new"))
+
+    def new_view(self, request):
+        if not request.user.has_perm("assistance.add_grant"):
+            raise PermissionDenied
+        form = GrantAddForm(request.POST or None)
+        form.fields["campaign"].queryset = selectors.campaigns_visible_to(request.user).filter(
+            is_open=True
+        )
+        form.fields["org"].queryset = _orgs(request)
+        form.fields["org"].initial = getattr(request.user.org, "pk", None)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                person = person_by_id_number(request.user, data.pop("id_number_text"))
+                draft = services.grant_create(
+                    actor=request.user,
+                    person=person,
+                    campaign=data.pop("campaign"),
+                    org=data.pop("org"),
+                    **data,
+                )
+            except (ValidationError, NotFound, PermissionDenied) as exc:
+                form.add_error(None, _messages(exc))
+            else:
+                for warning in draft.warnings:
+                    messages.warning(request, warning)
+                messages.success(
+                    request, _("Application saved as a draft; submit it when it is complete.")
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:assistance_grant_change", args=[draft.grant.pk])
+                )
+        return TemplateResponse(
+            request,
+            "assistance/form_page.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "form": form,
+                "title": _("New grant application"),
+            },
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        grant = (
+            self.get_queryset(request).filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if grant is not None:
+            steps = []
+            for step, (froms, _to, who, perm) in services.GRANT_STEPS.items():
+                if step == "pay" or grant.status not in froms:
+                    continue
+                if request.user.has_perm(perm) and services._may_take(request.user, grant, who):
+                    steps.append((step, services.STEP_BUTTONS[step]))
+            extra.update(grant=grant, steps=steps, masked_id=masked_id_number(grant.person))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def step_view(self, request, pk):
+        grant = self.get_queryset(request).filter(pk=pk).first()
+        if grant is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method == "POST":
+            try:
+                services.grant_transition(
+                    actor=request.user,
+                    grant=grant,
+                    step=request.POST.get("step", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("Done."))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _messages(exc))
+        return HttpResponseRedirect(reverse("admin:assistance_grant_change", args=[pk]))
+
+    def _bulk(self, request, queryset, step):
+        done = 0
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                for grant in queryset.order_by("pk"):
+                    services.grant_transition(actor=request.user, grant=grant, step=step)
+                    done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(
+                request, _("Nothing was changed: %(reason)s") % {"reason": _messages(exc)}
+            )
+            return
+        messages.success(
+            request, _("%(n)d grants %(step)s.") % {"n": done, "step": services.STEP_NAMES[step]}
+        )
+
+    @admin.action(description=gettext_lazy("Submit the selected applications"))
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(description=gettext_lazy("Mark the selected applications reviewed"))
+    def review_selected(self, request, queryset):
+        self._bulk(request, queryset, "review")
+
+    @admin.action(description=gettext_lazy("Put the selected grants on public notice"))
+    def notice_selected(self, request, queryset):
+        self._bulk(request, queryset, "notice")
+
+    @admin.action(description=gettext_lazy("Approve the selected grants"))
+    def approve_selected(self, request, queryset):
+        self._bulk(request, queryset, "approve")
+
+    @admin.action(description=gettext_lazy("Pay the selected grants (make a payment batch)"))
+    def pay_selected(self, request, queryset):
+        grants = list(queryset.select_related("campaign"))
+        campaigns = {g.campaign_id for g in grants}
+        if len(campaigns) != 1:
+            messages.error(request, _("A batch holds grants of one campaign only."))
+            return None
+        try:
+            batch = services.payment_batch_create(
+                actor=request.user, campaign=grants[0].campaign, grants=grants
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _messages(exc))
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:assistance_paymentbatch_change", args=[batch.pk])
+        )
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ScopedAdmin):
+    list_display = ("__str__", "campaign", "count", "total", "status", "paid_on", "created_at")
+    list_filter = ("status",)
+    ordering = ("-created_at",)
+    change_form_template = "assistance/batch_change_form.html"
+    readonly_fields = (
+        "campaign",
+        "org",
+        "count",
+        "total",
+        "status",
+        "paid_on",
+        "reference",
+        "created_at",
+    )
+    fields = readonly_fields
+
+    def scoped_queryset(self, actor):
+        return selectors.batches_visible_to(actor)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        batch = (
+            self.get_queryset(request).filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if batch is not None:
+            extra.update(
+                batch=batch,
+                grants=batch.grants.select_related("person", "org"),
+                paid_form=PaidForm(),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/bank.xlsx", view(self.bank_file_view), name="assistance_paymentbatch_bank"
+            ),
+            path("<int:pk>/paid/", view(self.paid_view), name="assistance_paymentbatch_paid"),
+            *super().get_urls(),
+        ]
+
+    def bank_file_view(self, request, pk):
+        batch = get_object_or_404(self.get_queryset(request), pk=pk)
+        content = services.payment_batch_bank_file(actor=request.user, batch=batch)
+        response = HttpResponse(content, content_type=XLSX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"代发明细-{batch.campaign.code}-{batch.pk}.xlsx"
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def paid_view(self, request, pk):
+        batch = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = PaidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.payment_batch_mark_paid(
+                    actor=request.user, batch=batch, **form.cleaned_data
+                )
+                messages.success(request, _("The batch is recorded as paid."))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _messages(exc))
+        elif request.method == "POST":
+            messages.error(request, _("Give the payment date and the bank's reference."))
+        return HttpResponseRedirect(reverse("admin:assistance_paymentbatch_change", args=[pk]))
+
+
+@admin.register(GroupRelief)
+class GroupReliefAdmin(ScopedAdmin):
+    list_display = ("campaign", "org", "date", "headcount", "cash_amount", "goods_value")
+    list_filter = ("campaign",)
+    ordering = ("-date",)
+    fields = ("campaign", "org", "date", "headcount", "cash_amount", "goods_value", "note", "photo")
+
+    def scoped_queryset(self, actor):
+        return selectors.reliefs_visible_to(actor)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "campaign":
+            kwargs["queryset"] = selectors.campaigns_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_create(self, actor, data):
+        data = dict(data)
+        return services.group_relief_create(
+            actor=actor, campaign=data.pop("campaign"), org=data.pop("org"), **data
+        )
+
+    def service_update(self, actor, obj, changes):
+        return services.group_relief_update(actor=actor, relief=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        from gonghui.core.services import record_delete
+
+        return record_delete(actor=actor, instance=obj)

@@ -1,0 +1,974 @@
+"""Every write of assistance: hardship files, campaigns, grants through their workflow,
+payment batches and group relief.
+
+The grant workflow is one table (``GRANT_STEPS``): each step names the statuses it leaves and
+enters and who may take it. Money limits are checked under row locks taken in a fixed order
+(the campaign, then the people by primary key), so two approvals at the same moment are
+serialised and the second one sees the first.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.assistance.models import (
+    AmountStandard,
+    Campaign,
+    Grant,
+    GroupRelief,
+    HardshipCategory,
+    HardshipFile,
+    HouseholdMember,
+    LocalPolicy,
+    PaymentBatch,
+    SchoolLevel,
+)
+from gonghui.core import idnumbers
+from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.access_log import log_access
+from gonghui.core.crypto import cipher
+from gonghui.core.errors import DomainError
+from gonghui.core.events import record_event
+from gonghui.core.models import AccessLog
+from gonghui.core.scoping import org_in_scope
+from gonghui.core.services import record_create, record_update
+from gonghui.members.models import Membership, Person
+from gonghui.orgs.models import Org
+
+STUDENT_PURPOSE = "grant.student_id_number"
+BANK_PURPOSE = "grant.bank_account"
+CENT = Decimal("0.01")
+G = Grant.Status
+H = HardshipFile.Status
+
+
+# -- local standards ------------------------------------------------------------------------
+
+
+def region_of(org: Org) -> str:
+    """The region code of an org, or of its nearest ancestor that has one."""
+    if org.region_code:
+        return org.region_code
+    ancestors = [org.path[: i + 1] for i, ch in enumerate(org.path) if ch == "/"]
+    code = (
+        Org.objects.filter(path__in=ancestors)
+        .exclude(region_code="")
+        .order_by("-level")
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    return code or ""
+
+
+def policy_for(org: Org, on: datetime.date) -> LocalPolicy | None:
+    region = region_of(org)
+    candidates = [region, region[:4] + "00", region[:2] + "0000"] if region else []
+    for code in candidates:
+        policy = (
+            LocalPolicy.objects.filter(region_code=code, effective_from__lte=on)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+            .order_by("-effective_from")
+            .first()
+        )
+        if policy is not None:
+            return policy
+    return None
+
+
+def policy_create(*, actor, **fields) -> LocalPolicy:
+    require_perm(actor, "assistance.add_localpolicy")
+    policy = LocalPolicy(**fields)
+    with transaction.atomic():
+        policy.full_clean()
+        policy.save()
+        org = getattr(actor, "org", None) or Org.objects.filter(parent=None).first()
+        record_event(actor=actor, action="localpolicy.create", org=org, target=policy)
+    return policy
+
+
+def policy_update(*, actor, policy: LocalPolicy, changes: dict) -> LocalPolicy:
+    require_perm(actor, "assistance.change_localpolicy")
+    with transaction.atomic():
+        locked = LocalPolicy.objects.select_for_update().get(pk=policy.pk)
+        diff = {}
+        for key, value in changes.items():
+            if getattr(locked, key) != value:
+                diff[key] = [getattr(locked, key), value]
+                setattr(locked, key, value)
+        locked.full_clean()
+        locked.save()
+        org = getattr(actor, "org", None) or Org.objects.filter(parent=None).first()
+        record_event(
+            actor=actor,
+            action="localpolicy.update",
+            org=org,
+            target=locked,
+            details={"changes": diff},
+        )
+    return locked
+
+
+# -- hardship files -------------------------------------------------------------------------
+
+FILE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (H.ON_FILE, H.RELIEVED): "relieve",
+    (H.ON_FILE, H.LIFTED): "lift",
+    (H.ON_FILE, H.CLOSED): "close",
+    (H.RELIEVED, H.RELAPSED): "relapse",
+    (H.RELIEVED, H.CLOSED): "close",
+    (H.LIFTED, H.RELAPSED): "relapse",
+    (H.LIFTED, H.CLOSED): "close",
+    (H.RELAPSED, H.RELIEVED): "relieve",
+    (H.RELAPSED, H.LIFTED): "lift",
+    (H.RELAPSED, H.CLOSED): "close",
+}
+REVIEW_EVERY = datetime.timedelta(days=365)
+
+
+@dataclass
+class Assessment:
+    per_capita_monthly: Decimal
+    subsistence_line: Decimal
+    category: str | None  # None: above twice the line and no accident
+
+
+def assess(
+    *,
+    org: Org,
+    on: datetime.date,
+    household_size: int,
+    annual_income: Decimal,
+    expenses: Decimal,
+    accident: bool,
+) -> Assessment:
+    """(annual income − rigid expenses) ÷ 12 ÷ household size against the subsistence line:
+    below it deep, below twice it relative (domain-rules §5.1); an accident case is set by
+    staff on their own criteria."""
+    policy = policy_for(org, on)
+    if policy is None:
+        raise DomainError(
+            _(
+                "No subsistence line is configured for region %(region)s on %(date)s; ask the "
+                "platform administrator to enter the local standard."
+            )
+            % {"region": region_of(org) or "—", "date": on.isoformat()}
+        )
+    if household_size < 1:
+        raise DomainError({"household_size": _("A household has at least one person.")})
+    per_capita = ((annual_income - expenses) / 12 / household_size).quantize(
+        CENT, rounding=ROUND_HALF_UP
+    )
+    line = policy.subsistence_line
+    if accident:
+        category = HardshipCategory.ACCIDENT
+    elif per_capita < line:
+        category = HardshipCategory.DEEP
+    elif per_capita < 2 * line:
+        category = HardshipCategory.RELATIVE
+    else:
+        category = None
+    return Assessment(per_capita, line, category)
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(value if value not in (None, "") else 0).quantize(CENT)
+    except Exception:
+        raise DomainError({field: _("Not an amount of money.")}) from None
+    if amount < 0:
+        raise DomainError({field: _("An amount cannot be negative.")})
+    return amount
+
+
+def _open_file_message(actor, existing: HardshipFile) -> str:
+    if actor is None or org_in_scope(actor, existing.org):
+        return _("This household already has an open hardship file at %(org)s.") % {
+            "org": existing.org.name
+        }
+    return _("This household already has an open hardship file at another union.")
+
+
+def hardship_file_create(
+    *,
+    actor,
+    applicant: Person,
+    org: Org,
+    household_size: int,
+    annual_income,
+    expense_illness=0,
+    expense_disability=0,
+    expense_schooling=0,
+    expense_other=0,
+    accident_reason: str = "",
+    causes=(),
+    filing_level: str = "county",
+    filed_on: datetime.date | None = None,
+    note: str = "",
+    members=(),
+) -> HardshipFile:
+    """Open a household's file; refused when the household has an open file anywhere."""
+    require_perm(actor, "assistance.add_hardshipfile")
+    filed_on = filed_on or timezone.localdate()
+    money = {
+        "annual_income": _money(annual_income, "annual_income"),
+        "expense_illness": _money(expense_illness, "expense_illness"),
+        "expense_disability": _money(expense_disability, "expense_disability"),
+        "expense_schooling": _money(expense_schooling, "expense_schooling"),
+        "expense_other": _money(expense_other, "expense_other"),
+    }
+    expenses = sum(v for k, v in money.items() if k.startswith("expense_"))
+    result = assess(
+        org=org,
+        on=filed_on,
+        household_size=int(household_size or 0),
+        annual_income=money["annual_income"],
+        expenses=expenses,
+        accident=bool(accident_reason.strip()),
+    )
+    if result.category is None:
+        raise DomainError(
+            _(
+                "The household's income per head (%(pc)s yuan a month) is not below twice the "
+                "subsistence line (%(line)s yuan): it does not qualify for a file. For hardship "
+                "from an accident, give the reason."
+            )
+            % {"pc": result.per_capita_monthly, "line": result.subsistence_line}
+        )
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        locked = Person.objects.select_for_update().get(pk=applicant.pk)
+        existing = (
+            HardshipFile.objects.filter(applicant=locked, status__in=HardshipFile.OPEN)
+            .select_related("org")
+            .first()
+        )
+        if existing is not None:
+            raise DomainError(_open_file_message(actor, existing))
+        file = HardshipFile(
+            applicant=locked,
+            org=org,
+            household_size=household_size,
+            per_capita_monthly=result.per_capita_monthly,
+            subsistence_line=result.subsistence_line,
+            category=result.category,
+            accident_reason=accident_reason.strip(),
+            causes=list(causes),
+            filing_level=filing_level,
+            filed_on=filed_on,
+            reviewed_on=filed_on,
+            status_changed_on=filed_on,
+            note=note,
+            **money,
+        )
+        file.full_clean(exclude=["applicant", "org"])
+        try:
+            with transaction.atomic():
+                file.save()
+        except IntegrityError:
+            raise DomainError(
+                _("This household already has an open hardship file at another union.")
+            ) from None
+        for member in members:
+            HouseholdMember.objects.create(file=file, **member)
+        record_event(
+            actor=actor,
+            action="hardshipfile.create",
+            org=org,
+            target=file,
+            details={"category": file.category, "per_capita": file.per_capita_monthly},
+        )
+    return file
+
+
+def hardship_file_review(
+    *, actor, file: HardshipFile, reviewed_on: datetime.date | None = None, **changes
+) -> HardshipFile:
+    """The yearly review: update the household's figures and recompute the category."""
+    require_perm(actor, "assistance.change_hardshipfile")
+    reviewed_on = reviewed_on or timezone.localdate()
+    with transaction.atomic():
+        locked = HardshipFile.objects.select_for_update().select_related("org").get(pk=file.pk)
+        require_in_scope(actor, locked.org)
+        if not locked.is_open:
+            raise DomainError(_("Only an open file is reviewed."))
+        for field in (
+            "annual_income",
+            "expense_illness",
+            "expense_disability",
+            "expense_schooling",
+            "expense_other",
+        ):
+            if field in changes:
+                setattr(locked, field, _money(changes[field], field))
+        if "household_size" in changes:
+            locked.household_size = int(changes["household_size"])
+        if "accident_reason" in changes:
+            locked.accident_reason = changes["accident_reason"].strip()
+        expenses = (
+            locked.expense_illness
+            + locked.expense_disability
+            + locked.expense_schooling
+            + locked.expense_other
+        )
+        result = assess(
+            org=locked.org,
+            on=reviewed_on,
+            household_size=locked.household_size,
+            annual_income=locked.annual_income,
+            expenses=expenses,
+            accident=bool(locked.accident_reason),
+        )
+        old = locked.category
+        locked.per_capita_monthly = result.per_capita_monthly
+        locked.subsistence_line = result.subsistence_line
+        if result.category is not None:
+            locked.category = result.category
+        locked.reviewed_on = reviewed_on
+        locked.full_clean(exclude=["applicant", "org"])
+        locked.save()
+        record_event(
+            actor=actor,
+            action="hardshipfile.review",
+            org=locked.org,
+            target=locked,
+            details={
+                "category": [old, locked.category],
+                "per_capita": locked.per_capita_monthly,
+                "qualifies": result.category is not None,
+            },
+        )
+    return locked
+
+
+def hardship_file_transition(
+    *, actor, file: HardshipFile, to_status: str, on: datetime.date | None = None, note: str = ""
+) -> HardshipFile:
+    require_perm(actor, "assistance.change_hardshipfile")
+    with transaction.atomic():
+        locked = HardshipFile.objects.select_for_update().select_related("org").get(pk=file.pk)
+        require_in_scope(actor, locked.org)
+        action = FILE_TRANSITIONS.get((locked.status, to_status))
+        if action is None:
+            raise DomainError(
+                _("A file that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": locked.get_status_display(), "to": H(to_status).label}
+            )
+        if (
+            to_status == H.RELAPSED
+            and HardshipFile.objects.filter(
+                applicant_id=locked.applicant_id, status__in=HardshipFile.OPEN
+            ).exists()
+        ):
+            raise DomainError(_("This household already has another open file."))
+        old = locked.status
+        locked.status = to_status
+        locked.status_changed_on = on or timezone.localdate()
+        if note:
+            locked.note = note[:500]
+        locked.save(update_fields=["status", "status_changed_on", "note"])
+        record_event(
+            actor=actor,
+            action=f"hardshipfile.{action}",
+            org=locked.org,
+            target=locked,
+            details={"from": old, "to": to_status, "note": note},
+        )
+    return locked
+
+
+# -- campaigns ------------------------------------------------------------------------------
+
+
+def campaign_create(*, actor, **fields) -> Campaign:
+    return record_create(actor=actor, instance=Campaign(**fields))
+
+
+def campaign_update(*, actor, campaign: Campaign, changes: dict) -> Campaign:
+    if "budget" in changes:
+        committed = committed_amount(campaign)
+        if Decimal(changes["budget"]) < committed:
+            raise DomainError(
+                {
+                    "budget": _(
+                        "The budget cannot go below what is already approved or paid (%(c)s yuan)."
+                    )
+                    % {"c": committed}
+                }
+            )
+    return record_update(actor=actor, instance=campaign, changes=changes)
+
+
+def standard_set(
+    *, actor, campaign: Campaign, max_amount, category: str = "", school_level: str = ""
+) -> AmountStandard:
+    require_perm(actor, "assistance.change_campaign")
+    amount = _money(max_amount, "max_amount")
+    if amount <= 0:
+        raise DomainError({"max_amount": _("A standard is more than zero.")})
+    with transaction.atomic():
+        require_in_scope(actor, campaign.org)
+        standard, _created = AmountStandard.objects.update_or_create(
+            campaign=campaign,
+            category=category,
+            school_level=school_level,
+            defaults={"max_amount": amount},
+        )
+        record_event(
+            actor=actor,
+            action="campaign.standard",
+            org=campaign.org,
+            target=campaign,
+            details={"category": category, "school_level": school_level, "max": amount},
+        )
+    return standard
+
+
+def standard_delete(*, actor, standard: AmountStandard) -> None:
+    require_perm(actor, "assistance.change_campaign")
+    with transaction.atomic():
+        require_in_scope(actor, standard.campaign.org)
+        record_event(
+            actor=actor,
+            action="campaign.standard_delete",
+            org=standard.campaign.org,
+            target=standard.campaign,
+            details={"category": standard.category, "school_level": standard.school_level},
+        )
+        standard.delete()
+
+
+def committed_amount(campaign: Campaign) -> Decimal:
+    total = Grant.objects.filter(campaign=campaign, status__in=Grant.COMMITTED).aggregate(
+        cash=Sum("cash_amount"), goods=Sum("goods_value")
+    )
+    return (total["cash"] or Decimal(0)) + (total["goods"] or Decimal(0))
+
+
+def standard_for(campaign: Campaign, category: str, school_level: str) -> Decimal | None:
+    """The most a grant may give: the most specific standard that applies, if any."""
+    best = None
+    for s in campaign.standards.all():
+        if s.category not in ("", category) or s.school_level not in ("", school_level):
+            continue
+        rank = (s.category != "") + (s.school_level != "")
+        if best is None or rank > best[0]:
+            best = (rank, s.max_amount)
+    return best[1] if best else None
+
+
+# -- grants ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GrantDraft:
+    grant: Grant
+    warnings: list[str]
+
+
+def _current_membership_under(person: Person, org: Org) -> Membership | None:
+    m = person.latest_membership
+    if m is None or m.status not in Membership.CURRENT:
+        return None
+    return m if m.org.path.startswith(org.path) else None
+
+
+def grant_check(
+    *,
+    actor,
+    campaign: Campaign,
+    person: Person,
+    org: Org,
+    cash_amount,
+    goods_value=0,
+    student_name: str = "",
+    student_id_number: str = "",
+    school: str = "",
+    school_level: str = "",
+    entry_year=None,
+    eligibility_group: str = "",
+) -> dict:
+    """Everything a grant must satisfy before it is written; returns the cleaned values.
+    Shared by the form and the import so both refuse the same things the same way."""
+    cash = _money(cash_amount, "cash_amount")
+    goods = _money(goods_value, "goods_value")
+    if cash + goods <= 0:
+        raise DomainError({"cash_amount": _("A grant gives more than zero.")})
+    if not campaign.is_open:
+        raise DomainError(_("The campaign is closed."))
+    if org.pk != campaign.org_id and not campaign.lower_units_may_apply:
+        raise DomainError(_("This campaign does not take applications from lower unions."))
+    if not org.path.startswith(campaign.org.path):
+        raise DomainError(_("The applying union is not under the campaign's organiser."))
+    if _current_membership_under(person, org) is None:
+        raise DomainError(
+            _(
+                "The recipient is not a current member of the applying union or of a union "
+                "beneath it."
+            )
+        )
+    file = HardshipFile.objects.filter(applicant=person, status__in=HardshipFile.OPEN).first()
+    elig = campaign.eligibility
+    if elig == Campaign.Eligibility.ON_FILE and file is None:
+        raise DomainError(
+            _("This campaign is for households on file; the recipient has no open hardship file.")
+        )
+    if elig == Campaign.Eligibility.ON_FILE_OR_GROUPS and file is None and not eligibility_group:
+        raise DomainError(
+            {
+                "eligibility_group": _(
+                    "The recipient has no open hardship file: say which group they belong to."
+                )
+            }
+        )
+    category = file.category if file else ""
+    values = {
+        "cash_amount": cash,
+        "goods_value": goods,
+        "hardship_file": file,
+        "category": category,
+        "eligibility_group": eligibility_group,
+    }
+    if campaign.kind == Campaign.Kind.SCHOOL_AID:
+        if not (student_name.strip() and student_id_number and school.strip() and school_level):
+            raise DomainError(
+                _("School aid needs the student's name, ID number, school and level.")
+            )
+        if campaign.school_levels and school_level not in campaign.school_levels:
+            allowed = "、".join(str(SchoolLevel(v).label) for v in campaign.school_levels)
+            raise DomainError(
+                {
+                    "school_level": _(
+                        "This campaign aids students at these levels only: %(levels)s."
+                    )
+                    % {"levels": allowed}
+                }
+            )
+        try:
+            number = idnumbers.normalize(student_id_number)
+        except idnumbers.IdNumberError as exc:
+            raise DomainError({"student_id_number": str(exc)}) from None
+        c = cipher()
+        values.update(
+            student_name=student_name.strip(),
+            school=school.strip(),
+            school_level=school_level,
+            entry_year=int(entry_year) if entry_year else None,
+            student_id_number=c.encrypt(number.value, STUDENT_PURPOSE),
+            student_id_digest=c.digest(number.value, STUDENT_PURPOSE),
+            student_id_last4=number.value[-4:],
+        )
+    limit = standard_for(campaign, category, school_level)
+    if limit is not None and cash + goods > limit:
+        raise DomainError(
+            {
+                "cash_amount": _(
+                    "%(amount)s yuan is above this campaign's standard of %(limit)s yuan."
+                )
+                % {"amount": cash + goods, "limit": limit}
+            }
+        )
+    return values
+
+
+def grant_create(
+    *,
+    actor,
+    campaign: Campaign,
+    person: Person,
+    org: Org,
+    bank_name: str = "",
+    bank_account: str = "",
+    note: str = "",
+    **fields,
+) -> GrantDraft:
+    """A draft application for one named person (and student, for school aid)."""
+    require_perm(actor, "assistance.add_grant")
+    values = grant_check(actor=actor, campaign=campaign, person=person, org=org, **fields)
+    account = "".join(ch for ch in (bank_account or "") if ch.isdigit())
+    if bank_account and not 12 <= len(account) <= 30:
+        raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})
+    warnings = []
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        grant = Grant(
+            campaign=campaign,
+            person=person,
+            org=org,
+            note=note,
+            bank_name=bank_name.strip(),
+            bank_account=cipher().encrypt(account, BANK_PURPOSE) if account else None,
+            bank_account_last4=account[-4:],
+            created_by=_user(actor),
+            **values,
+        )
+        try:
+            with transaction.atomic():
+                grant.save()
+        except IntegrityError as exc:
+            if "one_grant_per" not in str(exc):
+                raise
+            raise DomainError(_duplicate_message(campaign)) from None
+        other = (
+            Grant.objects.filter(
+                person=person, campaign__year=campaign.year, status__in=Grant.COMMITTED
+            )
+            .exclude(campaign=campaign)
+            .select_related("campaign")
+            .first()
+        )
+        if other is not None:
+            warnings.append(
+                _("Note: the recipient already received “%(c)s” this year.")
+                % {"c": other.campaign.name}
+            )
+        record_event(
+            actor=actor,
+            action="grant.create",
+            org=org,
+            target=grant,
+            details={"campaign": campaign.code, "amount": grant.amount},
+        )
+    return GrantDraft(grant, warnings)
+
+
+def _duplicate_message(campaign: Campaign) -> str:
+    if campaign.kind == Campaign.Kind.SCHOOL_AID:
+        return _("This student already has a grant in this campaign.")
+    return _("This person already has a grant in this campaign.")
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+# Who takes a step, relative to the grant: the applying side (the applying union or anyone
+# above it), the reviewing side (a union above the applying one), or the organiser (the
+# campaign's org or above).
+APPLICANT, REVIEWER, ORGANISER, PAYER = "applicant", "reviewer", "organiser", "payer"
+
+GRANT_STEPS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
+    # step: (from statuses, to status, who, permission)
+    "submit": ((G.DRAFT,), G.SUBMITTED, APPLICANT, "assistance.add_grant"),
+    "review": ((G.SUBMITTED,), G.REVIEWED, REVIEWER, "assistance.review_grant"),
+    "notice": ((G.REVIEWED,), G.NOTICED, ORGANISER, "assistance.approve_grant"),
+    "approve": ((G.NOTICED,), G.APPROVED, ORGANISER, "assistance.approve_grant"),
+    "reject": (
+        (G.SUBMITTED, G.REVIEWED, G.NOTICED),
+        G.REJECTED,
+        REVIEWER,
+        "assistance.review_grant",
+    ),
+    "withdraw": ((G.DRAFT, G.SUBMITTED), G.WITHDRAWN, APPLICANT, "assistance.add_grant"),
+    "pay": ((G.APPROVED,), G.PAID, PAYER, "assistance.add_paymentbatch"),
+}
+TRANSITIONS = {
+    (frm, to): step for step, (froms, to, _w, _p) in GRANT_STEPS.items() for frm in froms
+}
+
+
+def _may_take(actor, grant: Grant, who: str) -> bool:
+    if actor is None:
+        return True
+    own = getattr(actor, "org", None)
+    if own is None or not org_in_scope(actor, grant.org):
+        return False
+    if who == APPLICANT:
+        return True
+    if who == REVIEWER:
+        # Someone above the applicant; the organiser reviews its own unions' applications.
+        return own.pk != grant.org_id or grant.org_id == grant.campaign.org_id
+    return grant.campaign.org.path.startswith(own.path)  # organiser, payer
+
+
+def grant_transition(
+    *, actor, grant: Grant, step: str, reason: str = "", today: datetime.date | None = None
+) -> Grant:
+    """Take one step of ``GRANT_STEPS``; anything else is refused and nothing changes."""
+    if step not in GRANT_STEPS or step == "pay":
+        raise DomainError(_("Unknown step."))
+    froms, to, who, perm = GRANT_STEPS[step]
+    require_perm(actor, perm)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        # Lock order: campaign, then grant, then person (see grant_approve).
+        Campaign.objects.select_for_update().get(pk=grant.campaign_id)
+        locked = (
+            Grant.objects.select_for_update(of=("self",))
+            .select_related("campaign__org", "org", "person")
+            .get(pk=grant.pk)
+        )
+        require_in_scope(actor, locked.org)
+        if locked.status not in froms:
+            raise DomainError(
+                _("A grant that is “%(from)s” cannot be %(step)s.")
+                % {"from": locked.get_status_display(), "step": STEP_NAMES[step]}
+            )
+        if not _may_take(actor, locked, who):
+            raise DomainError(
+                _("This step is taken at another level: %(who)s.") % {"who": WHO_NAMES[who]}
+            )
+        if step in ("reject", "withdraw") and not reason.strip():
+            raise DomainError({"reason": _("Give the reason.")})
+        now = timezone.now()
+        if step == "submit":
+            locked.submitted_at = now
+        elif step == "review":
+            locked.reviewed_at = now
+        elif step == "notice":
+            locked.noticed_on = today
+            locked.notice_ends_on = today + datetime.timedelta(days=locked.campaign.notice_days)
+        elif step == "approve":
+            if locked.notice_ends_on and today < locked.notice_ends_on:
+                raise DomainError(
+                    _("The public notice runs until %(d)s; approve after it.")
+                    % {"d": locked.notice_ends_on.isoformat()}
+                )
+            _check_limits(locked.campaign, [locked])
+            locked.approved_at = now
+        old = locked.status
+        locked.status = to
+        if reason:
+            locked.reason = reason.strip()[:300]
+        locked.save()
+        record_event(
+            actor=actor,
+            action=f"grant.{step}",
+            org=locked.org,
+            target=locked,
+            details={"from": old, "to": to, "reason": reason},
+        )
+    return locked
+
+
+STEP_NAMES = {
+    "submit": gettext_lazy("submitted"),
+    "review": gettext_lazy("reviewed"),
+    "notice": gettext_lazy("put on public notice"),
+    "approve": gettext_lazy("approved"),
+    "reject": gettext_lazy("rejected"),
+    "withdraw": gettext_lazy("withdrawn"),
+    "pay": gettext_lazy("paid"),
+}
+# What the buttons say.
+STEP_BUTTONS = {
+    "submit": gettext_lazy("Submit"),
+    "review": gettext_lazy("Mark reviewed"),
+    "notice": gettext_lazy("Put on public notice"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "pay": gettext_lazy("Pay"),
+}
+WHO_NAMES = {
+    APPLICANT: gettext_lazy("the applying union"),
+    REVIEWER: gettext_lazy("the union above the applying one"),
+    ORGANISER: gettext_lazy("the campaign's organiser"),
+    PAYER: gettext_lazy("the campaign's organiser"),
+}
+
+
+def _check_limits(campaign: Campaign, grants: list[Grant]) -> None:
+    """Budget and yearly caps for grants about to be approved. The caller holds the campaign's
+    row lock; the people are locked here in primary-key order."""
+    adding = sum((g.amount for g in grants), Decimal(0))
+    committed = committed_amount(campaign)
+    if committed + adding > campaign.budget:
+        raise DomainError(
+            _(
+                "Approving %(add)s yuan would pass the campaign's budget: %(budget)s yuan, of "
+                "which %(used)s are already approved or paid."
+            )
+            % {"add": adding, "budget": campaign.budget, "used": committed}
+        )
+    people = sorted({g.person_id for g in grants})
+    list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk"))
+    policy = policy_for(campaign.org, datetime.date(campaign.year, 12, 31))
+    cap = policy.yearly_cap_per_person if policy else None
+    if cap is None:
+        return
+    for person_id in people:
+        mine = sum((g.amount for g in grants if g.person_id == person_id), Decimal(0))
+        totals = Grant.objects.filter(
+            person_id=person_id, campaign__year=campaign.year, status__in=Grant.COMMITTED
+        ).aggregate(cash=Sum("cash_amount"), goods=Sum("goods_value"))
+        already = (totals["cash"] or 0) + (totals["goods"] or 0)
+        if already + mine > cap:
+            name = next(g.person.name for g in grants if g.person_id == person_id)
+            raise DomainError(
+                _(
+                    "%(name)s would receive %(total)s yuan this year, above the yearly cap of "
+                    "%(cap)s yuan."
+                )
+                % {"name": name, "total": already + mine, "cap": cap}
+            )
+
+
+def grants_approve_many(*, actor, grants: list[Grant]) -> int:
+    """Approve several grants of one campaign at once: all or none."""
+    with transaction.atomic():
+        for grant in sorted(grants, key=lambda g: g.pk):
+            grant_transition(actor=actor, grant=grant, step="approve")
+    return len(grants)
+
+
+def grant_reveal_bank_account(*, actor, grant: Grant) -> str:
+    require_perm(actor, "assistance.add_paymentbatch")
+    require_in_scope(actor, grant.org)
+    with transaction.atomic():
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.VIEW_ID_NUMBER,
+            target=grant,
+            org=grant.org,
+            details={"field": "bank_account"},
+        )
+    return cipher().decrypt(grant.bank_account, BANK_PURPOSE) if grant.bank_account else ""
+
+
+# -- payment -----------------------------------------------------------------------------------
+
+
+def payment_batch_create(*, actor, campaign: Campaign, grants: list[Grant]) -> PaymentBatch:
+    """Gather approved grants of one campaign into a batch for the bank."""
+    require_perm(actor, "assistance.add_paymentbatch")
+    if not grants:
+        raise DomainError(_("Pick the approved grants to pay."))
+    with transaction.atomic():
+        require_in_scope(actor, campaign.org)
+        locked = list(
+            Grant.objects.select_for_update()
+            .filter(pk__in=[g.pk for g in grants])
+            .select_related("campaign__org", "org", "person")
+            .order_by("pk")
+        )
+        for g in locked:
+            if g.campaign_id != campaign.pk:
+                raise DomainError(_("A batch holds grants of one campaign only."))
+            if g.status != G.APPROVED or g.payment_batch_id is not None:
+                raise DomainError(
+                    _("%(name)s: only approved grants not yet in a batch are paid.")
+                    % {"name": g.person.name}
+                )
+            if not _may_take(actor, g, PAYER):
+                raise DomainError(_("Grants are paid by the campaign's organiser."))
+            if g.cash_amount > 0 and not g.bank_account:
+                raise DomainError(
+                    _("%(name)s has no bank account for the cash.") % {"name": g.person.name}
+                )
+        batch = PaymentBatch.objects.create(
+            campaign=campaign,
+            org=campaign.org,
+            created_by=_user(actor),
+            total=sum((g.cash_amount for g in locked), Decimal(0)),
+            count=len(locked),
+        )
+        Grant.objects.filter(pk__in=[g.pk for g in locked]).update(payment_batch=batch)
+        record_event(
+            actor=actor,
+            action="paymentbatch.create",
+            org=campaign.org,
+            target=batch,
+            details={"count": batch.count, "total": batch.total},
+        )
+    return batch
+
+
+def payment_batch_bank_file(*, actor, batch: PaymentBatch) -> bytes:
+    """The bank's transfer list (name, bank, full account, amount); logged as an access."""
+    import io
+
+    import xlsxwriter
+
+    require_perm(actor, "assistance.add_paymentbatch")
+    require_in_scope(actor, batch.org)
+    c = cipher()
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("代发明细")
+    head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
+    text = book.add_format({"num_format": "@"})
+    money = book.add_format({"num_format": "0.00"})
+    for i, h in enumerate(("序号", "姓名", "开户银行", "银行账号", "金额(元)", "摘要")):
+        sheet.write_string(0, i, h, head)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 2, 14)
+    sheet.set_column(3, 3, 26, text)
+    sheet.set_column(4, 4, 12, money)
+    sheet.set_column(5, 5, 24)
+    rows = batch.grants.filter(cash_amount__gt=0).select_related("person").order_by("pk")
+    n = 0
+    for n, g in enumerate(rows, start=1):
+        sheet.write_number(n, 0, n)
+        sheet.write_string(n, 1, g.person.name)
+        sheet.write_string(n, 2, g.bank_name)
+        sheet.write_string(n, 3, c.decrypt(g.bank_account, BANK_PURPOSE), text)
+        sheet.write_number(n, 4, float(g.cash_amount), money)
+        sheet.write_string(n, 5, batch.campaign.name[:20])
+    sheet.write_string(n + 1, 3, "合计")
+    sheet.write_number(n + 1, 4, float(batch.total), money)
+    book.close()
+    with transaction.atomic():
+        log_access(
+            actor=actor,
+            action=AccessLog.Action.EXPORT_UNMASKED,
+            target=batch,
+            org=batch.org,
+            details={"rows": n, "file": "bank transfer list"},
+        )
+    return out.getvalue()
+
+
+def payment_batch_mark_paid(
+    *, actor, batch: PaymentBatch, paid_on: datetime.date, reference: str
+) -> PaymentBatch:
+    require_perm(actor, "assistance.add_paymentbatch")
+    if not reference.strip():
+        raise DomainError({"reference": _("Give the bank's reference of the transfer.")})
+    with transaction.atomic():
+        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        require_in_scope(actor, locked.org)
+        if locked.status != PaymentBatch.Status.PREPARED:
+            raise DomainError(_("This batch is already paid."))
+        if paid_on > timezone.localdate():
+            raise DomainError({"paid_on": _("The payment date is in the future.")})
+        grants = list(locked.grants.select_for_update().select_related("org").order_by("pk"))
+        if any(g.status != G.APPROVED for g in grants):
+            raise DomainError(_("Every grant of the batch must still be approved."))
+        locked.grants.update(status=G.PAID, paid_on=paid_on, payment_reference=reference[:60])
+        locked.status = PaymentBatch.Status.PAID
+        locked.paid_on = paid_on
+        locked.reference = reference.strip()[:60]
+        locked.save()
+        for g in grants:
+            record_event(
+                actor=actor,
+                action="grant.pay",
+                org=g.org,
+                target=g,
+                details={"batch": locked.pk, "paid_on": paid_on},
+            )
+    return locked
+
+
+# -- group relief ------------------------------------------------------------------------------
+
+
+def group_relief_create(*, actor, campaign: Campaign, org: Org, **fields) -> GroupRelief:
+    if not org.path.startswith(campaign.org.path):
+        raise DomainError({"org": _("The organisation is not under the campaign's organiser.")})
+    for field in ("cash_amount", "goods_value"):
+        if field in fields:
+            fields[field] = _money(fields[field], field)
+    return record_create(actor=actor, instance=GroupRelief(campaign=campaign, org=org, **fields))
+
+
+def group_relief_update(*, actor, relief: GroupRelief, changes: dict) -> GroupRelief:
+    return record_update(actor=actor, instance=relief, changes=changes)
