@@ -104,7 +104,7 @@ def test_rigid_expenses_are_taken_off_the_income(tree, aid):
 def test_one_open_file_per_household_across_the_platform(tree, aid):
     p = aid.a_people[0]  # has an open file at A1
     before = snapshot(HardshipFile)
-    with pytest.raises(Exception, match="another union"):
+    with pytest.raises(Exception, match="其他工会"):
         services.hardship_file_create(
             actor=tree.town_b, applicant=p, org=tree.b1, household_size=2, annual_income=1000
         )
@@ -126,7 +126,7 @@ def test_file_transition_table(tree, aid, frm, to):
             services.hardship_file_transition(actor=tree.town_a, file=f, to_status=to).status == to
         )
     else:
-        with pytest.raises(Exception, match="cannot become"):
+        with pytest.raises(Exception, match="不能变更为"):
             services.hardship_file_transition(actor=tree.town_a, file=f, to_status=to)
         f.refresh_from_db()
         assert f.status == frm
@@ -168,7 +168,7 @@ def test_grant_workflow_table(tree, aid, status, step):
         assert result.status == services.GRANT_STEPS[step][1]
         assert Event.objects.filter(action=f"grant.{step}", target_id=str(g.pk)).exists()
     else:
-        with pytest.raises(Exception, match="cannot be"):
+        with pytest.raises(Exception, match="不能"):
             services.grant_transition(actor=actor, grant=g, step=step, reason="原因")
         assert snapshot(Grant) == before
 
@@ -208,7 +208,7 @@ def test_another_township_cannot_see_or_act(tree, aid, client):
 
 def test_approval_waits_for_the_end_of_the_notice(tree, aid):
     g = grant(aid, tree, step_until="notice")
-    with pytest.raises(Exception, match="public notice runs until"):
+    with pytest.raises(Exception, match="公示期到"):
         services.grant_transition(
             actor=tree.county_staff,
             grant=g,
@@ -220,11 +220,11 @@ def test_approval_waits_for_the_end_of_the_notice(tree, aid):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"amount": 0}, "more than zero"),
-        ({"amount": -10}, "negative"),
-        ({"amount": 5001}, "above this campaign's standard"),
-        ({"school_level": "doctorate"}, "at these levels only"),
-        ({"n": 3}, "no open hardship file"),
+        ({"amount": 0}, "必须大于零"),
+        ({"amount": -10}, "不能为负数"),
+        ({"amount": 5001}, "超过了本项目的标准"),
+        ({"school_level": "doctorate"}, "只资助以下学历层次"),
+        ({"n": 3}, "没有在档的困难档案"),
     ],
 )
 def test_bad_grants_are_refused(tree, aid, changes, message):
@@ -247,7 +247,7 @@ def test_bad_grants_are_refused(tree, aid, changes, message):
 def test_the_same_child_cannot_be_aided_twice(tree, aid):
     grant(aid, tree, n=0)
     before = snapshot(*TABLES)
-    with pytest.raises(Exception, match="student already has a grant"):
+    with pytest.raises(Exception, match="该学生在本项目中已有资助记录"):
         services.grant_create(
             actor=tree.clerk_a1,
             campaign=aid.school,
@@ -261,7 +261,7 @@ def test_the_same_child_cannot_be_aided_twice(tree, aid):
 
 def test_winter_warmth_takes_listed_groups_without_a_file(tree, aid):
     p = aid.a_people[3]  # no file
-    with pytest.raises(Exception, match="which group"):
+    with pytest.raises(Exception, match="请选择所属群体"):
         services.grant_create(
             actor=tree.clerk_a1, campaign=aid.winter, person=p, org=tree.a1, cash_amount=500
         )
@@ -282,7 +282,7 @@ def test_budget_is_never_exceeded(tree, aid):
     third = grant(aid, tree, n=2, amount=2000, step_until="notice", **student(2, "high_school"))
     assert first.status == second.status == G.APPROVED
     before = snapshot(*TABLES)
-    with pytest.raises(Exception, match="budget"):
+    with pytest.raises(Exception, match="超出项目预算"):
         services.grant_transition(
             actor=tree.county_staff,
             grant=third,
@@ -297,7 +297,7 @@ def test_yearly_cap_per_person(tree, aid):
     g = grant(
         aid, tree, n=0, amount=1500, campaign=aid.winter, step_until="notice", eligibility_group=""
     )
-    with pytest.raises(Exception, match="yearly cap"):
+    with pytest.raises(Exception, match="上限"):
         services.grant_transition(
             actor=tree.county_staff,
             grant=g,
@@ -468,7 +468,7 @@ def test_figures_are_written_as_the_reports_write_them():
 
 def test_pay_is_only_a_payment_batch(tree, aid):
     g = grant(aid, tree, n=0, amount=5000, step_until="approve")
-    with pytest.raises(Exception, match="Unknown step"):
+    with pytest.raises(Exception, match="未知的操作"):
         services.grant_transition(actor=tree.county_staff, grant=g, step="pay")
 
 

@@ -153,3 +153,99 @@ def test_clerk_uploads_a_roster_fixes_the_errors_and_sees_the_members(
     expect(page.locator("[data-testid=masked-id]")).to_contain_text("**********")
     page.screenshot(path=str(ARTIFACTS / "member-page.png"), full_page=True)
     page.close()
+
+
+def _login(browser, live_server, username):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    return context, page
+
+
+def test_school_aid_from_application_to_the_bank_file(browser, live_server, live_tree, tmp_path):
+    from gonghui.assistance.models import Campaign
+    from tests.aid import build_aid, student
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    aid = build_aid(live_tree)
+    Campaign.objects.filter(pk=aid.school.pk).update(notice_days=0)
+    kid = student(3, "bachelor")
+    from gonghui.core.crypto import cipher
+    from gonghui.members.crypto import ID_PURPOSE
+
+    parent = aid.a_people[0]
+    parent_id = cipher().decrypt(parent.id_number, ID_PURPOSE)
+
+    # The grassroots clerk applies for a member's child.
+    context, page = _login(browser, live_server, "clerk_a1")
+    page.goto(f"{live_server.url}/admin/assistance/grant/new/")
+    page.select_option("#id_campaign", label="2026 金秋助学")
+    page.fill("#id_id_number_text", parent_id)
+    page.fill("#id_cash_amount", "6000")
+    page.fill("#id_student_name", kid["student_name"])
+    page.fill("#id_student_id_number", kid["student_id_number"])
+    page.fill("#id_school", kid["school"])
+    page.select_option("#id_school_level", "bachelor")
+    page.fill("#id_bank_name", "农业银行青山支行")
+    page.fill("#id_bank_account", "6228 4800 1234 5678 901")
+    page.click("#gh-form button[type=submit]")
+    expect(page.locator("[data-testid=form-errors]")).to_contain_text("5000")  # the standard
+    page.fill("#id_cash_amount", "5000")
+    page.click("#gh-form button[type=submit]")
+    expect(page.locator("[data-testid=grant-status]")).to_contain_text("草稿")
+    page.click("button[data-step=submit]")
+    expect(page.locator("[data-testid=grant-status]")).to_contain_text("已提交")
+    page.screenshot(path=str(ARTIFACTS / "grant-submitted.png"), full_page=True)
+    grant_url = page.url
+    context.close()
+
+    # The township reviews it; the county publishes the notice and approves.
+    for username, step, status in (
+        ("town_a", "review", "已审核"),
+        ("county", "notice", "公示中"),
+        ("county", "approve", "已批准"),
+    ):
+        context, page = _login(browser, live_server, username)
+        page.goto(grant_url)
+        page.click(f"button[data-step={step}]")
+        expect(page.locator("[data-testid=grant-status]")).to_contain_text(status)
+        if step == "notice":
+            page.goto(f"{live_server.url}/admin/assistance/campaign/{aid.school.pk}/notice/")
+            notice = page.locator("[data-testid=notice]")
+            expect(notice).to_contain_text("职**")
+            expect(notice).not_to_contain_text(parent.name)
+            expect(notice).not_to_contain_text(parent_id)
+            page.screenshot(path=str(ARTIFACTS / "grant-notice.png"), full_page=True)
+        context.close()
+
+    # The county pays it in a batch and downloads the bank's transfer list.
+    context, page = _login(browser, live_server, "county")
+    page.goto(f"{live_server.url}/admin/assistance/grant/?status=approved")
+    page.locator("#result_list tbody input[type=checkbox]").first.check()
+    page.select_option("select[name=action]", "pay_selected")
+    page.locator("button[type=submit][name=index]").first.click()
+    with page.expect_download() as download:
+        page.click("[data-testid=bank-file]")
+    bank = tmp_path / "bank.xlsx"
+    download.value.save_as(bank)
+    rows = python_calamine.CalamineWorkbook.from_path(str(bank)).get_sheet_by_index(0)
+    assert rows.to_python()[1][1:5] == [
+        parent.name,
+        "农业银行青山支行",
+        "6228480012345678901",
+        5000.0,
+    ]
+    page.fill("input[name=paid_on]", "2026-10-30")
+    page.fill("input[name=reference]", "DF20261030")
+    page.click("text=记为已发放")
+    page.screenshot(path=str(ARTIFACTS / "grant-batch-paid.png"), full_page=True)
+    page.goto(f"{live_server.url}/admin/assistance/campaign/{aid.school.pk}/dashboard/")
+    expect(page.locator("[data-figure=paid]")).to_contain_text("5000元")
+    expect(page.locator("[data-figure=people]")).to_contain_text("1")
+    page.screenshot(path=str(ARTIFACTS / "campaign-dashboard.png"), full_page=True)
+    context.close()
