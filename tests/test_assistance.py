@@ -652,3 +652,56 @@ def test_grant_import_command_prints_counts(tmp_path):
     }
     assert Grant.objects.filter(status="submitted").count() == 2
     assert tree.county.code == "QS"
+
+
+def test_household_members_and_relief_photos_stay_in_scope(tree, aid, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    f = HardshipFile.objects.get(applicant=aid.a_people[0])
+    client.force_login(tree.town_b)
+    client.post(
+        f"/admin/assistance/hardshipfile/{f.pk}/member/", {"name": "王某", "relation": "配偶"}
+    )
+    assert not f.members.exists()
+    client.force_login(tree.town_a)
+    client.post(
+        f"/admin/assistance/hardshipfile/{f.pk}/member/",
+        {"name": "王某", "relation": "配偶", "birth_year": "1982"},
+    )
+    assert list(f.members.values_list("relation", "birth_year")) == [("配偶", 1982)]
+    relief = services.group_relief_create(
+        actor=tree.town_a,
+        campaign=aid.winter,
+        org=tree.a,
+        headcount=40,
+        date=datetime.date(2026, 1, 20),
+        cash_amount=4000,
+        photo=SimpleUploadedFile("慰问.jpg", b"\xff\xd8\xff fake jpeg"),
+    )
+    url = f"/admin/assistance/grouprelief/{relief.pk}/photo/"
+    assert client.get(url).status_code == 200
+    client.force_login(tree.town_b)
+    assert client.get(url).status_code == 404
+    assert client.get("/admin/assistance/grouprelief/").context["cl"].result_count == 0
+
+
+def test_grant_list_upload_page_asks_for_the_campaign(tree, aid, client, tmp_path):
+    from gonghui.core.imports.jobs import import_job_run
+    from gonghui.core.models import ImportJob
+
+    client.force_login(tree.town_a)
+    page = client.get("/admin/core/importjob/new/grants/")
+    assert page.status_code == 200 and "2026 金秋助学" in page.content.decode()
+    path = write_grants(tmp_path / "名单.csv", grant_rows(aid, aid.a_people[:1]))
+    with path.open("rb") as fh:
+        response = client.post(
+            "/admin/core/importjob/new/grants/",
+            {"org": tree.a.pk, "mode": "all", "campaign": aid.school.code, "file": fh},
+        )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.options == {"campaign": aid.school.code}
+    import_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.counts["imported"] == 1

@@ -160,6 +160,7 @@ class HardshipFileAdmin(ScopedAdmin):
         return [
             path("new/", view(self.new_view), name="assistance_hardshipfile_new"),
             path("<int:pk>/status/", view(self.status_view), name="assistance_hardshipfile_status"),
+            path("<int:pk>/member/", view(self.member_view), name="assistance_hardshipfile_member"),
             *super().get_urls(),
         ]
 
@@ -229,7 +230,26 @@ class HardshipFileAdmin(ScopedAdmin):
                 if frm == file.status
             ]
             extra["masked_id"] = masked_id_number(file.applicant)
+            extra["household"] = list(file.members.all())
         return super().change_view(request, object_id, form_url, extra)
+
+    def member_view(self, request, pk):
+        file = self.get_queryset(request).filter(pk=pk).first()
+        if file is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method == "POST":
+            try:
+                services.household_member_add(
+                    actor=request.user,
+                    file=file,
+                    name=request.POST.get("name", ""),
+                    relation=request.POST.get("relation", ""),
+                    birth_year=request.POST.get("birth_year") or None,
+                )
+                messages.success(request, _("Household member added."))
+            except (ValidationError, PermissionDenied, ValueError) as exc:
+                messages.error(request, _messages(exc))
+        return HttpResponseRedirect(reverse("admin:assistance_hardshipfile_change", args=[pk]))
 
     def status_view(self, request, pk):
         file = self.get_queryset(request).filter(pk=pk).first()
@@ -799,13 +819,52 @@ class PaymentBatchAdmin(ScopedAdmin):
 
 @admin.register(GroupRelief)
 class GroupReliefAdmin(ScopedAdmin):
-    list_display = ("campaign", "org", "date", "headcount", "cash_amount", "goods_value")
+    list_display = (
+        "campaign",
+        "org",
+        "date",
+        "headcount",
+        "cash_amount",
+        "goods_value",
+        "photo_link",
+    )
     list_filter = ("campaign",)
     ordering = ("-date",)
     fields = ("campaign", "org", "date", "headcount", "cash_amount", "goods_value", "note", "photo")
 
     def scoped_queryset(self, actor):
         return selectors.reliefs_visible_to(actor)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/photo/",
+                self.admin_site.admin_view(self.photo_view),
+                name="assistance_grouprelief_photo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def photo_view(self, request, pk):
+        """Uploaded photos are served through the scope, never from a public media URL."""
+        from django.http import FileResponse
+
+        relief = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not relief.photo:
+            raise Http404
+        return FileResponse(relief.photo.open("rb"))
+
+    @admin.display(description=gettext_lazy("Photo"))
+    def photo_link(self, obj):
+        from django.utils.html import format_html
+
+        if not obj.photo:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse("admin:assistance_grouprelief_photo", args=[obj.pk]),
+            _("View"),
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":

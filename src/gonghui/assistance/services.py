@@ -288,6 +288,34 @@ def hardship_file_create(
     return file
 
 
+def household_member_add(
+    *, actor, file: HardshipFile, name: str, relation: str, birth_year=None, note: str = ""
+) -> HouseholdMember:
+    require_perm(actor, "assistance.change_hardshipfile")
+    if not name.strip() or not relation.strip():
+        raise DomainError(_("Give the member's name and relation."))
+    with transaction.atomic():
+        locked = HardshipFile.objects.select_for_update().select_related("org").get(pk=file.pk)
+        require_in_scope(actor, locked.org)
+        member = HouseholdMember(
+            file=locked,
+            name=name.strip(),
+            relation=relation.strip(),
+            birth_year=int(birth_year) if birth_year else None,
+            note=note.strip(),
+        )
+        member.full_clean()
+        member.save()
+        record_event(
+            actor=actor,
+            action="hardshipfile.member_add",
+            org=locked.org,
+            target=locked,
+            details={"relation": member.relation},
+        )
+    return member
+
+
 def hardship_file_review(
     *, actor, file: HardshipFile, reviewed_on: datetime.date | None = None, **changes
 ) -> HardshipFile:

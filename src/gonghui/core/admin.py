@@ -281,6 +281,7 @@ class ImportJobAdmin(ModelAdmin):
             request.POST or None,
             request.FILES or None,
             orgs=orgs,
+            extra=spec.upload_fields(request.user),
             initial={"org": getattr(request.user.org, "pk", None)},
         )
         if request.method == "POST" and form.is_valid():

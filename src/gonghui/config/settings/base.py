@@ -280,6 +280,12 @@ UNFOLD = {
                         _can("assistance.view_grant"),
                     ),
                     _nav(
+                        _("Import grant list"),
+                        "upload_file",
+                        reverse_lazy("admin:core_importjob_upload", args=["grants"]),
+                        _can("assistance.add_grant"),
+                    ),
+                    _nav(
                         _("Payment batches"),
                         "account_balance",
                         reverse_lazy("admin:assistance_paymentbatch_changelist"),
