@@ -96,7 +96,7 @@ def build_assistance(gen: Generator, demo: DemoCounty) -> None:
             day=datetime.date(DEMO_YEAR, 6, 1),
         )
     school = campaigns["JQZX"]
-    states = (
+    states = list(
         ["paid"] * 40
         + ["approved"] * 15
         + ["noticed"] * 12
@@ -106,6 +106,7 @@ def build_assistance(gen: Generator, demo: DemoCounty) -> None:
         + ["rejected"] * 4
         + ["withdrawn"] * 2
     )
+    rng.shuffle(states)
     for f, state in zip(recipients(open_files, len(states)), states, strict=False):
         level = rng.choice(
             (
@@ -140,6 +141,7 @@ def build_assistance(gen: Generator, demo: DemoCounty) -> None:
         _grant(
             gen, festival, m.person, m.org, 1000, until="paid", day=datetime.date(DEMO_YEAR, 4, 25)
         )
+    _pay_all()
     _group_relief(gen, demo, campaigns)
     gen.progress(f"    帮扶项目 {len(campaigns)} 个，发放记录 {Grant.objects.count()} 条")
 
@@ -363,14 +365,22 @@ def _grant(
             actor=None, grant=grant, step="withdraw", reason="学生已获其他资助"
         )
     elif until == "paid":
-        batch = services.payment_batch_create(actor=None, campaign=campaign, grants=[grant])
-        services.payment_batch_mark_paid(
-            actor=None,
-            batch=batch,
-            paid_on=min(when + datetime.timedelta(days=3), REFERENCE_DATE),
-            reference=f"DF{batch.pk:06d}",
-        )
+        PAY.setdefault(campaign.pk, (campaign, [], when))[1].append(grant)
     return grant
+
+
+# Approved grants to pay, per campaign: each campaign pays its list in one bank batch.
+PAY: dict[int, tuple[Campaign, list[Grant], datetime.date]] = {}
+
+
+def _pay_all() -> None:
+    for campaign, grants, when in PAY.values():
+        batch = services.payment_batch_create(actor=None, campaign=campaign, grants=grants)
+        paid_on = min(when + datetime.timedelta(days=3), REFERENCE_DATE)
+        services.payment_batch_mark_paid(
+            actor=None, batch=batch, paid_on=paid_on, reference=f"DF{paid_on:%Y%m%d}{batch.pk:04d}"
+        )
+    PAY.clear()
 
 
 def _group_relief(gen: Generator, demo: DemoCounty, campaigns: dict[str, Campaign]) -> None:
