@@ -289,6 +289,80 @@ def _fail(args, message: str) -> None:
         print(message, file=sys.stderr)
 
 
+def _period(args):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(args.date_from), datetime.date.fromisoformat(
+            args.date_to
+        )
+    except ValueError:
+        raise SystemExit("日期请写成 2026-01-01 的格式。") from None
+
+
+def _report_org(code: str):
+    from gonghui.orgs.models import Org
+
+    org = Org.objects.filter(code=code).first()
+    if org is None:
+        raise SystemExit(f"没有代码为 {code} 的组织。")
+    return org
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Every indicator of an org's subtree over a period (for scripts that check reports)."""
+    _setup_django(_settings_for_default(), args.home)
+    import json
+
+    from django.utils import translation
+
+    from gonghui.reports.selectors import figures
+
+    translation.activate("zh-hans")
+    start, end = _period(args)
+    org = _report_org(args.org)
+    rows = figures(None, org, start, end, previous=not args.json)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "org": org.code,
+                    "from": str(start),
+                    "to": str(end),
+                    "indicators": [
+                        {k: v for k, v in f.as_dict().items() if k != "previous"} for f in rows
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    else:
+        for f in rows:
+            _print(f"{f.key:<40} {f.name}：{f.value}{f.unit}（上年同期 {f.previous}{f.unit}）")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup_django(_settings_for_default(), args.home)
+    from django.utils import translation
+
+    from gonghui.reports.registry import all_indicators
+    from gonghui.reports.selectors import statistics_table, statistics_table_xlsx
+
+    translation.activate("zh-hans")
+    start, end = _period(args)
+    org = _report_org(args.org)
+    keys = [k.strip() for k in args.indicators.split(",") if k.strip()] if args.indicators else None
+    unknown = [k for k in keys or [] if k not in all_indicators()]
+    if unknown:
+        raise SystemExit("没有这些指标：" + "，".join(unknown) + "（用 gonghui indicators 查看）")
+    table = statistics_table(None, org, start, end, keys)
+    Path(args.output).write_bytes(statistics_table_xlsx(table))
+    _print(f"已写入 {args.output}：{len(table.rows)} 行，{len(table.columns)} 个指标。")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django(_settings_for_default(), args.home)
     from django.core.management import execute_from_command_line
@@ -350,6 +424,22 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--errors", metavar="OUT.xlsx", help="把需修改的行写入此文件")
     importer.add_argument("--json", action="store_true", help="以一个 JSON 对象输出计数")
     importer.set_defaults(func=cmd_import)
+
+    indicators = with_home(sub.add_parser("indicators", help="列出某组织某期间的全部指标"))
+    indicators.add_argument("--org", required=True, help="组织代码")
+    indicators.add_argument("--from", dest="date_from", required=True, help="开始日期")
+    indicators.add_argument("--to", dest="date_to", required=True, help="结束日期")
+    indicators.add_argument("--json", action="store_true", help="以 JSON 输出")
+    indicators.set_defaults(func=cmd_indicators)
+
+    report = with_home(sub.add_parser("report", help="统计报表"))
+    report.add_argument("what", choices=["table"], help="table：按下级组织分行的统计表")
+    report.add_argument("--org", required=True, help="组织代码")
+    report.add_argument("--from", dest="date_from", required=True, help="开始日期")
+    report.add_argument("--to", dest="date_to", required=True, help="结束日期")
+    report.add_argument("--indicators", help="指标代码，以逗号分隔（默认全部）")
+    report.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    report.set_defaults(func=cmd_report)
 
     manage = with_home(sub.add_parser("manage", help="Django 管理命令"))
     manage.add_argument("rest", nargs=argparse.REMAINDER)

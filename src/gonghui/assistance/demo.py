@@ -203,22 +203,35 @@ def _file(gen: Generator, m: Membership, i: int) -> HardshipFile:
     roll = rng.random()
     if roll < 0.08:
         file = services.hardship_file_transition(
-            actor=None, file=file, to_status="relieved", note="帮扶到位，已解困"
+            actor=None, file=file, to_status="relieved", on=_after(file), note="帮扶到位，已解困"
         )
     elif roll < 0.14:
         file = services.hardship_file_transition(
-            actor=None, file=file, to_status="lifted", note="家庭人均收入已超过低保边缘线"
+            actor=None,
+            file=file,
+            to_status="lifted",
+            on=_after(file),
+            note="家庭人均收入已超过低保边缘线",
         )
     elif roll < 0.18:
         file = services.hardship_file_transition(
-            actor=None, file=file, to_status="closed", note="本人已退休，退档"
+            actor=None, file=file, to_status="closed", on=_after(file), note="本人已退休，退档"
         )
     elif roll < 0.20:
-        file = services.hardship_file_transition(actor=None, file=file, to_status="lifted")
         file = services.hardship_file_transition(
-            actor=None, file=file, to_status="relapsed", note="家人再次患病，返困"
+            actor=None, file=file, to_status="lifted", on=_after(file)
+        )
+        file = services.hardship_file_transition(
+            actor=None, file=file, to_status="relapsed", on=_after(file), note="家人再次患病，返困"
         )
     return file
+
+
+def _after(file: HardshipFile) -> datetime.date:
+    """A status date after the file's last change and before the demo's reference date."""
+    return min(
+        max(file.status_changed_on, file.reviewed_on) + datetime.timedelta(days=40), REFERENCE_DATE
+    )
 
 
 def _campaigns(county: Org) -> dict[str, Campaign]:

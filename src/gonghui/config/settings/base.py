@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.assistance",
+    "gonghui.reports",
     "gonghui.demo",
 ]
 
@@ -134,6 +135,13 @@ STORAGES = {
 REELECTION_DUE_WITHIN_DAYS = 180
 
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+
+# Each work area's indicators (reports reads only this list).
+GONGHUI_INDICATOR_MODULES = [
+    "gonghui.orgs.indicators",
+    "gonghui.members.indicators",
+    "gonghui.assistance.indicators",
+]
 
 # The imports each app offers (``core.imports``): kind → spec class.
 GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", "40"))

@@ -1,0 +1,111 @@
+"""What an indicator is: a named figure, with a unit, computable for any org's subtree and any
+period, set-based (one aggregate query, or one grouped query for all children of an org).
+
+Apps declare theirs in their own ``indicators.py`` (listed in ``GONGHUI_INDICATOR_MODULES``);
+the reports app only reads that list. An indicator is either a **flow** (what happened within
+the period: members who joined, grants paid) or a **stock** (what stands at the period's end:
+members, open hardship files); ``date_field`` says which date puts a record in the period, and
+for a stock it is the date the record came into being.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+FLOW, STOCK = "flow", "stock"
+
+
+class WorkArea:
+    """The eleven work areas of domain.md, in the order a work report takes them."""
+
+    ORGANISATION = "organisation"
+    MEMBERS = "members"
+    FUNDS = "funds"
+    ASSISTANCE = "assistance"
+    MUTUAL_AID = "mutual_aid"
+    HONOURS = "honours"
+    SKILLS = "skills"
+    RIGHTS = "rights"
+    SERVICES = "services"
+    CULTURE = "culture"
+    STATISTICS = "statistics"
+    ORDER = (
+        ORGANISATION,
+        MEMBERS,
+        FUNDS,
+        ASSISTANCE,
+        MUTUAL_AID,
+        HONOURS,
+        SKILLS,
+        RIGHTS,
+        SERVICES,
+        CULTURE,
+        STATISTICS,
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    unit: str
+    work_area: str
+    source: Callable[[], QuerySet]
+    # The path from the source model to its Org; "" when the source is Org itself.
+    org_field: str
+    kind: str = FLOW
+    date_field: str | None = None
+    measure: object = field(default_factory=lambda: Count("id"))
+    # Extra filter applied on the period's end date, for stocks (e.g. still open then).
+    as_of: Callable[[datetime.date], Q] | None = None
+    # The back-office list of the records behind the figure: (admin url name, query params).
+    records: tuple[str, dict] | None = None
+
+    def _path(self) -> str:
+        return f"{self.org_field}__path" if self.org_field else "path"
+
+    def queryset(self, root, start: datetime.date, end: datetime.date) -> QuerySet:
+        qs = self.source().filter(**{f"{self._path()}__startswith": root.path})
+        if self.date_field:
+            if self.kind == FLOW:
+                qs = qs.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lte": end})
+            else:
+                # A record without the date (an org founded long ago) stands all along.
+                qs = qs.filter(
+                    Q(**{f"{self.date_field}__lte": end})
+                    | Q(**{f"{self.date_field}__isnull": True})
+                )
+        if self.as_of is not None:
+            qs = qs.filter(self.as_of(end))
+        return qs
+
+    def value(self, root, start, end):
+        result = self.queryset(root, start, end).aggregate(v=self.measure)["v"]
+        return _clean(result)
+
+    def by_child(self, root, start, end) -> dict[str, object]:
+        """Values per child of ``root`` (and for ``root`` itself, under its own path), in one
+        grouped query: each record counts for the child whose path prefixes its org's path."""
+        width = len(root.path) + 11  # a child's path: the root's, 10 digits and a slash
+        rows = (
+            self.queryset(root, start, end)
+            .annotate(branch=Substr(self._path(), 1, width))
+            .values("branch")
+            .annotate(v=self.measure)
+            .values_list("branch", "v")
+        )
+        return {branch: _clean(v) for branch, v in rows}
+
+
+def _clean(value):
+    if value is None:
+        return 0
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal("0.01"))
+    return value

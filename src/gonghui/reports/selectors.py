@@ -1,0 +1,146 @@
+"""Reading indicators for an org and a period: figures, the previous year's, and the
+statistics table (one row per child org plus the total).
+
+Everything is set-based: one aggregate query per indicator for a figure, one grouped query per
+indicator for a whole table, whatever the number of orgs beneath.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from gonghui.core.access import require_in_scope
+from gonghui.orgs.models import Org
+from gonghui.reports.registry import all_indicators
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass
+class Figure:
+    key: str
+    name: str
+    unit: str
+    work_area: str
+    value: object
+    previous: object
+
+    @property
+    def change(self):
+        return self.value - self.previous
+
+    def as_dict(self) -> dict:
+        value = self.value
+        return {
+            "key": self.key,
+            "name": self.name,
+            "unit": self.unit,
+            "work_area": self.work_area,
+            "value": str(value) if not isinstance(value, int) else value,
+            "previous": str(self.previous) if not isinstance(self.previous, int) else self.previous,
+        }
+
+
+def figures(
+    actor,
+    org: Org,
+    start: datetime.date,
+    end: datetime.date,
+    keys: list[str] | None = None,
+    previous: bool = True,
+) -> list[Figure]:
+    """Every indicator (or those of ``keys``) for ``org``'s subtree over the period."""
+    require_in_scope(actor, org)
+    if end < start:
+        raise ValueError(_("The period ends before it starts."))
+    registry = all_indicators()
+    chosen = [registry[k] for k in keys] if keys else list(registry.values())
+    out = []
+    for ind in chosen:
+        value = ind.value(org, start, end)
+        before = ind.value(org, _year_before(start), _year_before(end)) if previous else 0
+        out.append(Figure(ind.key, str(ind.name), ind.unit, ind.work_area, value, before))
+    return out
+
+
+@dataclass
+class StatisticsTable:
+    org: Org
+    start: datetime.date
+    end: datetime.date
+    columns: list  # Indicators
+    rows: list[tuple[str, list]]  # (label, values) per child org, the org itself first
+    total: list
+
+
+def statistics_table(actor, org: Org, start, end, keys: list[str] | None = None):
+    """Rows are the org's children (each with its whole subtree) and the org's own records,
+    columns the indicators; the total row is the org's own figure, so rows add up to it."""
+    require_in_scope(actor, org)
+    registry = all_indicators()
+    columns = [registry[k] for k in keys] if keys else list(registry.values())
+    children = list(Org.objects.filter(parent=org).order_by("code"))
+    per_indicator = [ind.by_child(org, start, end) for ind in columns]
+    rows = []
+    own = [values.get(org.path, 0) for values in per_indicator]
+    if any(own):
+        rows.append((_("%(org)s (itself)") % {"org": org.name}, own))
+    for child in children:
+        rows.append((child.name, [values.get(child.path, 0) for values in per_indicator]))
+    total = [ind.value(org, start, end) for ind in columns]
+    return StatisticsTable(org, start, end, columns, rows, total)
+
+
+def statistics_table_xlsx(table: StatisticsTable) -> bytes:
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("统计表")
+    title = book.add_format({"bold": True, "font_size": 14})
+    head = book.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#DDEBF7",
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
+    cell = book.add_format({"border": 1})
+    money = book.add_format({"border": 1, "num_format": "#,##0.00"})
+    bold = book.add_format({"border": 1, "bold": True})
+    bold_money = book.add_format({"border": 1, "bold": True, "num_format": "#,##0.00"})
+    sheet.write_string(
+        0,
+        0,
+        f"{table.org.name}工作统计表（{table.start:%Y年%m月%d日}至{table.end:%Y年%m月%d日}）",
+        title,
+    )
+    sheet.write_string(2, 0, "单位", head)
+    for i, ind in enumerate(table.columns, start=1):
+        sheet.write_string(2, i, f"{ind.name}（{ind.unit}）", head)
+    sheet.set_row(2, 48)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, len(table.columns), 12)
+    for r, (label, values) in enumerate([*table.rows, (_("Total"), table.total)], start=3):
+        last = r == 3 + len(table.rows)
+        sheet.write_string(r, 0, str(label), bold if last else cell)
+        for i, (ind, value) in enumerate(zip(table.columns, values, strict=True), start=1):
+            style = (
+                (bold_money if last else money) if ind.unit == "元" else (bold if last else cell)
+            )
+            sheet.write_number(r, i, float(value), style)
+    sheet.freeze_panes(3, 1)
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,215 @@
+"""Indicators over the tree: hand-computed values on a small scenario, siblings never mixed,
+tables that add up and whose query count does not grow with the number of orgs."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+import python_calamine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gonghui.assistance import services as aid_services
+from gonghui.core.errors import NotFound
+from gonghui.members.models import Membership
+from gonghui.members.services import member_register, membership_transition
+from gonghui.orgs.models import Org
+from gonghui.reports.registry import all_indicators
+from gonghui.reports.selectors import figures, statistics_table, statistics_table_xlsx
+from tests.aid import build_aid
+from tests.conftest import make_org
+from tests.rosters import id_number
+
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+
+
+def register(org, n, gender_seq, joined=datetime.date(2026, 3, 1), **fields):
+    return member_register(
+        actor=None,
+        org=org,
+        id_number=id_number(datetime.date(1985, 1, 1) + datetime.timedelta(days=n), gender_seq),
+        name=f"人{n}",
+        joined_on=joined,
+        **fields,
+    )
+
+
+@pytest.fixture
+def scenario(tree):
+    # A1: three members (two women, one migrant), one of them joined last year.
+    register(tree.a1, 1, 2)  # even sequence: a woman
+    register(tree.a1, 2, 4, is_migrant_worker=True)
+    register(tree.a1, 3, 5, joined=datetime.date(2025, 6, 1), new_employment_category="courier")
+    # B1: two men, one of them retired into retained membership.
+    register(tree.b1, 4, 7)
+    retiring = register(tree.b1, 5, 9)
+    membership_transition(
+        actor=None,
+        membership=retiring,
+        to_status=Membership.Status.RETAINED,
+        on=datetime.date(2026, 5, 1),
+    )
+    return tree
+
+
+def values(actor, org, start=START, end=END):
+    return {f.key: f.value for f in figures(actor, org, start, end)}
+
+
+def test_member_indicators_on_a_hand_built_scenario(scenario):
+    tree = scenario
+    county = values(tree.county_staff, tree.county)
+    a = values(tree.town_a, tree.a)
+    b = values(tree.town_b, tree.b)
+    assert (county["members.current"], a["members.current"], b["members.current"]) == (5, 3, 2)
+    assert (a["members.women"], b["members.women"]) == (2, 0)
+    assert (a["members.migrant_workers"], a["members.eight_groups"]) == (1, 1)
+    assert (a["members.joined"], b["members.joined"], county["members.joined"]) == (2, 2, 4)
+    assert (b["members.retained"], county["members.unions_with_members"]) == (1, 2)
+    last_year = values(
+        tree.county_staff, tree.county, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    )
+    assert (last_year["members.current"], last_year["members.joined"]) == (1, 1)
+
+
+def test_organisation_indicators(scenario):
+    tree = scenario
+    county = values(tree.county_staff, tree.county)
+    assert county["orgs.grassroots_unions"] == 2
+    assert county["orgs.employers_with_union"] == 2
+    assert county["orgs.service_points.workers_home"] == 2
+    assert values(tree.town_a, tree.a)["orgs.service_points"] == 1
+    # A1's committee started 2020-01-01 for three years: past its term by the end of 2026.
+    assert values(tree.town_a, tree.a)["orgs.reelections_overdue"] == 1
+
+
+def test_assistance_indicators_equal_the_grants(tree):
+    aid = build_aid(tree)
+    from tests.test_assistance import grant
+
+    g = grant(aid, tree, n=0, amount=5000, step_until="approve")
+    batch = aid_services.payment_batch_create(actor=None, campaign=aid.school, grants=[g])
+    aid_services.payment_batch_mark_paid(
+        actor=None, batch=batch, paid_on=datetime.date(2026, 10, 28), reference="X1"
+    )
+    aid_services.group_relief_create(
+        actor=None,
+        campaign=aid.winter,
+        org=tree.b,
+        headcount=120,
+        date=datetime.date(2026, 1, 15),
+        cash_amount=3600,
+        goods_value=1200,
+    )
+    county = values(tree.county_staff, tree.county)
+    assert county["assistance.files"] == 5 and county["assistance.files.deep"] == 5
+    assert (county["assistance.grants"], county["assistance.grants_amount"]) == (
+        1,
+        Decimal("5000.00"),
+    )
+    assert county["assistance.school_aid.amount"] == Decimal("5000.00")
+    assert (county["assistance.relief_people"], county["assistance.relief_amount"]) == (
+        120,
+        Decimal("4800.00"),
+    )
+    b = values(tree.town_b, tree.b)
+    assert b["assistance.grants_amount"] == 0 and b["assistance.relief_people"] == 120
+
+
+def test_an_org_never_sees_a_siblings_figures(scenario):
+    tree = scenario
+    with pytest.raises(NotFound):
+        figures(tree.town_a, tree.b, START, END)
+    with pytest.raises(NotFound):
+        statistics_table(tree.town_a, tree.county, START, END)
+
+
+def test_table_rows_add_up_to_the_total(scenario):
+    tree = scenario
+    table = statistics_table(tree.county_staff, tree.county, START, END)
+    labels = [label for label, _v in table.rows]
+    assert labels == ["甲镇总工会", "乙镇总工会"]
+    for i, ind in enumerate(table.columns):
+        if ind.key == "members.unions_with_members" or ind.measure.distinct:
+            continue  # distinct counts need not add up across rows
+        assert sum(row[i] for _l, row in table.rows) == table.total[i], ind.key
+
+
+def test_table_query_count_does_not_grow_with_the_tree(scenario):
+    tree = scenario
+    keys = ["members.current", "members.women", "orgs.service_points"]
+    with CaptureQueriesContext(connection) as small:
+        statistics_table(tree.county_staff, tree.county, START, END, keys)
+    for i in range(6):
+        town = make_org(
+            tree.county, f"QS-X{i}", f"新{i}镇总工会", Org.Level.TOWNSHIP, Org.Kind.TOWNSHIP
+        )
+        union = make_org(town, f"QS-X{i}-1", f"新{i}公司工会委员会", Org.Level.GRASSROOTS)
+        register(union, 100 + i, 11)
+    with CaptureQueriesContext(connection) as large:
+        table = statistics_table(tree.county_staff, tree.county, START, END, keys)
+    assert len(table.rows) == 8
+    assert len(large) == len(small)
+
+
+def test_table_as_excel(scenario):
+    tree = scenario
+    table = statistics_table(
+        tree.county_staff, tree.county, START, END, ["members.current", "members.women"]
+    )
+    rows = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(statistics_table_xlsx(table)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[2][:3] == ["单位", "会员人数（人）", "女会员（人）"]
+    assert [r[:3] for r in rows[3:]] == [
+        ["甲镇总工会", 3.0, 2.0],
+        ["乙镇总工会", 2.0, 0.0],
+        ["合计", 5.0, 2.0],
+    ]
+
+
+def test_every_indicator_has_a_unique_key_and_a_unit():
+    registry = all_indicators()
+    assert len(registry) > 40
+    assert all(ind.unit in {"人", "人次", "户", "个", "家", "元"} for ind in registry.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indicators_command_prints_the_same_figures():
+    from tests.conftest import build_tree
+    from tests.test_member_import import _cli_env
+
+    tree = build_tree()
+    register(tree.a1, 1, 2)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gonghui.cli",
+            "indicators",
+            "--org",
+            "QS",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=_cli_env(),
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    printed = {i["key"]: i["value"] for i in json.loads(run.stdout)["indicators"]}
+    expected = values(tree.county_staff, tree.county)
+    assert printed == {k: v if isinstance(v, int) else str(v) for k, v in expected.items()}
