@@ -213,3 +213,93 @@ def test_indicators_command_prints_the_same_figures():
     printed = {i["key"]: i["value"] for i in json.loads(run.stdout)["indicators"]}
     expected = values(tree.county_staff, tree.county)
     assert printed == {k: v if isinstance(v, int) else str(v) for k, v in expected.items()}
+
+
+def test_every_figure_of_the_work_report_is_an_indicator_value(tree):
+    import re
+
+    from gonghui.core.figures import money
+    from gonghui.reports.summary import work_report, work_report_docx
+
+    aid = build_aid(tree)
+    from tests.test_assistance import grant
+
+    g = grant(aid, tree, n=0, amount=5000, step_until="approve")
+    batch = aid_services.payment_batch_create(actor=None, campaign=aid.school, grants=[g])
+    aid_services.payment_batch_mark_paid(
+        actor=None, batch=batch, paid_on=datetime.date(2026, 10, 28), reference="X1"
+    )
+    report = work_report(tree.county_staff, tree.county, START, END)
+    text = report.markdown()
+    assert report.title == "青山县总工会2026年工作总结"
+    assert [h for h, _p in report.sections] == [
+        "强化组织建设，扩大工会覆盖",
+        "推进会员实名制，扩大会员覆盖",
+        "精准开展帮扶，兜牢困难职工保障底线",
+    ]
+    indicator_values = values(tree.county_staff, tree.county)
+    written = set()
+    for key, value, shown in report.used:
+        if "#" in key:
+            continue  # changes and rates, derived from two indicator values
+        assert value == indicator_values[key], key
+        unit = all_indicators()[key].unit
+        assert shown == (money(value) if unit == "元" else f"{value}{unit}")
+        assert shown in text
+        written.add(shown)
+    # Every figure with a unit in the text is one the report took from an indicator (dates,
+    # the period and the list numbers aside).
+    body = text.replace(report.title, "").replace("2026年", "")
+    for figure in re.findall(r"\d+(?:\.\d+)?(?:万元|元|人次|人|户|个|家|%)", body):
+        assert figure in written or any(figure == s for _k, _v, s in report.used), figure
+    assert "0人" not in re.findall(r"(?<!\d)0(?:人|户|个|家|元)", text)
+    doc = work_report_docx(report)
+    from docx import Document
+
+    paragraphs = [p.text for p in Document(io.BytesIO(doc)).paragraphs]
+    assert paragraphs[0] == report.title and paragraphs[2].startswith("一、")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_commands_write_the_table_and_the_work_report(tmp_path):
+    from docx import Document
+
+    from tests.conftest import build_tree
+    from tests.test_member_import import _cli_env
+
+    tree = build_tree()
+    register(tree.a1, 1, 2)
+
+    def cli(*args):
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "gonghui.cli",
+                "report",
+                *args,
+                "--org",
+                "QS",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+            ],
+            capture_output=True,
+            text=True,
+            env=_cli_env(),
+            timeout=120,
+            check=False,
+        )
+
+    table = tmp_path / "table.xlsx"
+    run = cli("table", "--indicators", "members.current,members.women", "-o", str(table))
+    assert run.returncode == 0, run.stderr
+    rows = python_calamine.CalamineWorkbook.from_path(str(table)).get_sheet_by_index(0)
+    assert rows.to_python()[-1][:3] == ["合计", 1.0, 1.0]
+    assert cli("table", "--indicators", "no.such", "-o", str(table)).returncode != 0
+    docx_path = tmp_path / "summary.docx"
+    run = cli("summary", "-o", str(docx_path))
+    assert run.returncode == 0, run.stderr
+    text = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
+    assert "会员总数达1人" in text and tree.county.name in text

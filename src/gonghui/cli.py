@@ -353,6 +353,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     translation.activate("zh-hans")
     start, end = _period(args)
     org = _report_org(args.org)
+    if args.what == "summary":
+        from gonghui.reports.summary import work_report, work_report_docx
+
+        report = work_report(None, org, start, end)
+        if args.output.endswith(".md"):
+            Path(args.output).write_text(report.markdown(), encoding="utf-8")
+        else:
+            Path(args.output).write_bytes(work_report_docx(report))
+        _print(f"已写入 {args.output}：{len(report.sections)} 个部分，{len(report.used)} 个数字。")
+        return 0
     keys = [k.strip() for k in args.indicators.split(",") if k.strip()] if args.indicators else None
     unknown = [k for k in keys or [] if k not in all_indicators()]
     if unknown:
@@ -433,12 +443,16 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.set_defaults(func=cmd_indicators)
 
     report = with_home(sub.add_parser("report", help="统计报表"))
-    report.add_argument("what", choices=["table"], help="table：按下级组织分行的统计表")
+    report.add_argument(
+        "what",
+        choices=["table", "summary"],
+        help="table：按下级组织分行的统计表；summary：年度工作总结（.docx 或 .md）",
+    )
     report.add_argument("--org", required=True, help="组织代码")
     report.add_argument("--from", dest="date_from", required=True, help="开始日期")
     report.add_argument("--to", dest="date_to", required=True, help="结束日期")
     report.add_argument("--indicators", help="指标代码，以逗号分隔（默认全部）")
-    report.add_argument("-o", "--output", required=True, help="输出的 .xlsx 文件")
+    report.add_argument("-o", "--output", required=True, help="输出文件（.xlsx、.docx 或 .md）")
     report.set_defaults(func=cmd_report)
 
     manage = with_home(sub.add_parser("manage", help="Django 管理命令"))

@@ -1,0 +1,270 @@
+"""The year's work report (工作综述) in the genre of the seeds: a title with the org and the
+period, an opening paragraph, a section per work area that has figures, sentences built from
+the indicators, and a closing paragraph.
+
+The text is Chinese by design, like the import templates' headers: it is the document the
+federation sends, in the genre of its reports, not a screen to translate. Every figure in the
+text comes from ``selectors.figures`` for the same org and period and is
+recorded in ``WorkReport.used`` (key, value, text as written), so a test, or a reader with
+``gonghui indicators --json``, can check each one. Areas without data are left out; zeros are
+never written as achievements.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from gonghui.core.figures import money, percent
+from gonghui.core.indicators import WorkArea
+from gonghui.orgs.models import Org
+from gonghui.reports.selectors import figures
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class WorkReport:
+    title: str
+    period: str
+    opening: str
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    closing: str = ""
+    used: list[tuple[str, object, str]] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        lines = [f"# {self.title}", "", self.opening, ""]
+        for i, (heading, paragraphs) in enumerate(self.sections):
+            lines += [f"## {CHINESE_NUMERALS[i]}、{heading}", ""]
+            for p in paragraphs:
+                lines += [p, ""]
+        lines += [self.closing, ""]
+        return "\n".join(lines)
+
+
+def _period_text(start: datetime.date, end: datetime.date) -> str:
+    if start.month == 1 and start.day == 1 and end == datetime.date(start.year, 12, 31):
+        return f"{start.year}年"
+    if start.year == end.year:
+        return f"{start.year}年{start.month}月至{end.month}月"
+    return f"{start:%Y年%-m月}至{end:%Y年%-m月}"
+
+
+class _Writer:
+    """Turns figures into phrases and remembers each one it writes."""
+
+    def __init__(self, values: dict, previous: dict, used: list):
+        self.values, self.previous, self.used = values, previous, used
+
+    def get(self, key):
+        return self.values.get(key, 0)
+
+    def n(self, key: str, unit: str | None = None) -> str:
+        value = self.values[key]
+        text = money(value) if unit == "元" else f"{value}{unit or ''}"
+        self.used.append((key, value, text))
+        return text
+
+    def change(self, key: str, unit: str) -> str:
+        """ "，比上年同期增加120人、增长3.6%" or "" when there is no earlier figure."""
+        now, before = self.values[key], self.previous.get(key, 0)
+        if not before or now == before:
+            return ""
+        diff = now - before
+        word = "增加" if diff > 0 else "减少"
+        amount = money(abs(diff)) if unit == "元" else f"{abs(diff)}{unit}"
+        self.used.append((f"{key}#change", diff, amount))
+        rate = percent(abs(diff), before)
+        self.used.append((f"{key}#rate", rate, rate))
+        return f"，比上年同期{word}{amount}、{'增长' if diff > 0 else '下降'}{rate}"
+
+
+def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> WorkReport:
+    rows = figures(actor, org, start, end)
+    values = {f.key: f.value for f in rows}
+    previous = {f.key: f.previous for f in rows}
+    report = WorkReport(
+        title=f"{org.name}{_period_text(start, end)}工作总结",
+        period=_period_text(start, end),
+        opening="",
+    )
+    w = _Writer(values, previous, report.used)
+    period = report.period
+    report.opening = (
+        f"{period}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
+        f"会员服务、困难职工帮扶等重点工作，团结动员广大职工建功立业，各项工作取得新进展。"
+        f"现将主要工作情况总结如下。"
+    )
+    for area in WorkArea.ORDER:
+        writer = SECTIONS.get(area)
+        if writer is None:
+            continue
+        section = writer(w, org, end)
+        if section is not None:
+            report.sections.append(section)
+    report.closing = (
+        "成绩来之不易，但对照职工群众的期盼，工作中仍有不足：部分基层工会作用发挥不够充分，"
+        "服务职工的精准度还需提高。下一步，我们将持续深化工会改革，扩大组织覆盖，做实会员"
+        "服务，织密帮扶保障网，为推动经济社会高质量发展贡献工会力量。"
+    )
+    return report
+
+
+def _organisation(w: _Writer, org: Org, end: datetime.date):
+    if not w.get("orgs.grassroots_unions"):
+        return None
+    parts = [f"截至{end:%Y年%-m月%-d日}，共有基层工会{w.n('orgs.grassroots_unions', '个')}"]
+    if w.get("orgs.employers_with_union"):
+        parts.append(f"已建会单位{w.n('orgs.employers_with_union', '家')}")
+    if w.get("orgs.joint_unions"):
+        parts.append(f"联合工会和区域性工会{w.n('orgs.joint_unions', '个')}")
+    text = "，".join(parts) + "。"
+    if w.get("orgs.unions_founded"):
+        text += f"期内新建基层工会{w.n('orgs.unions_founded', '个')}。"
+    points = [
+        (key, label)
+        for key, label in (
+            ("orgs.service_points.workers_home", "职工之家"),
+            ("orgs.service_points.outdoor_station", "户外劳动者服务站点"),
+            ("orgs.service_points.reading_room", "职工书屋"),
+            ("orgs.service_points.nursing_room", "妈咪小屋"),
+            ("orgs.service_points.innovation_studio", "劳模（工匠）创新工作室"),
+        )
+        if w.get(key)
+    ]
+    paragraphs = [text]
+    if points:
+        listed = "、".join(f"{label}{w.n(key, '个')}" for key, label in points)
+        paragraphs.append(
+            f"阵地建设不断加强，建成服务阵地{w.n('orgs.service_points', '个')}，其中{listed}。"
+        )
+    if w.get("orgs.reelections_overdue"):
+        paragraphs.append(
+            f"同时，仍有{w.n('orgs.reelections_overdue', '个')}基层工会超期未换届，"
+            f"需督促按期完成换届。"
+        )
+    return ("强化组织建设，扩大工会覆盖", paragraphs)
+
+
+def _members(w: _Writer, org: Org, end: datetime.date):
+    if not w.get("members.current"):
+        return None
+    text = (
+        f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
+        f"{w.change('members.current', '人')}"
+    )
+    parts = []
+    for key, label in (
+        ("members.women", "女会员"),
+        ("members.migrant_workers", "农民工会员"),
+        ("members.eight_groups", "八大群体会员"),
+    ):
+        if w.get(key):
+            parts.append(f"{label}{w.n(key, '人')}")
+    if parts:
+        text += "，其中" + "、".join(parts)
+    text += "。"
+    if w.get("members.joined"):
+        text += f"期内新发展会员{w.n('members.joined', '人')}。"
+    if w.get("members.retained"):
+        text += f"为退休职工保留会籍{w.n('members.retained', '人')}。"
+    return ("推进会员实名制，扩大会员覆盖", [text])
+
+
+def _assistance(w: _Writer, org: Org, end: datetime.date):
+    paragraphs = []
+    if w.get("assistance.files"):
+        text = f"建立健全困难职工档案，在档困难职工{w.n('assistance.files', '户')}"
+        parts = [
+            f"{label}{w.n(key, '户')}"
+            for key, label in (
+                ("assistance.files.deep", "深度困难"),
+                ("assistance.files.relative", "相对困难"),
+                ("assistance.files.accident", "意外致困"),
+            )
+            if w.get(key)
+        ]
+        if parts:
+            text += "，其中" + "、".join(parts)
+        text += "。"
+        if w.get("assistance.files_opened"):
+            text += f"期内新建档{w.n('assistance.files_opened', '户')}。"
+        paragraphs.append(text)
+    campaigns = []
+    for kind, label in (
+        ("winter_warmth", "冬送温暖"),
+        ("summer_cooling", "夏送清凉"),
+        ("school_aid", "金秋助学"),
+        ("spring_jobs", "春送岗位"),
+        ("medical_relief", "医疗救助"),
+        ("living_relief", "生活救助"),
+        ("festival_visits", "节日慰问"),
+        ("model_worker_care", "劳模关爱"),
+    ):
+        people = f"assistance.{kind}.people"
+        if w.get(people):
+            campaigns.append(
+                f"“{label}”帮扶{w.n(people, '人')}、发放{w.n(f'assistance.{kind}.amount', '元')}"
+            )
+    if campaigns:
+        paragraphs.append(
+            "扎实开展帮扶活动，" + "；".join(campaigns) + "。累计帮扶"
+            f"{w.n('assistance.grants', '人')}，发放帮扶资金"
+            f"{w.n('assistance.grants_amount', '元')}"
+            f"{w.change('assistance.grants_amount', '元')}。"
+        )
+    if w.get("assistance.relief_people"):
+        paragraphs.append(
+            f"开展集体慰问，慰问职工{w.n('assistance.relief_people', '人次')}，"
+            f"投入资金和物资{w.n('assistance.relief_amount', '元')}。"
+        )
+    return ("精准开展帮扶，兜牢困难职工保障底线", paragraphs) if paragraphs else None
+
+
+SECTIONS = {
+    WorkArea.ORGANISATION: _organisation,
+    WorkArea.MEMBERS: _members,
+    WorkArea.ASSISTANCE: _assistance,
+}
+
+
+def work_report_docx(report: WorkReport) -> bytes:
+    """The report as an official Word document: 小标宋 title, 黑体 headings, 仿宋 body in 三号,
+    first lines indented two characters, 28-point line spacing."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+
+    def styled(paragraph, font: str, size: float, bold: bool = False):
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.name = font
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        return paragraph
+
+    title = doc.add_paragraph(report.title)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    styled(title, "方正小标宋简体", 22)
+
+    def body(text: str):
+        p = doc.add_paragraph(text)
+        p.paragraph_format.first_line_indent = Pt(32)
+        styled(p, "仿宋_GB2312", 16)
+
+    body(report.opening)
+    for i, (heading, paragraphs) in enumerate(report.sections):
+        h = doc.add_paragraph(f"{CHINESE_NUMERALS[i]}、{heading}")
+        h.paragraph_format.first_line_indent = Pt(32)
+        styled(h, "黑体", 16)
+        for text in paragraphs:
+            body(text)
+    body(report.closing)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
