@@ -303,3 +303,27 @@ def test_report_commands_write_the_table_and_the_work_report(tmp_path):
     assert run.returncode == 0, run.stderr
     text = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
     assert "会员总数达1人" in text and tree.county.name in text
+
+
+def test_statistics_page_shows_figures_and_serves_the_downloads(scenario, client):
+    tree = scenario
+    client.force_login(tree.town_a)
+    url = "/admin/reports/statistics/"
+    params = {"org": tree.a.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    page = client.get(url, params)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-key="members.current"' in html and "3人" in html
+    table = client.get(url, {**params, "download": "table"})
+    rows = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(table.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[-1][0] == "合计"
+    report = client.get(url, {**params, "download": "report"})
+    assert report["Content-Type"].endswith("wordprocessingml.document")
+    # Another township's org is not among the choices: the form refuses it.
+    refused = client.get(url, {**params, "org": tree.b.pk})
+    assert 'data-key="members.current"' not in refused.content.decode()
+    assert "download" not in refused.get("Content-Disposition", "")

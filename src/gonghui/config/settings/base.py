@@ -320,6 +320,18 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Statistics and reports"),
+                "separator": True,
+                "items": [
+                    _nav(
+                        _("Indicators, table and work report"),
+                        "monitoring",
+                        reverse_lazy("reports_statistics"),
+                        _can("orgs.view_org"),
+                    ),
+                ],
+            },
+            {
                 "title": _("Administration"),
                 "separator": True,
                 "items": [

@@ -1,0 +1,29 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminSingleDateWidget
+
+from gonghui.orgs.models import Org
+
+
+class PeriodForm(forms.Form):
+    org = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Org.objects.none(), widget=UnfoldAdminSelectWidget
+    )
+    date_from = forms.DateField(label=_("From"), widget=UnfoldAdminSingleDateWidget)
+    date_to = forms.DateField(label=_("To"), widget=UnfoldAdminSingleDateWidget)
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        today = timezone.localdate()
+        self.fields["date_from"].initial = datetime.date(today.year, 1, 1)
+        self.fields["date_to"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data

@@ -1,0 +1,74 @@
+"""统计报表: an org's indicators for a period, with last year's and the change, and the
+downloads of the statistics table and the work report. Thin: the figures come from selectors."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from gonghui.core.indicators import WorkArea
+from gonghui.core.scoping import scope
+from gonghui.orgs.models import Org
+from gonghui.reports.forms import PeriodForm
+from gonghui.reports.selectors import figures, statistics_table, statistics_table_xlsx
+from gonghui.reports.summary import work_report, work_report_docx
+
+AREA_NAMES = {
+    WorkArea.ORGANISATION: "组织建设",
+    WorkArea.MEMBERS: "会员实名制",
+    WorkArea.ASSISTANCE: "帮扶救助",
+}
+
+
+@staff_member_required
+def statistics_view(request):
+    if not request.user.has_perm("orgs.view_org"):
+        raise PermissionDenied
+    orgs = scope(
+        Org.objects.filter(is_active=True, level__lte=Org.Level.GRASSROOTS), request.user, None
+    ).order_by("path")
+    form = PeriodForm(
+        request.GET or None, orgs=orgs, initial={"org": getattr(request.user.org, "pk", None)}
+    )
+    context = {
+        **admin.site.each_context(request),
+        "form": form,
+        "title": _("Statistics and reports"),
+    }
+    if form.is_valid():
+        org, start, end = (form.cleaned_data[k] for k in ("org", "date_from", "date_to"))
+        what = request.GET.get("download")
+        if what == "table":
+            table = statistics_table(request.user, org, start, end)
+            response = HttpResponse(
+                statistics_table_xlsx(table),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = content_disposition_header(
+                True, f"{org.name}统计表-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+            )
+            return response
+        if what == "report":
+            report = work_report(request.user, org, start, end)
+            response = HttpResponse(
+                work_report_docx(report),
+                content_type="application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document",
+            )
+            response["Content-Disposition"] = content_disposition_header(
+                True, f"{report.title}.docx"
+            )
+            return response
+        rows = figures(request.user, org, start, end)
+        areas = []
+        for area in WorkArea.ORDER:
+            items = [f for f in rows if f.work_area == area]
+            if items:
+                areas.append((AREA_NAMES.get(area, area), items))
+        context.update(org=org, start=start, end=end, areas=areas, query=request.GET.urlencode())
+    return TemplateResponse(request, "reports/statistics.html", context)
