@@ -179,7 +179,8 @@ def test_table_as_excel(scenario):
 def test_every_indicator_has_a_unique_key_and_a_unit():
     registry = all_indicators()
     assert len(registry) > 40
-    assert all(ind.unit in {"人", "人次", "户", "个", "家", "元"} for ind in registry.values())
+    units = {"人", "人次", "户", "个", "家", "元", "场", "件"}
+    assert all(ind.unit in units for ind in registry.values())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -49,6 +49,8 @@ AID_RUN = (
     | {"assistance.approve_grant"}
 )
 
+LEDGER = _crud("ledger.ledgerentry", *ALL) | _crud("ledger.ledgercategory", "view")
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: frozenset(
         _crud("orgs.org", *ALL)
@@ -61,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("core.accesslog", "view")
         | AID_RUN
         | _crud("assistance.localpolicy", "add", "change")
+        | LEDGER
+        | _crud("ledger.ledgercategory", "add", "change")
     ),
     Role.FEDERATION_STAFF: frozenset(
         _crud("orgs.org", *ALL)
@@ -71,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MEMBER_WORK
         | PERSONAL_DATA
         | AID_RUN
+        | LEDGER
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         _crud("orgs.org", "view", "add", "change")
@@ -79,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("core.event", "view")
         | MEMBER_WORK
         | AID_REVIEW
+        | LEDGER
     ),
     Role.GRASSROOTS_CLERK: frozenset(
         _crud("orgs.org", "view", "change")
@@ -87,5 +93,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("core.event", "view")
         | MEMBER_WORK
         | AID_APPLY
+        | LEDGER
     ),
 }

@@ -450,9 +450,15 @@ def generate(seed: int = 2025, progress: Callable[[str], None] | None = None) ->
     gen.build_service_points(demo)
     gen.build_accounts(demo)
     from gonghui.assistance.demo import build_assistance
+    from gonghui.ledger.demo import build_ledger
     from gonghui.members.demo import build_members
 
-    parts = (("会员名册", build_members), ("帮扶", build_assistance), *PARTS)
+    parts = (
+        ("会员名册", build_members),
+        ("帮扶", build_assistance),
+        ("工作台账", build_ledger),
+        *PARTS,
+    )
     for label, part in parts:
         gen.progress(f"  {label} …")
         part(gen, demo)

@@ -222,10 +222,53 @@ def _assistance(w: _Writer, org: Org, end: datetime.date):
     return ("精准开展帮扶，兜牢困难职工保障底线", paragraphs) if paragraphs else None
 
 
+LEDGER_HEADINGS = {
+    WorkArea.ORGANISATION: None,  # joins the organisation section's own heading
+    WorkArea.FUNDS: "管好用好工会经费",
+    WorkArea.MUTUAL_AID: "推进职工互助保障",
+    WorkArea.HONOURS: "弘扬劳模精神、劳动精神、工匠精神",
+    WorkArea.SKILLS: "深化劳动和技能竞赛，提升职工技能素质",
+    WorkArea.RIGHTS: "依法维护职工合法权益",
+    WorkArea.SERVICES: "用心用情服务职工",
+    WorkArea.CULTURE: "丰富职工精神文化生活",
+    WorkArea.STATISTICS: "加强调查研究",
+}
+
+
+def _ledger_sentences(w: _Writer, area: str) -> list[str]:
+    """ "开展劳模工匠宣讲16场、投入资金2万元" for each ledger category of the area with data."""
+    from gonghui.reports.registry import all_indicators
+
+    parts = []
+    for key, ind in all_indicators().items():
+        if not key.startswith("ledger.") or key.endswith(".amount") or ind.work_area != area:
+            continue
+        if not w.get(key):
+            continue
+        text = f"{ind.name}{w.n(key, ind.unit)}"
+        if w.get(f"{key}.amount"):
+            text += f"（投入{w.n(f'{key}.amount', '元')}）"
+        parts.append(text)
+    return parts
+
+
+def _ledger_section(area: str):
+    def write(w: _Writer, org: Org, end: datetime.date):
+        parts = _ledger_sentences(w, area)
+        if not parts:
+            return None
+        whole_year = end.month == 12 and end.day == 31
+        opening = "全年开展" if whole_year else "期内开展"
+        return (LEDGER_HEADINGS[area], [opening + "，".join(parts) + "。"])
+
+    return write
+
+
 SECTIONS = {
     WorkArea.ORGANISATION: _organisation,
     WorkArea.MEMBERS: _members,
     WorkArea.ASSISTANCE: _assistance,
+    **{area: _ledger_section(area) for area, heading in LEDGER_HEADINGS.items() if heading},
 }
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.assistance",
     "gonghui.reports",
+    "gonghui.ledger",
     "gonghui.demo",
 ]
 
@@ -141,6 +142,7 @@ GONGHUI_INDICATOR_MODULES = [
     "gonghui.orgs.indicators",
     "gonghui.members.indicators",
     "gonghui.assistance.indicators",
+    "gonghui.ledger.indicators",
 ]
 
 # The imports each app offers (``core.imports``): kind → spec class.
@@ -323,6 +325,12 @@ UNFOLD = {
                 "title": _("Statistics and reports"),
                 "separator": True,
                 "items": [
+                    _nav(
+                        _("Work ledger"),
+                        "event_note",
+                        reverse_lazy("admin:ledger_ledgerentry_changelist"),
+                        _can("ledger.view_ledgerentry"),
+                    ),
                     _nav(
                         _("Indicators, table and work report"),
                         "monitoring",

@@ -1,0 +1,99 @@
+"""The work ledger (工作台账): dated entries of an org, in a category of a work area, with counts
+in their units and amounts, for everything no dedicated module records yet."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class WorkAreaChoice(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation building")
+    MEMBERS = "members", _("Member registry")
+    FUNDS = "funds", _("Union funds")
+    ASSISTANCE = "assistance", _("Assistance")
+    MUTUAL_AID = "mutual_aid", _("Mutual medical aid")
+    HONOURS = "honours", _("Model workers and honours")
+    SKILLS = "skills", _("Skills and competitions")
+    RIGHTS = "rights", _("Rights")
+    SERVICES = "services", _("Services to workers")
+    CULTURE = "culture", _("Culture and publicity")
+    STATISTICS = "statistics", _("Statistics and reporting")
+
+
+class LedgerCategory(models.Model):
+    class Unit(models.TextChoices):
+        PEOPLE = "people", _("people (人)")
+        PERSON_TIMES = "person_times", _("person-times (人次)")
+        HOUSEHOLDS = "households", _("households or units (户/家)")
+        SESSIONS = "sessions", _("sessions (场/期)")
+        ITEMS = "items", _("items (件/份)")
+
+    work_area = models.CharField(_("Work area"), max_length=16, choices=WorkAreaChoice.choices)
+    code = models.SlugField(_("Code"), max_length=40, unique=True)
+    name = models.CharField(_("Name"), max_length=60)
+    unit = models.CharField(_("Main unit"), max_length=16, choices=Unit.choices)
+    is_active = models.BooleanField(_("In use"), default=True)
+
+    class Meta:
+        verbose_name = _("Ledger category")
+        verbose_name_plural = _("Ledger categories")
+        ordering = ["work_area", "code"]
+
+    def __str__(self):
+        return f"{self.get_work_area_display()} · {self.name}"
+
+
+class LedgerEntry(models.Model):
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Organisation"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    category = models.ForeignKey(
+        LedgerCategory, verbose_name=_("Category"), on_delete=models.PROTECT, related_name="entries"
+    )
+    title = models.CharField(_("Title"), max_length=200)
+    starts_on = models.DateField(_("Starts on"))
+    ends_on = models.DateField(_("Ends on"), null=True, blank=True)
+    people = models.PositiveIntegerField(_("People (人)"), default=0)
+    person_times = models.PositiveIntegerField(_("Person-times (人次)"), default=0)
+    households = models.PositiveIntegerField(_("Households or units (户/家)"), default=0)
+    sessions = models.PositiveIntegerField(_("Sessions (场/期)"), default=0)
+    items = models.PositiveIntegerField(_("Items (件/份)"), default=0)
+    cash_amount = models.DecimalField(_("Funds (yuan)"), default=Decimal(0), **MONEY)
+    goods_value = models.DecimalField(_("Goods value (yuan)"), default=Decimal(0), **MONEY)
+    note = models.CharField(_("Notes"), max_length=500, blank=True)
+    campaign = models.ForeignKey(
+        "assistance.Campaign",
+        verbose_name=_("Campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Ledger entry")
+        verbose_name_plural = _("Work ledger")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="ledger_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(cash_amount__gte=0) & Q(goods_value__gte=0),
+                name="ledger_money_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "starts_on"], name="ledger_category_day")]
+
+    def __str__(self):
+        return self.title
