@@ -75,3 +75,164 @@ def test_ledger_figures_reach_the_work_report(tree):
     text = report.markdown()
     assert "劳模工匠宣讲16场" in text and "志愿服务500人次（投入1.2万元）" in text
     assert "职工读书活动" not in text  # no data, no sentence
+
+
+def test_ledger_import_with_its_bad_rows(tree, tmp_path):
+    import csv
+
+    header = [
+        "组织*",
+        "工作领域*",
+        "类别*",
+        "标题*",
+        "开始日期*",
+        "结束日期",
+        "人数",
+        "人次",
+        "户数/家数",
+        "场次/期数",
+        "件数/份数",
+        "资金(元)",
+        "物资折价(元)",
+        "备注",
+    ]
+    rows = [
+        [
+            "甲镇总工会",
+            "宣传教育与文体活动",
+            "志愿服务",
+            "学雷锋志愿服务",
+            "2026.3.5",
+            "",
+            "",
+            "120",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "QS-B-1",
+            "劳模与荣誉",
+            "劳模工匠宣讲",
+            "进校园宣讲",
+            "2026年5月4日",
+            "",
+            "",
+            "",
+            "",
+            "3",
+            "",
+            "2,000",
+            "",
+            "",
+        ],
+        [
+            "QS-B-1",
+            "劳模与荣誉",
+            "劳模工匠宣讲",
+            "进校园宣讲",
+            "2026年5月4日",
+            "",
+            "",
+            "",
+            "",
+            "3",
+            "",
+            "",
+            "",
+            "",
+        ],  # the same entry again
+        [
+            "乙镇总工会",
+            "维权",
+            "不存在的类别",
+            "普法",
+            "2026-06-01",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "甲镇总工会",
+            "服务职工",
+            "爱心托管班",
+            "暑期托管",
+            "2026-07-10",
+            "2026-07-01",
+            "30",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],  # ends before it starts
+        [
+            "甲镇总工会",
+            "服务职工",
+            "爱心托管班",
+            "无数字",
+            "2026-07-10",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "甲镇总工会",
+            "服务职工",
+            "爱心托管班",
+            "人数有误",
+            "2026-07-10",
+            "",
+            "2.5",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+    ]
+    path = tmp_path / "台账.csv"
+    with path.open("w", encoding="gb18030", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["青山县工会工作台账"])
+        writer.writerow(header)
+        writer.writerows(rows)
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.ledger.imports import LedgerSpec
+
+    outcome = run_import(
+        LedgerSpec(), path, actor=tree.county_staff, org=tree.county, mode=Mode.PARTIAL
+    )
+    assert outcome.counts() == {
+        "rows": 7,
+        "valid": 2,
+        "imported": 2,
+        "updated": 0,
+        "repaired": 0,
+        "rejected": 5,
+        "conflicts": 0,
+    }
+    assert sorted(p.row for p in outcome.problems) == [5, 6, 7, 8, 9]
+    assert LedgerEntry.objects.get(title="进校园宣讲").cash_amount == Decimal("2000.00")
+    # A township cannot import entries of another township: answered as "no such org".
+    again = run_import(LedgerSpec(), path, actor=tree.town_a, org=tree.a, mode=Mode.VALIDATE)
+    assert any("QS-B-1" in p.message for p in again.problems)

@@ -422,7 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = with_home(sub.add_parser("import", help="从 Excel/CSV 文件导入"))
     importer.add_argument(
-        "kind", choices=["members", "grants"], help="members：会员名册；grants：帮扶发放名单"
+        "kind",
+        choices=["members", "grants", "ledger"],
+        help="members：会员名册；grants：帮扶发放名单；ledger：工作台账",
     )
     importer.add_argument("file", help="xlsx、xls 或 csv 文件")
     importer.add_argument(

@@ -24,8 +24,8 @@ from gonghui.core.imports.spec import (
     read_text,
 )
 from gonghui.members.crypto import ID_PURPOSE
-from gonghui.members.imports import OrgResolver
 from gonghui.members.models import Person
+from gonghui.orgs.imports import OrgResolver
 
 C = Column
 COLUMNS = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 
@@ -10,7 +9,6 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from gonghui.core import idnumbers
-from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
 from gonghui.core.crypto import cipher
 from gonghui.core.imports.spec import (
     CellError,
@@ -27,6 +25,7 @@ from gonghui.core.imports.spec import (
 )
 from gonghui.members import vocabularies as vocab
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, normalize_phone
+from gonghui.orgs.imports import OrgResolver, org_key
 from gonghui.orgs.models import Employer, Org
 
 C = Column
@@ -136,7 +135,6 @@ COLUMNS = (
 )
 COL = {c.key: c for c in COLUMNS}
 _CARD = re.compile(r"^[0-9A-Za-z-]{4,20}$")
-_UNION_SUFFIXES = ("工会委员会", "工会联合会", "联合工会", "工会")
 
 
 @lru_cache(maxsize=20000)
@@ -149,78 +147,6 @@ def _initial(ch: str) -> str:
 
 def name_initials(name: str) -> str:
     return "".join(_initial(ch) for ch in name)
-
-
-def _org_key(text: str) -> str:
-    return strip_all_blanks(to_halfwidth(text)).replace("(", "").replace(")", "")
-
-
-class OrgResolver:
-    """Find the union a row names, among the unions beneath the import's org only."""
-
-    def __init__(self, root: Org):
-        self.root = root
-        self.by_code: dict[str, Org] = {}
-        self.by_name: dict[str, list[Org]] = {}
-        orgs = Org.objects.filter(path__startswith=root.path, is_active=True).only(
-            "id", "code", "name", "short_name", "level", "path", "region_code"
-        )
-        for org in orgs:
-            self.by_code[org.code.upper()] = org
-            keys = {_org_key(org.name), _org_key(org.short_name) if org.short_name else ""}
-            stem = _org_key(org.name)
-            for suffix in _UNION_SUFFIXES:
-                if stem.endswith(suffix):
-                    keys.add(stem[: -len(suffix)])
-                    break
-            for key in keys - {""}:
-                self.by_name.setdefault(key, []).append(org)
-        self._cache: dict[str, Org | str] = {}
-
-    def resolve(self, text: str) -> Org:
-        found = self._cache.get(text)
-        if found is None:
-            found = self._resolve(text)
-            self._cache[text] = found
-        if isinstance(found, str):
-            raise CellError(found)
-        return found
-
-    def _resolve(self, text: str) -> Org | str:
-        org = self.by_code.get(text.upper())
-        if org is None:
-            key = _org_key(text)
-            candidates = self.by_name.get(key)
-            if candidates is None:
-                for suffix in _UNION_SUFFIXES:
-                    if key.endswith(suffix):
-                        candidates = self.by_name.get(key[: -len(suffix)])
-                        break
-            if candidates and len({c.pk for c in candidates}) > 1:
-                return _("More than one union is named “%(name)s”; write its code instead.") % {
-                    "name": text
-                }
-            org = candidates[0] if candidates else None
-        if org is None:
-            close = difflib.get_close_matches(_org_key(text), list(self.by_name), n=1, cutoff=0.8)
-            hint = (
-                _(" Did you mean “%(name)s”?") % {"name": self.by_name[close[0]][0].name}
-                if close
-                else ""
-            )
-            return (
-                _("No union “%(name)s” under %(root)s.") % {"name": text, "root": self.root.name}
-                + hint
-            )
-        if org.level == Org.Level.GROUP:
-            return _("“%(name)s” is a union group; write its grassroots union.") % {
-                "name": org.name
-            }
-        if org.level < Org.Level.TOWNSHIP:
-            return _(
-                "Members are registered with a township or grassroots union, not with %(name)s."
-            ) % {"name": org.name}
-        return org
 
 
 class MemberRosterSpec(ImportSpec):
@@ -250,7 +176,7 @@ class MemberRosterSpec(ImportSpec):
             "000000",
         )
         self.employers = {
-            _org_key(name): pk
+            org_key(name): pk
             for pk, name in Employer.objects.filter(org__path__startswith=ctx.org.path).values_list(
                 "id", "name"
             )
@@ -307,7 +233,7 @@ class MemberRosterSpec(ImportSpec):
             values["is_migrant_worker"],
             values["new_employment_category"],
             values["employer_name"],
-            self.employers.get(_org_key(values["employer_name"]))
+            self.employers.get(org_key(values["employer_name"]))
             if values["employer_name"]
             else None,
             org.pk,

@@ -150,6 +150,7 @@ GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", "40"))
 GONGHUI_IMPORT_SPECS = {
     "members": "gonghui.members.imports.MemberRosterSpec",
     "grants": "gonghui.assistance.imports.GrantListSpec",
+    "ledger": "gonghui.ledger.imports.LedgerSpec",
 }
 
 LOGGING = {
@@ -330,6 +331,12 @@ UNFOLD = {
                         "event_note",
                         reverse_lazy("admin:ledger_ledgerentry_changelist"),
                         _can("ledger.view_ledgerentry"),
+                    ),
+                    _nav(
+                        _("Import ledger entries"),
+                        "upload_file",
+                        reverse_lazy("admin:core_importjob_upload", args=["ledger"]),
+                        _can("ledger.add_ledgerentry"),
                     ),
                     _nav(
                         _("Indicators, table and work report"),
