@@ -328,3 +328,43 @@ def test_statistics_page_shows_figures_and_serves_the_downloads(scenario, client
     refused = client.get(url, {**params, "org": tree.b.pk})
     assert 'data-key="members.current"' not in refused.content.decode()
     assert "download" not in refused.get("Content-Disposition", "")
+
+
+def test_targets_are_set_from_above_and_completion_is_shown(scenario, client):
+    from gonghui.reports import services as report_services
+    from gonghui.reports.models import Target
+    from gonghui.reports.summary import work_report
+    from tests.conftest import snapshot
+
+    tree = scenario
+    with pytest.raises(Exception, match="上级"):
+        report_services.target_set(
+            actor=tree.town_a, org=tree.a, indicator="members.current", year=2026, value=4
+        )
+    with pytest.raises(NotFound):
+        report_services.target_set(
+            actor=tree.town_a, org=tree.b, indicator="members.current", year=2026, value=4
+        )
+    before = snapshot(Target)
+    with pytest.raises(Exception):  # noqa: B017 (no such indicator)
+        report_services.target_set(
+            actor=tree.county_staff, org=tree.a, indicator="nope", year=2026, value=4
+        )
+    assert snapshot(Target) == before
+    report_services.target_set(
+        actor=tree.county_staff, org=tree.a, indicator="members.current", year=2026, value=2
+    )
+    report_services.target_set(
+        actor=tree.county_staff, org=tree.b, indicator="members.current", year=2026, value=4
+    )
+    a = {f.key: f for f in figures(tree.town_a, tree.a, START, END)}
+    assert (a["members.current"].target, a["members.current"].completion) == (2, "150%")
+    report = work_report(tree.town_a, tree.a, START, END)
+    assert "会员总数达3人" in report.markdown() and "完成年度任务的150%" in report.markdown()
+    client.force_login(tree.county_staff)
+    page = client.get(
+        "/admin/reports/statistics/",
+        {"org": tree.county.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"},
+    )
+    html = page.content.decode()
+    assert 'data-testid="targets-below"' in html and "150%" in html and "50%" in html

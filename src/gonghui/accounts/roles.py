@@ -49,7 +49,12 @@ AID_RUN = (
     | {"assistance.approve_grant"}
 )
 
-LEDGER = _crud("ledger.ledgerentry", *ALL) | _crud("ledger.ledgercategory", "view")
+LEDGER = (
+    _crud("ledger.ledgerentry", *ALL)
+    | _crud("ledger.ledgercategory", "view")
+    | _crud("reports.target", "view")
+)
+TARGETS = _crud("reports.target", *ALL)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PLATFORM_ADMIN: frozenset(
@@ -65,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _crud("assistance.localpolicy", "add", "change")
         | LEDGER
         | _crud("ledger.ledgercategory", "add", "change")
+        | TARGETS
     ),
     Role.FEDERATION_STAFF: frozenset(
         _crud("orgs.org", *ALL)
@@ -76,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | PERSONAL_DATA
         | AID_RUN
         | LEDGER
+        | TARGETS
     ),
     Role.TOWNSHIP_STAFF: frozenset(
         _crud("orgs.org", "view", "add", "change")
@@ -85,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | MEMBER_WORK
         | AID_REVIEW
         | LEDGER
+        | TARGETS
     ),
     Role.GRASSROOTS_CLERK: frozenset(
         _crud("orgs.org", "view", "change")

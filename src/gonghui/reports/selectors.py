@@ -33,6 +33,14 @@ class Figure:
     work_area: str
     value: object
     previous: object
+    target: object = None
+
+    @property
+    def completion(self) -> str:
+        """ "131%" of the target, or "" without one."""
+        from gonghui.core.figures import percent
+
+        return percent(self.value, self.target) if self.target else ""
 
     @property
     def change(self):
@@ -64,11 +72,51 @@ def figures(
         raise ValueError(_("The period ends before it starts."))
     registry = all_indicators()
     chosen = [registry[k] for k in keys] if keys else list(registry.values())
+    targets = targets_for(org, end.year)
     out = []
     for ind in chosen:
         value = ind.value(org, start, end)
         before = ind.value(org, _year_before(start), _year_before(end)) if previous else 0
-        out.append(Figure(ind.key, str(ind.name), ind.unit, ind.work_area, value, before))
+        target = targets.get(ind.key)
+        if target is not None and ind.unit != "元":
+            target = int(target)
+        out.append(Figure(ind.key, str(ind.name), ind.unit, ind.work_area, value, before, target))
+    return out
+
+
+def targets_for(org: Org, year: int) -> dict:
+    from gonghui.reports.models import Target
+
+    return dict(Target.objects.filter(org=org, year=year).values_list("indicator", "value"))
+
+
+def targets_below(actor, org: Org, start, end) -> list[tuple[str, list]]:
+    """The org's children side by side on every indicator that has targets for them this year:
+    (indicator name, [(child, value, target, completion)]). One grouped query per indicator."""
+    from gonghui.core.figures import percent
+    from gonghui.reports.models import Target
+
+    require_in_scope(actor, org)
+    children = list(Org.objects.filter(parent=org).order_by("code"))
+    rows = Target.objects.filter(org__in=children, year=end.year).values_list(
+        "org_id", "indicator", "value"
+    )
+    by_indicator: dict[str, dict] = {}
+    for org_id, key, value in rows:
+        by_indicator.setdefault(key, {})[org_id] = value
+    registry = all_indicators()
+    out = []
+    for key, targets in by_indicator.items():
+        ind = registry.get(key)
+        if ind is None:
+            continue
+        values = ind.by_child(org, start, end)
+        line = []
+        for child in children:
+            target = targets.get(child.pk)
+            value = values.get(child.path, 0)
+            line.append((child.name, value, target, percent(value, target) if target else ""))
+        out.append((f"{ind.name}（{ind.unit}）", line))
     return out
 
 

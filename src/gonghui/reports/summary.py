@@ -54,8 +54,18 @@ def _period_text(start: datetime.date, end: datetime.date) -> str:
 class _Writer:
     """Turns figures into phrases and remembers each one it writes."""
 
-    def __init__(self, values: dict, previous: dict, used: list):
+    def __init__(self, values: dict, previous: dict, used: list, targets: dict | None = None):
         self.values, self.previous, self.used = values, previous, used
+        self.targets = targets or {}
+
+    def completion(self, key: str) -> str:
+        """ "，完成年度任务的131%" when the org has a target for the indicator."""
+        target = self.targets.get(key)
+        if not target:
+            return ""
+        rate = percent(self.values[key], target)
+        self.used.append((f"{key}#completion", rate, rate))
+        return f"，完成年度任务的{rate}"
 
     def get(self, key):
         return self.values.get(key, 0)
@@ -89,7 +99,7 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Wo
         period=_period_text(start, end),
         opening="",
     )
-    w = _Writer(values, previous, report.used)
+    w = _Writer(values, previous, report.used, {f.key: f.target for f in rows if f.target})
     period = report.period
     report.opening = (
         f"{period}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
@@ -152,7 +162,7 @@ def _members(w: _Writer, org: Org, end: datetime.date):
         return None
     text = (
         f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
-        f"{w.change('members.current', '人')}"
+        f"{w.change('members.current', '人')}{w.completion('members.current')}"
     )
     parts = []
     for key, label in (

@@ -15,7 +15,12 @@ from gonghui.core.indicators import WorkArea
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
 from gonghui.reports.forms import PeriodForm
-from gonghui.reports.selectors import figures, statistics_table, statistics_table_xlsx
+from gonghui.reports.selectors import (
+    figures,
+    statistics_table,
+    statistics_table_xlsx,
+    targets_below,
+)
 from gonghui.reports.summary import work_report, work_report_docx
 
 AREA_NAMES = {
@@ -70,5 +75,12 @@ def statistics_view(request):
             items = [f for f in rows if f.work_area == area]
             if items:
                 areas.append((AREA_NAMES.get(area, area), items))
-        context.update(org=org, start=start, end=end, areas=areas, query=request.GET.urlencode())
+        context.update(
+            org=org,
+            start=start,
+            end=end,
+            areas=areas,
+            below=targets_below(request.user, org, start, end),
+            query=request.GET.urlencode(),
+        )
     return TemplateResponse(request, "reports/statistics.html", context)

@@ -339,6 +339,12 @@ UNFOLD = {
                         _can("ledger.add_ledgerentry"),
                     ),
                     _nav(
+                        _("Yearly targets"),
+                        "flag",
+                        reverse_lazy("admin:reports_target_changelist"),
+                        _can("reports.view_target"),
+                    ),
+                    _nav(
                         _("Indicators, table and work report"),
                         "monitoring",
                         reverse_lazy("reports_statistics"),
