@@ -452,11 +452,13 @@ def generate(seed: int = 2025, progress: Callable[[str], None] | None = None) ->
     from gonghui.assistance.demo import build_assistance
     from gonghui.ledger.demo import build_ledger
     from gonghui.members.demo import build_members
+    from gonghui.reports.demo import build_targets
 
     parts = (
         ("会员名册", build_members),
         ("帮扶", build_assistance),
         ("工作台账", build_ledger),
+        ("年度任务", build_targets),
         *PARTS,
     )
     for label, part in parts:
