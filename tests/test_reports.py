@@ -368,3 +368,22 @@ def test_targets_are_set_from_above_and_completion_is_shown(scenario, client):
     )
     html = page.content.decode()
     assert 'data-testid="targets-below"' in html and "150%" in html and "50%" in html
+
+
+def test_every_figure_opens_the_records_behind_it(scenario, client):
+    tree = scenario
+    client.force_login(tree.town_a)
+    params = {"org": tree.a.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    page = client.get("/admin/reports/statistics/", params).content.decode()
+    assert "/admin/reports/records/?" in page
+    for key, expected in (("members.current", 3), ("members.women", 2), ("orgs.service_points", 1)):
+        got = client.get("/admin/reports/records/", {**params, "key": key})
+        assert got.context["count"] == got.context["value"] == expected, key
+        assert len(got.context["rows"]) == expected
+    rows = client.get("/admin/reports/records/", {**params, "key": "members.women"})
+    assert all(url.startswith("/admin/members/person/") for _l, url, _w, _d in rows.context["rows"])
+    # Another township's org cannot be chosen: no records at all.
+    other = client.get(
+        "/admin/reports/records/", {**params, "org": tree.b.pk, "key": "members.current"}
+    )
+    assert "rows" not in other.context

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from gonghui.reports.views import statistics_view
+from gonghui.reports.views import records_view, statistics_view
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/reports/statistics/", statistics_view, name="reports_statistics"),
+    path("admin/reports/records/", records_view, name="reports_records"),
     path("admin/", admin.site.urls),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

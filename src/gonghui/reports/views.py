@@ -84,3 +84,60 @@ def statistics_view(request):
             query=request.GET.urlencode(),
         )
     return TemplateResponse(request, "reports/statistics.html", context)
+
+
+RECORDS_SHOWN = 500
+
+
+@staff_member_required
+def records_view(request):
+    """The records behind one figure: the indicator's own queryset for the org's subtree and the
+    period, so the list is exactly what was counted (or summed)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from gonghui.reports.registry import all_indicators
+
+    if not request.user.has_perm("orgs.view_org"):
+        raise PermissionDenied
+    indicator = all_indicators().get(request.GET.get("key", ""))
+    orgs = scope(Org.objects.filter(is_active=True), request.user, None)
+    form = PeriodForm(request.GET or None, orgs=orgs)
+    context = {
+        **admin.site.each_context(request),
+        "form": form,
+        "indicator": indicator,
+        "title": str(indicator.name) if indicator else _("Records"),
+    }
+    if indicator is not None and form.is_valid():
+        org, start, end = (form.cleaned_data[k] for k in ("org", "date_from", "date_to"))
+        queryset = indicator.queryset(org, start, end)
+        model = queryset.model
+        rows = []
+        for record in queryset.order_by("-pk")[:RECORDS_SHOWN]:
+            target = (
+                record.person
+                if hasattr(record, "person") and model.__name__ == "Membership"
+                else record
+            )
+            try:
+                url = reverse(
+                    f"admin:{target._meta.app_label}_{target._meta.model_name}_change",
+                    args=[target.pk],
+                )
+            except NoReverseMatch:
+                url = ""
+            where = record
+            for part in indicator.org_field.split("__") if indicator.org_field else []:
+                where = getattr(where, part)
+            day = getattr(record, indicator.date_field) if indicator.date_field else ""
+            rows.append((str(target), url, str(where), day))
+        context.update(
+            org=org,
+            start=start,
+            end=end,
+            rows=rows,
+            count=queryset.count(),
+            value=indicator.value(org, start, end),
+            shown=RECORDS_SHOWN,
+        )
+    return TemplateResponse(request, "reports/records.html", context)
