@@ -249,3 +249,34 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
     expect(page.locator("[data-figure=people]")).to_contain_text("1")
     page.screenshot(path=str(ARTIFACTS / "campaign-dashboard.png"), full_page=True)
     context.close()
+
+
+def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
+    browser, live_server, live_tree, tmp_path
+):
+    from docx import Document
+
+    from gonghui.members.services import member_register
+    from tests.rosters import id_number
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for n, org in enumerate((live_tree.a1, live_tree.a1, live_tree.b1)):
+        member_register(actor=None, org=org, id_number=id_number(seq=n * 2 + 2), name=f"会员{n}")
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="members.current"]')
+    expect(row).to_contain_text("3人")
+    page.screenshot(path=str(ARTIFACTS / "statistics.png"), full_page=True)
+    row.get_by_role("link").click()
+    expect(page.locator("[data-testid=records-figure]")).to_contain_text("3人")
+    expect(page.locator("[data-testid=records] tr")).to_have_count(4)  # header + 3
+    page.screenshot(path=str(ARTIFACTS / "statistics-records.png"), full_page=True)
+    page.go_back()
+    with page.expect_download() as download:
+        page.click("[data-testid=download-report]")
+    path = tmp_path / "report.docx"
+    download.value.save_as(path)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "会员总数达3人" in text
+    context.close()

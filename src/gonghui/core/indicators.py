@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 FLOW, STOCK = "flow", "stock"
 
@@ -48,6 +49,19 @@ class WorkArea:
         CULTURE,
         STATISTICS,
     )
+    LABELS = {
+        ORGANISATION: _("Organisation building"),
+        MEMBERS: _("Member registry"),
+        FUNDS: _("Union funds"),
+        ASSISTANCE: _("Assistance"),
+        MUTUAL_AID: _("Mutual medical aid"),
+        HONOURS: _("Model workers and honours"),
+        SKILLS: _("Skills and competitions"),
+        RIGHTS: _("Rights"),
+        SERVICES: _("Services to workers"),
+        CULTURE: _("Culture and publicity"),
+        STATISTICS: _("Statistics and reporting"),
+    }
 
 
 @dataclass(frozen=True)

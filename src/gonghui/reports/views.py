@@ -23,12 +23,6 @@ from gonghui.reports.selectors import (
 )
 from gonghui.reports.summary import work_report, work_report_docx
 
-AREA_NAMES = {
-    WorkArea.ORGANISATION: "组织建设",
-    WorkArea.MEMBERS: "会员实名制",
-    WorkArea.ASSISTANCE: "帮扶救助",
-}
-
 
 @staff_member_required
 def statistics_view(request):
@@ -72,9 +66,10 @@ def statistics_view(request):
         rows = figures(request.user, org, start, end)
         areas = []
         for area in WorkArea.ORDER:
-            items = [f for f in rows if f.work_area == area]
+            # A figure that is zero now, was zero a year ago and has no target says nothing.
+            items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
             if items:
-                areas.append((AREA_NAMES.get(area, area), items))
+                areas.append((WorkArea.LABELS.get(area, area), items))
         context.update(
             org=org,
             start=start,
