@@ -705,3 +705,23 @@ def test_grant_list_upload_page_asks_for_the_campaign(tree, aid, client, tmp_pat
     import_job_run(job.pk)
     job.refresh_from_db()
     assert job.status == "succeeded" and job.counts["imported"] == 1
+
+
+def test_grant_import_answers_a_person_outside_the_subtree_as_unknown(tree, aid, tmp_path):
+    from gonghui.assistance.imports import GrantListSpec
+    from gonghui.core.imports.engine import Mode, run_import
+
+    outsider = grant_rows(aid, aid.b_people[:1], union="QS-A-1")
+    unknown = grant_rows(aid, aid.a_people[:1], union="QS-A-1", start=5)
+    unknown[0][1] = "530524199001010028"  # a valid number nobody holds
+    path = write_grants(tmp_path / "名单.csv", outsider + unknown)
+    outcome = run_import(
+        GrantListSpec(),
+        path,
+        actor=tree.town_a,
+        org=tree.a,
+        mode=Mode.VALIDATE,
+        options={"campaign": aid.school.code},
+    )
+    messages = [p.message for p in outcome.problems]
+    assert len(messages) == 2 and messages[0] == messages[1]

@@ -27,19 +27,13 @@ from gonghui.assistance.models import (
     LocalPolicy,
     PaymentBatch,
 )
-from gonghui.core.admin import ScopedAdmin
+from gonghui.core.admin import ScopedAdmin, error_text
 from gonghui.core.errors import NotFound
 from gonghui.core.scoping import scope
 from gonghui.members.selectors import masked_id_number, person_by_id_number
 from gonghui.orgs.models import Org
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _messages(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("The record does not exist.")
 
 
 def _orgs(request, **filters):
@@ -142,15 +136,7 @@ class HardshipFileAdmin(ScopedAdmin):
 
     def service_update(self, actor, obj, changes):
         # Saving the form is the yearly review: figures in, category recomputed.
-        note = changes.pop("note", None)
-        level = changes.pop("filing_level", None)
-        obj = services.hardship_file_review(actor=actor, file=obj, **changes)
-        if note is not None or level is not None:
-            from gonghui.core.services import record_update
-
-            extra = {k: v for k, v in (("note", note), ("filing_level", level)) if v is not None}
-            obj = record_update(actor=actor, instance=obj, changes=extra)
-        return obj
+        return services.hardship_file_review(actor=actor, file=obj, **changes)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -194,7 +180,7 @@ class HardshipFileAdmin(ScopedAdmin):
                     note=data["note"],
                 )
             except (ValidationError, NotFound, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(
                     request,
@@ -248,7 +234,7 @@ class HardshipFileAdmin(ScopedAdmin):
                 )
                 messages.success(request, _("Household member added."))
             except (ValidationError, PermissionDenied, ValueError) as exc:
-                messages.error(request, _messages(exc))
+                messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("admin:assistance_hardshipfile_change", args=[pk]))
 
     def status_view(self, request, pk):
@@ -265,7 +251,7 @@ class HardshipFileAdmin(ScopedAdmin):
                 )
                 messages.success(request, _("The file's status was changed."))
             except (ValidationError, PermissionDenied, ValueError) as exc:
-                messages.error(request, _messages(exc))
+                messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("admin:assistance_hardshipfile_change", args=[pk]))
 
 
@@ -631,7 +617,7 @@ class GrantAdmin(ScopedAdmin):
                     **data,
                 )
             except (ValidationError, NotFound, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, error_text(exc))
             else:
                 for warning in draft.warnings:
                     messages.warning(request, warning)
@@ -664,7 +650,7 @@ class GrantAdmin(ScopedAdmin):
             for step, (froms, _to, who, perm) in services.GRANT_STEPS.items():
                 if step == "pay" or grant.status not in froms:
                     continue
-                if request.user.has_perm(perm) and services._may_take(request.user, grant, who):
+                if request.user.has_perm(perm) and services.may_take(request.user, grant, who):
                     steps.append((step, services.STEP_BUTTONS[step]))
             extra.update(grant=grant, steps=steps, masked_id=masked_id_number(grant.person))
         return super().change_view(request, object_id, form_url, extra)
@@ -683,21 +669,15 @@ class GrantAdmin(ScopedAdmin):
                 )
                 messages.success(request, _("Done."))
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, _messages(exc))
+                messages.error(request, error_text(exc))
         return HttpResponseRedirect(reverse("admin:assistance_grant_change", args=[pk]))
 
     def _bulk(self, request, queryset, step):
-        done = 0
         try:
-            from django.db import transaction
-
-            with transaction.atomic():
-                for grant in queryset.order_by("pk"):
-                    services.grant_transition(actor=request.user, grant=grant, step=step)
-                    done += 1
+            done = services.grants_take_step(actor=request.user, grants=list(queryset), step=step)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(
-                request, _("Nothing was changed: %(reason)s") % {"reason": _messages(exc)}
+                request, _("Nothing was changed: %(reason)s") % {"reason": error_text(exc)}
             )
             return
         messages.success(
@@ -732,7 +712,7 @@ class GrantAdmin(ScopedAdmin):
                 actor=request.user, campaign=grants[0].campaign, grants=grants
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _messages(exc))
+            messages.error(request, error_text(exc))
             return None
         return HttpResponseRedirect(
             reverse("admin:assistance_paymentbatch_change", args=[batch.pk])
@@ -811,7 +791,7 @@ class PaymentBatchAdmin(ScopedAdmin):
                 )
                 messages.success(request, _("The batch is recorded as paid."))
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, _messages(exc))
+                messages.error(request, error_text(exc))
         elif request.method == "POST":
             messages.error(request, _("Give the payment date and the bank's reference."))
         return HttpResponseRedirect(reverse("admin:assistance_paymentbatch_change", args=[pk]))

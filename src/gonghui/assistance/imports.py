@@ -3,8 +3,6 @@ columns, checked row by row with the same rules as the form, written set-based."
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.utils.translation import gettext as _
 
 from gonghui.assistance import services
@@ -20,6 +18,7 @@ from gonghui.core.imports.spec import (
     Problem,
     Row,
     Vocabulary,
+    read_money,
     read_name,
     read_text,
 )
@@ -155,20 +154,6 @@ ALREADY_GRANTED = {
 LOCK_BASE = 7_200_000  # + campaign id: pg_advisory_xact_lock key of a campaign's grants
 
 
-def _money(row: Row, column: Column) -> Decimal:
-    raw = row.cells.get(column.key)
-    if raw in (None, ""):
-        return Decimal(0)
-    text = str(raw).replace(",", "").replace("，", "").replace("元", "").strip()
-    try:
-        amount = Decimal(text).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise CellError(_("“%(value)s” is not an amount of money.") % {"value": raw}) from None
-    if amount < 0:
-        raise CellError(_("An amount cannot be negative."))
-    return amount
-
-
 class GrantListSpec(ImportSpec):
     kind = "grants"
     title = "帮扶发放名单"
@@ -227,8 +212,8 @@ class GrantListSpec(ImportSpec):
             row.repaired(COL["id_number"], what)
         try:
             org = self.memo.read(row, COL["org"], self._org, ctx)
-            cash = _money(row, COL["cash"])
-            goods = _money(row, COL["goods"])
+            cash = read_money(row, COL["cash"])
+            goods = read_money(row, COL["goods"])
             self.memo.read(row, COL["campaign"], self._campaign_cell)
             category = self.memo.read(row, COL["category"], _category)
             level = self.memo.read(row, COL["school_level"], _level)
@@ -240,7 +225,12 @@ class GrantListSpec(ImportSpec):
                 COL["paid_on"], _("not imported: payment is recorded by the payment batch")
             )
         person = (
-            Person.objects.filter(id_number_digest=c.digest(number.value, ID_PURPOSE))
+            # Only people of the import's own subtree: a number registered elsewhere is answered
+            # like an unknown one.
+            Person.objects.filter(
+                id_number_digest=c.digest(number.value, ID_PURPOSE),
+                latest_membership__org__path__startswith=ctx.org.path,
+            )
             .select_related("latest_membership__org")
             .first()
         )
@@ -334,7 +324,7 @@ class GrantListSpec(ImportSpec):
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_BASE + self.campaign.pk])
         cur.execute(ALREADY_GRANTED["student" if school else "person"], [self.campaign.pk])
         for (row_no,) in cur.fetchall():
-            problems.append(Problem(row_no, "", services._duplicate_message(self.campaign)))
+            problems.append(Problem(row_no, "", services.duplicate_message(self.campaign)))
         return problems
 
     def write(self, ctx, skip_rows: set[int]) -> tuple[int, int]:

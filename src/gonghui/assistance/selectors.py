@@ -10,7 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -33,11 +34,9 @@ def campaigns_visible_to(actor) -> QuerySet[Campaign]:
     own = getattr(actor, "org", None)
     if own is None or not getattr(actor, "is_active", False):
         return Campaign.objects.none()
-    ancestors = [own.path[: i + 1] for i, ch in enumerate(own.path) if ch == "/"]
     # Campaigns organised within the actor's subtree, or above it (the actor applies to them).
-    return Campaign.objects.filter(subtree_q(actor) | Q(org__path__in=ancestors)).select_related(
-        "org"
-    )
+    above = own.ancestor_paths()
+    return Campaign.objects.filter(subtree_q(actor) | Q(org__path__in=above)).select_related("org")
 
 
 def campaign_get(actor, pk) -> Campaign:
@@ -145,64 +144,90 @@ class CampaignDashboard:
         return self.campaign.budget - self.total.committed
 
 
-def _figures(grants: QuerySet, reliefs: QuerySet, label: str, org_id=None) -> Figures:
-    money = grants.aggregate(
-        committed=Sum("cash_amount", filter=Q(status__in=Grant.COMMITTED))
-        + Sum("goods_value", filter=Q(status__in=Grant.COMMITTED)),
-        paid=Sum("cash_amount", filter=Q(status="paid"))
-        + Sum("goods_value", filter=Q(status="paid")),
-        pending=Sum("cash_amount", filter=Q(status__in=("submitted", "reviewed", "noticed")))
-        + Sum("goods_value", filter=Q(status__in=("submitted", "reviewed", "noticed"))),
-        people=Count("person", filter=Q(status__in=Grant.COMMITTED), distinct=True),
-        grants=Count("id", filter=Q(status__in=Grant.COMMITTED)),
+def _money_by(grants: QuerySet, key) -> dict:
+    """Grant money and people grouped by ``key`` (an expression), in one query."""
+    committed = Q(status__in=Grant.COMMITTED)
+    pending = Q(status__in=("submitted", "reviewed", "noticed"))
+    amount = F("cash_amount") + F("goods_value")
+    rows = (
+        grants.order_by()  # the model's ordering would join the GROUP BY
+        .annotate(group=key)
+        .values("group")
+        .annotate(
+            committed=Sum(amount, filter=committed),
+            paid=Sum(amount, filter=Q(status="paid")),
+            pending=Sum(amount, filter=pending),
+            people=Count("person", filter=committed, distinct=True),
+            grants=Count("id", filter=committed),
+        )
     )
-    relief = reliefs.aggregate(
-        n=Sum("headcount"), cash=Sum("cash_amount"), goods=Sum("goods_value")
+    return {row.pop("group"): row for row in rows}
+
+
+def _relief_by(reliefs: QuerySet, key) -> dict:
+    rows = (
+        reliefs.order_by()
+        .annotate(group=key)
+        .values("group")
+        .annotate(n=Sum("headcount"), amount=Sum(F("cash_amount") + F("goods_value")))
     )
+    return {row["group"]: row for row in rows}
+
+
+def _figures(label: str, org_id, money: dict | None, relief: dict | None) -> Figures:
+    money, relief = money or {}, relief or {}
     return Figures(
         label=label,
         org_id=org_id,
-        committed=money["committed"] or Decimal(0),
-        paid=money["paid"] or Decimal(0),
-        pending=money["pending"] or Decimal(0),
-        people=money["people"] or 0,
-        grants=money["grants"] or 0,
-        relief_people=relief["n"] or 0,
-        relief_amount=(relief["cash"] or Decimal(0)) + (relief["goods"] or Decimal(0)),
+        committed=money.get("committed") or Decimal(0),
+        paid=money.get("paid") or Decimal(0),
+        pending=money.get("pending") or Decimal(0),
+        people=money.get("people") or 0,
+        grants=money.get("grants") or 0,
+        relief_people=relief.get("n") or 0,
+        relief_amount=relief.get("amount") or Decimal(0),
     )
+
+
+def _shows(f: Figures) -> bool:
+    return bool(f.committed or f.pending or f.relief_people)
 
 
 def campaign_dashboard(actor, campaign: Campaign, root: Org | None = None) -> CampaignDashboard:
     """Budget, committed, paid and people of a campaign for the actor's part of the tree, then
     per child org (each with its whole subtree) and per hardship category.
 
-    One aggregate query per row of the table (children of one org, a dozen or so), each over
-    an indexed subtree prefix: never a query per grant.
+    A fixed handful of grouped queries whatever the number of orgs: records are grouped by the
+    child whose path prefixes their org's path (the root's own records under the root's path).
     """
     own = actor.org
-    root = root if root is not None and root.path.startswith(own.path) else own
-    if not root.path.startswith(own.path):
+    if root is None or not root.path.startswith(own.path):
         root = own
     grants = Grant.objects.filter(campaign=campaign, org__path__startswith=root.path)
     reliefs = GroupRelief.objects.filter(campaign=campaign, org__path__startswith=root.path)
-    board = CampaignDashboard(campaign, root, _figures(grants, reliefs, root.name, root.pk))
+    everything = Value(1)
+    board = CampaignDashboard(
+        campaign,
+        root,
+        _figures(
+            root.name,
+            root.pk,
+            _money_by(grants, everything).get(1),
+            _relief_by(reliefs, everything).get(1),
+        ),
+    )
+    branch = Substr("org__path", 1, len(root.path) + 11)
+    money, relief = _money_by(grants, branch), _relief_by(reliefs, branch)
+    own_level = _figures(root.name, root.pk, money.get(root.path), relief.get(root.path))
+    if _shows(own_level):
+        board.by_org.append(own_level)
     for child in Org.objects.filter(parent=root).order_by("code"):
-        figures = _figures(
-            grants.filter(org__path__startswith=child.path),
-            reliefs.filter(org__path__startswith=child.path),
-            child.name,
-            child.pk,
-        )
-        if figures.committed or figures.pending or figures.relief_people:
+        figures = _figures(child.name, child.pk, money.get(child.path), relief.get(child.path))
+        if _shows(figures):
             board.by_org.append(figures)
-    own_level = _figures(grants.filter(org=root), reliefs.filter(org=root), root.name, root.pk)
-    if own_level.committed or own_level.pending or own_level.relief_people:
-        board.by_org.insert(0, own_level)
-    for code, label in HardshipFile._meta.get_field("category").choices:
-        figures = _figures(grants.filter(category=code), reliefs.none(), str(label))
+    by_category = _money_by(grants, F("category"))
+    for code, label in [*HardshipFile._meta.get_field("category").choices, ("", NOT_ON_FILE)]:
+        figures = _figures(str(label), None, by_category.get(code), None)
         if figures.committed or figures.pending:
             board.by_category.append(figures)
-    uncategorised = _figures(grants.filter(category=""), reliefs.none(), str(NOT_ON_FILE))
-    if uncategorised.committed or uncategorised.pending:
-        board.by_category.append(uncategorised)
     return board

@@ -42,6 +42,7 @@ from gonghui.core.scoping import org_in_scope
 from gonghui.core.services import record_create, record_update
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import region_of
 
 STUDENT_PURPOSE = "grant.student_id_number"
 BANK_PURPOSE = "grant.bank_account"
@@ -51,21 +52,6 @@ H = HardshipFile.Status
 
 
 # -- local standards ------------------------------------------------------------------------
-
-
-def region_of(org: Org) -> str:
-    """The region code of an org, or of its nearest ancestor that has one."""
-    if org.region_code:
-        return org.region_code
-    ancestors = [org.path[: i + 1] for i, ch in enumerate(org.path) if ch == "/"]
-    code = (
-        Org.objects.filter(path__in=ancestors)
-        .exclude(region_code="")
-        .order_by("-level")
-        .values_list("region_code", flat=True)
-        .first()
-    )
-    return code or ""
 
 
 def policy_for(org: Org, on: datetime.date) -> LocalPolicy | None:
@@ -319,7 +305,8 @@ def household_member_add(
 def hardship_file_review(
     *, actor, file: HardshipFile, reviewed_on: datetime.date | None = None, **changes
 ) -> HardshipFile:
-    """The yearly review: update the household's figures and recompute the category."""
+    """The yearly review: update the household's figures (and notes, filing level) and
+    recompute the category."""
     require_perm(actor, "assistance.change_hardshipfile")
     reviewed_on = reviewed_on or timezone.localdate()
     with transaction.atomic():
@@ -340,6 +327,10 @@ def hardship_file_review(
             locked.household_size = int(changes["household_size"])
         if "accident_reason" in changes:
             locked.accident_reason = changes["accident_reason"].strip()
+        if "note" in changes:
+            locked.note = changes["note"][:500]
+        if "filing_level" in changes:
+            locked.filing_level = changes["filing_level"]
         expenses = (
             locked.expense_illness
             + locked.expense_disability
@@ -420,18 +411,25 @@ def campaign_create(*, actor, **fields) -> Campaign:
 
 
 def campaign_update(*, actor, campaign: Campaign, changes: dict) -> Campaign:
-    if "budget" in changes:
-        committed = committed_amount(campaign)
-        if Decimal(changes["budget"]) < committed:
-            raise DomainError(
-                {
-                    "budget": _(
-                        "The budget cannot go below what is already approved or paid (%(c)s yuan)."
-                    )
-                    % {"c": committed}
-                }
-            )
-    return record_update(actor=actor, instance=campaign, changes=changes)
+    with transaction.atomic():
+        if "budget" in changes:
+            # Approvals lock this row too: no approval slips in between the check and the write.
+            Campaign.objects.select_for_update().get(pk=campaign.pk)
+            _check_budget_change(campaign, Decimal(changes["budget"]))
+        return record_update(actor=actor, instance=campaign, changes=changes)
+
+
+def _check_budget_change(campaign: Campaign, budget: Decimal) -> None:
+    committed = committed_amount(campaign)
+    if budget < committed:
+        raise DomainError(
+            {
+                "budget": _(
+                    "The budget cannot go below what is already approved or paid (%(c)s yuan)."
+                )
+                % {"c": committed}
+            }
+        )
 
 
 def standard_set(
@@ -643,7 +641,7 @@ def grant_create(
         except IntegrityError as exc:
             if "one_grant_per" not in str(exc):
                 raise
-            raise DomainError(_duplicate_message(campaign)) from None
+            raise DomainError(duplicate_message(campaign)) from None
         other = (
             Grant.objects.filter(
                 person=person, campaign__year=campaign.year, status__in=Grant.COMMITTED
@@ -667,7 +665,7 @@ def grant_create(
     return GrantDraft(grant, warnings)
 
 
-def _duplicate_message(campaign: Campaign) -> str:
+def duplicate_message(campaign: Campaign) -> str:
     if campaign.kind == Campaign.Kind.SCHOOL_AID:
         return _("This student already has a grant in this campaign.")
     return _("This person already has a grant in this campaign.")
@@ -702,7 +700,7 @@ TRANSITIONS = {
 }
 
 
-def _may_take(actor, grant: Grant, who: str) -> bool:
+def may_take(actor, grant: Grant, who: str) -> bool:
     if actor is None:
         return True
     own = getattr(actor, "org", None)
@@ -739,7 +737,7 @@ def grant_transition(
                 _("A grant that is “%(from)s” cannot be %(step)s.")
                 % {"from": locked.get_status_display(), "step": STEP_NAMES[step]}
             )
-        if not _may_take(actor, locked, who):
+        if not may_take(actor, locked, who):
             raise DomainError(
                 _("This step is taken at another level: %(who)s.") % {"who": WHO_NAMES[who]}
             )
@@ -839,11 +837,11 @@ def _check_limits(campaign: Campaign, grants: list[Grant]) -> None:
             )
 
 
-def grants_approve_many(*, actor, grants: list[Grant]) -> int:
-    """Approve several grants of one campaign at once: all or none."""
+def grants_take_step(*, actor, grants: list[Grant], step: str) -> int:
+    """Take one step for several grants at once: all of them or none (one transaction)."""
     with transaction.atomic():
         for grant in sorted(grants, key=lambda g: g.pk):
-            grant_transition(actor=actor, grant=grant, step="approve")
+            grant_transition(actor=actor, grant=grant, step=step)
     return len(grants)
 
 
@@ -885,7 +883,7 @@ def payment_batch_create(*, actor, campaign: Campaign, grants: list[Grant]) -> P
                     _("%(name)s: only approved grants not yet in a batch are paid.")
                     % {"name": g.person.name}
                 )
-            if not _may_take(actor, g, PAYER):
+            if not may_take(actor, g, PAYER):
                 raise DomainError(_("Grants are paid by the campaign's organiser."))
             if g.cash_amount > 0 and not g.bank_account:
                 raise DomainError(

@@ -42,6 +42,13 @@ def add_validation_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def error_text(exc) -> str:
+    """What a refused service call says to the user, as one line for a message."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("The record does not exist.")
+
+
 class ScopedAdmin(ModelAdmin):
     list_per_page = 50
     list_filter_submit = True

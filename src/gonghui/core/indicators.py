@@ -109,6 +109,7 @@ class Indicator:
         width = len(root.path) + 11  # a child's path: the root's, 10 digits and a slash
         rows = (
             self.queryset(root, start, end)
+            .order_by()  # a model's default ordering must not join the GROUP BY
             .annotate(branch=Substr(self._path(), 1, width))
             .values("branch")
             .annotate(v=self.measure)

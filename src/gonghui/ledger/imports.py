@@ -15,6 +15,7 @@ from gonghui.core.imports.spec import (
     Problem,
     Row,
     read_date,
+    read_money,
     read_text,
 )
 from gonghui.ledger.models import LedgerCategory, WorkAreaChoice
@@ -76,19 +77,6 @@ def _count(row: Row, column: Column) -> int:
     return int(value)
 
 
-def _money(row: Row, column: Column) -> Decimal:
-    raw = row.cells.get(column.key)
-    if raw in (None, ""):
-        return Decimal(0)
-    try:
-        value = Decimal(str(raw).replace(",", "").strip()).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise CellError(_("“%(value)s” is not an amount of money.") % {"value": raw}) from None
-    if value < 0:
-        raise CellError(_("An amount cannot be negative."))
-    return value
-
-
 class LedgerSpec(ImportSpec):
     kind = "ledger"
     title = "工作台账"
@@ -124,8 +112,8 @@ class LedgerSpec(ImportSpec):
             ("starts_on", lambda: read_date(row, COL["starts_on"])),
             ("ends_on", lambda: read_date(row, COL["ends_on"])),
             *((k, (lambda k=k: _count(row, COL[k]))) for k in COUNTS),
-            ("cash", lambda: _money(row, COL["cash"])),
-            ("goods", lambda: _money(row, COL["goods"])),
+            ("cash", lambda: read_money(row, COL["cash"])),
+            ("goods", lambda: read_money(row, COL["goods"])),
             ("note", lambda: read_text(row, COL["note"], max_length=500)),
         ):
             try:

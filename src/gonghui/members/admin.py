@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.admin import ScopedAdmin
+from gonghui.core.admin import ScopedAdmin, error_text
 from gonghui.core.errors import NotFound
 from gonghui.core.scoping import org_in_scope, scope
 from gonghui.members import exports, selectors, services
@@ -353,7 +353,7 @@ class PersonAdmin(ScopedAdmin):
                 )
                 messages.success(request, _("The membership status was changed."))
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, _messages(exc))
+                messages.error(request, error_text(exc))
         return self._back(pk)
 
     def transfer_view(self, request, pk):
@@ -380,7 +380,7 @@ class PersonAdmin(ScopedAdmin):
                         _("Transfer sent; %(org)s has to accept it.") % {"org": to_org.name},
                     )
             except (ValidationError, PermissionDenied, NotFound) as exc:
-                messages.error(request, _messages(exc))
+                messages.error(request, error_text(exc))
         elif request.method == "POST":
             messages.error(request, _("Write the receiving union's code or full name."))
         if not selectors.persons_visible_to(request.user).filter(pk=pk).exists():
@@ -409,12 +409,6 @@ class PersonAdmin(ScopedAdmin):
         response = FileResponse(handle, as_attachment=True, filename=f"会员名册-{stamp}.xlsx")
         response["X-Row-Count"] = str(count)
         return response
-
-
-def _messages(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("The record does not exist.")
 
 
 @admin.register(MembershipTransfer)
@@ -493,5 +487,5 @@ class MembershipTransferAdmin(ScopedAdmin):
                 services.transfer_cancel(actor=request.user, transfer=transfer, answer=answer)
                 messages.success(request, _("Transfer withdrawn."))
         except (ValidationError, PermissionDenied, NotFound) as exc:
-            messages.error(request, _messages(exc))
+            messages.error(request, error_text(exc))
         return back

@@ -27,6 +27,7 @@ from gonghui.members import vocabularies as vocab
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, normalize_phone
 from gonghui.orgs.imports import OrgResolver, org_key
 from gonghui.orgs.models import Employer, Org
+from gonghui.orgs.selectors import region_of
 
 C = Column
 COLUMNS = (
@@ -164,17 +165,7 @@ class MemberRosterSpec(ImportSpec):
 
         self.orgs = OrgResolver(ctx.org)
         # Card numbers start with the region code of the union or of its nearest ancestor.
-        ancestors = [ctx.org.path[: i + 1] for i, ch in enumerate(ctx.org.path) if ch == "/"]
-        self.default_region = next(
-            (
-                code
-                for code in Org.objects.filter(path__in=ancestors)
-                .exclude(region_code="")
-                .order_by("-level")
-                .values_list("region_code", flat=True)
-            ),
-            "000000",
-        )
+        self.default_region = region_of(ctx.org) or "000000"
         self.employers = {
             org_key(name): pk
             for pk, name in Employer.objects.filter(org__path__startswith=ctx.org.path).values_list(

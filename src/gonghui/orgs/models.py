@@ -158,6 +158,10 @@ class Org(models.Model):
     def depth(self) -> int:
         return len(self.path) // (PATH_STEP + 1)
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of this org and of every org above it, the root's first."""
+        return [self.path[: i + 1] for i, ch in enumerate(self.path) if ch == "/"]
+
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 

@@ -160,3 +160,17 @@ def org_overview(
         reelection_due_count=due.count(),
         reelection_overdue_count=overdue.count(),
     )
+
+
+def region_of(org: Org) -> str:
+    """The region code of an org, or of its nearest ancestor that has one ("" if none)."""
+    if org.region_code:
+        return org.region_code
+    code = (
+        Org.objects.filter(path__in=org.ancestor_paths())
+        .exclude(region_code="")
+        .order_by("-level")
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    return code or ""

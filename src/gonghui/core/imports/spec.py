@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -239,6 +240,21 @@ def read_date(row: Row, column: Column) -> datetime.date | None:
 
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 _NO = {"否", "n", "no", "false", "0", "×", "x", "无", "不是"}
+
+
+def read_money(row: Row, column: Column) -> Decimal:
+    """An amount in 元 as typed: "2,000", "2000元", full-width digits; empty is zero."""
+    raw = row.cells.get(column.key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Decimal(0)
+    text = to_halfwidth(str(raw)).replace(",", "").replace("元", "").strip()
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” is not an amount of money.") % {"value": raw}) from None
+    if amount < 0:
+        raise CellError(_("An amount cannot be negative."))
+    return amount
 
 
 def read_bool(row: Row, column: Column) -> bool | None:
