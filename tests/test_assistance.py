@@ -448,24 +448,6 @@ def test_dashboard_page_and_export(tree, aid, client):
     assert rows[1][:2] == ["青山县总工会", 5000.0]
 
 
-def test_figures_are_written_as_the_reports_write_them():
-    from gonghui.core.figures import money, percent
-
-    cases = [
-        ("611900", "61.19万元"),
-        ("158320", "15.832万元"),
-        ("235286", "23.5286万元"),
-        ("5000", "5000元"),
-        ("10000", "1万元"),
-        ("266300.00", "26.63万元"),
-        ("9999.5", "9999.5元"),
-        ("0", "0元"),
-    ]
-    for amount, text in cases:
-        assert money(Decimal(amount)) == text
-    assert percent(131, 100) == "131%" and percent(2, 3) == "66.7%" and percent(1, 0) == "—"
-
-
 def test_pay_is_only_a_payment_batch(tree, aid):
     g = grant(aid, tree, n=0, amount=5000, step_until="approve")
     with pytest.raises(Exception, match="未知的操作"):

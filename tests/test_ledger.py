@@ -236,3 +236,54 @@ def test_ledger_import_with_its_bad_rows(tree, tmp_path):
     # A township cannot import entries of another township: answered as "no such org".
     again = run_import(LedgerSpec(), path, actor=tree.town_a, org=tree.a, mode=Mode.VALIDATE)
     assert any("QS-B-1" in p.message for p in again.problems)
+
+
+def test_an_estimated_count_is_written_with_yu_and_an_exact_one_never(tree):
+    from gonghui.reports.summary import work_report
+
+    entry(tree, tree.a1, "culture.volunteer", person_times=500, is_estimate=True)
+    entry(tree, tree.a1, "culture.volunteer", person_times=23)
+    entry(tree, tree.b1, "honours.lecture", sessions=16)
+    by_key = {f.key: f for f in figures(tree.county_staff, tree.county, START, END)}
+    assert (
+        by_key["ledger.culture.volunteer"].value,
+        by_key["ledger.culture.volunteer"].lower_bound,
+    ) == (523, True)
+    assert by_key["ledger.honours.lecture"].lower_bound is False
+    # The other township's own figure is exact: the estimate lives in 甲镇's subtree only.
+    b = {f.key: f for f in figures(tree.town_b, tree.b, START, END)}
+    assert (
+        b["ledger.culture.volunteer"].value == 0 and not b["ledger.culture.volunteer"].lower_bound
+    )
+    text = work_report(tree.county_staff, tree.county, START, END).markdown()
+    assert "志愿服务520余人次" in text and "劳模工匠宣讲16场" in text
+    assert "16余场" not in text
+
+
+def test_the_ledger_import_reads_the_estimate_column(tree, tmp_path):
+    import csv
+
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.ledger.imports import LedgerSpec
+
+    path = tmp_path / "台账.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["组织*", "工作领域*", "类别*", "标题*", "开始日期*", "人次", "是否约数"])
+        writer.writerow(
+            ["甲镇总工会", "宣传教育与文体活动", "志愿服务", "学雷锋", "2026-03-05", "500", "是"]
+        )
+        writer.writerow(
+            ["甲镇总工会", "宣传教育与文体活动", "志愿服务", "植树", "2026-03-12", "40", ""]
+        )
+        writer.writerow(
+            ["甲镇总工会", "宣传教育与文体活动", "志愿服务", "清扫", "2026-04-01", "30", "大概"]
+        )
+    outcome = run_import(LedgerSpec(), path, actor=tree.town_a, org=tree.a, mode=Mode.PARTIAL)
+    assert (outcome.counts()["imported"], outcome.counts()["rejected"]) == (2, 1)
+    problem = outcome.problems[0]
+    assert (problem.row, problem.column) == (4, "是否约数") and "是" in problem.message
+    assert dict(LedgerEntry.objects.values_list("title", "is_estimate")) == {
+        "学雷锋": True,
+        "植树": False,
+    }

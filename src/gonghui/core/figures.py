@@ -2,7 +2,8 @@
 
 Money in 万元 with up to four decimals and no trailing zeros (61.19万元, 15.832万元), or in 元
 below ten thousand (5000元); counts with their unit (1101人); rates with at most one decimal
-(131%). Formatting happens only here, at the edge; amounts stay ``Decimal`` in 元 elsewhere.
+(131%); 余 only for a figure recorded as a lower bound
+(500余人次). Formatting happens only here, at the edge; amounts stay ``Decimal`` in 元 elsewhere.
 """
 
 from __future__ import annotations
@@ -30,6 +31,37 @@ def money(amount) -> str:
 
 def count(value, unit: str) -> str:
     return f"{int(value or 0)}{unit}"
+
+
+def _floor_two_digits(value: int) -> int:
+    """3456 → 3400, 523 → 520, 87 → 87: a lower bound stays a lower bound when cut down."""
+    if value < 100:
+        return value
+    step = 10 ** (len(str(value)) - 2)
+    return value // step * step
+
+
+def at_least(value, unit: str) -> str:
+    """A figure known only as a lower bound, with 余: ``"500余人次"``, ``"3400余人"``,
+    ``"180余万元"``, ``"3万余元"``, ``"5000余元"``. Only for figures recorded as estimates
+    (domain.md: 余 never stands for an exact count)."""
+    if unit != "元":
+        return f"{_floor_two_digits(int(value or 0))}余{unit}"
+    amount = Decimal(value or 0)
+    if amount < TEN_THOUSAND:
+        return f"{_floor_two_digits(int(amount))}余元"
+    wan = int(amount // TEN_THOUSAND)
+    if wan < 10:
+        return f"{wan}万余元"
+    return f"{_floor_two_digits(wan)}余万元"
+
+
+def figure(value, unit: str, lower_bound: bool = False) -> str:
+    """The one way a figure is written: money in 元/万元, counts with their unit, and 余 only
+    when the figure is a lower bound."""
+    if lower_bound and value:
+        return at_least(value, unit)
+    return money(value) if unit == "元" else count(value, unit)
 
 
 def percent(part, whole) -> str:

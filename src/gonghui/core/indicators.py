@@ -80,6 +80,9 @@ class Indicator:
     as_of: Callable[[datetime.date], Q] | None = None
     # The back-office list of the records behind the figure: (admin url name, query params).
     records: tuple[str, dict] | None = None
+    # The records whose figure is only a lower bound ("500余人次"); any of them in the period
+    # makes the whole figure one, and it is written with 余.
+    estimated: Callable[[], Q] | None = None
 
     def _path(self) -> str:
         return f"{self.org_field}__path" if self.org_field else "path"
@@ -102,6 +105,11 @@ class Indicator:
     def value(self, root, start, end):
         result = self.queryset(root, start, end).aggregate(v=self.measure)["v"]
         return _clean(result)
+
+    def is_lower_bound(self, root, start, end) -> bool:
+        if self.estimated is None:
+            return False
+        return self.queryset(root, start, end).filter(self.estimated()).exists()
 
     def by_child(self, root, start, end) -> dict[str, object]:
         """Values per child of ``root`` (and for ``root`` itself, under its own path), in one

@@ -33,6 +33,7 @@ class LedgerEntryAdmin(ScopedAdmin):
         "items",
         "cash_amount",
         "goods_value",
+        "is_estimate",
         "campaign",
         "note",
     )

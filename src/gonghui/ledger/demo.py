@@ -49,7 +49,8 @@ PLAN = [
     ("services.childcare", "职工子女爱心托管班", {"sessions": 1, "people": 80}, 20000, 3, "county"),
     ("services.counselling", "职工心理咨询服务", {"person_times": 40}, 0, 5, "county"),
     ("culture.sports", "职工文体活动", {"sessions": 1, "person_times": 300}, 5000, 12, "townships"),
-    ("culture.volunteer", "工会志愿服务", {"person_times": 45}, 0, 12, "townships"),
+    # Volunteers are counted roughly: the clerk records "at least", so reports write 余.
+    ("culture.volunteer", "工会志愿服务", {"person_times": 50}, 0, 12, "townships"),
     ("culture.reading", "职工读书分享会", {"sessions": 1, "person_times": 60}, 0, 6, "townships"),
     ("mutual.enrolment", "职工医疗互助保障集中参保", {"people": 1100}, 0, 3, "county"),
     ("aid.village", "挂包帮结对帮扶", {"households": 30}, 50000, 2, "county"),
@@ -73,6 +74,7 @@ def build_ledger(gen: Generator, demo: DemoCounty) -> None:
                 starts_on=day,
                 **{k: max(1, int(v * scale)) for k, v in counts.items()},
                 cash_amount=Decimal(int(funds * scale)) if funds else Decimal(0),
+                is_estimate=code == "culture.volunteer",
             )
             made += 1
     gen.progress(f"    工作台账 {made} 条")

@@ -14,6 +14,7 @@ from gonghui.core.imports.spec import (
     ImportSpec,
     Problem,
     Row,
+    read_bool,
     read_date,
     read_money,
     read_text,
@@ -36,6 +37,7 @@ COLUMNS = (
     C("items", "件数/份数", aliases=("件数", "份数")),
     C("cash", "资金(元)", aliases=("资金", "金额", "金额(元)", "投入资金(元)")),
     C("goods", "物资折价(元)", aliases=("物资折价", "物资(元)")),
+    C("estimate", "是否约数", aliases=("约数", "数字为约数"), choices=("是", "否")),
     C("note", "备注"),
 )
 COL = {c.key: c for c in COLUMNS}
@@ -50,13 +52,14 @@ STAGE_COLUMNS = (
     *COUNTS,
     "cash",
     "goods",
+    "estimate",
     "note",
 )
 INSERT = (
     "INSERT INTO ledger_ledgerentry (org_id, category_id, title, starts_on, ends_on, people, "
-    "person_times, households, sessions, items, cash_amount, goods_value, note, created_at) "
-    "SELECT org_id, category_id, title, starts_on, ends_on, people, person_times, households, "
-    "sessions, items, cash, goods, note, now() FROM ledger_stage WHERE NOT (row_no = ANY(%s))"
+    "person_times, households, sessions, items, cash_amount, goods_value, is_estimate, note, "
+    "created_at) SELECT org_id, category_id, title, starts_on, ends_on, people, person_times, "
+    "households, sessions, items, cash, goods, estimate, note, now() FROM ledger_stage WHERE NOT (row_no = ANY(%s))"
 )
 DUPLICATES = (
     "SELECT row_no, first_row FROM (SELECT row_no, min(row_no) OVER (PARTITION BY org_id, "
@@ -97,7 +100,7 @@ class LedgerSpec(ImportSpec):
             "CREATE TEMP TABLE ledger_stage (row_no integer, org_id bigint, category_id bigint, "
             "title text, starts_on date, ends_on date, people integer, person_times integer, "
             "households integer, sessions integer, items integer, cash numeric(14,2), "
-            "goods numeric(14,2), note text) ON COMMIT DROP"
+            "goods numeric(14,2), estimate boolean, note text) ON COMMIT DROP"
         )
 
     def stage_sql(self, ctx) -> str:
@@ -114,6 +117,7 @@ class LedgerSpec(ImportSpec):
             *((k, (lambda k=k: _count(row, COL[k]))) for k in COUNTS),
             ("cash", lambda: read_money(row, COL["cash"])),
             ("goods", lambda: read_money(row, COL["goods"])),
+            ("estimate", lambda: bool(read_bool(row, COL["estimate"]))),
             ("note", lambda: read_text(row, COL["note"], max_length=500)),
         ):
             try:
@@ -148,6 +152,7 @@ class LedgerSpec(ImportSpec):
             *(values[k] for k in COUNTS),
             values["cash"],
             values["goods"],
+            values["estimate"],
             values["note"],
         )
 

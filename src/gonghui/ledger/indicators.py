@@ -1,6 +1,6 @@
 """The work ledger's indicators: for each category, the sum of its main unit, and the funds."""
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +29,7 @@ INDICATORS = [
             date_field="starts_on",
             measure=Sum(unit),
             records=("admin:ledger_ledgerentry_changelist", {"category__code": code}),
+            estimated=lambda: Q(is_estimate=True),
         ),
         Indicator(
             f"ledger.{code}.amount",

@@ -68,6 +68,13 @@ class LedgerEntry(models.Model):
     items = models.PositiveIntegerField(_("Items (件/份)"), default=0)
     cash_amount = models.DecimalField(_("Funds (yuan)"), default=Decimal(0), **MONEY)
     goods_value = models.DecimalField(_("Goods value (yuan)"), default=Decimal(0), **MONEY)
+    # "志愿服务500余人次": the clerk knows only that at least this many took part, so reports
+    # write the figures with 余 (domain.md, "How figures are written").
+    is_estimate = models.BooleanField(
+        _("Counts are estimates (at least)"),
+        default=False,
+        help_text=_("Tick when the counts are a lower bound; reports then write them with 余."),
+    )
     note = models.CharField(_("Notes"), max_length=500, blank=True)
     campaign = models.ForeignKey(
         "assistance.Campaign",

@@ -34,6 +34,7 @@ class Figure:
     value: object
     previous: object
     target: object = None
+    lower_bound: bool = False
 
     @property
     def completion(self) -> str:
@@ -55,6 +56,7 @@ class Figure:
             "work_area": self.work_area,
             "value": str(value) if not isinstance(value, int) else value,
             "previous": str(self.previous) if not isinstance(self.previous, int) else self.previous,
+            "lower_bound": self.lower_bound,
         }
 
 
@@ -80,7 +82,12 @@ def figures(
         target = targets.get(ind.key)
         if target is not None and ind.unit != "元":
             target = int(target)
-        out.append(Figure(ind.key, str(ind.name), ind.unit, ind.work_area, value, before, target))
+        lower_bound = bool(value) and ind.is_lower_bound(org, start, end)
+        out.append(
+            Figure(
+                ind.key, str(ind.name), ind.unit, ind.work_area, value, before, target, lower_bound
+            )
+        )
     return out
 
 

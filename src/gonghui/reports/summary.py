@@ -16,7 +16,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from gonghui.core.figures import money, percent
+from gonghui.core.figures import figure, money, percent
 from gonghui.core.indicators import WorkArea
 from gonghui.orgs.models import Org
 from gonghui.reports.selectors import figures
@@ -54,9 +54,17 @@ def _period_text(start: datetime.date, end: datetime.date) -> str:
 class _Writer:
     """Turns figures into phrases and remembers each one it writes."""
 
-    def __init__(self, values: dict, previous: dict, used: list, targets: dict | None = None):
+    def __init__(
+        self,
+        values: dict,
+        previous: dict,
+        used: list,
+        targets: dict | None = None,
+        lower_bounds: set | None = None,
+    ):
         self.values, self.previous, self.used = values, previous, used
         self.targets = targets or {}
+        self.lower_bounds = lower_bounds or set()
 
     def completion(self, key: str) -> str:
         """ "，完成年度任务的131%" when the org has a target for the indicator."""
@@ -72,7 +80,7 @@ class _Writer:
 
     def n(self, key: str, unit: str | None = None) -> str:
         value = self.values[key]
-        text = money(value) if unit == "元" else f"{value}{unit or ''}"
+        text = figure(value, unit or "", key in self.lower_bounds)
         self.used.append((key, value, text))
         return text
 
@@ -99,7 +107,13 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Wo
         period=_period_text(start, end),
         opening="",
     )
-    w = _Writer(values, previous, report.used, {f.key: f.target for f in rows if f.target})
+    w = _Writer(
+        values,
+        previous,
+        report.used,
+        {f.key: f.target for f in rows if f.target},
+        {f.key for f in rows if f.lower_bound},
+    )
     period = report.period
     report.opening = (
         f"{period}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
