@@ -59,7 +59,8 @@ INSERT = (
     "INSERT INTO ledger_ledgerentry (org_id, category_id, title, starts_on, ends_on, people, "
     "person_times, households, sessions, items, cash_amount, goods_value, is_estimate, note, "
     "created_at) SELECT org_id, category_id, title, starts_on, ends_on, people, person_times, "
-    "households, sessions, items, cash, goods, estimate, note, now() FROM ledger_stage WHERE NOT (row_no = ANY(%s))"
+    "households, sessions, items, cash, goods, estimate, note, now() FROM ledger_stage "
+    "WHERE NOT (row_no = ANY(%s))"
 )
 DUPLICATES = (
     "SELECT row_no, first_row FROM (SELECT row_no, min(row_no) OVER (PARTITION BY org_id, "

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0002_seed_categories'),
+        ("ledger", "0002_seed_categories"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ledgerentry',
-            name='is_estimate',
-            field=models.BooleanField(default=False, help_text='Tick when the counts are a lower bound; reports then write them with 余.', verbose_name='Counts are estimates (at least)'),
+            model_name="ledgerentry",
+            name="is_estimate",
+            field=models.BooleanField(
+                default=False,
+                help_text="Tick when the counts are a lower bound; reports then write them with 余.",
+                verbose_name="Counts are estimates (at least)",
+            ),
         ),
     ]
