@@ -49,10 +49,12 @@ AID_RUN = (
     | {"assistance.approve_grant"}
 )
 
+# Whoever keeps the ledger also writes the org's work report from it.
 LEDGER = (
     _crud("ledger.ledgerentry", *ALL)
     | _crud("ledger.ledgercategory", "view")
     | _crud("reports.target", "view")
+    | _crud("reports.workreport", *ALL)
 )
 TARGETS = _crud("reports.target", *ALL)
 

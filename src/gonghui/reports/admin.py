@@ -1,12 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.admin import ScopedAdmin
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
-from gonghui.reports import services
-from gonghui.reports.models import Target
+from gonghui.reports import selectors, services
+from gonghui.reports.models import Target, WorkReport
 from gonghui.reports.registry import all_indicators
 
 
@@ -73,3 +77,86 @@ class TargetAdmin(ScopedAdmin):
         from gonghui.core.services import record_delete
 
         record_delete(actor=actor, instance=obj)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@admin.register(WorkReport)
+class WorkReportAdmin(ScopedAdmin):
+    """Drafted from the indicators (on the add form: org and period), edited here, exported as
+    Word. Beside the text, the figures the draft used, each linked to its records."""
+
+    list_display = ("title", "org", "date_from", "date_to", "updated_at", "created_by")
+    list_filter = ("date_to",)
+    search_fields = ("title",)
+    ordering = ("-updated_at",)
+    change_form_template = "reports/workreport_change_form.html"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("org", "date_from", "date_to")
+        return ("title", "text")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["widgets"] = {
+                "text": forms.Textarea(attrs={"rows": 28, "class": "gh-report-text"}),
+                "title": forms.TextInput(attrs={"size": 60}),
+            }
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def scoped_queryset(self, actor):
+        return selectors.work_reports_visible_to(actor)
+
+    def service_create(self, actor, data):
+        return services.work_report_draft(
+            actor=actor, org=data["org"], start=data["date_from"], end=data["date_to"]
+        )
+
+    def service_update(self, actor, obj, changes):
+        return services.work_report_edit(
+            actor=actor,
+            report=obj,
+            title=changes.get("title", obj.title),
+            text=changes.get("text", obj.text),
+        )
+
+    def service_delete(self, actor, obj):
+        services.work_report_delete(actor=actor, report=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new draft opens for editing straight away.
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        return HttpResponseRedirect(reverse("admin:reports_workreport_change", args=[obj.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        report = (
+            self.get_queryset(request).filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if report is not None:
+            extra.update(report=report, traced=selectors.traced_figures(report))
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/docx/", view(self.docx_view), name="reports_workreport_docx"),
+            *super().get_urls(),
+        ]
+
+    def docx_view(self, request, pk):
+        from gonghui.reports.summary import docx_from_text
+
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        response = HttpResponse(docx_from_text(report.title, report.text), content_type=DOCX)
+        response["Content-Disposition"] = content_disposition_header(True, f"{report.title}.docx")
+        return response

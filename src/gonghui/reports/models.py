@@ -1,8 +1,9 @@
-"""Yearly targets (年度任务): an indicator's figure an org is to reach, set by the org above."""
+"""Yearly targets (年度任务), set by the org above, and the work reports drafted from the
+indicators and edited before they are sent."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +38,52 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.org} {self.year} {self.indicator} {self.value}"
+
+
+class WorkReport(models.Model):
+    """A work report (工作综述) as drafted from the indicators and then edited by the office
+    before it is sent. ``figures`` keeps what the draft was built from (key, value, text as
+    written), so every figure stays traceable to its records even after the prose is edited."""
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Organisation"),
+        on_delete=models.PROTECT,
+        related_name="work_reports",
+    )
+    date_from = models.DateField(_("From"))
+    date_to = models.DateField(_("To"))
+    title = models.CharField(_("Title"), max_length=200)
+    text = models.TextField(
+        _("Text"),
+        help_text=_(
+            "One paragraph per line. Lines starting with 一、二、… are section headings, "
+            "lines starting with （一）（二）… sub-headings."
+        ),
+    )
+    figures = models.JSONField(_("Figures used"), default=list, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Drafted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("Last edited"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Work report")
+        verbose_name_plural = _("Work reports")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_to__gte=F("date_from")),
+                name="work_report_period_ordered",
+                violation_error_message=_("The period ends before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -199,3 +199,40 @@ def statistics_table_xlsx(table: StatisticsTable) -> bytes:
     sheet.freeze_panes(3, 1)
     book.close()
     return out.getvalue()
+
+
+def work_reports_visible_to(actor):
+    from gonghui.core.scoping import scope
+    from gonghui.reports.models import WorkReport
+
+    return scope(WorkReport.objects.select_related("org", "created_by"), actor)
+
+
+@dataclass
+class TracedFigure:
+    key: str
+    name: str
+    value: str
+    text: str
+    phrase: str  # the figure with the words before it, as drafted: "会员总数达3人"
+    in_text: bool  # the phrase is still in the edited report
+
+
+def traced_figures(report) -> list[TracedFigure]:
+    """The figures the draft was built from, each with whether the edited text still carries
+    it; derived ones (changes, rates, completion) are named after their indicator."""
+    registry = all_indicators()
+    out = []
+    for key, value, text, phrase in report.figures:
+        base, _sep, derived = key.partition("#")
+        ind = registry.get(base)
+        name = str(ind.name) if ind else base
+        if derived:
+            labels = {
+                "change": _("change on last year"),
+                "rate": _("rate of change"),
+                "completion": _("target completion"),
+            }
+            name = f"{name}（{labels.get(derived, derived)}）"
+        out.append(TracedFigure(base, name, value, text, phrase, phrase in report.text))
+    return out

@@ -1,4 +1,5 @@
-"""Writes of the reports app: yearly targets, set from above."""
+"""Writes of the reports app: yearly targets, set from above, and work reports, drafted from
+the indicators and edited by the office."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.orgs.models import Org
-from gonghui.reports.models import Target
+from gonghui.reports.models import Target, WorkReport
 from gonghui.reports.registry import all_indicators
 
 
@@ -46,3 +47,76 @@ def target_set(*, actor, org: Org, indicator: str, year: int, value) -> Target:
             details={"indicator": indicator, "year": year, "value": amount, "created": created},
         )
     return target
+
+
+def work_report_draft(*, actor, org: Org, start, end) -> WorkReport:
+    """Draft the period's work report from the indicators, as ``summary.work_report`` writes
+    it, and keep the figures it used for tracing them later."""
+    from django.utils import timezone
+
+    from gonghui.reports.summary import work_report
+
+    require_perm(actor, "reports.add_workreport")
+    if end < start:
+        raise DomainError({"date_to": _("The period ends before it starts.")})
+    generated = work_report(actor, org, start, end)  # checks the scope
+    with transaction.atomic():
+        now = timezone.now()
+        report = WorkReport.objects.create(
+            org=org,
+            date_from=start,
+            date_to=end,
+            title=generated.title,
+            text=generated.body(),
+            figures=[
+                [key, str(value), text, phrase] for key, value, text, phrase in generated.phrases()
+            ],
+            created_by=actor if getattr(actor, "pk", None) else None,
+            created_at=now,
+            updated_at=now,
+        )
+        record_event(
+            actor=actor,
+            action="workreport.draft",
+            org=org,
+            target=report,
+            details={"from": start, "to": end, "figures": len(report.figures)},
+        )
+    return report
+
+
+def work_report_edit(*, actor, report: WorkReport, title: str, text: str) -> WorkReport:
+    """Save the office's edits. The event keeps the size of the change, not the prose."""
+    from django.utils import timezone
+
+    require_perm(actor, "reports.change_workreport")
+    title, text = (title or "").strip(), (text or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("The title is empty.")
+    if not text:
+        errors["text"] = _("The report has no text.")
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        locked = WorkReport.objects.select_for_update().get(pk=report.pk)
+        require_in_scope(actor, locked.org)
+        if (locked.title, locked.text) == (title, text):
+            return locked
+        before = len(locked.text)
+        locked.title, locked.text, locked.updated_at = title, text, timezone.now()
+        locked.save(update_fields=["title", "text", "updated_at"])
+        record_event(
+            actor=actor,
+            action="workreport.edit",
+            org=locked.org,
+            target=locked,
+            details={"characters": [before, len(text)]},
+        )
+    return locked
+
+
+def work_report_delete(*, actor, report: WorkReport) -> None:
+    from gonghui.core.services import record_delete
+
+    record_delete(actor=actor, instance=report)

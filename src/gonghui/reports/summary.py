@@ -5,7 +5,7 @@ the indicators, and a closing paragraph.
 The text is Chinese by design, like the import templates' headers: it is the document the
 federation sends, in the genre of its reports, not a screen to translate. Every figure in the
 text comes from ``selectors.figures`` for the same org and period and is
-recorded in ``WorkReport.used`` (key, value, text as written), so a test, or a reader with
+recorded in ``ReportText.used`` (key, value, text as written), so a test, or a reader with
 ``gonghui indicators --json``, can check each one. Areas without data are left out; zeros are
 never written as achievements.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from gonghui.core.figures import figure, money, percent
@@ -25,7 +26,10 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass
-class WorkReport:
+class ReportText:
+    """The report as generated, before anyone edits it (the stored, editable one is
+    ``models.WorkReport``)."""
+
     title: str
     period: str
     opening: str
@@ -40,6 +44,33 @@ class WorkReport:
             for p in paragraphs:
                 lines += [p, ""]
         lines += [self.closing, ""]
+        return "\n".join(lines)
+
+    def phrases(self) -> list[tuple[str, object, str, str]]:
+        """Each figure used with the words just before it, as written ("会员总数达3人"), so that
+        an edited draft can tell which figure was changed even when "3人" occurs twice."""
+        body, cursor, out = self.body(), 0, []
+        for key, value, text in self.used:
+            at = body.find(text, cursor)
+            if at < 0:
+                at = body.find(text)
+            if at < 0:
+                out.append((key, value, text, text))
+                continue
+            cursor = at + len(text)
+            start = at
+            while start > 0 and at - start < 8 and body[start - 1] not in "，。；、：（）\n“”":
+                start -= 1
+            out.append((key, value, text, body[start:cursor]))
+        return out
+
+    def body(self) -> str:
+        """The text a clerk edits: one paragraph per line, headings as 一、…, no title."""
+        lines = [self.opening]
+        for i, (heading, paragraphs) in enumerate(self.sections):
+            lines.append(f"{CHINESE_NUMERALS[i]}、{heading}")
+            lines += paragraphs
+        lines.append(self.closing)
         return "\n".join(lines)
 
 
@@ -98,11 +129,11 @@ class _Writer:
         return f"，比上年同期{word}{amount}、{'增长' if diff > 0 else '下降'}{rate}"
 
 
-def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> WorkReport:
+def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> ReportText:
     rows = figures(actor, org, start, end)
     values = {f.key: f.value for f in rows}
     previous = {f.key: f.previous for f in rows}
-    report = WorkReport(
+    report = ReportText(
         title=f"{org.name}{_period_text(start, end)}工作总结",
         period=_period_text(start, end),
         opening="",
@@ -296,9 +327,18 @@ SECTIONS = {
 }
 
 
-def work_report_docx(report: WorkReport) -> bytes:
-    """The report as an official Word document: 小标宋 title, 黑体 headings, 仿宋 body in 三号,
-    first lines indented two characters, 28-point line spacing."""
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def work_report_docx(report: ReportText) -> bytes:
+    return docx_from_text(report.title, report.body())
+
+
+def docx_from_text(title: str, text: str) -> bytes:
+    """A report as an official Word document: 小标宋 title in 二号, 黑体 headings (一、),
+    楷体 sub-headings (（一）), 仿宋 body in 三号, first lines indented two characters, 28-point
+    line spacing. ``text`` has a paragraph per line, as the draft editor keeps it."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -315,23 +355,21 @@ def work_report_docx(report: WorkReport) -> bytes:
         paragraph.paragraph_format.line_spacing = Pt(28)
         return paragraph
 
-    title = doc.add_paragraph(report.title)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styled(title, "方正小标宋简体", 22)
-
-    def body(text: str):
-        p = doc.add_paragraph(text)
+    head = doc.add_paragraph(title)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    styled(head, "方正小标宋简体", 22)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        p = doc.add_paragraph(line)
         p.paragraph_format.first_line_indent = Pt(32)
-        styled(p, "仿宋_GB2312", 16)
-
-    body(report.opening)
-    for i, (heading, paragraphs) in enumerate(report.sections):
-        h = doc.add_paragraph(f"{CHINESE_NUMERALS[i]}、{heading}")
-        h.paragraph_format.first_line_indent = Pt(32)
-        styled(h, "黑体", 16)
-        for text in paragraphs:
-            body(text)
-    body(report.closing)
+        if HEADING.match(line):
+            styled(p, "黑体", 16)
+        elif SUBHEADING.match(line):
+            styled(p, "楷体_GB2312", 16)
+        else:
+            styled(p, "仿宋_GB2312", 16)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

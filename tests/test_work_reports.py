@@ -1,0 +1,129 @@
+"""The editable work report: drafted from the indicators, edited by the office, exported as
+Word from the edited text, its figures traceable to their records, and scoped like the rest."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.models import Event
+from gonghui.reports import selectors, services
+from gonghui.reports.models import WorkReport
+from gonghui.reports.summary import work_report
+from tests.conftest import snapshot
+from tests.test_reports import END, START, register
+
+
+@pytest.fixture
+def members(tree):
+    for n in range(3):
+        register(tree.a1, n, 2 * n + 1)
+    register(tree.b1, 9, 3)
+    return tree
+
+
+def test_a_draft_is_the_generated_report_with_its_figures(members):
+    tree = members
+    report = services.work_report_draft(actor=tree.town_a, org=tree.a, start=START, end=END)
+    generated = work_report(tree.town_a, tree.a, START, END)
+    assert report.title == "甲镇总工会2026年工作总结" == generated.title
+    assert report.text == generated.body()
+    assert "会员总数达3人" in report.text
+    assert ["members.current", "3", "3人", "会员总数达3人"] in report.figures
+    assert Event.objects.filter(action="workreport.draft", target_id=str(report.pk)).count() == 1
+    traced = {f.key: f for f in selectors.traced_figures(report)}
+    assert traced["members.current"].in_text and traced["members.current"].text == "3人"
+
+
+def test_edits_are_kept_and_edited_figures_are_flagged(members):
+    tree = members
+    report = services.work_report_draft(actor=tree.town_a, org=tree.a, start=START, end=END)
+    text = report.text.replace("会员总数达3人", "会员总数达4人") + "\n（一）下一步打算\n加强宣传。"
+    edited = services.work_report_edit(
+        actor=tree.town_a, report=report, title="甲镇总工会2026年度工作总结", text=text
+    )
+    edited.refresh_from_db()
+    assert edited.title == "甲镇总工会2026年度工作总结" and "4人" in edited.text
+    flagged = [f.key for f in selectors.traced_figures(edited) if not f.in_text]
+    assert flagged == ["members.current"]
+    event = Event.objects.get(action="workreport.edit", target_id=str(report.pk))
+    assert "会员总数" not in str(event.details)  # the log keeps sizes, not the prose
+    # The Word file is made from the edited text, with its headings styled as headings.
+    from gonghui.reports.summary import docx_from_text
+
+    doc = Document(io.BytesIO(docx_from_text(edited.title, edited.text)))
+    paragraphs = [(p.text, p.runs[0].font.name) for p in doc.paragraphs]
+    assert paragraphs[0] == ("甲镇总工会2026年度工作总结", "方正小标宋简体")
+    assert ("（一）下一步打算", "楷体_GB2312") in paragraphs
+    assert any(t.startswith("一、") and f == "黑体" for t, f in paragraphs)
+    assert any("会员总数达4人" in t and f == "仿宋_GB2312" for t, f in paragraphs)
+
+
+@pytest.mark.parametrize(("title", "text"), [("", "正文"), ("标题", "  \n ")])
+def test_an_empty_title_or_text_is_refused_and_nothing_changes(members, title, text):
+    tree = members
+    report = services.work_report_draft(actor=tree.town_a, org=tree.a, start=START, end=END)
+    before = snapshot(WorkReport)
+    with pytest.raises(DomainError, match=r"为空|没有正文"):
+        services.work_report_edit(actor=tree.town_a, report=report, title=title, text=text)
+    assert snapshot(WorkReport) == before
+
+
+def test_work_reports_are_scoped(members, client):
+    tree = members
+    mine = services.work_report_draft(actor=tree.town_a, org=tree.a, start=START, end=END)
+    theirs = services.work_report_draft(actor=tree.town_b, org=tree.b, start=START, end=END)
+    with pytest.raises(NotFound):
+        services.work_report_draft(actor=tree.town_a, org=tree.b, start=START, end=END)
+    with pytest.raises(NotFound):
+        services.work_report_edit(actor=tree.town_a, report=theirs, title="x", text="y")
+    assert list(selectors.work_reports_visible_to(tree.town_a)) == [mine]
+    assert set(selectors.work_reports_visible_to(tree.county_staff)) == {mine, theirs}
+    client.force_login(tree.town_a)
+    listing = client.get("/admin/reports/workreport/")
+    assert listing.context["cl"].result_count == 1
+    for url in (
+        f"/admin/reports/workreport/{theirs.pk}/change/",
+        f"/admin/reports/workreport/{theirs.pk}/docx/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 404) and b"PK" not in response.content[:2]
+    # Drafting for a sibling through the add form is refused with the form's message.
+    before = snapshot(WorkReport)
+    page = client.post(
+        "/admin/reports/workreport/add/",
+        {"org": tree.b.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"},
+    )
+    assert page.status_code == 200 and snapshot(WorkReport) == before
+
+
+def test_draft_edit_and_download_through_the_back_office(members, client):
+    tree = members
+    client.force_login(tree.town_a)
+    created = client.post(
+        "/admin/reports/workreport/add/",
+        {"org": tree.a.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"},
+    )
+    report = WorkReport.objects.get()
+    assert created.status_code == 302
+    assert created["Location"].endswith(f"/admin/reports/workreport/{report.pk}/change/")
+    page = client.get(created["Location"]).content.decode()
+    assert "会员总数达3人" in page and "3人" in page and "key=members.current" in page
+    saved = client.post(
+        created["Location"], {"title": report.title, "text": report.text + "\n谢谢大家。"}
+    )
+    assert saved.status_code == 302
+    download = client.get(f"/admin/reports/workreport/{report.pk}/docx/")
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    texts = [p.text for p in Document(io.BytesIO(download.content)).paragraphs]
+    assert texts[-1] == "谢谢大家。"
+    # A period that ends before it starts is refused on the form, and nothing is drafted.
+    bad = client.post(
+        "/admin/reports/workreport/add/",
+        {"org": tree.a.pk, "date_from": "2026-12-31", "date_to": "2026-01-01"},
+    )
+    assert bad.status_code == 200 and WorkReport.objects.count() == 1
+    assert "早于" in bad.content.decode() or "之前" in bad.content.decode()
