@@ -254,6 +254,7 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
 def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     browser, live_server, live_tree, tmp_path
 ):
+    from django.utils import timezone
     from docx import Document
 
     from gonghui.members.services import member_register
@@ -268,7 +269,7 @@ def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     row = page.locator('tr[data-key="members.current"]')
     expect(row).to_contain_text("3人")
     page.screenshot(path=str(ARTIFACTS / "statistics.png"), full_page=True)
-    row.get_by_role("link").click()
+    row.get_by_role("link", name="会员人数").click()
     expect(page.locator("[data-testid=records-figure]")).to_contain_text("3人")
     expect(page.locator("[data-testid=records] tr")).to_have_count(4)  # header + 3
     page.screenshot(path=str(ARTIFACTS / "statistics-records.png"), full_page=True)
@@ -279,4 +280,29 @@ def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     download.value.save_as(path)
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "会员总数达3人" in text
+    # The figure's trend and its split over the townships; a township opens its own page.
+    row.locator("[data-testid=focus]").click()
+    expect(
+        page.locator('[data-testid=trends] figure[data-key="members.current"] rect')
+    ).to_have_count(timezone.localdate().month)  # the default period: this year so far
+    split = page.locator("[data-testid=breakdown]")
+    expect(split).to_contain_text("甲镇总工会")
+    page.screenshot(path=str(ARTIFACTS / "statistics-trend.png"), full_page=True)
+    split.get_by_role("link", name="甲镇总工会").click()
+    expect(page.locator('tr[data-key="members.current"]')).to_contain_text("2人")
+    page.go_back()
+    # Draft the report, edit it in the back office, and download the edited Word file.
+    page.click("[data-testid=draft-report]")
+    area = page.locator("textarea[name=text]")
+    expect(area).to_contain_text("会员总数达3人")
+    area.fill(area.input_value().replace("会员总数达3人", "会员总数达300人") + "\n谢谢各位。")
+    page.click("button[name=_continue]")
+    expect(page.locator("[data-testid=figure-edited]")).to_contain_text("会员人数")
+    page.screenshot(path=str(ARTIFACTS / "work-report-draft.png"), full_page=True)
+    with page.expect_download() as edited:
+        page.click("[data-testid=report-docx]")
+    edited_path = tmp_path / "edited.docx"
+    edited.value.save_as(edited_path)
+    paragraphs = [p.text for p in Document(str(edited_path)).paragraphs]
+    assert paragraphs[-1] == "谢谢各位。" and any("会员总数达300人" in p for p in paragraphs)
     context.close()

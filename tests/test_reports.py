@@ -387,3 +387,75 @@ def test_every_figure_opens_the_records_behind_it(scenario, client):
         "/admin/reports/records/", {**params, "org": tree.b.pk, "key": "members.current"}
     )
     assert "rows" not in other.context
+
+
+def test_month_spans_are_cut_to_the_period():
+    from gonghui.core.indicators import MAX_MONTHS, month_spans
+
+    d = datetime.date
+    assert month_spans(d(2026, 1, 15), d(2026, 3, 10)) == [
+        (d(2026, 1, 15), d(2026, 1, 31)),
+        (d(2026, 2, 1), d(2026, 2, 28)),
+        (d(2026, 3, 1), d(2026, 3, 10)),
+    ]
+    assert month_spans(d(2024, 2, 1), d(2024, 2, 29)) == [(d(2024, 2, 1), d(2024, 2, 29))]
+    assert month_spans(d(2026, 5, 2), d(2026, 5, 1)) == []
+    long = month_spans(d(2020, 1, 1), d(2026, 12, 31))
+    assert len(long) == MAX_MONTHS and long[-1] == (d(2026, 12, 1), d(2026, 12, 31))
+
+
+def test_month_by_month_on_the_hand_built_scenario(scenario):
+    """Scenario: A1 has three current members (one joined June 2025, two on 1 March 2026);
+    B1 has one active member and one retained (still a member), both joined 1 March 2026."""
+    tree = scenario
+    registry = all_indicators()
+    with CaptureQueriesContext(connection) as joined_queries:
+        joined = registry["members.joined"].by_month(tree.county, START, END)
+    assert len(joined_queries) == 1
+    assert [v for _m, v in joined] == [0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert sum(v for _m, v in joined) == values(None, tree.county)["members.joined"]
+    current = registry["members.current"].by_month(tree.county, START, END)
+    assert [v for _m, v in current] == [1, 1, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]
+    assert current[-1][1] == values(None, tree.county)["members.current"]
+    # A township's months never hold a sibling's members.
+    a_current = registry["members.current"].by_month(tree.a, START, END)
+    assert [v for _m, v in a_current][:3] == [1, 1, 3]
+
+
+def test_breakdown_by_child_adds_up_and_keeps_to_the_subtree(scenario):
+    from gonghui.reports.selectors import breakdown, trends
+
+    tree = scenario
+    shares = breakdown(tree.county_staff, tree.county, START, END, "members.current")
+    assert [(s.org.name, s.value) for s in shares] == [("甲镇总工会", 3), ("乙镇总工会", 2)]
+    assert [s.share for s in shares] == ["60%", "40%"]
+    with pytest.raises(NotFound):
+        breakdown(tree.town_a, tree.b, START, END, "members.current")
+    with pytest.raises(NotFound):
+        trends(tree.town_a, tree.b, START, END, ["members.current"])
+    # Indicators with nothing in the period are not drawn.
+    drawn = trends(tree.town_a, tree.a, START, END, ["members.joined", "assistance.grants"])
+    assert [t.key for t in drawn] == ["members.joined"]
+
+
+def test_statistics_page_draws_trends_and_the_split_by_child(scenario, client):
+    tree = scenario
+    client.force_login(tree.county_staff)
+    params = {"org": tree.county.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    page = client.get("/admin/reports/statistics/", {**params, "focus": "members.joined"})
+    html = page.content.decode()
+    charts = page.context["charts"]
+    assert [t.key for t, _c in charts] == ["members.joined"]
+    bars = charts[0][1].bars
+    assert [b.text for b in bars][:4] == ["0人", "0人", "4人", "0人"]
+    assert bars[2].height == max(b.height for b in bars) > 0 and bars[0].height == 0
+    assert "<svg" in html and "2026年1月" in html
+    assert [(s.org.name, s.value) for s in page.context["shares"]] == [
+        ("甲镇总工会", 2),
+        ("乙镇总工会", 2),
+    ]
+    assert f"?org={tree.a.pk}&amp;date_from=2026-01-01" in html  # drill down the tree
+    # Opened from the menu, the page shows the clerk's own org for this year at once.
+    client.force_login(tree.town_a)
+    own = client.get("/admin/reports/statistics/")
+    assert own.context["org"] == tree.a and own.context["areas"]

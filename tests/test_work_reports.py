@@ -36,6 +36,12 @@ def test_a_draft_is_the_generated_report_with_its_figures(members):
     assert Event.objects.filter(action="workreport.draft", target_id=str(report.pk)).count() == 1
     traced = {f.key: f for f in selectors.traced_figures(report)}
     assert traced["members.current"].in_text and traced["members.current"].text == "3人"
+    # Each figure keeps the words before it, even where a sentence lists the parts first.
+    phrases = {f.key: f.phrase for f in traced.values()}
+    assert phrases["orgs.service_points"].startswith("建成服务阵地")
+    assert phrases["orgs.service_points.workers_home"].startswith("其中职工之家")
+    for f in traced.values():
+        assert f.phrase.endswith(f.text) and f.phrase in report.text
 
 
 def test_edits_are_kept_and_edited_figures_are_flagged(members):

@@ -87,20 +87,49 @@ class Indicator:
     def _path(self) -> str:
         return f"{self.org_field}__path" if self.org_field else "path"
 
-    def queryset(self, root, start: datetime.date, end: datetime.date) -> QuerySet:
-        qs = self.source().filter(**{f"{self._path()}__startswith": root.path})
+    def in_period(self, start: datetime.date, end: datetime.date) -> Q:
+        """Which records the figure takes for a period: those dated within it (a flow), or
+        those standing at its end (a stock)."""
+        q = Q()
         if self.date_field:
             if self.kind == FLOW:
-                qs = qs.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lte": end})
+                q &= Q(**{f"{self.date_field}__gte": start, f"{self.date_field}__lte": end})
             else:
                 # A record without the date (an org founded long ago) stands all along.
-                qs = qs.filter(
-                    Q(**{f"{self.date_field}__lte": end})
-                    | Q(**{f"{self.date_field}__isnull": True})
+                q &= Q(**{f"{self.date_field}__lte": end}) | Q(
+                    **{f"{self.date_field}__isnull": True}
                 )
         if self.as_of is not None:
-            qs = qs.filter(self.as_of(end))
-        return qs
+            q &= self.as_of(end)
+        return q
+
+    def queryset(self, root, start: datetime.date, end: datetime.date) -> QuerySet:
+        qs = self.source().filter(**{f"{self._path()}__startswith": root.path})
+        return qs.filter(self.in_period(start, end))
+
+    def has_trend(self) -> bool:
+        # A flow without a date has no months to spread over.
+        return self.kind == STOCK or bool(self.date_field)
+
+    def by_month(self, root, start, end) -> list[tuple[datetime.date, object]]:
+        """The figure month by month (a flow: within each month; a stock: at each month's
+        end), in one query with a filtered aggregate per month. The first and last months
+        are cut to the period."""
+        months = month_spans(start, end)
+        if not months or not self.has_trend():
+            return []
+        aggregates = {}
+        for i, (first, last) in enumerate(months):
+            measure = self.measure.copy()
+            wanted = self.in_period(first, last)
+            measure.filter = wanted if measure.filter is None else measure.filter & wanted
+            aggregates[f"m{i}"] = measure
+        row = (
+            self.source()
+            .filter(**{f"{self._path()}__startswith": root.path})
+            .aggregate(**aggregates)
+        )
+        return [(first, _clean(row[f"m{i}"])) for i, (first, _last) in enumerate(months)]
 
     def value(self, root, start, end):
         result = self.queryset(root, start, end).aggregate(v=self.measure)["v"]
@@ -124,6 +153,24 @@ class Indicator:
             .values_list("branch", "v")
         )
         return {branch: _clean(v) for branch, v in rows}
+
+
+MAX_MONTHS = 36
+
+
+def month_spans(
+    start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """(first day, last day) of each month the period touches, cut to the period; at most the
+    last ``MAX_MONTHS`` months, so a chart of a long period stays readable."""
+    spans = []
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        last = min(following - datetime.timedelta(days=1), end)
+        spans.append((first, last))
+        first = following
+    return spans[-MAX_MONTHS:]
 
 
 def _clean(value):

@@ -236,3 +236,57 @@ def traced_figures(report) -> list[TracedFigure]:
             name = f"{name}（{labels.get(derived, derived)}）"
         out.append(TracedFigure(base, name, value, text, phrase, phrase in report.text))
     return out
+
+
+@dataclass
+class Trend:
+    key: str
+    name: str
+    unit: str
+    kind: str
+    points: list  # [(first day of the month, value)]
+
+
+# Shown as trends when no indicator is picked: the figures a federation watches all year.
+HEADLINE_TRENDS = ("members.current", "members.joined", "assistance.grants_amount")
+
+
+def trends(actor, org: Org, start, end, keys) -> list[Trend]:
+    """Month-by-month figures of ``keys`` (one query each); indicators with nothing in the
+    period are left out rather than drawn as a flat line at zero."""
+    require_in_scope(actor, org)
+    registry = all_indicators()
+    out = []
+    for key in keys:
+        ind = registry.get(key)
+        if ind is None or not ind.has_trend():
+            continue
+        points = ind.by_month(org, start, end)
+        if any(v for _m, v in points):
+            out.append(Trend(key, str(ind.name), ind.unit, ind.kind, points))
+    return out
+
+
+@dataclass
+class Share:
+    org: Org | None  # None: the org's own records, not those of a child
+    value: object
+    share: str
+
+
+def breakdown(actor, org: Org, start, end, key: str) -> list[Share]:
+    """One indicator split over the org's children (each with its whole subtree), plus the
+    org's own records, in one grouped query; the shares add up to the org's figure."""
+    from gonghui.core.figures import percent
+
+    require_in_scope(actor, org)
+    ind = all_indicators()[key]
+    values = ind.by_child(org, start, end)
+    total = sum(values.values())
+    rows = []
+    if values.get(org.path):
+        rows.append(Share(None, values[org.path], percent(values[org.path], total)))
+    for child in Org.objects.filter(parent=org).order_by("code"):
+        value = values.get(child.path, 0)
+        rows.append(Share(child, value, percent(value, total) if total else ""))
+    return rows

@@ -23,6 +23,8 @@ from gonghui.orgs.models import Org
 from gonghui.reports.selectors import figures
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+MARKER = re.compile("\x00(\\d+)\x00")
+STOPS = "，。；、：（）“”\n"
 
 
 @dataclass
@@ -36,6 +38,7 @@ class ReportText:
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     closing: str = ""
     used: list[tuple[str, object, str]] = field(default_factory=list)
+    phrase_of: dict[int, str] = field(default_factory=dict)  # index in ``used`` → phrase
 
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", self.opening, ""]
@@ -49,20 +52,10 @@ class ReportText:
     def phrases(self) -> list[tuple[str, object, str, str]]:
         """Each figure used with the words just before it, as written ("会员总数达3人"), so that
         an edited draft can tell which figure was changed even when "3人" occurs twice."""
-        body, cursor, out = self.body(), 0, []
-        for key, value, text in self.used:
-            at = body.find(text, cursor)
-            if at < 0:
-                at = body.find(text)
-            if at < 0:
-                out.append((key, value, text, text))
-                continue
-            cursor = at + len(text)
-            start = at
-            while start > 0 and at - start < 8 and body[start - 1] not in "，。；、：（）\n“”":
-                start -= 1
-            out.append((key, value, text, body[start:cursor]))
-        return out
+        return [
+            (key, value, text, self.phrase_of.get(i, text))
+            for i, (key, value, text) in enumerate(self.used)
+        ]
 
     def body(self) -> str:
         """The text a clerk edits: one paragraph per line, headings as 一、…, no title."""
@@ -103,8 +96,7 @@ class _Writer:
         if not target:
             return ""
         rate = percent(self.values[key], target)
-        self.used.append((f"{key}#completion", rate, rate))
-        return f"，完成年度任务的{rate}"
+        return f"，完成年度任务的{self._mark(f'{key}#completion', rate, rate)}"
 
     def get(self, key):
         return self.values.get(key, 0)
@@ -112,8 +104,29 @@ class _Writer:
     def n(self, key: str, unit: str | None = None) -> str:
         value = self.values[key]
         text = figure(value, unit or "", key in self.lower_bounds)
+        return self._mark(key, value, text)
+
+    def _mark(self, key: str, value, text: str) -> str:
+        """Record a figure and leave a marker where it goes; ``resolve`` writes the figure in
+        and notes the words just before it, wherever the sentence put it."""
         self.used.append((key, value, text))
-        return text
+        return f"\x00{len(self.used) - 1}\x00"
+
+    def resolve(self, text: str, phrases: dict) -> str:
+        out, last = [], 0
+        for m in MARKER.finditer(text):
+            out.append(text[last : m.start()])
+            index = int(m.group(1))
+            _key, _value, figure_text = self.used[index]
+            before = "".join(out)
+            start = len(before)
+            while start > 0 and len(before) - start < 8 and before[start - 1] not in STOPS:
+                start -= 1
+            phrases[index] = before[start:] + figure_text
+            out.append(figure_text)
+            last = m.end()
+        out.append(text[last:])
+        return "".join(out)
 
     def change(self, key: str, unit: str) -> str:
         """ "，比上年同期增加120人、增长3.6%" or "" when there is no earlier figure."""
@@ -123,9 +136,9 @@ class _Writer:
         diff = now - before
         word = "增加" if diff > 0 else "减少"
         amount = money(abs(diff)) if unit == "元" else f"{abs(diff)}{unit}"
-        self.used.append((f"{key}#change", diff, amount))
+        amount = self._mark(f"{key}#change", diff, amount)
         rate = percent(abs(diff), before)
-        self.used.append((f"{key}#rate", rate, rate))
+        rate = self._mark(f"{key}#rate", rate, rate)
         return f"，比上年同期{word}{amount}、{'增长' if diff > 0 else '下降'}{rate}"
 
 
@@ -157,7 +170,9 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
             continue
         section = writer(w, org, end)
         if section is not None:
-            report.sections.append(section)
+            heading, paragraphs = section
+            resolved = [w.resolve(text, report.phrase_of) for text in paragraphs]
+            report.sections.append((heading, resolved))
     report.closing = (
         "成绩来之不易，但对照职工群众的期盼，工作中仍有不足：部分基层工会作用发挥不够充分，"
         "服务职工的精准度还需提高。下一步，我们将持续深化工会改革，扩大组织覆盖，做实会员"

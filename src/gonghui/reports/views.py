@@ -6,20 +6,26 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from gonghui.core.indicators import WorkArea
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
+from gonghui.reports.charts import bar_chart
 from gonghui.reports.forms import PeriodForm
+from gonghui.reports.registry import all_indicators
 from gonghui.reports.selectors import (
+    HEADLINE_TRENDS,
+    breakdown,
     figures,
     statistics_table,
     statistics_table_xlsx,
     targets_below,
+    trends,
 )
 from gonghui.reports.summary import work_report, work_report_docx
 
@@ -31,9 +37,16 @@ def statistics_view(request):
     orgs = scope(
         Org.objects.filter(is_active=True, level__lte=Org.Level.GRASSROOTS), request.user, None
     ).order_by("path")
-    form = PeriodForm(
-        request.GET or None, orgs=orgs, initial={"org": getattr(request.user.org, "pk", None)}
-    )
+    data = request.GET
+    if not data and request.user.org_id:
+        # Opened from the menu: the clerk's own org, this year so far, straight away.
+        today = timezone.localdate()
+        data = {
+            "org": request.user.org_id,
+            "date_from": today.replace(month=1, day=1),
+            "date_to": today,
+        }
+    form = PeriodForm(data or None, orgs=orgs)
     context = {
         **admin.site.each_context(request),
         "form": form,
@@ -70,15 +83,61 @@ def statistics_view(request):
             items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
             if items:
                 areas.append((WorkArea.LABELS.get(area, area), items))
+        registry = all_indicators()
+        focus = request.GET.get("focus")
+        focus = focus if focus in registry else None
+        split_key = focus or "members.current"
+        shares = (
+            breakdown(request.user, org, start, end, split_key) if split_key in registry else []
+        )
+        period = QueryDict(mutable=True)
+        period.update({"org": org.pk, "date_from": start, "date_to": end})
         context.update(
             org=org,
             start=start,
             end=end,
             areas=areas,
             below=targets_below(request.user, org, start, end),
-            query=request.GET.urlencode(),
+            query=period.urlencode(),
+            focus=registry.get(focus) if focus else None,
+            charts=[
+                (t, bar_chart(t.points, t.unit))
+                for t in trends(
+                    request.user, org, start, end, [focus] if focus else HEADLINE_TRENDS
+                )
+            ],
+            split=registry.get(split_key),
+            shares=shares,
+            silent_children=sum(1 for s in shares if not s.value),
         )
+    context["presets"] = _presets(request)
     return TemplateResponse(request, "reports/statistics.html", context)
+
+
+def _presets(request) -> list[tuple[str, str]]:
+    """Quick periods a clerk asks for: this year so far, last year, this quarter, this
+    month; each keeps the chosen org."""
+    import datetime
+
+    from django.utils.http import urlencode
+
+    today = timezone.localdate()
+    quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    org = request.GET.get("org") or getattr(request.user, "org_id", "") or ""
+    spans = [
+        (_("This year so far"), datetime.date(today.year, 1, 1), today),
+        (
+            _("Last year"),
+            datetime.date(today.year - 1, 1, 1),
+            datetime.date(today.year - 1, 12, 31),
+        ),
+        (_("This quarter"), quarter, today),
+        (_("This month"), today.replace(day=1), today),
+    ]
+    return [
+        (label, "?" + urlencode({"org": org, "date_from": start, "date_to": end}))
+        for label, start, end in spans
+    ]
 
 
 RECORDS_SHOWN = 500
@@ -89,8 +148,6 @@ def records_view(request):
     """The records behind one figure: the indicator's own queryset for the org's subtree and the
     period, so the list is exactly what was counted (or summed)."""
     from django.urls import NoReverseMatch, reverse
-
-    from gonghui.reports.registry import all_indicators
 
     if not request.user.has_perm("orgs.view_org"):
         raise PermissionDenied

@@ -350,6 +350,12 @@ UNFOLD = {
                         reverse_lazy("reports_statistics"),
                         _can("orgs.view_org"),
                     ),
+                    _nav(
+                        _("Work reports"),
+                        "article",
+                        reverse_lazy("admin:reports_workreport_changelist"),
+                        _can("reports.view_workreport"),
+                    ),
                 ],
             },
             {
