@@ -287,3 +287,114 @@ def test_the_ledger_import_reads_the_estimate_column(tree, tmp_path):
         "学雷锋": True,
         "植树": False,
     }
+
+
+# -- attachments ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _stored(media):
+    return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+
+def _docx_bytes():
+    import io
+
+    from docx import Document
+
+    out = io.BytesIO()
+    doc = Document()
+    doc.add_paragraph("签到表")
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_an_attachment_is_kept_under_a_random_name_and_served_in_scope(tree, client, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    e = entry(tree, tree.a1, "culture.sports", sessions=1)
+    content = _docx_bytes()
+    att = services.attachment_add(
+        actor=tree.town_a, entry=e, upload=SimpleUploadedFile("签到表.docx", content)
+    )
+    assert att.name == "签到表.docx" and att.size == len(content)
+    assert "签到表" not in att.file.name and att.file.name.endswith(".docx")
+    client.force_login(tree.town_a)
+    page = client.get(f"/admin/ledger/ledgerentry/{e.pk}/change/").content.decode()
+    assert "签到表.docx" in page
+    got = client.get(f"/admin/ledger/ledgerentry/attachments/{att.pk}/")
+    assert b"".join(got.streaming_content) == content
+    assert "attachment" in got["Content-Disposition"]
+    # Another township gets the same answer as for a file that does not exist.
+    client.force_login(tree.town_b)
+    for url in (
+        f"/admin/ledger/ledgerentry/attachments/{att.pk}/",
+        f"/admin/ledger/ledgerentry/attachments/{att.pk + 999}/",
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 404) and not hasattr(response, "streaming_content")
+    refused = client.post(f"/admin/ledger/ledgerentry/attachments/{att.pk}/delete/")
+    assert refused.status_code in (302, 404) and e.attachments.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("setup.exe", b"MZ\x90\x00" + b"\0" * 60, "不能作为附件"),
+        ("通知.pdf", b"MZ\x90\x00" + b"\0" * 60, "不是真正的"),
+        ("照片.jpg", b"%PDF-1.4 not a picture", "不是真正的"),
+        ("说明.txt", b"PK\x03\x04" + b"\0" * 60, "不是真正的"),
+        ("空白.docx", b"", "是空的"),
+        ("无扩展名", b"hello", "不能作为附件"),
+    ],
+)
+def test_a_bad_attachment_is_refused_and_nothing_is_kept(tree, media, name, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.ledger.models import LedgerAttachment
+
+    e = entry(tree, tree.a1, "culture.sports", sessions=1)
+    before = snapshot(LedgerAttachment)
+    with pytest.raises(Exception, match=message):
+        services.attachment_add(
+            actor=tree.town_a, entry=e, upload=SimpleUploadedFile(name, content)
+        )
+    assert snapshot(LedgerAttachment) == before and _stored(media) == []
+
+
+def test_a_too_large_attachment_is_refused(tree, media, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 1024 * 1024)
+    e = entry(tree, tree.a1, "culture.sports", sessions=1)
+    big = b"%PDF-1.4\n" + b"0" * (1024 * 1024)
+    with pytest.raises(Exception, match="大于 1 MB"):
+        services.attachment_add(
+            actor=tree.town_a, entry=e, upload=SimpleUploadedFile("大.pdf", big)
+        )
+    assert _stored(media) == []
+
+
+def test_removing_an_attachment_or_its_entry_removes_the_file(
+    tree, media, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    e = entry(tree, tree.a1, "culture.sports", sessions=1)
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4 one")
+    first = services.attachment_add(actor=tree.town_a, entry=e, upload=upload)
+    services.attachment_add(
+        actor=tree.town_a, entry=e, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 two")
+    )
+    assert len(_stored(media)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attachment_delete(actor=tree.town_a, attachment=first)
+    assert len(_stored(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.entry_delete(actor=tree.town_a, entry=e)
+    assert _stored(media) == []

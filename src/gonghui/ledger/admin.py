@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gonghui.core.admin import ScopedAdmin
+from gonghui.core.admin import ScopedAdmin, error_text
 from gonghui.ledger import selectors, services
 from gonghui.ledger.models import LedgerCategory, LedgerEntry
 
@@ -20,6 +27,7 @@ class LedgerEntryAdmin(ScopedAdmin):
     list_filter = ("category__work_area", "category")
     search_fields = ("title",)
     ordering = ("-starts_on", "-id")
+    change_form_template = "ledger/entry_change_form.html"
     fields = (
         "org",
         "category",
@@ -58,6 +66,75 @@ class LedgerEntryAdmin(ScopedAdmin):
 
     def service_delete(self, actor, obj):
         services.entry_delete(actor=actor, entry=obj)
+
+    # -- attachments: uploaded, listed and served through the entry's scope ----------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        if str(object_id).isdigit():
+            extra.update(
+                attachments=selectors.attachments_visible_to(request.user).filter(
+                    entry_id=object_id
+                ),
+                attach_form=AttachForm(),
+                entry_id=int(object_id),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/attach/", view(self.attach_view), name="ledger_ledgerentry_attach"),
+            path(
+                "attachments/<int:pk>/",
+                view(self.attachment_view),
+                name="ledger_ledgerattachment_download",
+            ),
+            path(
+                "attachments/<int:pk>/delete/",
+                view(self.attachment_delete_view),
+                name="ledger_ledgerattachment_delete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attach_view(self, request, pk):
+        entry = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = HttpResponseRedirect(reverse("admin:ledger_ledgerentry_change", args=[pk]))
+        if request.method != "POST":
+            return back
+        form = AttachForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a file to attach."))
+            return back
+        try:
+            att = services.attachment_add(
+                actor=request.user, entry=entry, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("“%(name)s” is attached.") % {"name": att.name})
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+        return back
+
+    def attachment_view(self, request, pk):
+        att = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
+        response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def attachment_delete_view(self, request, pk):
+        att = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
+        if request.method == "POST":
+            try:
+                services.attachment_delete(actor=request.user, attachment=att)
+                messages.success(request, _("“%(name)s” is removed.") % {"name": att.name})
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+        return HttpResponseRedirect(reverse("admin:ledger_ledgerentry_change", args=[att.entry_id]))
+
+
+class AttachForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File"))
 
 
 @admin.register(LedgerCategory)

@@ -3,6 +3,7 @@ in their units and amounts, for everything no dedicated module records yet."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -104,3 +105,35 @@ class LedgerEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class LedgerAttachment(models.Model):
+    """A file behind an entry (sign-in sheet, photos, the signed contract). Stored under a
+    random name and served only through the entry's scope, never from a public URL."""
+
+    entry = models.ForeignKey(
+        LedgerEntry,
+        verbose_name=_("Ledger entry"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("File"), upload_to="ledger/%Y/%m/")
+    name = models.CharField(_("File name"), max_length=200)
+    size = models.PositiveIntegerField(_("Size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Attachment")
+        verbose_name_plural = _("Attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
