@@ -290,3 +290,39 @@ def breakdown(actor, org: Org, start, end, key: str) -> list[Share]:
         value = values.get(child.path, 0)
         rows.append(Share(child, value, percent(value, total) if total else ""))
     return rows
+
+
+@dataclass
+class Dashboard:
+    areas: list  # [(work area label, [Figure])], silent figures left out
+    below: list  # targets_below
+    focus: object  # the Indicator picked for a closer look, or None
+    trends: list[Trend]
+    split: object  # the Indicator split over the children
+    shares: list[Share]
+
+
+def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboard:
+    """Everything the statistics page shows for an org and a period (and what ``bench/``
+    times): the figures by work area, the targets beneath, the trends by month (of the
+    focused indicator, or the headline ones) and the split over the children."""
+    from gonghui.core.indicators import WorkArea
+
+    registry = all_indicators()
+    rows = figures(actor, org, start, end)
+    areas = []
+    for area in WorkArea.ORDER:
+        # A figure that is zero now, was zero a year ago and has no target says nothing.
+        items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
+        if items:
+            areas.append((WorkArea.LABELS.get(area, area), items))
+    focus = focus if focus in registry else None
+    split_key = focus or HEADLINE_TRENDS[0]
+    return Dashboard(
+        areas=areas,
+        below=targets_below(actor, org, start, end),
+        focus=registry.get(focus) if focus else None,
+        trends=trends(actor, org, start, end, [focus] if focus else HEADLINE_TRENDS),
+        split=registry.get(split_key),
+        shares=breakdown(actor, org, start, end, split_key) if split_key in registry else [],
+    )

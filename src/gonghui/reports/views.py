@@ -12,21 +12,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from gonghui.core.indicators import WorkArea
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
 from gonghui.reports.charts import bar_chart
 from gonghui.reports.forms import PeriodForm
 from gonghui.reports.registry import all_indicators
-from gonghui.reports.selectors import (
-    HEADLINE_TRENDS,
-    breakdown,
-    figures,
-    statistics_table,
-    statistics_table_xlsx,
-    targets_below,
-    trends,
-)
+from gonghui.reports.selectors import dashboard, statistics_table, statistics_table_xlsx
 from gonghui.reports.summary import work_report, work_report_docx
 
 
@@ -76,39 +67,21 @@ def statistics_view(request):
                 True, f"{report.title}.docx"
             )
             return response
-        rows = figures(request.user, org, start, end)
-        areas = []
-        for area in WorkArea.ORDER:
-            # A figure that is zero now, was zero a year ago and has no target says nothing.
-            items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
-            if items:
-                areas.append((WorkArea.LABELS.get(area, area), items))
-        registry = all_indicators()
-        focus = request.GET.get("focus")
-        focus = focus if focus in registry else None
-        split_key = focus or "members.current"
-        shares = (
-            breakdown(request.user, org, start, end, split_key) if split_key in registry else []
-        )
+        board = dashboard(request.user, org, start, end, request.GET.get("focus"))
         period = QueryDict(mutable=True)
         period.update({"org": org.pk, "date_from": start, "date_to": end})
         context.update(
             org=org,
             start=start,
             end=end,
-            areas=areas,
-            below=targets_below(request.user, org, start, end),
+            areas=board.areas,
+            below=board.below,
             query=period.urlencode(),
-            focus=registry.get(focus) if focus else None,
-            charts=[
-                (t, bar_chart(t.points, t.unit))
-                for t in trends(
-                    request.user, org, start, end, [focus] if focus else HEADLINE_TRENDS
-                )
-            ],
-            split=registry.get(split_key),
-            shares=shares,
-            silent_children=sum(1 for s in shares if not s.value),
+            focus=board.focus,
+            charts=[(t, bar_chart(t.points, t.unit)) for t in board.trends],
+            split=board.split,
+            shares=board.shares,
+            silent_children=sum(1 for s in board.shares if not s.value),
         )
     context["presets"] = _presets(request)
     return TemplateResponse(request, "reports/statistics.html", context)
