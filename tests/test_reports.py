@@ -459,3 +459,51 @@ def test_statistics_page_draws_trends_and_the_split_by_child(scenario, client):
     client.force_login(tree.town_a)
     own = client.get("/admin/reports/statistics/")
     assert own.context["org"] == tree.a and own.context["areas"]
+
+
+def test_batched_figures_equal_the_records_behind_each_indicator(tree):
+    """``evaluate`` computes every indicator of a model in one query; each count must still
+    be exactly the number of records the drill-down lists (its own queryset)."""
+    from django.db.models import Count
+
+    from gonghui.core.indicators import evaluate
+    from gonghui.ledger.models import LedgerCategory
+    from gonghui.ledger.services import entry_create
+
+    aid = build_aid(tree)
+    from tests.test_assistance import grant
+
+    g = grant(aid, tree, n=0, amount=5000, step_until="approve")
+    batch = aid_services.payment_batch_create(actor=None, campaign=aid.school, grants=[g])
+    aid_services.payment_batch_mark_paid(
+        actor=None, batch=batch, paid_on=datetime.date(2026, 10, 28), reference="X1"
+    )
+    for n, org in enumerate((tree.a1, tree.a1, tree.b1)):
+        register(org, 40 + n, 2 * n + 1)
+    entry_create(
+        actor=None,
+        org=tree.a1,
+        category=LedgerCategory.objects.get(code="culture.volunteer"),
+        title="志愿服务",
+        starts_on=datetime.date(2026, 3, 5),
+        person_times=500,
+        is_estimate=True,
+    )
+    registry = all_indicators()
+    periods = [(START, END), (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))]
+    with CaptureQueriesContext(connection) as queries:
+        values = evaluate(list(registry.values()), tree.county, periods)
+    models = {ind.source().model for ind in registry.values()}
+    assert len(queries) == len(models)  # one query per model, for both periods
+    checked = 0
+    for ind in registry.values():
+        for p, (start, end) in enumerate(periods):
+            qs = ind.queryset(tree.county, start, end)
+            if isinstance(ind.measure, Count) and not ind.measure.distinct:
+                assert values[(ind.key, p)] == qs.count(), ind.key
+                checked += 1
+            else:
+                assert values[(ind.key, p)] == (qs.aggregate(v=ind.measure)["v"] or 0), ind.key
+    assert checked > 20
+    assert values[("ledger.culture.volunteer", "lower_bound")] is True
+    assert values[("ledger.honours.lecture", "lower_bound")] is False

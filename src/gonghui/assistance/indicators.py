@@ -17,8 +17,8 @@ def _open_at(end):
     return Q(status__in=HardshipFile.OPEN) | Q(status_changed_on__gt=end)
 
 
-def _paid():
-    return Grant.objects.filter(status=Grant.Status.PAID)
+def _paid(**more):
+    return lambda: Q(status=Grant.Status.PAID, **more)
 
 
 AMOUNT = Sum(F("cash_amount") + F("goods_value"))
@@ -42,12 +42,13 @@ INDICATORS = [
             label,
             "户",
             A,
-            (lambda c=code: HardshipFile.objects.filter(category=c)),
+            HardshipFile.objects.all,
             "org",
             STOCK,
             "filed_on",
             as_of=_open_at,
             records=(FILES, {"category__exact": code}),
+            where=(lambda c=code: Q(category=c)),
         )
         for code, label in HardshipFile._meta.get_field("category").choices
     ],
@@ -66,22 +67,24 @@ INDICATORS = [
         _("People aided"),
         "人",
         A,
-        _paid,
+        Grant.objects.all,
         "org",
         date_field="paid_on",
         measure=Count("person", distinct=True),
         records=(GRANTS, {"status__exact": "paid"}),
+        where=_paid(),
     ),
     Indicator(
         "assistance.grants_amount",
         _("Grants paid"),
         "元",
         A,
-        _paid,
+        Grant.objects.all,
         "org",
         date_field="paid_on",
         measure=AMOUNT,
         records=(GRANTS, {"status__exact": "paid"}),
+        where=_paid(),
     ),
     *[
         ind
@@ -92,22 +95,24 @@ INDICATORS = [
                 format_lazy(_("{kind}: people aided"), kind=label),
                 "人",
                 A,
-                (lambda k=kind: _paid().filter(campaign__kind=k)),
+                Grant.objects.all,
                 "org",
                 date_field="paid_on",
                 measure=Count("person", distinct=True),
                 records=(GRANTS, {"status__exact": "paid"}),
+                where=_paid(campaign__kind=kind),
             ),
             Indicator(
                 f"assistance.{kind}.amount",
                 format_lazy(_("{kind}: amount paid"), kind=label),
                 "元",
                 A,
-                (lambda k=kind: _paid().filter(campaign__kind=k)),
+                Grant.objects.all,
                 "org",
                 date_field="paid_on",
                 measure=AMOUNT,
                 records=(GRANTS, {"status__exact": "paid"}),
+                where=_paid(campaign__kind=kind),
             ),
         )
     ],

@@ -83,6 +83,10 @@ class Indicator:
     # The records whose figure is only a lower bound ("500余人次"); any of them in the period
     # makes the whole figure one, and it is written with 余.
     estimated: Callable[[], Q] | None = None
+    # Which of the source's records the figure takes (members: current ones; grants: paid).
+    # Kept apart from ``source`` so that indicators over the same model are computed together,
+    # one filtered aggregate each, in one query (see ``evaluate``).
+    where: Callable[[], Q] | None = None
 
     def _path(self) -> str:
         return f"{self.org_field}__path" if self.org_field else "path"
@@ -103,9 +107,23 @@ class Indicator:
             q &= self.as_of(end)
         return q
 
+    def records_in(self, start: datetime.date, end: datetime.date) -> Q:
+        """``in_period`` and ``where`` together: the condition of the filtered aggregate."""
+        q = self.in_period(start, end)
+        return q & self.where() if self.where is not None else q
+
     def queryset(self, root, start: datetime.date, end: datetime.date) -> QuerySet:
         qs = self.source().filter(**{f"{self._path()}__startswith": root.path})
-        return qs.filter(self.in_period(start, end))
+        return qs.filter(self.records_in(start, end))
+
+    def measure_in(self, start, end, extra: Q | None = None):
+        """The measure as a filtered aggregate over the period's records."""
+        measure = self.measure.copy()
+        wanted = self.records_in(start, end)
+        if extra is not None:
+            wanted &= extra
+        measure.filter = wanted if measure.filter is None else measure.filter & wanted
+        return measure
 
     def has_trend(self) -> bool:
         # A flow without a date has no months to spread over.
@@ -118,12 +136,9 @@ class Indicator:
         months = month_spans(start, end)
         if not months or not self.has_trend():
             return []
-        aggregates = {}
-        for i, (first, last) in enumerate(months):
-            measure = self.measure.copy()
-            wanted = self.in_period(first, last)
-            measure.filter = wanted if measure.filter is None else measure.filter & wanted
-            aggregates[f"m{i}"] = measure
+        aggregates = {
+            f"m{i}": self.measure_in(first, last) for i, (first, last) in enumerate(months)
+        }
         row = (
             self.source()
             .filter(**{f"{self._path()}__startswith": root.path})
@@ -132,27 +147,8 @@ class Indicator:
         return [(first, _clean(row[f"m{i}"])) for i, (first, _last) in enumerate(months)]
 
     def value(self, root, start, end):
-        result = self.queryset(root, start, end).aggregate(v=self.measure)["v"]
-        return _clean(result)
-
-    def is_lower_bound(self, root, start, end) -> bool:
-        if self.estimated is None:
-            return False
-        return self.queryset(root, start, end).filter(self.estimated()).exists()
-
-    def by_child(self, root, start, end) -> dict[str, object]:
-        """Values per child of ``root`` (and for ``root`` itself, under its own path), in one
-        grouped query: each record counts for the child whose path prefixes its org's path."""
-        width = len(root.path) + 11  # a child's path: the root's, 10 digits and a slash
-        rows = (
-            self.queryset(root, start, end)
-            .order_by()  # a model's default ordering must not join the GROUP BY
-            .annotate(branch=Substr(self._path(), 1, width))
-            .values("branch")
-            .annotate(v=self.measure)
-            .values_list("branch", "v")
-        )
-        return {branch: _clean(v) for branch, v in rows}
+        """The figure alone, computed the same way as ``evaluate`` computes many."""
+        return evaluate([self], root, [(start, end)])[(self.key, 0)]
 
 
 MAX_MONTHS = 36
@@ -179,3 +175,68 @@ def _clean(value):
     if isinstance(value, Decimal):
         return value.quantize(Decimal("0.01"))
     return value
+
+
+def _batches(indicators) -> list[list[Indicator]]:
+    """Indicators that read the same model through the same org field go in one query. One
+    whose ``source`` filters by itself (not through ``where``) is computed on its own, so a
+    module that does not split the two still gets right figures."""
+    groups: dict[tuple, list[Indicator]] = {}
+    alone = []
+    for ind in indicators:
+        base = ind.source()
+        if base.query.where:
+            alone.append([ind])
+        else:
+            groups.setdefault((base.model, ind.org_field), []).append(ind)
+    return [*groups.values(), *alone]
+
+
+def evaluate(indicators, root, periods) -> dict[tuple[str, int], object]:
+    """Every indicator for ``root``'s subtree over each of ``periods`` ([(start, end)]), as
+    {(key, period index): value}, plus {(key, "lower_bound"): bool} for the first period of
+    indicators that can be estimates. One query per model, whatever the number of indicators
+    and periods: a filtered aggregate per (indicator, period)."""
+    out: dict[tuple[str, object], object] = {}
+    for batch in _batches(indicators):
+        first = batch[0]
+        aggregates, names = {}, {}
+        for n, ind in enumerate(batch):
+            for p, (start, end) in enumerate(periods):
+                aggregates[f"a{n}_{p}"] = ind.measure_in(start, end)
+                names[f"a{n}_{p}"] = (ind.key, p)
+            if ind.estimated is not None and periods:
+                start, end = periods[0]
+                aggregates[f"e{n}"] = Count(
+                    "pk", filter=ind.records_in(start, end) & ind.estimated()
+                )
+                names[f"e{n}"] = (ind.key, "lower_bound")
+        qs = first.source().filter(**{f"{first._path()}__startswith": root.path})
+        row = qs.aggregate(**aggregates)
+        for alias, name in names.items():
+            out[name] = bool(row[alias]) if name[1] == "lower_bound" else _clean(row[alias])
+    return out
+
+
+def evaluate_by_child(indicators, root, start, end) -> dict[str, dict[str, object]]:
+    """{key: {child path: value}} for every indicator, one grouped query per model: each
+    record counts for the child whose path prefixes its org's (or for ``root`` itself)."""
+    width = len(root.path) + 11  # a child's path: the root's, 10 digits and a slash
+    out: dict[str, dict[str, object]] = {ind.key: {} for ind in indicators}
+    for batch in _batches(indicators):
+        first = batch[0]
+        aggregates = {f"a{n}": ind.measure_in(start, end) for n, ind in enumerate(batch)}
+        rows = (
+            first.source()
+            .filter(**{f"{first._path()}__startswith": root.path})
+            .order_by()  # a model's default ordering must not join the GROUP BY
+            .annotate(branch=Substr(first._path(), 1, width))
+            .values("branch")
+            .annotate(**aggregates)
+        )
+        for row in rows:
+            for n, ind in enumerate(batch):
+                value = _clean(row[f"a{n}"])
+                if value:
+                    out[ind.key][row["branch"]] = value
+    return out

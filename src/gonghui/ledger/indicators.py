@@ -9,8 +9,8 @@ from gonghui.ledger.models import LedgerEntry
 from gonghui.ledger.taxonomy import CATEGORIES, UNITS
 
 
-def _entries(code):
-    return lambda: LedgerEntry.objects.filter(category__code=code)
+def _in_category(code):
+    return lambda: Q(category__code=code)
 
 
 # From the categories the platform ships; categories administrators add are listed in the
@@ -24,11 +24,12 @@ INDICATORS = [
             name,
             UNITS[unit],
             area,
-            _entries(code),
+            LedgerEntry.objects.all,
             "org",
             date_field="starts_on",
             measure=Sum(unit),
             records=("admin:ledger_ledgerentry_changelist", {"category__code": code}),
+            where=_in_category(code),
             estimated=lambda: Q(is_estimate=True),
         ),
         Indicator(
@@ -36,11 +37,12 @@ INDICATORS = [
             format_lazy("{}{}", name, _("(funds)")),
             "元",
             area,
-            _entries(code),
+            LedgerEntry.objects.all,
             "org",
             date_field="starts_on",
             measure=Sum(F("cash_amount") + F("goods_value")),
             records=("admin:ledger_ledgerentry_changelist", {"category__code": code}),
+            where=_in_category(code),
         ),
     )
 ]

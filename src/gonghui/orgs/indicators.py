@@ -7,12 +7,8 @@ from gonghui.core.indicators import STOCK, Indicator, WorkArea
 from gonghui.orgs.models import Employer, Org, ServicePoint
 
 
-def _orgs():
-    return Org.objects.filter(is_active=True)
-
-
-def _points():
-    return ServicePoint.objects.filter(is_active=True)
+def _active(**more):
+    return lambda: Q(is_active=True, **more)
 
 
 A = WorkArea.ORGANISATION
@@ -22,74 +18,81 @@ INDICATORS = [
         _("Grassroots unions"),
         "个",
         A,
-        lambda: _orgs().filter(level=Org.Level.GRASSROOTS),
+        Org.objects.all,
         "",
         STOCK,
         "founded_on",
         records=("admin:orgs_org_changelist", {"level__exact": Org.Level.GRASSROOTS}),
+        where=_active(level=Org.Level.GRASSROOTS),
     ),
     Indicator(
         "orgs.unions_founded",
         _("Unions founded"),
         "个",
         A,
-        lambda: _orgs().filter(level=Org.Level.GRASSROOTS),
+        Org.objects.all,
         "",
         date_field="founded_on",
         records=("admin:orgs_org_changelist", {"level__exact": Org.Level.GRASSROOTS}),
+        where=_active(level=Org.Level.GRASSROOTS),
     ),
     Indicator(
         "orgs.joint_unions",
         _("Joint and regional unions"),
         "个",
         A,
-        lambda: _orgs().filter(kind__in=[Org.Kind.JOINT, Org.Kind.REGIONAL]),
+        Org.objects.all,
         "",
         STOCK,
         "founded_on",
         records=("admin:orgs_org_changelist", {"kind__exact": "joint"}),
+        where=_active(kind__in=[Org.Kind.JOINT, Org.Kind.REGIONAL]),
     ),
     Indicator(
         "orgs.employers_with_union",
         _("Employers with a union"),
         "家",
         A,
-        lambda: Employer.objects.filter(is_active=True, union__isnull=False),
+        Employer.objects.all,
         "org",
         STOCK,
         records=("admin:orgs_employer_changelist", {"has_union": "yes"}),
+        where=_active(union__isnull=False),
     ),
     Indicator(
         "orgs.employers",
         _("Employers on record"),
         "家",
         A,
-        lambda: Employer.objects.filter(is_active=True),
+        Employer.objects.all,
         "org",
         STOCK,
         records=("admin:orgs_employer_changelist", {}),
+        where=_active(),
     ),
     Indicator(
         "orgs.reelections_overdue",
         _("Committees past their term"),
         "个",
         A,
-        _orgs,
+        Org.objects.all,
         "",
         STOCK,
         as_of=lambda end: Q(term_ends_on__lt=end),
         records=("admin:orgs_org_changelist", {"reelection": "overdue"}),
+        where=_active(),
     ),
     Indicator(
         "orgs.service_points",
         _("Service points"),
         "个",
         A,
-        _points,
+        ServicePoint.objects.all,
         "org",
         STOCK,
         "opened_on",
         records=("admin:orgs_servicepoint_changelist", {}),
+        where=_active(),
     ),
     *[
         Indicator(
@@ -97,11 +100,12 @@ INDICATORS = [
             label,
             "个",
             A,
-            (lambda k=kind: _points().filter(kind=k)),
+            ServicePoint.objects.all,
             "org",
             STOCK,
             "opened_on",
             records=("admin:orgs_servicepoint_changelist", {"kind__exact": kind}),
+            where=_active(kind=kind),
         )
         for kind, label in ServicePoint.Kind.choices
     ],

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_in_scope
+from gonghui.core.indicators import evaluate, evaluate_by_child
 from gonghui.orgs.models import Org
 from gonghui.reports.registry import all_indicators
 
@@ -75,14 +76,18 @@ def figures(
     registry = all_indicators()
     chosen = [registry[k] for k in keys] if keys else list(registry.values())
     targets = targets_for(org, end.year)
+    periods = [(start, end)]
+    if previous:
+        periods.append((_year_before(start), _year_before(end)))
+    values = evaluate(chosen, org, periods)
     out = []
     for ind in chosen:
-        value = ind.value(org, start, end)
-        before = ind.value(org, _year_before(start), _year_before(end)) if previous else 0
+        value = values[(ind.key, 0)]
+        before = values[(ind.key, 1)] if previous else 0
         target = targets.get(ind.key)
         if target is not None and ind.unit != "元":
             target = int(target)
-        lower_bound = bool(value) and ind.is_lower_bound(org, start, end)
+        lower_bound = bool(value) and values.get((ind.key, "lower_bound"), False)
         out.append(
             Figure(
                 ind.key, str(ind.name), ind.unit, ind.work_area, value, before, target, lower_bound
@@ -112,12 +117,12 @@ def targets_below(actor, org: Org, start, end) -> list[tuple[str, list]]:
     for org_id, key, value in rows:
         by_indicator.setdefault(key, {})[org_id] = value
     registry = all_indicators()
+    chosen = [registry[key] for key in by_indicator if key in registry]
+    per_indicator = evaluate_by_child(chosen, org, start, end)
     out = []
-    for key, targets in by_indicator.items():
-        ind = registry.get(key)
-        if ind is None:
-            continue
-        values = ind.by_child(org, start, end)
+    for ind in chosen:
+        targets = by_indicator[ind.key]
+        values = per_indicator[ind.key]
         line = []
         for child in children:
             target = targets.get(child.pk)
@@ -144,14 +149,16 @@ def statistics_table(actor, org: Org, start, end, keys: list[str] | None = None)
     registry = all_indicators()
     columns = [registry[k] for k in keys] if keys else list(registry.values())
     children = list(Org.objects.filter(parent=org).order_by("code"))
-    per_indicator = [ind.by_child(org, start, end) for ind in columns]
+    by_key = evaluate_by_child(columns, org, start, end)
+    per_indicator = [by_key[ind.key] for ind in columns]
     rows = []
     own = [values.get(org.path, 0) for values in per_indicator]
     if any(own):
         rows.append((_("%(org)s (itself)") % {"org": org.name}, own))
     for child in children:
         rows.append((child.name, [values.get(child.path, 0) for values in per_indicator]))
-    total = [ind.value(org, start, end) for ind in columns]
+    totals = evaluate(columns, org, [(start, end)])
+    total = [totals[(ind.key, 0)] for ind in columns]
     return StatisticsTable(org, start, end, columns, rows, total)
 
 
@@ -281,7 +288,7 @@ def breakdown(actor, org: Org, start, end, key: str) -> list[Share]:
 
     require_in_scope(actor, org)
     ind = all_indicators()[key]
-    values = ind.by_child(org, start, end)
+    values = evaluate_by_child([ind], org, start, end)[key]
     total = sum(values.values())
     rows = []
     if values.get(org.path):
