@@ -6,7 +6,8 @@ county and of a city, against a plain ``count(*)`` over the member table in the 
 In its own embedded PostgreSQL (``--home``, default /tmp/gonghui-bench-indicators) it builds,
 with set-based SQL, a city of 10 counties × 20 townships × 150 grassroots unions (30,211
 orgs), ``--members`` people with their memberships spread over the unions (statuses, women,
-migrant workers, joining dates over three years), a year of assistance (a campaign per county
+migrant workers, joining dates over three years; each union's people consecutive, as a roster
+import per union writes them), a year of assistance (a campaign per county
 and kind, a grant for one member in a hundred, group relief) and of the work ledger (about
 three entries per union), and the yearly targets of every county and township. The data is
 built once per home and reused.
@@ -136,6 +137,11 @@ def build(members: int) -> None:
             f"FROM generate_series(1, {members}) g",
             label="people",
         )
+        # Rosters arrive union by union (one import per union), so a union's people and
+        # memberships sit together, as the import writes them.
+        c.execute("SELECT min(id) FROM members_person WHERE card_number LIKE 'BI%%'")
+        (base,) = c.fetchone()
+        per_union = -(-members // n_unions)
         _run(
             c,
             "INSERT INTO members_membership (person_id, org_id, status, joined_on, ended_on, "
@@ -145,8 +151,8 @@ def build(members: int) -> None:
             f"make_date({YEAR - 2}, 1, 1) + (p.id % 1060)::int, "
             f"CASE WHEN p.id % 50 = 0 THEN make_date({YEAR - 2}, 1, 1) + (p.id % 1060)::int + 30 "
             "END, NULL, '', '', now() "
-            f"FROM members_person p JOIN bi_unions u ON u.k = p.id % {n_unions} "
-            "WHERE p.card_number LIKE 'BI%%'",
+            f"FROM members_person p JOIN bi_unions u ON u.k = LEAST((p.id - {base}) / {per_union}, "
+            f"{n_unions - 1}) WHERE p.card_number LIKE 'BI%%'",
             label="memberships",
         )
         c.execute(

@@ -507,3 +507,20 @@ def test_batched_figures_equal_the_records_behind_each_indicator(tree):
     assert checked > 20
     assert values[("ledger.culture.volunteer", "lower_bound")] is True
     assert values[("ledger.honours.lecture", "lower_bound")] is False
+
+
+def test_a_member_who_moves_is_not_a_new_member(scenario):
+    from gonghui.members.services import transfer_start
+
+    tree = scenario
+    before = values(tree.county_staff, tree.county)
+    moving = Membership.objects.filter(org=tree.a1, status=Membership.Status.ACTIVE).first()
+    # The county holds both unions, so the transfer is accepted at once.
+    transfer = transfer_start(actor=tree.county_staff, membership=moving, to_org=tree.b1)
+    transfer.refresh_from_db()
+    assert transfer.new_membership.transferred_in is True
+    after = values(tree.county_staff, tree.county)
+    assert after["members.joined"] == before["members.joined"]
+    assert after["members.current"] == before["members.current"]
+    b = values(tree.town_b, tree.b)
+    assert b["members.current"] == 3 and b["members.joined"] == 2  # counted, not new

@@ -131,20 +131,13 @@ class Indicator:
 
     def by_month(self, root, start, end) -> list[tuple[datetime.date, object]]:
         """The figure month by month (a flow: within each month; a stock: at each month's
-        end), in one query with a filtered aggregate per month. The first and last months
-        are cut to the period."""
+        end), in one query with a filtered aggregate per month (``evaluate``). The first and
+        last months are cut to the period."""
         months = month_spans(start, end)
         if not months or not self.has_trend():
             return []
-        aggregates = {
-            f"m{i}": self.measure_in(first, last) for i, (first, last) in enumerate(months)
-        }
-        row = (
-            self.source()
-            .filter(**{f"{self._path()}__startswith": root.path})
-            .aggregate(**aggregates)
-        )
-        return [(first, _clean(row[f"m{i}"])) for i, (first, _last) in enumerate(months)]
+        values = evaluate([self], root, [], {self.key: months})
+        return [(first, values[(self.key, ("month", i))]) for i, (first, _l) in enumerate(months)]
 
     def value(self, root, start, end):
         """The figure alone, computed the same way as ``evaluate`` computes many."""
@@ -192,11 +185,16 @@ def _batches(indicators) -> list[list[Indicator]]:
     return [*groups.values(), *alone]
 
 
-def evaluate(indicators, root, periods) -> dict[tuple[str, int], object]:
+def evaluate(
+    indicators, root, periods, months: dict[str, list] | None = None
+) -> dict[tuple[str, object], object]:
     """Every indicator for ``root``'s subtree over each of ``periods`` ([(start, end)]), as
     {(key, period index): value}, plus {(key, "lower_bound"): bool} for the first period of
-    indicators that can be estimates. One query per model, whatever the number of indicators
-    and periods: a filtered aggregate per (indicator, period)."""
+    indicators that can be estimates, and {(key, ("month", i)): value} for the month spans
+    ``months`` asks of some indicators (their trends). One query per model, whatever the
+    number of indicators and periods: a filtered aggregate per (indicator, period), so a
+    dashboard reads each model's records of the subtree once."""
+    months = months or {}
     out: dict[tuple[str, object], object] = {}
     for batch in _batches(indicators):
         first = batch[0]
@@ -205,6 +203,9 @@ def evaluate(indicators, root, periods) -> dict[tuple[str, int], object]:
             for p, (start, end) in enumerate(periods):
                 aggregates[f"a{n}_{p}"] = ind.measure_in(start, end)
                 names[f"a{n}_{p}"] = (ind.key, p)
+            for i, (start, end) in enumerate(months.get(ind.key, ())):
+                aggregates[f"m{n}_{i}"] = ind.measure_in(start, end)
+                names[f"m{n}_{i}"] = (ind.key, ("month", i))
             if ind.estimated is not None and periods:
                 start, end = periods[0]
                 aggregates[f"e{n}"] = Count(

@@ -1,10 +1,11 @@
 """Member registry (会员实名制): members, women, migrant workers, the eight groups, new members."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, WorkArea
-from gonghui.members.models import Membership, MembershipTransfer
+from gonghui.members.models import Membership
+from gonghui.orgs.models import Org
 
 MEMBERSHIPS = Membership.objects.all
 
@@ -15,8 +16,16 @@ def _current(**more):
 
 def _joined():
     # A membership opened by an accepted transfer is the same member moving, not a new one.
-    moved_in = MembershipTransfer.objects.filter(new_membership=OuterRef("pk"))
-    return ~Q(Exists(moved_in))
+    return Q(transferred_in=False)
+
+
+def _has_current_members(end):
+    # A union counts from the day its first current member joined.
+    return Exists(
+        Membership.objects.filter(
+            org=OuterRef("pk"), status__in=Membership.CURRENT, joined_on__lte=end
+        )
+    )
 
 
 A = WorkArea.MEMBERS
@@ -110,12 +119,10 @@ INDICATORS = [
         _("Unions with members on record"),
         "个",
         A,
-        MEMBERSHIPS,
-        "org",
+        Org.objects.all,
+        "",
         STOCK,
-        "joined_on",
-        measure=Count("org", distinct=True),
+        as_of=_has_current_members,
         records=("admin:orgs_org_changelist", {}),
-        where=_current(),
     ),
 ]

@@ -186,6 +186,10 @@ class Membership(models.Model):
     )
     employer_name = models.CharField(_("Workplace"), max_length=200, blank=True)
     note = models.CharField(_("Notes"), max_length=500, blank=True)
+    # Opened by an accepted transfer (会员关系接转): the same member moving, not a new member.
+    # A column rather than a look-up of the transfers, so "new members" is a plain condition
+    # the indicators read in the same pass as the others (and in parallel).
+    transferred_in = models.BooleanField(_("Came by transfer"), default=False, db_default=False)
     # Where the row came from, for tracing; import jobs are kept, never deleted.
     import_job = models.ForeignKey(
         "core.ImportJob",

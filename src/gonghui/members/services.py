@@ -406,6 +406,7 @@ def transfer_accept(
             joined_on=joined_on,
             status_changed_on=joined_on,
             employer_name=old.employer_name,
+            transferred_in=True,
         )
         Person.objects.filter(pk=locked.person_id).update(latest_membership=new)
         locked.status = MembershipTransfer.Status.ACCEPTED

@@ -125,10 +125,9 @@ class Org(models.Model):
         verbose_name = _("Unions")
         verbose_name_plural = _("Unions")
         ordering = ["path"]
+        # Subtree lookups (path LIKE 'prefix%') use the varchar_pattern_ops index Django makes
+        # for the unique ``path`` by itself; a second one of our own only slowed writes.
         indexes = [
-            models.Index(
-                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
-            ),
             models.Index(fields=["level", "kind"], name="org_level_kind"),
         ]
         constraints = [

@@ -70,6 +70,12 @@ def figures(
     previous: bool = True,
 ) -> list[Figure]:
     """Every indicator (or those of ``keys``) for ``org``'s subtree over the period."""
+    return _figures(actor, org, start, end, keys, previous)[0]
+
+
+def _figures(actor, org, start, end, keys=None, previous=True, months=None):
+    """``figures``, and the raw values of ``evaluate`` with the month spans ``months`` asks
+    for ({key: spans}), read in the same queries."""
     require_in_scope(actor, org)
     if end < start:
         raise ValueError(_("The period ends before it starts."))
@@ -79,7 +85,7 @@ def figures(
     periods = [(start, end)]
     if previous:
         periods.append((_year_before(start), _year_before(end)))
-    values = evaluate(chosen, org, periods)
+    values = evaluate(chosen, org, periods, months)
     out = []
     for ind in chosen:
         value = values[(ind.key, 0)]
@@ -93,7 +99,7 @@ def figures(
                 ind.key, str(ind.name), ind.unit, ind.work_area, value, before, target, lower_bound
             )
         )
-    return out
+    return out, values
 
 
 def targets_for(org: Org, year: int) -> dict:
@@ -102,23 +108,31 @@ def targets_for(org: Org, year: int) -> dict:
     return dict(Target.objects.filter(org=org, year=year).values_list("indicator", "value"))
 
 
-def targets_below(actor, org: Org, start, end) -> list[tuple[str, list]]:
-    """The org's children side by side on every indicator that has targets for them this year:
-    (indicator name, [(child, value, target, completion)]). One grouped query per indicator."""
-    from gonghui.core.figures import percent
+def _children_targets(org: Org, year: int) -> tuple[list[Org], dict[str, dict]]:
     from gonghui.reports.models import Target
 
-    require_in_scope(actor, org)
     children = list(Org.objects.filter(parent=org).order_by("code"))
-    rows = Target.objects.filter(org__in=children, year=end.year).values_list(
+    rows = Target.objects.filter(org__in=children, year=year).values_list(
         "org_id", "indicator", "value"
     )
     by_indicator: dict[str, dict] = {}
     for org_id, key, value in rows:
-        by_indicator.setdefault(key, {})[org_id] = value
+        if key in all_indicators():
+            by_indicator.setdefault(key, {})[org_id] = value
+    return children, by_indicator
+
+
+def targets_below(actor, org: Org, start, end, per_child=None) -> list[tuple[str, list]]:
+    """The org's children side by side on every indicator that has targets for them this year:
+    (indicator name, [(child, value, target, completion)]). One grouped query per model, or
+    none when ``per_child`` (``evaluate_by_child`` of those indicators) is given."""
+    from gonghui.core.figures import percent
+
+    require_in_scope(actor, org)
+    children, by_indicator = _children_targets(org, end.year)
     registry = all_indicators()
-    chosen = [registry[key] for key in by_indicator if key in registry]
-    per_indicator = evaluate_by_child(chosen, org, start, end)
+    chosen = [registry[key] for key in by_indicator]
+    per_indicator = per_child or evaluate_by_child(chosen, org, start, end)
     out = []
     for ind in chosen:
         targets = by_indicator[ind.key]
@@ -281,14 +295,15 @@ class Share:
     share: str
 
 
-def breakdown(actor, org: Org, start, end, key: str) -> list[Share]:
+def breakdown(actor, org: Org, start, end, key: str, per_child=None) -> list[Share]:
     """One indicator split over the org's children (each with its whole subtree), plus the
-    org's own records, in one grouped query; the shares add up to the org's figure."""
+    org's own records, in one grouped query (none when ``per_child`` has it already); the
+    shares add up to the org's figure."""
     from gonghui.core.figures import percent
 
     require_in_scope(actor, org)
     ind = all_indicators()[key]
-    values = evaluate_by_child([ind], org, start, end)[key]
+    values = (per_child or evaluate_by_child([ind], org, start, end))[key]
     total = sum(values.values())
     rows = []
     if values.get(org.path):
@@ -312,24 +327,43 @@ class Dashboard:
 def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboard:
     """Everything the statistics page shows for an org and a period (and what ``bench/``
     times): the figures by work area, the targets beneath, the trends by month (of the
-    focused indicator, or the headline ones) and the split over the children."""
-    from gonghui.core.indicators import WorkArea
+    focused indicator, or the headline ones) and the split over the children. Each model's
+    records of the subtree are read twice in all: once for the figures with their months,
+    once grouped by child for the targets beneath and the split."""
+    from gonghui.core.indicators import WorkArea, month_spans
 
     registry = all_indicators()
-    rows = figures(actor, org, start, end)
+    focus = focus if focus in registry else None
+    trend_keys = [
+        k
+        for k in ([focus] if focus else HEADLINE_TRENDS)
+        if k in registry and registry[k].has_trend()
+    ]
+    months = month_spans(start, end)
+    rows, values = _figures(actor, org, start, end, months=dict.fromkeys(trend_keys, months))
     areas = []
     for area in WorkArea.ORDER:
         # A figure that is zero now, was zero a year ago and has no target says nothing.
         items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
         if items:
             areas.append((WorkArea.LABELS.get(area, area), items))
-    focus = focus if focus in registry else None
+    trends_drawn = []
+    for key in trend_keys:
+        ind = registry[key]
+        points = [(first, values[(key, ("month", i))]) for i, (first, _l) in enumerate(months)]
+        if any(v for _m, v in points):
+            trends_drawn.append(Trend(key, str(ind.name), ind.unit, ind.kind, points))
     split_key = focus or HEADLINE_TRENDS[0]
+    _children, with_targets = _children_targets(org, end.year)
+    split_keys = {*with_targets, *([split_key] if split_key in registry else [])}
+    per_child = evaluate_by_child([registry[k] for k in split_keys], org, start, end)
     return Dashboard(
         areas=areas,
-        below=targets_below(actor, org, start, end),
+        below=targets_below(actor, org, start, end, per_child),
         focus=registry.get(focus) if focus else None,
-        trends=trends(actor, org, start, end, [focus] if focus else HEADLINE_TRENDS),
+        trends=trends_drawn,
         split=registry.get(split_key),
-        shares=breakdown(actor, org, start, end, split_key) if split_key in registry else [],
+        shares=breakdown(actor, org, start, end, split_key, per_child)
+        if split_key in registry
+        else [],
     )
