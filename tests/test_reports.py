@@ -450,6 +450,19 @@ def test_statistics_page_draws_trends_and_the_split_by_child(scenario, client):
     assert [b.text for b in bars][:4] == ["0人", "0人", "4人", "0人"]
     assert bars[2].height == max(b.height for b in bars) > 0 and bars[0].height == 0
     assert "<svg" in html and "2026年1月" in html
+    # Each bar opens its month's records: March holds the four who joined.
+    march = "date_from=2026-03-01&amp;date_to=2026-03-31&amp;key=members.joined"
+    assert march in html
+    records = client.get(
+        "/admin/reports/records/",
+        {
+            "org": tree.county.pk,
+            "date_from": "2026-03-01",
+            "date_to": "2026-03-31",
+            "key": "members.joined",
+        },
+    )
+    assert records.context["count"] == 4
     assert [(s.org.name, s.value) for s in page.context["shares"]] == [
         ("甲镇总工会", 2),
         ("乙镇总工会", 2),

@@ -19,6 +19,8 @@ class Bar:
     height: float
     middle: float
     value_y: float
+    first: object  # the month's first and last day within the period, for the records link
+    last: object
     label: str
     text: str
     value: object
@@ -33,8 +35,11 @@ class Chart:
     bars: list[Bar]
 
 
-def bar_chart(points, unit: str) -> Chart:
-    """``points``: [(first day of the month, value)] → bars scaled to the largest value."""
+def bar_chart(points, unit: str, end=None) -> Chart:
+    """``points``: [(first day of the month, value)] → bars scaled to the largest value; each
+    bar knows its month's last day (cut to ``end``) so it can open that month's records."""
+    import datetime
+
     largest = max((v for _m, v in points), default=0) or 1
     bars = []
     for i, (month, value) in enumerate(points):
@@ -49,6 +54,12 @@ def bar_chart(points, unit: str) -> Chart:
                 height=round(height, 1),
                 middle=x + (BAR_STEP - 20) / 2,
                 value_y=round(BASELINE - height - 5, 1),
+                first=month,
+                last=min(
+                    (month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+                    - datetime.timedelta(days=1),
+                    end or datetime.date.max,
+                ),
                 label=label,
                 text=figure(value, unit),
                 value=value,

@@ -78,7 +78,7 @@ def statistics_view(request):
             below=board.below,
             query=period.urlencode(),
             focus=board.focus,
-            charts=[(t, bar_chart(t.points, t.unit)) for t in board.trends],
+            charts=[(t, bar_chart(t.points, t.unit, end)) for t in board.trends],
             split=board.split,
             shares=board.shares,
             silent_children=sum(1 for s in board.shares if not s.value),
