@@ -87,6 +87,9 @@ class Indicator:
     # Kept apart from ``source`` so that indicators over the same model are computed together,
     # one filtered aggregate each, in one query (see ``evaluate``).
     where: Callable[[], Q] | None = None
+    # How a work report says the figure, "{n}" standing for it with its unit
+    # ("推动{n}单位签订集体合同"); without one, the name and the figure.
+    phrase: str = ""
 
     def _path(self) -> str:
         return f"{self.org_field}__path" if self.org_field else "path"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import Indicator
 from gonghui.ledger.models import LedgerEntry
-from gonghui.ledger.taxonomy import CATEGORIES, UNITS
+from gonghui.ledger.taxonomy import CATEGORIES, PHRASES, UNITS
 
 
 def _in_category(code):
@@ -31,6 +31,7 @@ INDICATORS = [
             records=("admin:ledger_ledgerentry_changelist", {"category__code": code}),
             where=_in_category(code),
             estimated=lambda: Q(is_estimate=True),
+            phrase=PHRASES.get(code, ""),
         ),
         Indicator(
             f"ledger.{code}.amount",

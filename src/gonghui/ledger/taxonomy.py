@@ -47,3 +47,41 @@ UNITS = {
     "sessions": "场",
     "items": "件",
 }
+
+# How the work report says each figure, in the seeds' verbs ("{n}" is the figure with its
+# unit): "推动89户单位签订集体合同" rather than "集体合同签订89户". A category added later
+# without a phrase is written as its name and figure.
+PHRASES = {
+    "org.founding_drive": "开展建会入会集中行动{n}",
+    "org.legal_person": "办理工会法人资格登记{n}",
+    "org.standardisation": "推进{n}基层工会规范化建设",
+    "members.card": "发放会员服务卡{n}",
+    "members.ceremony": "举办集中入会仪式{n}",
+    "funds.refund": "为{n}小微企业返还工会经费",
+    "funds.allocation": "向{n}单位下拨和补助经费",
+    "aid.village": "挂包帮和乡村振兴结对帮扶{n}",
+    "aid.consumption": "开展消费帮扶{n}",
+    "aid.jobs_fair": "举办招聘会和就业援助活动{n}",
+    "mutual.enrolment": "组织职工互助保障参保{n}",
+    "mutual.payout": "办理互助保障理赔{n}",
+    "honours.lecture": "开展劳模工匠宣讲{n}",
+    "honours.recuperation": "组织劳模疗休养{n}",
+    "honours.visit": "慰问劳模{n}",
+    "skills.competition": "举办劳动和技能竞赛{n}",
+    "skills.training": "培训职工{n}",
+    "skills.innovation": "形成职工创新成果{n}",
+    "rights.contract": "推动{n}单位签订集体合同",
+    "rights.congress": "指导{n}单位召开职工代表大会",
+    "rights.legal_aid": "提供法律援助{n}",
+    "rights.law_education": "开展普法宣传{n}",
+    "rights.mediation": "调解劳动争议{n}",
+    "services.childcare": "举办爱心托管班，服务职工子女{n}",
+    "services.counselling": "提供心理咨询服务{n}",
+    "services.youth": "举办青年职工联谊活动{n}",
+    "services.offers": "提供普惠服务{n}",
+    "culture.sports": "举办文体活动{n}",
+    "culture.reading": "开展职工读书活动{n}",
+    "culture.volunteer": "开展志愿服务{n}",
+    "culture.publicity": "刊发宣传报道{n}",
+    "statistics.research": "完成调查研究{n}",
+}

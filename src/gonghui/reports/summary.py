@@ -306,7 +306,7 @@ LEDGER_HEADINGS = {
 
 
 def _ledger_sentences(w: _Writer, area: str) -> list[str]:
-    """ "开展劳模工匠宣讲16场、投入资金2万元" for each ledger category of the area with data."""
+    """ "开展劳模工匠宣讲16场（投入2万元）" for each ledger category of the area with data."""
     from gonghui.reports.registry import all_indicators
 
     parts = []
@@ -315,7 +315,8 @@ def _ledger_sentences(w: _Writer, area: str) -> list[str]:
             continue
         if not w.get(key):
             continue
-        text = f"{ind.name}{w.n(key, ind.unit)}"
+        figure_text = w.n(key, ind.unit)
+        text = ind.phrase.format(n=figure_text) if ind.phrase else f"{ind.name}{figure_text}"
         if w.get(f"{key}.amount"):
             text += f"（投入{w.n(f'{key}.amount', '元')}）"
         parts.append(text)
@@ -328,7 +329,7 @@ def _ledger_section(area: str):
         if not parts:
             return None
         whole_year = end.month == 12 and end.day == 31
-        opening = "全年开展" if whole_year else "期内开展"
+        opening = "全年" if whole_year else "期内"
         return (LEDGER_HEADINGS[area], [opening + "，".join(parts) + "。"])
 
     return write
