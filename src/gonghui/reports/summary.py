@@ -24,7 +24,7 @@ from gonghui.reports.selectors import figures
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 MARKER = re.compile("\x00(\\d+)\x00")
-STOPS = "，。；、：（）“”\n"
+STOPS = "，。；、：（）\n"
 
 
 @dataclass
