@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from gonghui.core.errors import NotFound
 from gonghui.ledger import selectors, services
 from gonghui.ledger.models import LedgerCategory, LedgerEntry
 from gonghui.reports.selectors import figures
@@ -340,6 +341,16 @@ def test_an_attachment_is_kept_under_a_random_name_and_served_in_scope(tree, cli
         assert response.status_code in (302, 404) and not hasattr(response, "streaming_content")
     refused = client.post(f"/admin/ledger/ledgerentry/attachments/{att.pk}/delete/")
     assert refused.status_code in (302, 404) and e.attachments.count() == 1
+    sneaked = client.post(
+        f"/admin/ledger/ledgerentry/{e.pk}/attach/",
+        {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")},
+    )
+    assert sneaked.status_code in (302, 404) and e.attachments.count() == 1
+    with pytest.raises(NotFound):
+        services.attachment_add(
+            actor=tree.town_b, entry=e, upload=SimpleUploadedFile("y.pdf", b"%PDF-1.4 y")
+        )
+    assert e.attachments.count() == 1 and len(_stored(media)) == 1
 
 
 @pytest.mark.parametrize(
