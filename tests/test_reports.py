@@ -537,3 +537,22 @@ def test_a_member_who_moves_is_not_a_new_member(scenario):
     assert after["members.current"] == before["members.current"]
     b = values(tree.town_b, tree.b)
     assert b["members.current"] == 3 and b["members.joined"] == 2  # counted, not new
+
+
+def test_the_table_can_be_cut_to_some_work_areas(scenario, client):
+    tree = scenario
+    client.force_login(tree.county_staff)
+    params = {"org": tree.county.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    page = client.get("/admin/reports/statistics/", params)
+    assert ("members", "会员管理") in [(c, str(label)) for c, label in page.context["area_choices"]]
+    table = client.get(
+        "/admin/reports/statistics/", {**params, "download": "table", "area": "members"}
+    )
+    rows = (
+        python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(table.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    members = [k for k, ind in all_indicators().items() if ind.work_area == "members"]
+    assert len(rows[2]) == 1 + len(members)
+    assert rows[2][1] == "会员人数（人）" and rows[-1][:2] == ["合计", 5.0]

@@ -47,7 +47,10 @@ def statistics_view(request):
         org, start, end = (form.cleaned_data[k] for k in ("org", "date_from", "date_to"))
         what = request.GET.get("download")
         if what == "table":
-            table = statistics_table(request.user, org, start, end)
+            # The columns: the indicators of the work areas ticked on the page, or all.
+            areas = set(request.GET.getlist("area"))
+            keys = [k for k, ind in all_indicators().items() if ind.work_area in areas] or None
+            table = statistics_table(request.user, org, start, end, keys)
             response = HttpResponse(
                 statistics_table_xlsx(table),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -82,6 +85,7 @@ def statistics_view(request):
             split=board.split,
             shares=board.shares,
             silent_children=sum(1 for s in board.shares if not s.value),
+            area_choices=[(items[0].work_area, label) for label, items in board.areas],
         )
     context["presets"] = _presets(request)
     return TemplateResponse(request, "reports/statistics.html", context)
