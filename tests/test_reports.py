@@ -556,3 +556,28 @@ def test_the_table_can_be_cut_to_some_work_areas(scenario, client):
     members = [k for k, ind in all_indicators().items() if ind.work_area == "members"]
     assert len(rows[2]) == 1 + len(members)
     assert rows[2][1] == "会员人数（人）" and rows[-1][:2] == ["合计", 5.0]
+
+
+def test_member_figures_of_an_earlier_day_count_who_was_a_member_then(scenario):
+    """A member of A1 (joined June 2025) leaves on 15 June 2026: last year's figure and the
+    months before June still count her; the year's end does not."""
+    tree = scenario
+    leaving = Membership.objects.get(org=tree.a1, joined_on=datetime.date(2025, 6, 1))
+    membership_transition(
+        actor=None,
+        membership=leaving,
+        to_status=Membership.Status.LEFT,
+        on=datetime.date(2026, 6, 15),
+    )
+    now = values(tree.county_staff, tree.county)
+    last_year = values(
+        tree.county_staff, tree.county, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    )
+    assert (now["members.current"], last_year["members.current"]) == (4, 1)
+    assert last_year["members.unions_with_members"] == 1 and now["members.eight_groups"] == 0
+    assert last_year["members.eight_groups"] == 1  # she was a courier
+    months = all_indicators()["members.current"].by_month(tree.county, START, END)
+    assert [v for _m, v in months] == [1, 1, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4]  # gone by 30 June
+    # Retained counts from the day the member retired (1 May 2026), not before.
+    retained = all_indicators()["members.retained"].by_month(tree.county, START, END)
+    assert [v for _m, v in retained][:6] == [0, 0, 0, 0, 1, 1]

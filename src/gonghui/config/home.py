@@ -86,3 +86,14 @@ def ensure_database_url(home: Path) -> str:
         url = embedded_database_url(home)
         os.environ["DATABASE_URL"] = url
     return url
+
+
+def test_home() -> Path:
+    """The test suite's home: one per checkout, so the suites of two checkouts (a work tree and
+    a fresh clone) running at once do not create and drop the same test database."""
+    import hashlib
+    import tempfile
+
+    checkout = Path(__file__).resolve().parents[3]
+    digest = hashlib.sha256(str(checkout).encode()).hexdigest()[:10]
+    return Path(tempfile.gettempdir()) / f"gonghui-test-home-{digest}"

@@ -10,8 +10,15 @@ from gonghui.orgs.models import Org
 MEMBERSHIPS = Membership.objects.all
 
 
-def _current(**more):
-    return lambda: Q(status__in=Membership.CURRENT, **more)
+def _member_at(end) -> Q:
+    """A member on the day ``end``: still a member, or one whose membership ended after it
+    (left or moved away later). Together with ``joined_on <= end`` (the stock's date), last
+    year's figure and each month's are what they were then, not today's members back-dated."""
+    return Q(status__in=Membership.CURRENT, ended_on__isnull=True) | Q(ended_on__gt=end)
+
+
+def _person(**attrs):
+    return lambda: Q(**{f"person__{k}": v for k, v in attrs.items()})
 
 
 def _joined():
@@ -19,12 +26,10 @@ def _joined():
     return Q(transferred_in=False)
 
 
-def _has_current_members(end):
-    # A union counts from the day its first current member joined.
+def _has_members_at(end):
+    # A union counts while it has someone who is a member on the day.
     return Exists(
-        Membership.objects.filter(
-            org=OuterRef("pk"), status__in=Membership.CURRENT, joined_on__lte=end
-        )
+        Membership.objects.filter(_member_at(end), org=OuterRef("pk"), joined_on__lte=end)
     )
 
 
@@ -41,7 +46,7 @@ INDICATORS = [
         STOCK,
         "joined_on",
         records=(LIST, {"status": "current"}),
-        where=_current(),
+        as_of=_member_at,
     ),
     Indicator(
         "members.women",
@@ -53,7 +58,8 @@ INDICATORS = [
         STOCK,
         "joined_on",
         records=(LIST, {"status": "current", "gender__exact": "F"}),
-        where=_current(person__gender="F"),
+        as_of=_member_at,
+        where=_person(gender="F"),
     ),
     Indicator(
         "members.migrant_workers",
@@ -65,7 +71,8 @@ INDICATORS = [
         STOCK,
         "joined_on",
         records=(LIST, {"status": "current", "is_migrant_worker__exact": "1"}),
-        where=_current(person__is_migrant_worker=True),
+        as_of=_member_at,
+        where=_person(is_migrant_worker=True),
     ),
     Indicator(
         "members.eight_groups",
@@ -77,7 +84,8 @@ INDICATORS = [
         STOCK,
         "joined_on",
         records=(LIST, {"status": "current", "is_eight_groups__exact": "1"}),
-        where=_current(person__is_eight_groups=True),
+        as_of=_member_at,
+        where=_person(is_eight_groups=True),
     ),
     Indicator(
         "members.new_employment",
@@ -89,7 +97,8 @@ INDICATORS = [
         STOCK,
         "joined_on",
         records=(LIST, {"status": "current"}),
-        where=lambda: _current()() & ~Q(person__new_employment_category=""),
+        as_of=_member_at,
+        where=lambda: ~Q(person__new_employment_category=""),
     ),
     Indicator(
         "members.retained",
@@ -102,6 +111,8 @@ INDICATORS = [
         "joined_on",
         records=(LIST, {"status": "retained"}),
         where=lambda: Q(status=Membership.Status.RETAINED),
+        # Retained since the day the member retired (``status_changed_on``).
+        as_of=lambda end: Q(status_changed_on__lte=end),
     ),
     Indicator(
         "members.joined",
@@ -122,7 +133,7 @@ INDICATORS = [
         Org.objects.all,
         "",
         STOCK,
-        as_of=_has_current_members,
+        as_of=_has_members_at,
         records=("admin:orgs_org_changelist", {}),
     ),
 ]

@@ -1,11 +1,11 @@
 """Tests: a real PostgreSQL, embedded in a test home folder unless DATABASE_URL is set."""
 
 import os
-import tempfile
-from pathlib import Path
+
+from gonghui.config.home import test_home
 
 # Before base.py resolves the home folder: tests never touch a demo's or a user's data.
-os.environ.setdefault("GONGHUI_HOME", str(Path(tempfile.gettempdir()) / "gonghui-test-home"))
+os.environ.setdefault("GONGHUI_HOME", str(test_home()))
 
 from .local import *  # noqa: F403
 
