@@ -88,7 +88,7 @@ def ensure_database_url(home: Path) -> str:
     return url
 
 
-def test_home() -> Path:
+def suite_home() -> Path:
     """The test suite's home: one per checkout, so the suites of two checkouts (a work tree and
     a fresh clone) running at once do not create and drop the same test database."""
     import hashlib

@@ -2,10 +2,10 @@
 
 import os
 
-from gonghui.config.home import test_home
+from gonghui.config.home import suite_home
 
 # Before base.py resolves the home folder: tests never touch a demo's or a user's data.
-os.environ.setdefault("GONGHUI_HOME", str(test_home()))
+os.environ.setdefault("GONGHUI_HOME", str(suite_home()))
 
 from .local import *  # noqa: F403
 
