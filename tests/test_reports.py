@@ -581,3 +581,48 @@ def test_member_figures_of_an_earlier_day_count_who_was_a_member_then(scenario):
     # Retained counts from the day the member retired (1 May 2026), not before.
     retained = all_indicators()["members.retained"].by_month(tree.county, START, END)
     assert [v for _m, v in retained][:6] == [0, 0, 0, 0, 1, 1]
+
+
+def test_targets_are_handed_out_to_the_orgs_beneath_all_or_nothing(scenario, client):
+    from gonghui.reports.models import Target
+    from tests.conftest import snapshot
+
+    tree = scenario
+    client.force_login(tree.county_staff)
+    url = f"/admin/reports/targets/split/?org={tree.county.pk}&indicator=members.current&year=2027"
+    page = client.get(url)
+    assert [c.name for c, _v, _b in page.context["rows"]] == ["甲镇总工会", "乙镇总工会"]
+    # Beside each box, the township's figure of the year before (2026): 3 and 2 members.
+    assert [b for _c, _v, b in page.context["rows"]] == [3, 2]
+    # One wrong figure refuses the whole split, naming the township; nothing is written.
+    before = snapshot(Target)
+    refused = client.post(
+        url, {f"target_{tree.a.pk}": "40", f"target_{tree.b.pk}": "三十"}, follow=True
+    )
+    assert "乙镇总工会" in refused.content.decode() and snapshot(Target) == before
+    saved = client.post(url, {f"target_{tree.a.pk}": "40", f"target_{tree.b.pk}": "1,200"})
+    assert saved.status_code == 302
+    assert dict(Target.objects.filter(year=2027).values_list("org__name", "value")) == {
+        "甲镇总工会": Decimal("40.00"),
+        "乙镇总工会": Decimal("1200.00"),
+    }
+    # An empty box withdraws that township's target.
+    client.post(url, {f"target_{tree.a.pk}": "40", f"target_{tree.b.pk}": ""})
+    assert list(Target.objects.filter(year=2027).values_list("org__name", flat=True)) == [
+        "甲镇总工会"
+    ]
+    # A township cannot hand out a sibling's targets, nor set its own.
+    client.force_login(tree.town_a)
+    other = client.get(
+        f"/admin/reports/targets/split/?org={tree.b.pk}&indicator=members.current&year=2027"
+    )
+    assert "rows" not in other.context
+    posted = client.post(
+        f"/admin/reports/targets/split/?org={tree.b.pk}&indicator=members.current&year=2027",
+        {f"target_{tree.b1.pk}": "9"},
+    )
+    assert posted.status_code == 200 and not Target.objects.filter(org=tree.b1).exists()
+    own = client.get(
+        f"/admin/reports/targets/split/?org={tree.a.pk}&indicator=members.current&year=2027"
+    )
+    assert [c.name for c, _v, _b in own.context["rows"]] == ["甲公司工会委员会"]

@@ -120,3 +120,56 @@ def work_report_delete(*, actor, report: WorkReport) -> None:
     from gonghui.core.services import record_delete
 
     record_delete(actor=actor, instance=report)
+
+
+def targets_split(*, actor, org: Org, indicator: str, year: int, values: dict) -> int:
+    """Hand out a year's target of one indicator to the orgs directly beneath ``org`` (年度任务
+    分解): ``values`` maps each child's id to its target, blank for none (an existing one is
+    withdrawn). All or nothing: one wrong figure refuses the whole split, naming the org."""
+    require_perm(actor, "reports.add_target")
+    require_perm(actor, "reports.delete_target")
+    if indicator not in all_indicators():
+        raise DomainError({"indicator": _("No such indicator.")})
+    children = {c.pk: c for c in Org.objects.filter(parent=org, is_active=True)}
+    amounts, errors = {}, []
+    for org_id, raw in values.items():
+        child = children.get(int(org_id))
+        if child is None:
+            raise DomainError(_("Targets are handed out to the organisations directly beneath."))
+        text = str(raw or "").strip().replace(",", "")
+        if not text:
+            amounts[child.pk] = None
+            continue
+        try:
+            amount = Decimal(text).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            errors.append(
+                _("%(org)s: “%(value)s” is not a number.") % {"org": child.name, "value": raw}
+            )
+            continue
+        if amount <= 0:
+            errors.append(_("%(org)s: a target is more than zero.") % {"org": child.name})
+            continue
+        amounts[child.pk] = amount
+    if errors:
+        raise DomainError(errors)
+    written = 0
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        for org_id, amount in amounts.items():
+            child = children[org_id]
+            if amount is None:
+                removed, _detail = Target.objects.filter(
+                    org=child, indicator=indicator, year=year
+                ).delete()
+                if removed:
+                    record_event(
+                        actor=actor,
+                        action="target.withdraw",
+                        org=child,
+                        details={"indicator": indicator, "year": year},
+                    )
+                continue
+            target_set(actor=actor, org=child, indicator=indicator, year=year, value=amount)
+            written += 1
+    return written

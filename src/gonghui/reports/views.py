@@ -170,3 +170,80 @@ def records_view(request):
             shown=RECORDS_SHOWN,
         )
     return TemplateResponse(request, "reports/records.html", context)
+
+
+@staff_member_required
+def targets_split_view(request):
+    """年度任务分解: one indicator's targets for every org directly beneath, on one page, with
+    last year's figure of each beside its box; saved all or nothing."""
+    import datetime
+
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+
+    from gonghui.core.admin import error_text
+    from gonghui.core.errors import DomainError, NotFound
+    from gonghui.core.indicators import evaluate_by_child
+    from gonghui.reports.forms import TargetSplitForm
+    from gonghui.reports.models import Target
+    from gonghui.reports.services import targets_split
+
+    if not request.user.has_perm("reports.add_target"):
+        raise PermissionDenied
+    orgs = scope(
+        Org.objects.filter(is_active=True, level__lt=Org.Level.GRASSROOTS), request.user, None
+    ).order_by("path")
+    # Opened from the menu: the clerk's own org, this year, the member count.
+    data = {
+        "org": request.user.org_id or "",
+        "year": timezone.localdate().year,
+        "indicator": "members.current",
+        **request.GET.dict(),
+    }
+    form = TargetSplitForm(data if data["org"] else None, orgs=orgs)
+    context = {
+        **admin.site.each_context(request),
+        "form": form,
+        "title": _("Hand out yearly targets"),
+    }
+    if form.is_valid():
+        org, key, year = (form.cleaned_data[k] for k in ("org", "indicator", "year"))
+        indicator = all_indicators()[key]
+        children = list(Org.objects.filter(parent=org, is_active=True).order_by("code"))
+        if request.method == "POST":
+            values = {c.pk: request.POST.get(f"target_{c.pk}", "") for c in children}
+            try:
+                written = targets_split(
+                    actor=request.user, org=org, indicator=key, year=year, values=values
+                )
+                messages.success(
+                    request,
+                    _("%(n)d targets saved for %(year)d.") % {"n": written, "year": year},
+                )
+                return HttpResponseRedirect(request.get_full_path())
+            except (DomainError, PermissionDenied, NotFound) as exc:
+                messages.error(request, error_text(exc))
+                context["posted"] = values
+        current = dict(
+            Target.objects.filter(org__in=children, indicator=key, year=year).values_list(
+                "org_id", "value"
+            )
+        )
+        last_year = evaluate_by_child(
+            [indicator], org, datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
+        )[key]
+        posted = context.get("posted", {})
+        context.update(
+            org=org,
+            year=year,
+            indicator=indicator,
+            rows=[
+                (
+                    child,
+                    posted.get(child.pk, current.get(child.pk, "")),
+                    last_year.get(child.path, 0),
+                )
+                for child in children
+            ],
+        )
+    return TemplateResponse(request, "reports/targets_split.html", context)

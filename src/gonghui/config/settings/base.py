@@ -345,6 +345,12 @@ UNFOLD = {
                         _can("reports.view_target"),
                     ),
                     _nav(
+                        _("Hand out yearly targets"),
+                        "account_tree",
+                        reverse_lazy("reports_targets_split"),
+                        _can("reports.add_target"),
+                    ),
+                    _nav(
                         _("Indicators, table and work report"),
                         "monitoring",
                         reverse_lazy("reports_statistics"),
