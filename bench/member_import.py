@@ -118,24 +118,11 @@ def build_county():
     return county, unions
 
 
-HEADER = [
-    "姓名*",
-    "身份证号*",
-    "性别",
-    "民族",
-    "出生日期",
-    "手机号码",
-    "学历",
-    "政治面貌",
-    "户籍类型",
-    "是否农民工",
-    "新就业形态类别",
-    "工作单位",
-    "所在工会*",
-    "入会日期",
-    "会员卡号",
-    "备注",
-]
+def header() -> list[str]:
+    """The roster template's headers, as a clerk's file has them."""
+    from gonghui.members.imports import COLUMNS
+
+    return [c.template_header for c in COLUMNS]
 
 
 def roster_rows(n: int, unions: list[str], seed: int = 7):
@@ -185,7 +172,7 @@ def roster_rows(n: int, unions: list[str], seed: int = 7):
 def write_csv(path: Path, rows) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADER)
+        writer.writerow(header())
         writer.writerows(rows)
     return path
 
@@ -195,7 +182,7 @@ def write_xlsx(path: Path, rows) -> Path:
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet()
-    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(0, 0, header())
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
             if value:

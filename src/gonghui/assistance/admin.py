@@ -8,11 +8,10 @@ import io
 import xlsxwriter
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,13 +26,11 @@ from gonghui.assistance.models import (
     LocalPolicy,
     PaymentBatch,
 )
-from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.errors import NotFound
 from gonghui.core.scoping import scope
 from gonghui.members.selectors import masked_id_number, person_by_id_number
 from gonghui.orgs.models import Org
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _orgs(request, **filters):
@@ -413,11 +410,7 @@ class CampaignAdmin(ScopedAdmin):
                 sheet.write_number(r, 5, f.relief_people)
                 sheet.write_number(r, 6, float(f.relief_amount), money)
         book.close()
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{campaign.name}-统计.xlsx"
-        )
-        return response
+        return download(out.getvalue(), f"{campaign.name}-统计.xlsx")
 
     def notice_view(self, request, pk):
         campaign = self._campaign(request, pk)
@@ -470,11 +463,7 @@ class CampaignAdmin(ScopedAdmin):
         sheet.set_column(1, 1, 30)
         sheet.set_column(3, 3, 22)
         book.close()
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{campaign.name}-公示名单.xlsx"
-        )
-        return response
+        return download(out.getvalue(), f"{campaign.name}-公示名单.xlsx")
 
 
 @admin.register(AmountStandard)
@@ -774,12 +763,7 @@ class PaymentBatchAdmin(ScopedAdmin):
     def bank_file_view(self, request, pk):
         batch = get_object_or_404(self.get_queryset(request), pk=pk)
         content = services.payment_batch_bank_file(actor=request.user, batch=batch)
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"代发明细-{batch.campaign.code}-{batch.pk}.xlsx"
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return download(content, f"代发明细-{batch.campaign.code}-{batch.pk}.xlsx", personal=True)
 
     def paid_view(self, request, pk):
         batch = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -18,6 +18,7 @@ from gonghui.core.imports.spec import (
     Problem,
     Row,
     Vocabulary,
+    read_choice,
     read_money,
     read_name,
     read_text,
@@ -215,8 +216,8 @@ class GrantListSpec(ImportSpec):
             cash = read_money(row, COL["cash"])
             goods = read_money(row, COL["goods"])
             self.memo.read(row, COL["campaign"], self._campaign_cell)
-            category = self.memo.read(row, COL["category"], _category)
-            level = self.memo.read(row, COL["school_level"], _level)
+            category = self.memo.read(row, COL["category"], read_choice, CATEGORY)
+            level = self.memo.read(row, COL["school_level"], read_choice, LEVEL)
         except CellError as exc:
             row.error(None, str(exc))
             return None
@@ -360,29 +361,3 @@ class GrantListSpec(ImportSpec):
             },
         )
         return imported, 0
-
-
-def _category(row, column):
-    text = read_text(row, column)
-    if not text:
-        return ""
-    code = CATEGORY.get(text)
-    if code is None:
-        raise CellError(
-            _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": text, "allowed": "、".join(CATEGORY.labels.values())}
-        )
-    return code
-
-
-def _level(row, column):
-    text = read_text(row, column)
-    if not text:
-        return ""
-    code = LEVEL.get(text)
-    if code is None:
-        raise CellError(
-            _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": text, "allowed": "、".join(LEVEL.labels.values())}
-        )
-    return code

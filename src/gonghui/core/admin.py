@@ -42,6 +42,22 @@ def add_validation_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+DOWNLOAD_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def download(content: bytes, filename: str, *, personal: bool = False) -> HttpResponse:
+    """A generated Excel or Word file as a download under its Chinese name. ``personal``
+    files (full ID or bank numbers) are kept out of every cache."""
+    response = HttpResponse(content, content_type=DOWNLOAD_TYPES[filename.rsplit(".", 1)[-1]])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    if personal:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
 def error_text(exc) -> str:
     """What a refused service call says to the user, as one line for a message."""
     if isinstance(exc, ValidationError):
@@ -322,14 +338,7 @@ class ImportJobAdmin(ModelAdmin):
         from gonghui.core.imports.workbook import template_bytes
 
         spec = self._spec(request, kind)
-        response = HttpResponse(
-            template_bytes(spec),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{spec.title}（模板）.xlsx"
-        )
-        return response
+        return download(template_bytes(spec), f"{spec.title}（模板）.xlsx")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         from gonghui.core.imports.jobs import is_stalled
@@ -377,16 +386,8 @@ class ImportJobAdmin(ModelAdmin):
             content = import_job_error_workbook(actor=request.user, job=job)
         except ValidationError:
             raise Http404 from None
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         stem = job.file_name.rsplit(".", 1)[0]
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{stem}-需修改的行.xlsx"
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return download(content, f"{stem}-需修改的行.xlsx", personal=True)
 
 
 def _import_kinds() -> dict[str, str]:

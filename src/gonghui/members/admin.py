@@ -180,35 +180,11 @@ class PersonAdmin(ScopedAdmin):
                         )
                     },
                 ),
-                (
-                    gettext_lazy("Particulars"),
-                    {
-                        "fields": (
-                            "ethnicity",
-                            "education",
-                            "political_status",
-                            "hukou_type",
-                            "is_migrant_worker",
-                            "new_employment_category",
-                        )
-                    },
-                ),
+                (gettext_lazy("Particulars"), {"fields": services.PARTICULARS}),
             )
         return (
             (None, {"fields": ("name", "new_phone", "card_number")}),
-            (
-                gettext_lazy("Particulars"),
-                {
-                    "fields": (
-                        "ethnicity",
-                        "education",
-                        "political_status",
-                        "hukou_type",
-                        "is_migrant_worker",
-                        "new_employment_category",
-                    )
-                },
-            ),
+            (gettext_lazy("Particulars"), {"fields": services.PARTICULARS}),
         )
 
     def service_create(self, actor, data):

@@ -9,6 +9,7 @@ from unfold.widgets import (
 )
 
 from gonghui.members.models import Membership, Person
+from gonghui.members.services import PARTICULARS
 from gonghui.orgs.models import Org
 
 TEXT = UnfoldAdminTextInputWidget
@@ -39,16 +40,7 @@ class PersonAddForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = (
-            "name",
-            "ethnicity",
-            "education",
-            "political_status",
-            "hukou_type",
-            "is_migrant_worker",
-            "new_employment_category",
-            "card_number",
-        )
+        fields = ("name", *PARTICULARS, "card_number")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,16 +59,7 @@ class PersonChangeForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = (
-            "name",
-            "ethnicity",
-            "education",
-            "political_status",
-            "hukou_type",
-            "is_migrant_worker",
-            "new_employment_category",
-            "card_number",
-        )
+        fields = ("name", *PARTICULARS, "card_number")
 
 
 class TransferStartForm(forms.Form):

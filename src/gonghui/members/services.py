@@ -200,22 +200,24 @@ def _conflict_message(actor, org: Org) -> str:
     return _("Already a member of another union; that union has to transfer the membership.")
 
 
+# What a clerk may correct of a member besides the name, phone and card number: the form, the
+# admin and ``person_update`` all read this one list.
+PARTICULARS = (
+    "ethnicity",
+    "education",
+    "political_status",
+    "hukou_type",
+    "is_migrant_worker",
+    "new_employment_category",
+)
+
+
 def person_update(*, actor, person: Person, changes: dict) -> Person:
     """Correct a member's particulars (not the ID number: see ``person_correct_id_number``)."""
     require_perm(actor, "members.change_person")
     from gonghui.members.imports import name_initials
 
-    allowed = {
-        "name",
-        "ethnicity",
-        "education",
-        "political_status",
-        "hukou_type",
-        "is_migrant_worker",
-        "new_employment_category",
-        "card_number",
-        "phone",
-    }
+    allowed = {"name", *PARTICULARS, "card_number", "phone"}
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(

@@ -1,12 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.admin import ScopedAdmin
+from gonghui.core.admin import ScopedAdmin, download
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
 from gonghui.reports import selectors, services
@@ -77,9 +75,6 @@ class TargetAdmin(ScopedAdmin):
         from gonghui.core.services import record_delete
 
         record_delete(actor=actor, instance=obj)
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @admin.register(WorkReport)
@@ -157,6 +152,4 @@ class WorkReportAdmin(ScopedAdmin):
         from gonghui.reports.summary import docx_from_text
 
         report = get_object_or_404(self.get_queryset(request), pk=pk)
-        response = HttpResponse(docx_from_text(report.title, report.text), content_type=DOCX)
-        response["Content-Disposition"] = content_disposition_header(True, f"{report.title}.docx")
-        return response
+        return download(docx_from_text(report.title, report.text), f"{report.title}.docx")

@@ -272,17 +272,24 @@ class Trend:
 HEADLINE_TRENDS = ("members.current", "members.joined", "assistance.grants_amount")
 
 
-def trends(actor, org: Org, start, end, keys) -> list[Trend]:
-    """Month-by-month figures of ``keys`` (one query each); indicators with nothing in the
-    period are left out rather than drawn as a flat line at zero."""
+def trends(actor, org: Org, start, end, keys, values=None) -> list[Trend]:
+    """Month-by-month figures of ``keys`` (one query each, or none when ``values`` has the
+    months already, from ``evaluate``); indicators with nothing in the period are left out
+    rather than drawn as a flat line at zero."""
+    from gonghui.core.indicators import month_spans
+
     require_in_scope(actor, org)
     registry = all_indicators()
+    months = month_spans(start, end)
     out = []
     for key in keys:
         ind = registry.get(key)
         if ind is None or not ind.has_trend():
             continue
-        points = ind.by_month(org, start, end)
+        if values is None:
+            points = ind.by_month(org, start, end)
+        else:
+            points = [(first, values[(key, ("month", i))]) for i, (first, _l) in enumerate(months)]
         if any(v for _m, v in points):
             out.append(Trend(key, str(ind.name), ind.unit, ind.kind, points))
     return out
@@ -347,12 +354,6 @@ def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboar
         items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
         if items:
             areas.append((WorkArea.LABELS.get(area, area), items))
-    trends_drawn = []
-    for key in trend_keys:
-        ind = registry[key]
-        points = [(first, values[(key, ("month", i))]) for i, (first, _l) in enumerate(months)]
-        if any(v for _m, v in points):
-            trends_drawn.append(Trend(key, str(ind.name), ind.unit, ind.kind, points))
     split_key = focus or HEADLINE_TRENDS[0]
     _children, with_targets = _children_targets(org, end.year)
     split_keys = {*with_targets, *([split_key] if split_key in registry else [])}
@@ -361,9 +362,27 @@ def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboar
         areas=areas,
         below=targets_below(actor, org, start, end, per_child),
         focus=registry.get(focus) if focus else None,
-        trends=trends_drawn,
+        trends=trends(actor, org, start, end, trend_keys, values),
         split=registry.get(split_key),
         shares=breakdown(actor, org, start, end, split_key, per_child)
         if split_key in registry
         else [],
     )
+
+
+def target_split_rows(actor, org: Org, key: str, year: int) -> list[tuple[Org, object, object]]:
+    """For the target split: each org directly beneath with its target for ``year`` ("" for
+    none) and its figure of the year before, in one grouped query."""
+    from gonghui.reports.models import Target
+
+    require_in_scope(actor, org)
+    children = list(Org.objects.filter(parent=org, is_active=True).order_by("code"))
+    current = dict(
+        Target.objects.filter(org__in=children, indicator=key, year=year).values_list(
+            "org_id", "value"
+        )
+    )
+    before = evaluate_by_child(
+        [all_indicators()[key]], org, datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
+    )[key]
+    return [(c, current.get(c.pk, ""), before.get(c.path, 0)) for c in children]

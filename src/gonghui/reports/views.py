@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from gonghui.core.admin import download
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
 from gonghui.reports.charts import bar_chart
@@ -51,25 +51,12 @@ def statistics_view(request):
             areas = set(request.GET.getlist("area"))
             keys = [k for k, ind in all_indicators().items() if ind.work_area in areas] or None
             table = statistics_table(request.user, org, start, end, keys)
-            response = HttpResponse(
-                statistics_table_xlsx(table),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return download(
+                statistics_table_xlsx(table), f"{org.name}统计表-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
             )
-            response["Content-Disposition"] = content_disposition_header(
-                True, f"{org.name}统计表-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-            )
-            return response
         if what == "report":
             report = work_report(request.user, org, start, end)
-            response = HttpResponse(
-                work_report_docx(report),
-                content_type="application/vnd.openxmlformats-officedocument."
-                "wordprocessingml.document",
-            )
-            response["Content-Disposition"] = content_disposition_header(
-                True, f"{report.title}.docx"
-            )
-            return response
+            return download(work_report_docx(report), f"{report.title}.docx")
         board = dashboard(request.user, org, start, end, request.GET.get("focus"))
         period = QueryDict(mutable=True)
         period.update({"org": org.pk, "date_from": start, "date_to": end})
@@ -176,16 +163,13 @@ def records_view(request):
 def targets_split_view(request):
     """年度任务分解: one indicator's targets for every org directly beneath, on one page, with
     last year's figure of each beside its box; saved all or nothing."""
-    import datetime
-
     from django.contrib import messages
     from django.http import HttpResponseRedirect
 
     from gonghui.core.admin import error_text
     from gonghui.core.errors import DomainError, NotFound
-    from gonghui.core.indicators import evaluate_by_child
     from gonghui.reports.forms import TargetSplitForm
-    from gonghui.reports.models import Target
+    from gonghui.reports.selectors import target_split_rows
     from gonghui.reports.services import targets_split
 
     if not request.user.has_perm("reports.add_target"):
@@ -208,10 +192,9 @@ def targets_split_view(request):
     }
     if form.is_valid():
         org, key, year = (form.cleaned_data[k] for k in ("org", "indicator", "year"))
-        indicator = all_indicators()[key]
-        children = list(Org.objects.filter(parent=org, is_active=True).order_by("code"))
+        rows = target_split_rows(request.user, org, key, year)
         if request.method == "POST":
-            values = {c.pk: request.POST.get(f"target_{c.pk}", "") for c in children}
+            values = {c.pk: request.POST.get(f"target_{c.pk}", "") for c, _t, _b in rows}
             try:
                 written = targets_split(
                     actor=request.user, org=org, indicator=key, year=year, values=values
@@ -224,26 +207,12 @@ def targets_split_view(request):
             except (DomainError, PermissionDenied, NotFound) as exc:
                 messages.error(request, error_text(exc))
                 context["posted"] = values
-        current = dict(
-            Target.objects.filter(org__in=children, indicator=key, year=year).values_list(
-                "org_id", "value"
-            )
-        )
-        last_year = evaluate_by_child(
-            [indicator], org, datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
-        )[key]
         posted = context.get("posted", {})
         context.update(
             org=org,
             year=year,
-            indicator=indicator,
-            rows=[
-                (
-                    child,
-                    posted.get(child.pk, current.get(child.pk, "")),
-                    last_year.get(child.path, 0),
-                )
-                for child in children
-            ],
+            indicator=all_indicators()[key],
+            # What the clerk typed stays in the boxes when the split is refused.
+            rows=[(c, posted.get(c.pk, target), before) for c, target, before in rows],
         )
     return TemplateResponse(request, "reports/targets_split.html", context)
