@@ -47,12 +47,14 @@ def build_assistance(gen: Generator, demo: DemoCounty) -> None:
             yearly_cap_per_person=Decimal("8000"),
             note=f"青山县{year}年城市低保标准",
         )
-    members = list(
-        Membership.objects.filter(status=Membership.Status.ACTIVE, org__level=Org.Level.GRASSROOTS)
-        .select_related("person", "org")
-        .order_by("id")
-    )
-    chosen = rng.sample(members, k=260)
+    # Sample ids, then load only the chosen 260 (not 34,000 members with their people).
+    active = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, org__level=Org.Level.GRASSROOTS
+    ).order_by("id")
+    ids = list(active.values_list("id", flat=True))
+    picked = rng.sample(ids, k=260)
+    loaded = Membership.objects.select_related("person", "org").in_bulk(picked)
+    chosen = [loaded[pk] for pk in picked]
     files = []
     for i, m in enumerate(chosen):
         files.append(_file(gen, m, i))
@@ -136,7 +138,7 @@ def build_assistance(gen: Generator, demo: DemoCounty) -> None:
         )
     # 节日慰问 for model workers: any member; a warning-free one-off of 1000.
     festival = campaigns["JRWW"]
-    workers = [m for m in members if m.person_id not in used][:25]
+    workers = active.exclude(person_id__in=used).select_related("person", "org")[:25]
     for m in workers:
         _grant(
             gen, festival, m.person, m.org, 1000, until="paid", day=datetime.date(DEMO_YEAR, 4, 25)

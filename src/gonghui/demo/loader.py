@@ -17,7 +17,7 @@ def ensure_demo(seed: int = 2025, progress: Callable[[str], None] | None = None)
     progress = progress or (lambda _msg: None)
     created = False
     if not Org.objects.filter(code=names.CITY["code"]).exists():
-        progress("正在生成演示数据（首次启动约需半分钟）…")
+        progress("正在生成演示数据（首次启动约需一分钟）…")
         with transaction.atomic():
             generate(seed=seed, progress=progress)
         created = True
