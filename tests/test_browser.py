@@ -25,6 +25,9 @@ def browser():
     # Django's live server runs in this process; its ORM calls must not trip the async guard
     # that Playwright's event loop would otherwise set off.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's 5 s default is short for a busy two-core CI machine; a page that never
+    # shows the text still fails, only later.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
