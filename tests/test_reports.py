@@ -389,6 +389,24 @@ def test_every_figure_opens_the_records_behind_it(scenario, client):
     assert "rows" not in other.context
 
 
+def test_records_page_reads_its_rows_in_a_fixed_number_of_queries(scenario, client):
+    tree = scenario
+    client.force_login(tree.town_a)
+    params = {"org": tree.a.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    queries = {}
+    for round_ in ("few", "many"):
+        if round_ == "many":
+            for n in range(20, 32):
+                register(tree.a1, n, 2 * n + 1)
+        for key in ("members.current", "orgs.service_points"):
+            with CaptureQueriesContext(connection) as captured:
+                got = client.get("/admin/reports/records/", {**params, "key": key})
+            assert got.context["rows"], key
+            queries[(round_, key)] = len(captured)
+    assert queries[("few", "members.current")] == queries[("many", "members.current")]
+    assert queries[("few", "members.current")] == queries[("few", "orgs.service_points")]
+
+
 def test_month_spans_are_cut_to_the_period():
     from gonghui.core.indicators import MAX_MONTHS, month_spans
 

@@ -16,11 +16,17 @@ from gonghui.assistance.models import (
     HardshipFile,
     SchoolLevel,
 )
+from gonghui.core.models import MONEY
 from gonghui.orgs.models import Org
 
 TEXT = UnfoldAdminTextInputWidget
-MONEY = UnfoldAdminDecimalFieldWidget
 SELECT = UnfoldAdminSelectWidget
+
+
+def _amount(label, required: bool = True) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=required, widget=UnfoldAdminDecimalFieldWidget, **MONEY
+    )
 
 
 class GrantAddForm(forms.Form):
@@ -31,12 +37,8 @@ class GrantAddForm(forms.Form):
         label=_("Applying union"), queryset=Org.objects.none(), widget=SELECT
     )
     id_number_text = forms.CharField(label=_("Recipient's ID number"), max_length=40, widget=TEXT)
-    cash_amount = forms.DecimalField(
-        label=_("Cash (yuan)"), max_digits=14, decimal_places=2, required=False, widget=MONEY
-    )
-    goods_value = forms.DecimalField(
-        label=_("Goods value (yuan)"), max_digits=14, decimal_places=2, required=False, widget=MONEY
-    )
+    cash_amount = _amount(_("Cash (yuan)"), required=False)
+    goods_value = _amount(_("Goods value (yuan)"), required=False)
     eligibility_group = forms.ChoiceField(
         label=_("Group (when not on file)"),
         required=False,
@@ -77,32 +79,11 @@ class HardshipFileAddForm(forms.Form):
     household_size = forms.IntegerField(
         label=_("Household size"), min_value=1, widget=UnfoldAdminIntegerFieldWidget
     )
-    annual_income = forms.DecimalField(
-        label=_("Annual disposable income of the household"),
-        max_digits=14,
-        decimal_places=2,
-        widget=MONEY,
-    )
-    expense_illness = forms.DecimalField(
-        label=_("Medical expenses"), max_digits=14, decimal_places=2, required=False, widget=MONEY
-    )
-    expense_disability = forms.DecimalField(
-        label=_("Disability expenses"),
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-        widget=MONEY,
-    )
-    expense_schooling = forms.DecimalField(
-        label=_("Schooling expenses"), max_digits=14, decimal_places=2, required=False, widget=MONEY
-    )
-    expense_other = forms.DecimalField(
-        label=_("Other rigid expenses"),
-        max_digits=14,
-        decimal_places=2,
-        required=False,
-        widget=MONEY,
-    )
+    annual_income = _amount(_("Annual disposable income of the household"))
+    expense_illness = _amount(_("Medical expenses"), required=False)
+    expense_disability = _amount(_("Disability expenses"), required=False)
+    expense_schooling = _amount(_("Schooling expenses"), required=False)
+    expense_other = _amount(_("Other rigid expenses"), required=False)
     accident_reason = forms.CharField(
         label=_("Why hardship from an accident"),
         max_length=300,

@@ -212,7 +212,7 @@ class GrantListSpec(ImportSpec):
         for what in number.repairs:
             row.repaired(COL["id_number"], what)
         try:
-            org = self.memo.read(row, COL["org"], self._org, ctx)
+            org = self.memo.read(row, COL["org"], self.read_org, ctx)
             cash = read_money(row, COL["cash"])
             goods = read_money(row, COL["goods"])
             self.memo.read(row, COL["campaign"], self._campaign_cell)
@@ -297,14 +297,6 @@ class GrantListSpec(ImportSpec):
             account[-4:],
             read_text(row, COL["note"], max_length=300),
         )
-
-    def _org(self, row, column, ctx):
-        text = read_text(row, column)
-        if not text:
-            if self.may_omit(ctx, column):
-                return ctx.org
-            raise CellError(_("Write the union's name or code."))
-        return self.orgs.resolve(text)
 
     def _campaign_cell(self, row, column):
         text = read_text(row, column)

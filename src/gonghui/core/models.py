@@ -4,6 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Every amount of money: yuan with fen, up to a trillion.
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
 
 class Event(models.Model):
     """One change made through a service, written in the same transaction as the change.

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+from gonghui.core.models import MONEY
 
 
 class WorkAreaChoice(models.TextChoices):

@@ -328,16 +328,7 @@ def _employer(spec, ctx, row):
 
 
 def _org(spec, ctx, row):
-    return spec.memo.read(row, COL["org"], _read_org, spec, ctx)
-
-
-def _read_org(row, column, spec, ctx):
-    text = read_text(row, column)
-    if not text:
-        if spec.may_omit(ctx, column):
-            return ctx.org
-        raise CellError(_("Write the union's name or code."))
-    return spec.orgs.resolve(text)
+    return spec.memo.read(row, COL["org"], spec.read_org, ctx)
 
 
 def _joined(spec, ctx, row):

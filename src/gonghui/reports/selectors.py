@@ -386,3 +386,35 @@ def target_split_rows(actor, org: Org, key: str, year: int) -> list[tuple[Org, o
         [all_indicators()[key]], org, datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
     )[key]
     return [(c, current.get(c.pk, ""), before.get(c.path, 0)) for c in children]
+
+
+def figure_records(indicator, org: Org, start, end, limit: int):
+    """The newest ``limit`` records behind one figure, as (label, change-page address, org,
+    date) rows, and how many there are in all. The rows come from the indicator's own queryset
+    (exactly what was counted), with the relations their labels name read in the same query."""
+    from django.urls import NoReverseMatch, reverse
+
+    queryset = indicator.queryset(org, start, end)
+    model = queryset.model
+    # One level of required relations covers every record's label (a member's person, a
+    # grant's person and campaign, a file's applicant); the org column may be optional.
+    related = {f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null}
+    if indicator.org_field:
+        related.add(indicator.org_field)
+    rows = []
+    for record in queryset.select_related(*related).order_by("-pk")[:limit]:
+        # A membership opens its member's page, which shows the membership.
+        target = record.person if model._meta.model_name == "membership" else record
+        try:
+            url = reverse(
+                f"admin:{target._meta.app_label}_{target._meta.model_name}_change",
+                args=[target.pk],
+            )
+        except NoReverseMatch:
+            url = ""
+        where = record
+        for part in indicator.org_field.split("__") if indicator.org_field else []:
+            where = getattr(where, part)
+        day = getattr(record, indicator.date_field) if indicator.date_field else ""
+        rows.append((str(target), url, str(where), day))
+    return rows, queryset.count()

@@ -17,7 +17,12 @@ from gonghui.orgs.models import Org
 from gonghui.reports.charts import bar_chart
 from gonghui.reports.forms import PeriodForm
 from gonghui.reports.registry import all_indicators
-from gonghui.reports.selectors import dashboard, statistics_table, statistics_table_xlsx
+from gonghui.reports.selectors import (
+    dashboard,
+    figure_records,
+    statistics_table,
+    statistics_table_xlsx,
+)
 from gonghui.reports.summary import work_report, work_report_docx
 
 
@@ -111,8 +116,6 @@ RECORDS_SHOWN = 500
 def records_view(request):
     """The records behind one figure: the indicator's own queryset for the org's subtree and the
     period, so the list is exactly what was counted (or summed)."""
-    from django.urls import NoReverseMatch, reverse
-
     if not request.user.has_perm("orgs.view_org"):
         raise PermissionDenied
     indicator = all_indicators().get(request.GET.get("key", ""))
@@ -126,33 +129,13 @@ def records_view(request):
     }
     if indicator is not None and form.is_valid():
         org, start, end = (form.cleaned_data[k] for k in ("org", "date_from", "date_to"))
-        queryset = indicator.queryset(org, start, end)
-        model = queryset.model
-        rows = []
-        for record in queryset.order_by("-pk")[:RECORDS_SHOWN]:
-            target = (
-                record.person
-                if hasattr(record, "person") and model.__name__ == "Membership"
-                else record
-            )
-            try:
-                url = reverse(
-                    f"admin:{target._meta.app_label}_{target._meta.model_name}_change",
-                    args=[target.pk],
-                )
-            except NoReverseMatch:
-                url = ""
-            where = record
-            for part in indicator.org_field.split("__") if indicator.org_field else []:
-                where = getattr(where, part)
-            day = getattr(record, indicator.date_field) if indicator.date_field else ""
-            rows.append((str(target), url, str(where), day))
+        rows, count = figure_records(indicator, org, start, end, RECORDS_SHOWN)
         context.update(
             org=org,
             start=start,
             end=end,
             rows=rows,
-            count=queryset.count(),
+            count=count,
             value=indicator.value(org, start, end),
             shown=RECORDS_SHOWN,
         )

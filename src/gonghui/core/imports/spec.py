@@ -131,6 +131,16 @@ class ImportSpec:
         """Whether a required column may be absent in this context (it has a default)."""
         return False
 
+    def read_org(self, row: Row, column: Column, ctx):
+        """The union a row names, found by the ``OrgResolver`` that ``begin`` keeps in
+        ``self.orgs``; a blank cell is the import's own org where ``may_omit`` allows that."""
+        text = read_text(row, column)
+        if not text:
+            if self.may_omit(ctx, column):
+                return ctx.org
+            raise CellError(_("Write the union's name or code."))
+        return self.orgs.resolve(text)
+
     def header_index(self) -> dict[str, Column]:
         index = {}
         for column in self.columns:
