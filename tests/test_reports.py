@@ -328,6 +328,11 @@ def test_statistics_page_shows_figures_and_serves_the_downloads(scenario, client
     refused = client.get(url, {**params, "org": tree.b.pk})
     assert 'data-key="members.current"' not in refused.content.decode()
     assert "download" not in refused.get("Content-Disposition", "")
+    # Nor can either download be had for it.
+    for what in ("table", "report"):
+        refused = client.get(url, {**params, "org": tree.b.pk, "download": what})
+        assert refused.status_code == 200 and "Content-Disposition" not in refused, what
+        assert refused["Content-Type"].startswith("text/html"), what
 
 
 def test_targets_are_set_from_above_and_completion_is_shown(scenario, client):
