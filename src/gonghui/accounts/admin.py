@@ -44,24 +44,21 @@ class UserAdmin(ScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = UserChangeForm if obj is not None else UserCreateForm
-        kwargs["fields"] = None
+        if obj is None or self.has_change_permission(request, obj):
+            # The form's own field list, password fields included. A view-only reader gets
+            # the admin's read-only form instead, which needs the field list.
+            kwargs["fields"] = None
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["username", "password", "name", "org", "role", "department", "email"]
-        return [
-            "username",
-            "name",
-            "org",
-            "role",
-            "department",
-            "email",
-            "is_active",
-            "new_password",
-            "last_login",
-            "date_joined",
-        ]
+        fields = ["username", "name", "org", "role", "department", "email", "is_active"]
+        # A password is reset only by who may change the account; for a view-only reader
+        # the form field does not exist, and a read-only display of it has nothing to show.
+        if self.has_change_permission(request, obj):
+            fields.append("new_password")
+        return [*fields, "last_login", "date_joined"]
 
     def get_readonly_fields(self, request, obj=None):
         return ("username", "last_login", "date_joined") if obj is not None else ()

@@ -224,8 +224,10 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(unknown)}
         )
     with transaction.atomic():
+        # Only the person's row is locked: PostgreSQL refuses FOR UPDATE over the nullable
+        # side of the outer join that reaches the membership.
         locked = (
-            Person.objects.select_for_update()
+            Person.objects.select_for_update(of=("self",))
             .select_related("latest_membership__org")
             .get(pk=person.pk)
         )

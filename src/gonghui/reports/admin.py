@@ -72,9 +72,7 @@ class TargetAdmin(ScopedAdmin):
         return services.target_set(actor=actor, **data)
 
     def service_delete(self, actor, obj):
-        from gonghui.core.services import record_delete
-
-        record_delete(actor=actor, instance=obj)
+        services.target_delete(actor=actor, target=obj)
 
 
 @admin.register(WorkReport)

@@ -30,9 +30,7 @@ def target_set(*, actor, org: Org, indicator: str, year: int, value) -> Target:
         raise DomainError({"value": _("A target is more than zero.")})
     with transaction.atomic():
         require_in_scope(actor, org)
-        own = getattr(actor, "org", None)
-        if own is not None and own.pk == org.pk:
-            raise DomainError(_("An organisation's targets are set by the organisation above."))
+        _refuse_own(actor, org)
         target, created = Target.objects.update_or_create(
             org=org,
             indicator=indicator,
@@ -47,6 +45,29 @@ def target_set(*, actor, org: Org, indicator: str, year: int, value) -> Target:
             details={"indicator": indicator, "year": year, "value": amount, "created": created},
         )
     return target
+
+
+def target_delete(*, actor, target: Target) -> None:
+    """Withdraw a target. Like setting it, only an org above the target's org may: a township
+    cannot drop the task the county gave it."""
+    require_perm(actor, "reports.delete_target")
+    with transaction.atomic():
+        locked = Target.objects.select_for_update().select_related("org").get(pk=target.pk)
+        require_in_scope(actor, locked.org)
+        _refuse_own(actor, locked.org)
+        locked.delete()
+        record_event(
+            actor=actor,
+            action="target.withdraw",
+            org=locked.org,
+            details={"indicator": locked.indicator, "year": locked.year},
+        )
+
+
+def _refuse_own(actor, org: Org) -> None:
+    own = getattr(actor, "org", None)
+    if own is not None and own.pk == org.pk:
+        raise DomainError(_("An organisation's targets are set by the organisation above."))
 
 
 def work_report_draft(*, actor, org: Org, start, end) -> WorkReport:
