@@ -150,3 +150,184 @@ def test_a_township_cannot_delete_its_own_target_by_service_or_page(client, tree
     # The county withdraws it.
     report_services.target_delete(actor=tree.county_staff, target=target)
     assert not Target.objects.filter(pk=target.pk).exists()
+
+
+# -- 1 and 5. every upload through one checked path ------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
+
+
+def _relief_form(aid, tree, upload=None):
+    data = {
+        "campaign": aid.winter.pk,
+        "org": tree.a.pk,
+        "date": "2026-01-20",
+        "headcount": "40",
+        "cash_amount": "4000",
+        "goods_value": "0",
+        "note": "",
+    }
+    if upload is not None:
+        data["photo_upload"] = upload
+    return data
+
+
+@pytest.fixture
+def aid(tree):
+    from tests.aid import build_aid
+
+    return build_aid(tree)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("慰问.html", b"<html><script>fetch('/admin/')</script></html>"),
+        ("慰问.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("慰问.exe", b"MZ\x90\x00" + b"\0" * 60),
+        ("慰问.jpg", b"<html><script>alert(1)</script></html>"),
+        ("慰问.png", JPEG),
+    ],
+)
+def test_a_relief_photo_that_is_no_picture_is_refused_on_the_form_and_by_the_service(
+    client, tree, aid, settings, tmp_path, name, content
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.assistance import services as aid_services
+    from gonghui.assistance.models import GroupRelief
+    from gonghui.core.models import StoredFile
+
+    settings.MEDIA_ROOT = tmp_path
+    before = snapshot(GroupRelief, StoredFile)
+    client.force_login(tree.town_a)
+    answer = client.post(
+        reverse("admin:assistance_grouprelief_add"),
+        _relief_form(aid, tree, SimpleUploadedFile(name, content)),
+    )
+    assert answer.status_code == 200
+    assert answer.context["adminform"].form.errors["photo_upload"]
+    with pytest.raises(ValidationError):
+        aid_services.group_relief_create(
+            actor=tree.town_a,
+            campaign=aid.winter,
+            org=tree.a,
+            headcount=40,
+            date=datetime.date(2026, 1, 20),
+            photo=SimpleUploadedFile(name, content),
+        )
+    assert snapshot(GroupRelief, StoredFile) == before
+    assert not any(tmp_path.rglob("*"))
+
+
+def test_a_large_photo_saves_once_and_is_shown_as_a_picture_only(
+    client, tree, aid, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.assistance.models import GroupRelief
+    from gonghui.core.models import StoredFile
+
+    settings.MEDIA_ROOT = tmp_path
+    big = JPEG + b"\x00" * (3 * 1024 * 1024)  # over Django's 2.5 MB in-memory threshold
+    client.force_login(tree.town_a)
+    answer = client.post(
+        reverse("admin:assistance_grouprelief_add"),
+        _relief_form(aid, tree, SimpleUploadedFile("慰问.jpg", big)),
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    relief = GroupRelief.objects.get()
+    # The form's check ran the service once in a savepoint: no second, orphaned copy.
+    assert StoredFile.objects.count() == 1 and relief.photo.size == len(big)
+    assert not any(tmp_path.rglob("*"))
+    shown = client.get(reverse("admin:assistance_grouprelief_photo", args=[relief.pk]))
+    assert shown.status_code == 200 and shown.content == big
+    assert shown["Content-Type"] == "image/jpeg"
+    assert shown["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in shown["Content-Security-Policy"]
+    # A new photo replaces the old one, which goes.
+    client.post(
+        reverse("admin:assistance_grouprelief_change", args=[relief.pk]),
+        _relief_form(aid, tree, SimpleUploadedFile("新.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 40)),
+    )
+    relief.refresh_from_db()
+    assert relief.photo.kind == "png" and StoredFile.objects.count() == 1
+    # Deleting the relief deletes its photo.
+    client.force_login(tree.county_staff)
+    client.post(reverse("admin:assistance_grouprelief_delete", args=[relief.pk]), {"post": "yes"})
+    assert not GroupRelief.objects.exists() and not StoredFile.objects.exists()
+
+
+def test_a_photo_over_the_limit_is_refused_with_the_limit(client, tree, aid):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.files import PHOTO_MAX_BYTES
+
+    client.force_login(tree.town_a)
+    answer = client.post(
+        reverse("admin:assistance_grouprelief_add"),
+        _relief_form(aid, tree, SimpleUploadedFile("大.jpg", JPEG + b"\0" * PHOTO_MAX_BYTES)),
+    )
+    assert answer.status_code == 200
+    assert "大于 10 MB" in " ".join(answer.context["adminform"].form.errors["photo_upload"])
+
+
+def test_a_request_larger_than_any_upload_is_refused_before_it_is_read(client, tree):
+    from gonghui.core.files import max_request_bytes
+
+    client.force_login(tree.town_a)
+    answer = client.generic(
+        "POST",
+        reverse("admin:assistance_grouprelief_add"),
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(max_request_bytes() + 1),
+    )
+    assert answer.status_code == 413
+    assert "上传的文件太大" in answer.content.decode()
+
+
+def test_every_file_field_goes_through_the_checked_path(rf, tree):
+    """No model keeps a file on disk, and every form field that takes a file checks it."""
+    from django import forms
+    from django.apps import apps
+    from django.contrib import admin
+    from django.db import models
+
+    from gonghui.core.admin import ImportUploadForm
+    from gonghui.core.files import CheckedFileField
+    from gonghui.core.models import StoredFile
+
+    model_files = [
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.get_fields()
+        if isinstance(f, models.FileField)
+    ]
+    assert model_files == []
+    file_links = [
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.get_fields()
+        if f.is_relation and f.concrete and f.related_model is StoredFile
+    ]
+    assert sorted(file_links) == ["assistance.GroupRelief.photo", "ledger.LedgerAttachment.stored"]
+
+    def form_classes(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from form_classes(sub)
+
+    request = rf.get("/")
+    request.user = tree.admin
+    for model_admin in admin.site._registry.values():
+        if type(model_admin).__module__.startswith("gonghui."):
+            model_admin.get_form(request, None)  # builds the admin's form classes
+    unchecked = []
+    for form in {*form_classes(forms.BaseForm)}:
+        for name, field in getattr(form, "base_fields", {}).items():
+            if isinstance(field, forms.FileField) and not isinstance(field, CheckedFileField):
+                unchecked.append(f"{form.__module__}.{form.__qualname__}.{name}")
+    assert unchecked == []
+    built = ImportUploadForm(orgs=None)
+    assert isinstance(built.fields["file"], CheckedFileField)

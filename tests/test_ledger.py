@@ -300,7 +300,12 @@ def media(settings, tmp_path):
 
 
 def _stored(media):
-    return sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    """The files kept: rows of the encrypted store, and (there must be none) files on disk."""
+    from gonghui.core.models import StoredFile
+
+    on_disk = sorted(p.name for p in media.rglob("*") if p.is_file()) if media.exists() else []
+    assert on_disk == []
+    return sorted(str(pk) for pk in StoredFile.objects.values_list("pk", flat=True))
 
 
 def _docx_bytes():
@@ -324,13 +329,17 @@ def test_an_attachment_is_kept_under_a_random_name_and_served_in_scope(tree, cli
         actor=tree.town_a, entry=e, upload=SimpleUploadedFile("签到表.docx", content)
     )
     assert att.name == "签到表.docx" and att.size == len(content)
-    assert "签到表" not in att.file.name and att.file.name.endswith(".docx")
+    # Kept under a random id, encrypted: neither the name nor the bytes are in the row.
+    stored = att.stored
+    assert stored.kind == "docx" and len(str(stored.pk)) == 36
+    assert content[:200] not in bytes(stored.content)
     client.force_login(tree.town_a)
     page = client.get(f"/admin/ledger/ledgerentry/{e.pk}/change/").content.decode()
     assert "签到表.docx" in page
     got = client.get(f"/admin/ledger/ledgerentry/attachments/{att.pk}/")
-    assert b"".join(got.streaming_content) == content
+    assert got.content == content
     assert "attachment" in got["Content-Disposition"]
+    assert got["X-Content-Type-Options"] == "nosniff"
     # Another township gets the same answer as for a file that does not exist.
     client.force_login(tree.town_b)
     for url in (
@@ -338,7 +347,7 @@ def test_an_attachment_is_kept_under_a_random_name_and_served_in_scope(tree, cli
         f"/admin/ledger/ledgerentry/attachments/{att.pk + 999}/",
     ):
         response = client.get(url)
-        assert response.status_code in (302, 404) and not hasattr(response, "streaming_content")
+        assert response.status_code in (302, 404) and content not in response.content
     refused = client.post(f"/admin/ledger/ledgerentry/attachments/{att.pk}/delete/")
     assert refused.status_code in (302, 404) and e.attachments.count() == 1
     sneaked = client.post(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.assistance import selectors, services
-from gonghui.assistance.forms import GrantAddForm, HardshipFileAddForm, PaidForm
+from gonghui.assistance.forms import GrantAddForm, GroupReliefForm, HardshipFileAddForm, PaidForm
 from gonghui.assistance.models import (
     AmountStandard,
     Campaign,
@@ -28,6 +28,7 @@ from gonghui.assistance.models import (
 )
 from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.errors import NotFound
+from gonghui.core.files import stored_file_response
 from gonghui.core.scoping import scope
 from gonghui.members.selectors import masked_id_number, person_by_id_number
 from gonghui.orgs.models import Org
@@ -306,9 +307,7 @@ class CampaignAdmin(ScopedAdmin):
         return services.campaign_update(actor=actor, campaign=obj, changes=changes)
 
     def service_delete(self, actor, obj):
-        from gonghui.core.services import record_delete
-
-        return record_delete(actor=actor, instance=obj)
+        services.group_relief_delete(actor=actor, relief=obj)
 
     @admin.display(description=gettext_lazy("Figures"))
     def dashboard(self, obj):
@@ -783,6 +782,7 @@ class PaymentBatchAdmin(ScopedAdmin):
 
 @admin.register(GroupRelief)
 class GroupReliefAdmin(ScopedAdmin):
+    form = GroupReliefForm
     list_display = (
         "campaign",
         "org",
@@ -794,7 +794,16 @@ class GroupReliefAdmin(ScopedAdmin):
     )
     list_filter = ("campaign",)
     ordering = ("-date",)
-    fields = ("campaign", "org", "date", "headcount", "cash_amount", "goods_value", "note", "photo")
+    fields = (
+        "campaign",
+        "org",
+        "date",
+        "headcount",
+        "cash_amount",
+        "goods_value",
+        "note",
+        "photo_upload",
+    )
 
     def scoped_queryset(self, actor):
         return selectors.reliefs_visible_to(actor)
@@ -810,22 +819,20 @@ class GroupReliefAdmin(ScopedAdmin):
         ]
 
     def photo_view(self, request, pk):
-        """Uploaded photos are served through the scope, never from a public media URL."""
-        from django.http import FileResponse
-
-        relief = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not relief.photo:
+        """Photos are served through the scope, as pictures (checked by their bytes) only."""
+        relief = get_object_or_404(self.get_queryset(request).select_related("photo"), pk=pk)
+        if relief.photo is None:
             raise Http404
-        return FileResponse(relief.photo.open("rb"))
+        return stored_file_response(relief.photo, inline=True)
 
     @admin.display(description=gettext_lazy("Photo"))
     def photo_link(self, obj):
         from django.utils.html import format_html
 
-        if not obj.photo:
+        if not obj.photo_id:
             return "—"
         return format_html(
-            '<a href="{}" target="_blank">{}</a>',
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
             reverse("admin:assistance_grouprelief_photo", args=[obj.pk]),
             _("View"),
         )
@@ -838,13 +845,18 @@ class GroupReliefAdmin(ScopedAdmin):
     def service_create(self, actor, data):
         data = dict(data)
         return services.group_relief_create(
-            actor=actor, campaign=data.pop("campaign"), org=data.pop("org"), **data
+            actor=actor,
+            campaign=data.pop("campaign"),
+            org=data.pop("org"),
+            photo=data.pop("photo_upload", None),
+            **data,
         )
 
     def service_update(self, actor, obj, changes):
+        changes = dict(changes)
+        if "photo_upload" in changes:
+            changes["photo"] = changes.pop("photo_upload")
         return services.group_relief_update(actor=actor, relief=obj, changes=changes)
 
     def service_delete(self, actor, obj):
-        from gonghui.core.services import record_delete
-
-        return record_delete(actor=actor, instance=obj)
+        services.group_relief_delete(actor=actor, relief=obj)

@@ -13,9 +13,11 @@ from unfold.widgets import (
 from gonghui.assistance.models import (
     Campaign,
     EligibilityGroup,
+    GroupRelief,
     HardshipFile,
     SchoolLevel,
 )
+from gonghui.core.files import PHOTO_MAX_BYTES, PHOTOS, CheckedFileField
 from gonghui.core.models import MONEY
 from gonghui.orgs.models import Org
 
@@ -112,3 +114,13 @@ class HardshipFileAddForm(forms.Form):
 class PaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"))
     reference = forms.CharField(label=_("Bank reference"), max_length=60)
+
+
+class GroupReliefForm(forms.ModelForm):
+    photo_upload = CheckedFileField(
+        label=_("Photo"), kinds=PHOTOS, max_bytes=PHOTO_MAX_BYTES, required=False
+    )
+
+    class Meta:
+        model = GroupRelief
+        fields = ("campaign", "org", "date", "headcount", "cash_amount", "goods_value", "note")

@@ -466,7 +466,14 @@ class GroupRelief(models.Model):
     cash_amount = models.DecimalField(_("Cash (yuan)"), default=Decimal(0), **MONEY)
     goods_value = models.DecimalField(_("Goods value (yuan)"), default=Decimal(0), **MONEY)
     note = models.CharField(_("Notes"), max_length=500, blank=True)
-    photo = models.FileField(_("Photo"), upload_to="relief/%Y/", blank=True)
+    photo = models.ForeignKey(
+        "core.StoredFile",
+        verbose_name=_("Photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
 
     class Meta:

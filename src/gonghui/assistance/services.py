@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -37,9 +38,15 @@ from gonghui.core.access_log import log_access
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
-from gonghui.core.models import AccessLog
+from gonghui.core.files import PHOTO_MAX_BYTES, PHOTOS
+from gonghui.core.models import AccessLog, StoredFile
 from gonghui.core.scoping import org_in_scope
-from gonghui.core.services import record_create, record_update
+from gonghui.core.services import (
+    record_create,
+    record_delete,
+    record_update,
+    stored_file_create,
+)
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import region_of
@@ -987,14 +994,52 @@ def payment_batch_mark_paid(
 # -- group relief ------------------------------------------------------------------------------
 
 
-def group_relief_create(*, actor, campaign: Campaign, org: Org, **fields) -> GroupRelief:
+def group_relief_create(
+    *, actor, campaign: Campaign, org: Org, photo=None, **fields
+) -> GroupRelief:
+    """Record relief given without names. ``photo``, an upload, is kept through the checked
+    path (``core.files``) in the same transaction: a refused relief keeps no photo."""
     if not org.path.startswith(campaign.org.path):
         raise DomainError({"org": _("The organisation is not under the campaign's organiser.")})
     for field in ("cash_amount", "goods_value"):
         if field in fields:
             fields[field] = _money(fields[field], field)
-    return record_create(actor=actor, instance=GroupRelief(campaign=campaign, org=org, **fields))
+    with transaction.atomic():
+        relief = GroupRelief(campaign=campaign, org=org, **fields)
+        if photo:
+            relief.photo = _relief_photo(actor, photo)
+        return record_create(actor=actor, instance=relief)
 
 
 def group_relief_update(*, actor, relief: GroupRelief, changes: dict) -> GroupRelief:
-    return record_update(actor=actor, instance=relief, changes=changes)
+    """Correct a relief; a new ``photo`` (an upload) replaces the one kept before."""
+    changes = dict(changes)
+    photo = changes.pop("photo", None)
+    for field in ("cash_amount", "goods_value"):
+        if field in changes:
+            changes[field] = _money(changes[field], field)
+    with transaction.atomic():
+        old_photo = relief.photo_id
+        if photo:
+            changes["photo"] = _relief_photo(actor, photo)
+        updated = record_update(actor=actor, instance=relief, changes=changes)
+        if photo and old_photo:
+            StoredFile.objects.filter(pk=old_photo).delete()
+    return updated
+
+
+def group_relief_delete(*, actor, relief: GroupRelief) -> None:
+    with transaction.atomic():
+        photo = relief.photo_id
+        record_delete(actor=actor, instance=relief)
+        if photo:
+            StoredFile.objects.filter(pk=photo).delete()
+
+
+def _relief_photo(actor, upload):
+    try:
+        return stored_file_create(
+            actor=actor, upload=upload, kinds=PHOTOS, max_bytes=PHOTO_MAX_BYTES
+        )
+    except ValidationError as exc:
+        raise DomainError({"photo": exc.messages}) from None

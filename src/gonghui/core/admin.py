@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from gonghui.core.errors import NotFound
+from gonghui.core.files import SPREADSHEETS, CheckedFileField
 from gonghui.core.models import AccessLog, Event, ImportJob
 from gonghui.core.scoping import scope, subtree_q
 from gonghui.core.selectors import events_visible_to
@@ -212,13 +213,20 @@ class ImportUploadForm(forms.Form):
         initial=ImportJob.Mode.ALL_OR_NOTHING,
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        help_text=gettext_lazy("The filled-in template as .xlsx, .xls or .csv, at most 40 MB."),
-    )
 
     def __init__(self, *args, orgs=None, extra=None, **kwargs):
+        from gonghui.core.imports.reading import max_bytes
+
         super().__init__(*args, **kwargs)
+        self.fields["file"] = CheckedFileField(
+            label=gettext_lazy("File"),
+            kinds=SPREADSHEETS,
+            max_bytes=max_bytes(),
+            help_text=gettext_lazy(
+                "The filled-in template as .xlsx, .xls or .csv, at most %(mb)d MB."
+            )
+            % {"mb": max_bytes() // (1024 * 1024)},
+        )
         self.fields["org"].queryset = orgs
         for name, field in (extra or {}).items():
             self.fields[name] = field

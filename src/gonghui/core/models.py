@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -181,3 +183,33 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, int(self.rows_done * 100 / self.rows_total))
+
+
+class StoredFile(models.Model):
+    """An uploaded file, checked by its first bytes (``core.files``) and kept encrypted in the
+    database under a random id, in the transaction of the record it belongs to: a refused save
+    leaves no file behind, and none is ever on disk in clear. Read only through the record
+    that refers to it, within that record's scope."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The clerk's own file name, for the download; never part of any path.
+    name = models.CharField(_("File name"), max_length=200)
+    kind = models.CharField(_("Kind of file"), max_length=8)
+    size = models.PositiveIntegerField(_("Size (bytes)"))
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("File")
+        verbose_name_plural = _("Files")
+
+    def __str__(self):
+        return self.name

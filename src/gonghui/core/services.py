@@ -107,3 +107,28 @@ def record_delete(*, actor, instance: models.Model, org_attr: str | None = "org"
             org=org,
             details={"name": label, "id": instance.pk},
         )
+
+
+# -- files ------------------------------------------------------------------------------------
+
+FILE_PURPOSE = "stored_file"
+
+
+def stored_file_create(*, actor, upload, kinds, max_bytes: int):
+    """Check an upload (``core.files.check_upload``) and keep it encrypted, in the caller's
+    transaction: the record that refers to it is written in the same one."""
+    from gonghui.core.crypto import cipher
+    from gonghui.core.files import check_upload
+    from gonghui.core.models import StoredFile
+
+    checked = check_upload(upload, kinds=kinds, max_bytes=max_bytes)
+    stored = StoredFile(
+        name=checked.name,
+        kind=checked.ext,
+        size=checked.size,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    # The id is bound into the ciphertext: a file's bytes copied onto another row do not open.
+    stored.content = cipher().encrypt_bytes(checked.data, f"{FILE_PURPOSE}.{stored.id}")
+    stored.save(force_insert=True)
+    return stored

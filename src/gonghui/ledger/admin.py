@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.files import CheckedFileField, stored_file_response
 from gonghui.ledger import selectors, services
 from gonghui.ledger.models import LedgerCategory, LedgerEntry
 
@@ -105,7 +106,8 @@ class LedgerEntryAdmin(ScopedAdmin):
             return back
         form = AttachForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, _("Choose a file to attach."))
+            errors = form.errors.get("file") or [_("Choose a file to attach.")]
+            messages.error(request, " ".join(errors))
             return back
         try:
             att = services.attachment_add(
@@ -117,10 +119,10 @@ class LedgerEntryAdmin(ScopedAdmin):
         return back
 
     def attachment_view(self, request, pk):
-        att = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
-        response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        att = get_object_or_404(
+            selectors.attachments_visible_to(request.user).select_related("stored"), pk=pk
+        )
+        return stored_file_response(att.stored)
 
     def attachment_delete_view(self, request, pk):
         att = get_object_or_404(selectors.attachments_visible_to(request.user), pk=pk)
@@ -134,7 +136,11 @@ class LedgerEntryAdmin(ScopedAdmin):
 
 
 class AttachForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File"))
+    file = CheckedFileField(
+        label=gettext_lazy("File"),
+        kinds=services.ATTACHMENT_KINDS,
+        max_bytes=services.ATTACHMENT_MAX_BYTES,
+    )
 
 
 @admin.register(LedgerCategory)

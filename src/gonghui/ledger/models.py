@@ -108,8 +108,8 @@ class LedgerEntry(models.Model):
 
 
 class LedgerAttachment(models.Model):
-    """A file behind an entry (sign-in sheet, photos, the signed contract). Stored under a
-    random name and served only through the entry's scope, never from a public URL."""
+    """A file behind an entry (sign-in sheet, photos, the signed contract), kept through the
+    platform's checked path (``core.files``) and served only through the entry's scope."""
 
     entry = models.ForeignKey(
         LedgerEntry,
@@ -117,7 +117,9 @@ class LedgerAttachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("File"), upload_to="ledger/%Y/%m/")
+    stored = models.ForeignKey(
+        "core.StoredFile", verbose_name=_("File"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("File name"), max_length=200)
     size = models.PositiveIntegerField(_("Size (bytes)"))
     uploaded_by = models.ForeignKey(

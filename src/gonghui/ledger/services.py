@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
-from gonghui.core.services import record_create, record_delete, record_update
+from gonghui.core.files import DOCUMENT_MAX_BYTES, DOCUMENTS
+from gonghui.core.models import StoredFile
+from gonghui.core.services import (
+    record_create,
+    record_delete,
+    record_update,
+    stored_file_create,
+)
 from gonghui.ledger.models import LedgerAttachment, LedgerEntry
 
 COUNTS = ("people", "person_times", "households", "sessions", "items")
@@ -42,95 +47,47 @@ def entry_update(*, actor, entry: LedgerEntry, changes: dict) -> LedgerEntry:
 
 
 def entry_delete(*, actor, entry: LedgerEntry) -> None:
-    files = [a.file.name for a in entry.attachments.all()]
     with transaction.atomic():
+        files = list(entry.attachments.values_list("stored_id", flat=True))
         record_delete(actor=actor, instance=entry)  # the attachments' rows go with it
-        transaction.on_commit(lambda: _remove_files(files))
+        StoredFile.objects.filter(pk__in=files).delete()
 
 
-# Declared extension → what ``filetype`` may find in the first bytes. The old Office and WPS
-# formats (OLE2) and plain text have no signature ``filetype`` names, so "nothing found" is
-# the only acceptable answer for them: a renamed program or archive is still caught.
-OLE = frozenset({None, "doc", "xls", "ppt"})
-ATTACHMENT_KINDS = {
-    "jpg": {"jpg"},
-    "jpeg": {"jpg"},
-    "png": {"png"},
-    "pdf": {"pdf"},
-    "docx": {"docx"},
-    "xlsx": {"xlsx"},
-    "pptx": {"pptx"},
-    "doc": OLE,
-    "xls": OLE,
-    "ppt": OLE,
-    "wps": OLE,
-    "et": OLE,
-    "dps": OLE,
-    "txt": {None},
-}
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# A sign-in sheet, photos, the signed contract: pictures, PDF, Office and WPS files.
+ATTACHMENT_KINDS = DOCUMENTS
+ATTACHMENT_MAX_BYTES = DOCUMENT_MAX_BYTES
 
 
 def attachment_add(*, actor, entry: LedgerEntry, upload) -> LedgerAttachment:
-    """Keep a file behind an entry: a picture, PDF, Office or WPS document of at most 20 MB
-    whose content is what its name says."""
-    import filetype
-
+    """Keep a file behind an entry, through the platform's checked path (``core.files``): a
+    picture, PDF, Office or WPS document of at most 20 MB whose content is what its name says."""
     require_perm(actor, "ledger.change_ledgerentry")
-    name = os.path.basename(str(upload.name or "")).strip()[:200]
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ATTACHMENT_KINDS:
-        raise DomainError(
-            {
-                "file": _(
-                    "“%(name)s” cannot be attached: attach pictures (jpg, png), PDF, Word, "
-                    "Excel, PowerPoint or WPS files."
-                )
-                % {"name": name}
-            }
-        )
-    if not upload.size:
-        raise DomainError({"file": _("The file “%(name)s” is empty.") % {"name": name}})
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise DomainError(
-            {
-                "file": _("“%(name)s” is larger than %(mb)d MB.")
-                % {"name": name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-            }
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    if filetype.guess_extension(head) not in ATTACHMENT_KINDS[ext]:
-        raise DomainError(
-            {
-                "file": _("“%(name)s” is not really a .%(ext)s file; it cannot be attached.")
-                % {"name": name, "ext": ext}
-            }
-        )
     with transaction.atomic():
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         require_in_scope(actor, locked.org)
-        attachment = LedgerAttachment(
+        try:
+            stored = stored_file_create(
+                actor=actor,
+                upload=upload,
+                kinds=ATTACHMENT_KINDS,
+                max_bytes=ATTACHMENT_MAX_BYTES,
+            )
+        except ValidationError as exc:
+            raise DomainError({"file": exc.messages}) from None
+        attachment = LedgerAttachment.objects.create(
             entry=locked,
-            name=name,
-            size=upload.size,
+            stored=stored,
+            name=stored.name,
+            size=stored.size,
             uploaded_by=actor if getattr(actor, "pk", None) else None,
         )
-        # Stored under a random name: the clerk's file name is kept in the row only.
-        attachment.file.save(f"{uuid.uuid4().hex}.{ext}", upload, save=False)
-        stored = attachment.file.name
-        try:
-            attachment.save()
-            record_event(
-                actor=actor,
-                action="ledgerattachment.create",
-                org=locked.org,
-                target=locked,
-                details={"file": name, "size": upload.size},
-            )
-        except BaseException:
-            _remove_files([stored])
-            raise
+        record_event(
+            actor=actor,
+            action="ledgerattachment.create",
+            org=locked.org,
+            target=locked,
+            details={"file": stored.name, "size": stored.size},
+        )
     return attachment
 
 
@@ -139,8 +96,8 @@ def attachment_delete(*, actor, attachment: LedgerAttachment) -> None:
     with transaction.atomic():
         locked = LedgerAttachment.objects.select_related("entry__org").get(pk=attachment.pk)
         require_in_scope(actor, locked.entry.org)
-        stored = locked.file.name
         locked.delete()
+        StoredFile.objects.filter(pk=locked.stored_id).delete()
         record_event(
             actor=actor,
             action="ledgerattachment.delete",
@@ -148,12 +105,3 @@ def attachment_delete(*, actor, attachment: LedgerAttachment) -> None:
             target=locked.entry,
             details={"file": locked.name},
         )
-        transaction.on_commit(lambda: _remove_files([stored]))
-
-
-def _remove_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        if name:
-            default_storage.delete(name)

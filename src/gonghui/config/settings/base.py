@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gonghui.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,7 +73,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(ensure_database_url(GONGHUI_HOME), conn_max_age=60),
+    # Health checks: a connection that died with the database (a restart, an outage) is
+    # replaced at the next request instead of failing it.
+    "default": dj_database_url.parse(
+        ensure_database_url(GONGHUI_HOME), conn_max_age=60, conn_health_checks=True
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -125,8 +130,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = GONGHUI_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Only where files of earlier versions were kept; uploads now live encrypted in the database
+# (``core.files``) and are never served from a public URL.
 MEDIA_ROOT = GONGHUI_HOME / "media"
-MEDIA_URL = "/media/"
+# Uploads stay in memory (Django would write those over 2.5 MB to a clear temporary file);
+# RequestSizeLimitMiddleware bounds what is read.
+FILE_UPLOAD_HANDLERS = ["gonghui.core.files.MemoryOnlyUploadHandler"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
