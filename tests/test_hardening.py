@@ -331,3 +331,92 @@ def test_every_file_field_goes_through_the_checked_path(rf, tree):
     assert unchecked == []
     built = ImportUploadForm(orgs=None)
     assert isinstance(built.fields["file"], CheckedFileField)
+
+
+# -- 7 and 11. files that would take the worker down or gave an internal error -------------------
+
+
+def _roster_bytes(encoding: str) -> bytes:
+    from tests.rosters import HEADER, person_row
+
+    lines = [",".join(HEADER), *(",".join(map(str, person_row(n, "QS-A-1"))) for n in range(3))]
+    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(tree):
+    import io
+    import zipfile
+
+    import psutil
+
+    from gonghui.core.imports.engine import run_import
+    from gonghui.members.imports import MemberRosterSpec
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b"<c><v>0</v></c>" * 65536
+            for _ in range(400):  # about 400 MB unpacked, under half a MB packed
+                member.write(chunk)
+    bomb = out.getvalue()
+    assert len(bomb) < 2 * 1024 * 1024
+    before = psutil.Process().memory_info().rss
+    outcome = run_import(
+        MemberRosterSpec(), bomb, actor=tree.town_a, org=tree.a, file_name="名册.xlsx"
+    )
+    assert "解压后的数据量远超" in outcome.fatal
+    assert psutil.Process().memory_info().rss - before < 200 * 1024 * 1024
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x80\x80,\x81\x30\n\x80,\x80\n", "既不是 UTF-8 也不是 GB18030"),
+        (_roster_bytes("utf-16"), None),
+        (_roster_bytes("gb18030"), None),
+    ],
+)
+def test_a_csv_in_an_unknown_encoding_gets_a_reason_and_utf16_is_read(tree, content, expected):
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.members.imports import MemberRosterSpec
+
+    outcome = run_import(
+        MemberRosterSpec(),
+        content,
+        actor=tree.town_a,
+        org=tree.a,
+        mode=Mode.VALIDATE,
+        file_name="名册.csv",
+    )
+    if expected:
+        assert expected in outcome.fatal
+    else:
+        assert (outcome.fatal, outcome.rows, outcome.rejected) == ("", 3, 0)
+
+
+# -- 3. nothing personal on disk in clear: exports ------------------------------------------
+
+
+def test_a_roster_export_writes_nothing_to_disk_and_leaves_no_scratch(
+    client, tree, people, monkeypatch
+):
+    import tempfile
+
+    from gonghui.core import exports
+
+    made = []
+    real = tempfile.mkstemp
+
+    def recording_mkstemp(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        made.append(name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording_mkstemp)
+    client.force_login(tree.county_staff)
+    response = client.get("/admin/members/person/export/", {"unmasked": "1"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert made and all(name.startswith(str(exports.MEMORY_FS)) for name in made)
+    assert not list(exports.MEMORY_FS.glob(f"{exports.SCRATCH_PREFIX}*"))

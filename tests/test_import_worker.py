@@ -6,11 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from gonghui.core.imports.jobs import import_job_create, is_stalled
 from gonghui.core.models import ImportJob
@@ -33,6 +34,7 @@ def _other_backends() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_import_leaves_nothing_behind(tmp_path, client):
+    started = time.time()
     tree = build_tree()
     rows = [person_row(n, "QS-A-1") for n in range(60000)]
     path = write_csv(tmp_path / "big.csv", rows)
@@ -71,12 +73,70 @@ def test_a_worker_killed_mid_import_leaves_nothing_behind(tmp_path, client):
     assert Person.objects.count() == 0
     assert Membership.objects.count() == 0
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.RUNNING and not is_stalled(job)
-    ImportJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now() - timezone.timedelta(minutes=5)
-    )
-    job.refresh_from_db()
-    assert is_stalled(job)
+    # Nobody holds the job any more: its page says so at once.
+    assert job.status == ImportJob.Status.RUNNING and is_stalled(job)
     client.force_login(tree.town_a)
     page = client.get(f"/admin/core/importjob/{job.pk}/change/").content.decode()
     assert "后台任务在导入过程中中断" in page
+    # Not a byte of the clear roster was written to the temporary folder.
+    assert _clear_copies(started, path.read_bytes()[-200:], skip=(tmp_path,)) == []
+    # The next worker closes the job when it starts.
+    again = subprocess.Popen(
+        [sys.executable, "-m", "gonghui.cli", "worker"],
+        env=_cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status == ImportJob.Status.FAILED:
+                break
+            time.sleep(0.2)
+    finally:
+        os.killpg(again.pid, signal.SIGKILL)
+        again.wait()
+    assert job.status == ImportJob.Status.FAILED and job.upload is None
+    assert "请重新上传" in job.message
+
+
+def _clear_copies(since: float, needle: bytes, skip=()) -> list[str]:
+    """Files in the temporary folder written since ``since`` that hold ``needle`` (the test's
+    own folder, where it wrote the roster, and the suite's database aside)."""
+    from django.conf import settings
+
+    skip = [Path(p).resolve() for p in (*skip, settings.GONGHUI_HOME)]
+    found = []
+    for path in Path(tempfile.gettempdir()).rglob("*"):
+        if any(path.resolve().is_relative_to(s) for s in skip):
+            continue
+        try:
+            recent = path.is_file() and path.stat().st_mtime >= since
+            if recent and path.stat().st_size < 1 << 26 and needle in path.read_bytes():
+                found.append(str(path))
+        except OSError:
+            continue
+    return found
+
+
+def test_the_sweep_closes_only_jobs_nobody_runs(transactional_db):
+    from gonghui.core.imports.jobs import _Progress, import_jobs_sweep
+
+    tree = build_tree()
+    jobs = [
+        import_job_create(
+            actor=tree.town_a, org=tree.a, kind="members", file_name=f"{n}.csv", content=b"x"
+        )
+        for n in range(2)
+    ]
+    ImportJob.objects.update(status=ImportJob.Status.RUNNING)
+    held = _Progress(jobs[0].pk)  # a live worker holds the first
+    try:
+        assert held.locked
+        assert import_jobs_sweep() == 1
+    finally:
+        held.close()
+    statuses = dict(ImportJob.objects.values_list("pk", "status"))
+    assert statuses == {jobs[0].pk: "running", jobs[1].pk: "failed"}

@@ -119,7 +119,7 @@ def test_full_id_only_with_the_permission_and_always_logged(client, tree, people
 def _export(client, **params):
     response = client.get(LIST + "export/", params)
     assert response.status_code == 200, response.status_code
-    data = b"".join(response.streaming_content)
+    data = response.content
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     return book.get_sheet_by_index(0).to_python()
 

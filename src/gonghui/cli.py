@@ -175,6 +175,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup_django(_settings_for_default(), args.home)
     from django.core.management import call_command
 
+    from gonghui.core.imports.jobs import import_jobs_sweep, sweep_temp_files
+
+    # What a worker that died before this one left: jobs that will never finish, and the
+    # clear upload copies that versions before this one kept in the temporary folder.
+    import_jobs_sweep()
+    sweep_temp_files()
     call_command("procrastinate", "worker")
     return 0
 

@@ -11,6 +11,15 @@ def clear_expired_sessions(timestamp: int) -> None:
     call_command("clearsessions")
 
 
+@app.periodic(cron="* * * * *")
+@app.task(queue="housekeeping", queueing_lock="import_jobs_sweep")
+def close_interrupted_imports(timestamp: int) -> None:
+    # A worker that died mid-import (another machine's, or this one's before a restart).
+    from gonghui.core.imports.jobs import import_jobs_sweep
+
+    import_jobs_sweep()
+
+
 @app.task(queue="imports")
 def run_import_job(job_id: int) -> None:
     from gonghui.core.imports.jobs import import_job_run

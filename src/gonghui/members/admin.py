@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
+import io
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.errors import NotFound
 from gonghui.core.scoping import org_in_scope, scope
 from gonghui.members import exports, selectors, services
@@ -372,17 +372,17 @@ class PersonAdmin(ScopedAdmin):
         request.GET = params
         changelist = self.get_changelist_instance(request)
         queryset = changelist.get_queryset(request)
-        handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+        # The finished workbook stays in memory: never a named file on disk.
+        out = io.BytesIO()
         count = exports.export_members(
             actor=request.user,
             queryset=queryset,
-            target=handle,
+            target=out,
             unmasked=unmasked,
             description=request.GET.urlencode(),
         )
-        handle.seek(0)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = FileResponse(handle, as_attachment=True, filename=f"会员名册-{stamp}.xlsx")
+        response = download(out.getvalue(), f"会员名册-{stamp}.xlsx", personal=True)
         response["X-Row-Count"] = str(count)
         return response
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
-import tempfile
-from pathlib import Path
+import io
 
 from stdnum.cn.ric import calc_check_digit
 
@@ -140,19 +139,20 @@ def _roster_rows(gen: Generator, demo: DemoCounty):
 
 
 def build_members(gen: Generator, demo: DemoCounty) -> None:
-    with tempfile.TemporaryDirectory(prefix="gonghui-demo-") as tmp:
-        path = Path(tmp) / "roster.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([c.template_header for c in COLUMNS])
-            writer.writerows(_roster_rows(gen, demo))
-        outcome = run_import(
-            MemberRosterSpec(),
-            path,
-            actor=None,
-            org=demo.county,
-            options={"file_name": "demo-roster.csv"},
-        )
+    # Built in memory and imported as an upload is: even a fictional roster is not written to
+    # disk in clear.
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([c.template_header for c in COLUMNS])
+    writer.writerows(_roster_rows(gen, demo))
+    outcome = run_import(
+        MemberRosterSpec(),
+        text.getvalue().encode("utf-8"),
+        actor=None,
+        org=demo.county,
+        file_name="demo-roster.csv",
+        options={"file_name": "demo-roster.csv"},
+    )
     if outcome.fatal or outcome.rejected:
         raise RuntimeError(f"demo roster refused: {outcome.fatal or outcome.problems[:3]}")
     gen.progress(f"    {outcome.imported} 名会员")

@@ -1,13 +1,13 @@
 """The roster as a spreadsheet, in the import template's columns so it can come back in.
 
-Written with xlsxwriter's constant-memory mode from a server-side cursor: memory stays flat
-whether the export has fifty rows or a million. ID numbers and phones are masked unless the
-actor may see them and asked for them in full; an unmasked export is written to the access log.
+Written with xlsxwriter's constant-memory mode from a server-side cursor, its scratch files in
+memory (``core.exports``): memory stays flat whether the export has fifty rows or a million. ID
+numbers and phones are masked unless the actor may see them and asked for them in full; an
+unmasked export is written to the access log.
 """
 
 from __future__ import annotations
 
-import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from gonghui.core import idnumbers
 from gonghui.core.access import require_perm
 from gonghui.core.access_log import log_access
 from gonghui.core.crypto import cipher
+from gonghui.core.exports import large_workbook
 from gonghui.core.models import AccessLog
 from gonghui.members import vocabularies as vocab
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE
@@ -45,7 +46,11 @@ def export_members(*, actor, queryset, target, unmasked: bool = False, descripti
     if unmasked:
         require_perm(actor, "members.export_unmasked")
     c = cipher()
-    book = xlsxwriter.Workbook(target, {"constant_memory": True})
+    with large_workbook(target) as book:
+        return _write(book, actor, queryset, c, unmasked, description)
+
+
+def _write(book, actor, queryset, c, unmasked: bool, description: str) -> int:
     sheet = book.add_worksheet("会员名册")
     head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     text = book.add_format({"num_format": "@"})

@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
-from gonghui.core.imports.reading import UnreadableFile, open_rows
+from gonghui.core.imports.reading import Source, UnreadableFile, open_rows
 from gonghui.core.imports.spec import CellError, ImportSpec, Problem, Row, header_key
 
 PROGRESS_EVERY = 2000
@@ -81,7 +80,7 @@ ProgressFn = Callable[[int, int], None]
 
 def run_import(
     spec: ImportSpec,
-    path: Path,
+    source: Source,
     *,
     actor,
     org,
@@ -90,7 +89,8 @@ def run_import(
     options: dict | None = None,
     progress: ProgressFn | None = None,
 ) -> ImportOutcome:
-    """Import ``path`` with ``spec`` into ``org``'s subtree as ``actor`` (``None``: the platform).
+    """Import ``source`` (a file's path, or an upload's bytes held in memory) with ``spec``
+    into ``org``'s subtree as ``actor`` (``None``: the platform).
 
     Access is the spec's business (it resolves each row's org within the actor's scope); the
     engine guarantees atomicity and the counts.
@@ -98,7 +98,7 @@ def run_import(
     outcome = ImportOutcome()
     progress = progress or (lambda _done, _total: None)
     try:
-        total, rows = open_rows(path, file_name)
+        total, rows = open_rows(source, file_name)
     except UnreadableFile as exc:
         outcome.fatal = str(exc)
         return outcome

@@ -1,14 +1,20 @@
 """Imports as background jobs: upload → queued → running (with progress) → done or refused.
 
-The uploaded bytes are kept encrypted in the job row until the worker has run it. Progress is
-written on a connection of its own, committed at once, because the import itself is one long
-transaction whose writes nobody sees until it ends.
+The uploaded bytes are kept encrypted in the job row until the worker has run it, and are
+decrypted into memory only: no clear copy is ever written to disk, so a worker killed mid-import
+leaves nothing personal behind. Progress is written on a connection of its own, committed at
+once, because the import itself is one long transaction whose writes nobody sees until it ends.
+That connection also holds the job's advisory lock for as long as the worker runs it: when the
+worker dies, PostgreSQL drops the connection and the lock with it, and ``import_jobs_sweep``
+knows the job will never finish.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
+import logging
+import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -32,7 +38,10 @@ from gonghui.core.models import ImportJob
 UPLOAD_PURPOSE = "import.upload"
 WORKBOOK_PURPOSE = "import.error_workbook"
 SCREEN_PROBLEMS = 200
-STALLED_AFTER = datetime.timedelta(minutes=2)
+# pg_advisory_lock keys of running jobs: this prefix in the upper 32 bits, the job id below.
+JOB_LOCK_PREFIX = 7_143_002 << 32
+
+log = logging.getLogger(__name__)
 
 
 def spec_for(kind: str) -> ImportSpec:
@@ -87,8 +96,13 @@ def import_job_create(
     return job
 
 
+def _job_lock_key(job_id: int) -> int:
+    return JOB_LOCK_PREFIX | job_id
+
+
 class _Progress:
-    """Writes ``rows_done`` on its own autocommit connection, at most once a second."""
+    """Writes ``rows_done`` on its own autocommit connection, at most once a second, and holds
+    the job's advisory lock on it while the job runs."""
 
     def __init__(self, job_id: int):
         self.job_id = job_id
@@ -97,6 +111,9 @@ class _Progress:
         params.pop("cursor_factory", None)
         params.pop("context", None)
         self.conn = psycopg.connect(**params, autocommit=True)
+        (self.locked,) = self.conn.execute(
+            "SELECT pg_try_advisory_lock(%s)", (_job_lock_key(job_id),)
+        ).fetchone()
 
     def __call__(self, done: int, total: int) -> None:
         now = timezone.now().timestamp()
@@ -111,32 +128,35 @@ class _Progress:
 
     def close(self):
         with contextlib.suppress(Exception):
-            self.conn.close()
+            self.conn.close()  # and the lock with it
 
 
 def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job to its end. Safe to call twice: only a queued job is started."""
-    with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=job_id, status=ImportJob.Status.QUEUED)
-            .select_related("org", "created_by")
-            .first()
-        )
-        if job is None:
-            return ImportJob.objects.get(pk=job_id)
-        job.status = ImportJob.Status.RUNNING
-        job.started_at = job.heartbeat_at = timezone.now()
-        job.save(update_fields=["status", "started_at", "heartbeat_at"])
-    progress = _Progress(job.pk)
+    # The lock first: from the moment the job is "running", its lock says someone runs it.
+    progress = _Progress(job_id)
     try:
-        with tempfile.TemporaryDirectory(prefix="gonghui-import-") as tmp:
-            path = Path(tmp) / "upload"
-            path.write_bytes(cipher().decrypt_bytes(bytes(job.upload), UPLOAD_PURPOSE))
+        if not progress.locked:  # another worker has it
+            return ImportJob.objects.get(pk=job_id)
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=job_id, status=ImportJob.Status.QUEUED)
+                .select_related("org", "created_by")
+                .first()
+            )
+            if job is None:
+                return ImportJob.objects.get(pk=job_id)
+            job.status = ImportJob.Status.RUNNING
+            job.started_at = job.heartbeat_at = timezone.now()
+            job.save(update_fields=["status", "started_at", "heartbeat_at"])
+        try:
+            # In memory only: the clear roster never touches the disk.
+            content = cipher().decrypt_bytes(bytes(job.upload), UPLOAD_PURPOSE)
             spec = spec_for(job.kind)
             outcome = run_import(
                 spec,
-                path,
+                content,
                 actor=job.created_by,
                 org=job.org,
                 mode=job.mode,
@@ -145,23 +165,73 @@ def import_job_run(job_id: int) -> ImportJob:
                 progress=progress,
             )
             workbook = (
-                problems_workbook(path, job.file_name, outcome) if not outcome.fatal else None
+                problems_workbook(content, job.file_name, outcome) if not outcome.fatal else None
             )
-    except Exception as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
+            del content
+        except Exception as exc:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                upload=None,
+                message=_(
+                    "The import stopped with an internal error (%(kind)s); nothing was "
+                    "imported. Tell the platform administrator."
+                )
+                % {"kind": type(exc).__name__},
+            )
+            raise
+        return _finish(job, outcome, workbook)
+    finally:
+        progress.close()
+
+
+def _lock_is_free(job_id: int) -> bool:
+    """Nobody holds the job's lock: no worker is running it (any more)."""
+    key = _job_lock_key(job_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        (free,) = cursor.fetchone()
+        if free:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    return bool(free)
+
+
+def import_jobs_sweep() -> int:
+    """Close the jobs whose worker died (killed, out of memory, the machine restarted): each
+    is "running" with nobody holding its lock. Its transaction died with the worker, so nothing
+    of it was imported; the job says so and drops the upload. Returns how many were closed."""
+    closed = 0
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).values_list("pk", flat=True)
+    for job_id in list(running):
+        if not _lock_is_free(job_id):
+            continue
+        closed += ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
             status=ImportJob.Status.FAILED,
             finished_at=timezone.now(),
             upload=None,
             message=_(
-                "The import stopped with an internal error (%(kind)s); nothing was "
-                "imported. Tell the platform administrator."
-            )
-            % {"kind": type(exc).__name__},
+                "The import was interrupted (the background worker stopped); nothing was "
+                "imported. Upload the file again."
+            ),
         )
-        raise
-    finally:
-        progress.close()
-    return _finish(job, outcome, workbook)
+    if closed:
+        log.warning("closed %d import jobs whose worker had stopped", closed)
+    return closed
+
+
+def sweep_temp_files() -> int:
+    """Remove what a process that died left in temporary folders: the clear copies of uploads
+    that versions before this one wrote there, and the memory scratch of an export
+    (``core.exports``). Returns how many were removed."""
+    from gonghui.core.exports import sweep_scratch
+
+    removed = sweep_scratch()
+    for leftover in Path(tempfile.gettempdir()).glob("gonghui-import-*"):
+        with contextlib.suppress(OSError):
+            if leftover.is_dir() and leftover.stat().st_uid == os.getuid():
+                shutil.rmtree(leftover)
+                removed += 1
+    return removed
 
 
 def _finish(job: ImportJob, outcome: ImportOutcome, workbook: bytes | None) -> ImportJob:
@@ -236,11 +306,6 @@ def import_job_error_workbook(*, actor, job: ImportJob) -> bytes:
 
 
 def is_stalled(job: ImportJob) -> bool:
-    """Running, but nobody has reported progress for a while: the worker died mid-import, and
-    its transaction (so every row) was rolled back with it."""
-    beat = job.heartbeat_at or job.started_at
-    return (
-        job.status == ImportJob.Status.RUNNING
-        and beat is not None
-        and (timezone.now() - beat > STALLED_AFTER)
-    )
+    """Running, but no worker holds the job: it died mid-import, and its transaction (so every
+    row) was rolled back with it. The sweep will close the job."""
+    return job.status == ImportJob.Status.RUNNING and _lock_is_free(job.pk)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def max_bytes() -> int:
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class UnreadableFile(ValueError):
@@ -38,6 +40,8 @@ def sniff(head: bytes, name: str) -> str:
         return "xls"
     if not head.strip(b"\r\n\t \xef\xbb\xbf"):
         raise UnreadableFile(_("The file is empty."))
+    if head.startswith(_UTF16_BOMS):
+        return "csv"
     if b"\x00" in head[:4096] or head.lstrip().startswith((b"%PDF", b"<", b"{\\rtf")):
         raise UnreadableFile(
             _(
@@ -49,27 +53,84 @@ def sniff(head: bytes, name: str) -> str:
     return "csv"
 
 
-def open_rows(path: Path, name: str | None = None) -> tuple[int, Iterator[list]]:
+Source = Path | bytes
+
+
+def _size(source: Source) -> int:
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
+def _open(source: Source):
+    return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+
+
+def open_rows(source: Source, name: str | None = None) -> tuple[int, Iterator[list]]:
     """The number of rows (for progress) and the rows of the first sheet as lists of cells
-    (str, float, int, bool, date, datetime). Raises ``UnreadableFile`` for what is no sheet."""
-    name = name or path.name
-    size = path.stat().st_size
+    (str, float, int, bool, date, datetime). Raises ``UnreadableFile`` for what is no sheet.
+
+    ``source`` is a file the user gave the command line, or the bytes of an upload: an upload
+    is read in memory and never written to disk in clear (``core.files``)."""
+    name = name or (source.name if isinstance(source, Path) else "")
+    size = _size(source)
     if size > max_bytes():
         raise UnreadableFile(too_big_message(size))
-    with path.open("rb") as fh:
+    with _open(source) as fh:
         head = fh.read(8192)
     kind = sniff(head, name)
     if kind == "csv":
-        encoding = _csv_encoding(path)
-        with path.open("rb") as fh:
+        encoding = _csv_encoding(source)
+        with _open(source) as fh:
             total = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-        return total, _csv_rows(path, encoding)
-    return _workbook_rows(path, name)
+        return total, _csv_rows(source, encoding)
+    if kind == "xlsx":
+        check_unpacked_size(source, name)
+    return _workbook_rows(source, name)
 
 
-def _workbook_rows(path: Path, name: str) -> tuple[int, Iterator[list]]:
+# A real roster's sheet unpacks to about ten times its zipped size (twenty for a sheet of
+# numbers); a "zip bomb" to hundreds or thousands of times. The reader holds what it unpacks.
+MAX_UNPACK_RATIO = 40
+MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def check_unpacked_size(source: Source, name: str) -> None:
+    """Refuse a workbook that would unpack to an unreasonable size before a reader unpacks it:
+    the sizes are counted while decompressing (the sizes a zip declares can lie), and the
+    count stops at the first byte past the limit, so memory stays flat."""
+    import zipfile
+
+    limit = min(MAX_UNPACKED_BYTES, max(64 * 1024 * 1024, _size(source) * MAX_UNPACK_RATIO))
+    unpacked = 0
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        with _open(source) as fh, zipfile.ZipFile(fh) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while chunk := member.read(1 << 20):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            raise UnreadableFile(
+                                _(
+                                    "The workbook “%(name)s” unpacks to far more data than a "
+                                    "roster holds; it cannot be read. Save it again from "
+                                    "Excel or WPS, or as csv."
+                                )
+                                % {"name": name}
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+        if isinstance(exc, UnreadableFile):
+            raise
+        raise UnreadableFile(
+            _("The file “%(name)s” cannot be read as a spreadsheet (%(reason)s).")
+            % {"name": name, "reason": type(exc).__name__}
+        ) from exc
+
+
+def _workbook_rows(source: Source, name: str) -> tuple[int, Iterator[list]]:
+    try:
+        if isinstance(source, bytes):
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            book = python_calamine.CalamineWorkbook.from_path(str(source))
         sheet = book.get_sheet_by_index(0)
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises several error types for a broken file
@@ -91,26 +152,37 @@ def _close_after(rows, book) -> Iterator[list]:
         book.close()
 
 
-def _csv_encoding(path: Path) -> str:
-    with path.open("rb") as fh:
+def _csv_encoding(source: Source) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with its BOM ("Unicode text" from Excel), or
+    GB18030, which is what Excel and WPS on Chinese Windows write (a superset of GBK and
+    GB2312). A file in none of them is refused with a reason, not guessed."""
+    with _open(source) as fh:
         head = fh.read(3)
-        if head == b"\xef\xbb\xbf":
+        if head == codecs.BOM_UTF8:
             return "utf-8-sig"
-        fh.seek(0)
-        # Decode in chunks: a valid UTF-8 file is UTF-8, anything else from Chinese Windows is
-        # GB18030 (a superset of GBK and GB2312).
-        utf8 = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(1 << 20):
-                utf8.decode(chunk)
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8"
+        if head[:2] in _UTF16_BOMS:
+            return "utf-16"
+        for encoding in ("utf-8", "gb18030"):
+            fh.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while chunk := fh.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    raise UnreadableFile(
+        _(
+            "The file is not readable text (neither UTF-8 nor GB18030). Save it from Excel "
+            "or WPS as .xlsx, or as csv in UTF-8."
+        )
+    )
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[list]:
-    with path.open(encoding=encoding, newline="", errors="strict") as fh:
+def _csv_rows(source: Source, encoding: str) -> Iterator[list]:
+    raw = _open(source)
+    with io.TextIOWrapper(raw, encoding=encoding, newline="", errors="strict") as fh:
         sample = fh.read(16384)
         fh.seek(0)
         try:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime
 import io
 from collections import defaultdict
-from pathlib import Path
 
 import xlsxwriter
 from django.utils.translation import gettext as _
 
 from gonghui.core.imports.engine import ImportOutcome
-from gonghui.core.imports.reading import open_rows
+from gonghui.core.imports.reading import Source, open_rows
 from gonghui.core.imports.spec import ImportSpec, Problem
 
 
@@ -80,7 +79,7 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def problems_workbook(path: Path, file_name: str, outcome: ImportOutcome) -> bytes | None:
+def problems_workbook(source: Source, file_name: str, outcome: ImportOutcome) -> bytes | None:
     """The refused and conflicting rows as the user wrote them, each with its reasons, and the
     repairs made. ``None`` when there is nothing to return."""
     by_row: dict[int, list[Problem]] = defaultdict(list)
@@ -101,7 +100,7 @@ def problems_workbook(path: Path, file_name: str, outcome: ImportOutcome) -> byt
     sheet.set_column(1, 1, 48)
     sheet.set_column(2, len(header), 16, text)
     if by_row:
-        _total, rows = open_rows(path, file_name)
+        _total, rows = open_rows(source, file_name)
         out_row = 1
         try:
             for number, cells in enumerate(rows, start=1):
