@@ -242,7 +242,7 @@ def import_export_baseline(path: Path) -> tuple[float, int]:
 
     from gonghui.core import idnumbers
     from gonghui.core.crypto import cipher
-    from gonghui.members.crypto import ID_PURPOSE
+    from gonghui.members.crypto import ID_PURPOSE, last4_digest
     from gonghui.members.models import Person
 
     c = cipher()
@@ -270,7 +270,7 @@ def import_export_baseline(path: Path) -> tuple[float, int]:
             number = idnumbers.normalize(row["身份证号*"])
             instance.id_number = c.encrypt(number.value, ID_PURPOSE)
             instance.id_number_digest = c.digest(number.value, ID_PURPOSE)
-            instance.id_last4 = number.value[-4:]
+            instance.id_last4_digest = last4_digest(c, number.value)
             instance.gender = number.gender
             instance.birth_date = number.birth_date
 

@@ -420,3 +420,39 @@ def test_a_roster_export_writes_nothing_to_disk_and_leaves_no_scratch(
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert made and all(name.startswith(str(exports.MEMORY_FS)) for name in made)
     assert not list(exports.MEMORY_FS.glob(f"{exports.SCRATCH_PREFIX}*"))
+
+
+# -- 4. an ID number cannot be rebuilt from what is stored in clear --------------------------------
+
+
+def test_what_is_stored_in_clear_does_not_rebuild_an_id_number(tree, people):
+    """The attack of issue 10: region code of the union, birth date and gender in clear, the
+    last four characters beside them, the check digit to confirm. Without the last four, a
+    reader of the tables is left with hundreds of candidates per person."""
+    from django.db import connection
+    from stdnum.cn import ric
+
+    person = people[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM members_person WHERE id = %s", [person.pk])
+        columns = [c.name for c in cursor.description]
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    clear = {k: v for k, v in row.items() if isinstance(v, str | datetime.date | int)}
+    assert A_ID[-4:] not in {str(v) for v in clear.values()}
+    assert not any(A_ID[-4:] in str(v) for k, v in clear.items() if k != "card_number")
+    region = tree.a1.region_code or tree.county.region_code
+    body = f"{region}{row['birth_date']:%Y%m%d}"
+    parity = 1 if row["gender"] == "M" else 0
+    candidates = [
+        body + f"{seq:03d}" + ric.calc_check_digit(body + f"{seq:03d}0")
+        for seq in range(1000)
+        if seq % 2 == parity
+    ]
+    assert A_ID in candidates and len(candidates) == 500
+    # The search by name and last four still finds the member.
+    from gonghui.members import selectors
+
+    found = selectors.search_persons(
+        selectors.persons_visible_to(tree.clerk_a1), "甲会员" + A_ID[-4:]
+    )
+    assert list(found) == [person]

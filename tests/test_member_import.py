@@ -13,11 +13,13 @@ import pytest
 import python_calamine
 from django.core.exceptions import PermissionDenied
 
+from gonghui.core.crypto import cipher
 from gonghui.core.errors import NotFound
 from gonghui.core.imports.engine import Mode, run_import
 from gonghui.core.imports.jobs import import_job_create
 from gonghui.core.imports.workbook import problems_workbook, template_bytes
 from gonghui.core.models import Event
+from gonghui.members.crypto import last4_digest
 from gonghui.members.imports import MemberRosterSpec
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import member_register
@@ -100,7 +102,8 @@ def test_partial_mode_imports_the_right_rows(tree, tmp_path):
     assert {datetime.date(2021, 3, 5), datetime.date(2020, 6, 18)} <= joined  # 44000
     upgraded = Person.objects.get(name="测试2")
     born80 = id_number(datetime.date(1980, 1, 1), 123)
-    assert upgraded.id_last4 == born80[-4:]  # the 18-digit form of the 15-digit number
+    # The 18-digit form of the 15-digit number.
+    assert upgraded.id_last4_digest == last4_digest(cipher(), born80)
     assert Person.objects.get(name="王芳").name_initials == "wf"
     assert len(upgraded.card_number) == 16 and upgraded.card_number.startswith("530524")
     assert Event.objects.filter(action="member.import").count() == 1

@@ -24,7 +24,7 @@ from gonghui.core.imports.spec import (
     read_text,
 )
 from gonghui.members import vocabularies as vocab
-from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, normalize_phone
+from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest, normalize_phone
 from gonghui.orgs.imports import OrgResolver, org_key
 from gonghui.orgs.models import Employer, Org
 from gonghui.orgs.selectors import region_of
@@ -209,7 +209,7 @@ class MemberRosterSpec(ImportSpec):
             row.number,
             c.digest(number.value, ID_PURPOSE),
             c.encrypt(number.value, ID_PURPOSE),
-            number.value[-4:],
+            last4_digest(c, number.value),
             values["name"],
             name_initials(values["name"]),
             sex,

@@ -77,8 +77,9 @@ class Person(models.Model):
     name_initials = models.CharField(_("Initials"), max_length=50, blank=True)
     id_number = models.BinaryField(_("ID number (encrypted)"), editable=False)
     id_number_digest = models.BinaryField(_("ID number digest"), unique=True, editable=False)
-    # Shown on every masked display anyway; with the name it narrows a search to one person.
-    id_last4 = models.CharField(_("Last four ID characters"), max_length=4)
+    # With the name it narrows a search to one person ("张三1234"). A keyed digest, not the
+    # characters: see ``members.crypto.last4_digest``.
+    id_last4_digest = models.BinaryField(_("Last four ID characters (digest)"), editable=False)
     gender = models.CharField(_("Gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("Birth date"))
     ethnicity = models.CharField(_("Ethnicity"), max_length=20, blank=True)
@@ -132,7 +133,7 @@ class Person(models.Model):
             ("export_unmasked", _("Can export members without masking")),
         ]
         indexes = [
-            models.Index(fields=["name", "id_last4"], name="person_name_last4"),
+            models.Index(fields=["name", "id_last4_digest"], name="person_name_last4"),
             models.Index(
                 fields=["name_initials"],
                 name="person_initials",

@@ -18,7 +18,7 @@ from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
 from gonghui.core.crypto import cipher
 from gonghui.core.models import Event
 from gonghui.core.scoping import get_scoped, scope, subtree_q
-from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE
+from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest
 from gonghui.members.models import Membership, MembershipTransfer, Person
 
 PERSON_ORG = "latest_membership__org"
@@ -62,7 +62,9 @@ def search_persons(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
         return queryset.filter(id_number_digest=cipher().digest(number, ID_PURPOSE))
     match = _LAST4.match(text)
     if match:
-        return queryset.filter(name=match["name"], id_last4=match["last4"].upper())
+        return queryset.filter(
+            name=match["name"], id_last4_digest=last4_digest(cipher(), match["last4"])
+        )
     if text.isdigit() and len(text) == 11:
         return queryset.filter(
             Q(phone_digest=cipher().digest(text, PHONE_PURPOSE)) | Q(card_number=text)

@@ -23,7 +23,7 @@ from gonghui.core.events import record_event
 from gonghui.core.imports.spec import Problem
 from gonghui.core.models import AccessLog
 from gonghui.core.scoping import org_in_scope
-from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, normalize_phone
+from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest, normalize_phone
 from gonghui.members.models import Membership, MembershipTransfer, Person
 from gonghui.orgs.models import Org
 
@@ -156,7 +156,7 @@ def member_register(
             person = Person(
                 id_number=c.encrypt(number.value, ID_PURPOSE),
                 id_number_digest=digest,
-                id_last4=number.value[-4:],
+                id_last4_digest=last4_digest(c, number.value),
                 card_number=card_number or _next_card_number(org.region_code),
                 **values,
             )
@@ -484,7 +484,7 @@ STAGE_COLUMNS = (
     "row_no",
     "digest",
     "id_enc",
-    "id_last4",
+    "id_last4_digest",
     "name",
     "initials",
     "gender",
@@ -517,7 +517,7 @@ def import_stage_create(cursor) -> None:
         """
         CREATE TEMP TABLE member_stage (
             row_no integer NOT NULL, digest bytea NOT NULL, id_enc bytea NOT NULL,
-            id_last4 text NOT NULL, name text NOT NULL, initials text NOT NULL,
+            id_last4_digest bytea NOT NULL, name text NOT NULL, initials text NOT NULL,
             gender text NOT NULL, birth_date date NOT NULL, ethnicity text NOT NULL,
             phone_enc bytea, phone_digest bytea, phone_last4 text NOT NULL,
             education text NOT NULL, political_status text NOT NULL, hukou_type text NOT NULL,
@@ -639,11 +639,12 @@ def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
     cur.execute(
         """
         INSERT INTO members_person (
-            id, name, name_initials, id_number, id_number_digest, id_last4, gender, birth_date,
+            id, name, name_initials, id_number, id_number_digest, id_last4_digest, gender,
+            birth_date,
             ethnicity, phone, phone_digest, phone_last4, education, political_status, hukou_type,
             is_migrant_worker, new_employment_category, card_number, latest_membership_id,
             created_at, updated_at)
-        SELECT person_id, name, initials, id_enc, digest, id_last4, gender, birth_date,
+        SELECT person_id, name, initials, id_enc, digest, id_last4_digest, gender, birth_date,
                ethnicity, phone_enc, phone_digest, phone_last4, education, political_status,
                hukou_type, is_migrant, ne_category, card, membership_id, now(), now()
         FROM member_plan WHERE existing_person_id IS NULL
