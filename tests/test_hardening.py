@@ -456,3 +456,121 @@ def test_what_is_stored_in_clear_does_not_rebuild_an_id_number(tree, people):
         selectors.persons_visible_to(tree.clerk_a1), "甲会员" + A_ID[-4:]
     )
     assert list(found) == [person]
+
+
+# -- 6. gonghui serve and worker refuse unsafe settings ---------------------------------------
+
+
+def _serve_env(tmp_path, **over) -> dict:
+    import os
+    import secrets
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGHUI_", "DJANGO_"))}
+    env.update(
+        GONGHUI_HOME=str(tmp_path / "home"),
+        DATABASE_URL="postgresql://nobody@/nowhere?host=/nonexistent",
+        GONGHUI_SECRET_KEY=secrets.token_urlsafe(48),
+        GONGHUI_ENCRYPTION_KEY=secrets.token_urlsafe(48),
+        GONGHUI_ALLOWED_HOSTS="gh.example.gov.cn",
+    )
+    env.update(over)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def _start(command: str, env: dict):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "gonghui.cli", command, "--port", "1"]
+        if command == "serve"
+        else [sys.executable, "-m", "gonghui.cli", command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("over", "said"),
+    [
+        ({"DJANGO_SETTINGS_MODULE": "gonghui.config.settings.local"}, "DJANGO_SETTINGS_MODULE"),
+        (
+            {"GONGHUI_ENCRYPTION_KEY": "not-a-key-just-typed-by-someone-1234567890!"},
+            "ENCRYPTION_KEY",
+        ),
+        ({"GONGHUI_ENCRYPTION_KEY": "A" * 64}, "ENCRYPTION_KEY"),
+        ({"GONGHUI_SECRET_KEY": "demo-" + "x1y2z3" * 8}, "SECRET_KEY"),
+        ({"GONGHUI_SECRET_KEY": "a" * 40}, "SECRET_KEY"),
+        ({"GONGHUI_ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
+        ({"GONGHUI_ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_serve_refuses_unsafe_settings_with_what_to_set(tmp_path, over, said):
+    run = _start("serve", _serve_env(tmp_path, **over))
+    assert run.returncode != 0
+    assert said in run.stderr and "无法启动" in run.stderr, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+
+
+def test_serve_refuses_the_demo_secret_without_its_prefix(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secret_key").write_text("Zq8" + "kP3vN7wR2xL9mT4bY6cH1jD5" * 2)
+    run = _start(
+        "serve", _serve_env(tmp_path, GONGHUI_SECRET_KEY=(home / "secret_key").read_text())
+    )
+    assert run.returncode != 0 and "SECRET_KEY" in run.stderr, run.stderr[-2000:]
+
+
+def test_a_worker_on_a_real_server_does_not_take_inherited_demo_settings(tmp_path):
+    run = _start(
+        "worker", _serve_env(tmp_path, DJANGO_SETTINGS_MODULE="gonghui.config.settings.local")
+    )
+    assert run.returncode != 0 and "DJANGO_SETTINGS_MODULE" in run.stderr, run.stderr[-2000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_and_worker_refuse_a_key_that_is_not_the_installations(tmp_path):
+    from gonghui.core.models import Installation
+    from gonghui.core.services import installation_key_verify
+    from tests.test_member_import import _cli_env
+
+    recorded = installation_key_verify()
+    assert Installation.objects.get().key_fingerprint == recorded
+    assert installation_key_verify() == recorded  # the same key passes again
+    database = _cli_env()["DATABASE_URL"]
+    for command in ("serve", "worker"):
+        run = _start(command, _serve_env(tmp_path, DATABASE_URL=database))
+        assert run.returncode != 0, run.stderr[-2000:]
+        assert "GONGHUI_ENCRYPTION_KEY" in run.stderr and recorded in run.stderr, run.stderr[-2000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_installation_of_an_earlier_version_proves_its_key_on_its_data(tmp_path, settings):
+    """No fingerprint recorded yet, but members encrypted: a wrong key is refused at once."""
+    import secrets
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from gonghui.core import crypto
+    from gonghui.core.models import Installation
+    from gonghui.core.services import installation_key_verify
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    member_services.member_register(actor=None, org=tree.a1, id_number=A_ID, name="甲会员")
+    Installation.objects.all().delete()
+    good = settings.GONGHUI_ENCRYPTION_KEY
+    settings.GONGHUI_ENCRYPTION_KEY = secrets.token_urlsafe(48)
+    crypto.cipher.cache_clear()
+    try:
+        with pytest.raises(ImproperlyConfigured, match="GONGHUI_ENCRYPTION_KEY"):
+            installation_key_verify()
+        assert not Installation.objects.exists()
+    finally:
+        settings.GONGHUI_ENCRYPTION_KEY = good
+        crypto.cipher.cache_clear()
+    installation_key_verify()
+    assert Installation.objects.exists()

@@ -20,6 +20,10 @@ from pathlib import Path
 
 DEMO_SETTINGS = "gonghui.config.settings.local"
 PRODUCTION_SETTINGS = "gonghui.config.settings.production"
+# The suite's own settings: the tests run real workers against their database.
+TEST_SETTINGS = "gonghui.config.settings.test"
+# Set by ``gonghui demo`` for the processes it starts: they may run on the demo's settings.
+DEMO_CHILD = "GONGHUI_DEMO_CHILD"
 
 
 def _setup_django(settings_module: str, home: str | None = None) -> None:
@@ -27,8 +31,36 @@ def _setup_django(settings_module: str, home: str | None = None) -> None:
         os.environ["GONGHUI_HOME"] = str(Path(home).expanduser().resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        # The settings' own checks say, in Chinese, what to set; no traceback for a clerk.
+        raise SystemExit(f"无法启动：{exc}") from None
+
+
+def _require_settings(command: str, allowed: tuple[str, ...]) -> None:
+    """Refuse an inherited DJANGO_SETTINGS_MODULE that would run ``command`` on settings not
+    meant for it (the demo's generated keys against a real server, say)."""
+    inherited = os.environ.get("DJANGO_SETTINGS_MODULE")
+    if inherited and inherited not in allowed:
+        raise SystemExit(
+            f"无法启动：环境变量 DJANGO_SETTINGS_MODULE={inherited} 不能用于 gonghui {command}"
+            f"（只能是 {PRODUCTION_SETTINGS}）。请删除这个环境变量后再启动。"
+        )
+
+
+def _verify_key() -> None:
+    """The key must be the one this installation's data was encrypted with."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from gonghui.core.services import installation_key_verify
+
+    try:
+        installation_key_verify()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"无法启动：{exc}") from None
 
 
 def _settings_for_default() -> str:
@@ -67,12 +99,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         _print("正在更新数据库结构 …")
         call_command("migrate", interactive=False, verbosity=0)
+        _verify_key()
         from gonghui.demo.loader import ensure_demo
 
         created, accounts = ensure_demo(seed=args.seed, progress=_print)
         _print("已生成演示数据。" if created else "沿用已有的演示数据。")
 
-        env = dict(os.environ)  # DATABASE_URL now points at the embedded server's socket
+        # DATABASE_URL now points at the embedded server's socket; the children may run on
+        # the demo's settings.
+        env = {**os.environ, DEMO_CHILD: "1"}
         exe = [sys.executable, "-m", "gonghui.cli"]
         children.append(
             # Our own interpreter and module, with arguments parsed as int/host above.
@@ -156,7 +191,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise SystemExit(
             "gonghui serve 用于生产环境，请先设置 DATABASE_URL；体验演示请用 gonghui demo。"
         )
+    _require_settings("serve", (PRODUCTION_SETTINGS,))
     _setup_django(PRODUCTION_SETTINGS, args.home)
+    _verify_key()
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -172,7 +209,16 @@ def _serve(host: str, port: int, threads: int) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    _setup_django(_settings_for_default(), args.home)
+    if os.environ.get(DEMO_CHILD) == "1":
+        settings_module = DEMO_SETTINGS
+    elif os.environ.get("DATABASE_URL"):
+        # A real server: the production settings and their checks, whatever is inherited.
+        _require_settings("worker", (PRODUCTION_SETTINGS, TEST_SETTINGS))
+        settings_module = PRODUCTION_SETTINGS
+    else:
+        settings_module = _settings_for_default()
+    _setup_django(settings_module, args.home)
+    _verify_key()
     from django.core.management import call_command
 
     from gonghui.core.imports.jobs import import_jobs_sweep, sweep_temp_files
@@ -212,6 +258,7 @@ def cmd_createadmin(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a file synchronously, in this process (no worker), as the platform itself."""
     _setup_django(_settings_for_default(), args.home)
+    _verify_key()
     import json
 
     from django.utils import translation

@@ -13,9 +13,9 @@ does not decrypt, and the same ID number has unrelated digests in unrelated regi
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
+import re
 from functools import cache
 
 from cryptography.hazmat.primitives import hashes
@@ -70,21 +70,28 @@ def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
 
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_URLSAFE_B64 = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+
+
 def decode_key(text: str) -> bytes:
-    """The configured key: URL-safe base64 (what ``read_or_create_key`` writes) or hex."""
-    text = text.strip()
-    try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError:
-        raw = b""
-    if len(raw) < 32:
+    """The configured key: hex, or URL-safe base64 (what ``read_or_create_key`` writes), of
+    32 random bytes or more. Anything else is refused, with what to do, in Chinese: a key with
+    a stray character, cut short or made by hand must not start and fail later."""
+    text = (text or "").strip()
+    raw = b""
+    if _HEX.match(text) and len(text) % 2 == 0:
+        raw = bytes.fromhex(text)
+    elif _URLSAFE_B64.match(text):
         try:
-            raw = bytes.fromhex(text)
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text.rstrip("=")) % 4))
         except ValueError:
             raw = b""
-    if len(raw) < 32:
+    # 32 bytes at least, and not a pattern typed by hand (a random key has many distinct bytes).
+    if len(raw) < 32 or len(set(raw)) < 16:
         raise ImproperlyConfigured(
-            "GONGHUI_ENCRYPTION_KEY 必须是至少 32 字节随机数据的 base64 或十六进制编码。"
+            "GONGHUI_ENCRYPTION_KEY 必须是至少 32 字节随机数据的 URL 安全 base64 或十六进制编码，"
+            "例如用 python3 -c 'import secrets; print(secrets.token_urlsafe(48))' 生成。"
         )
     return raw
 
@@ -95,5 +102,13 @@ def cipher() -> FieldCipher:
 
 
 def key_fingerprint() -> str:
-    """A short, non-secret name of the configured key, to tell installations' keys apart."""
-    return hashlib.sha256(decode_key(settings.GONGHUI_ENCRYPTION_KEY)).hexdigest()[:12]
+    """A short, non-secret name of the configured key, to tell installations' keys apart: a
+    keyed hash of a fixed text, from which nothing about the key can be learnt."""
+    master = decode_key(settings.GONGHUI_ENCRYPTION_KEY)
+    return hmac.new(master, b"gonghui key fingerprint v1", "sha256").hexdigest()[:16]
+
+
+# Columns that hold values encrypted with the installation's key, as (model label, field,
+# purpose): an app that encrypts a column adds it in its ``AppConfig.ready``, so that a key
+# can be proved on data it encrypted before (``core.services.installation_key_verify``).
+KEY_PROBES: list[tuple[str, str, str]] = []

@@ -213,3 +213,23 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Installation(models.Model):
+    """Facts about this installation that must survive its processes: the fingerprint of the
+    key that encrypts its personal data. ``gonghui serve``, ``worker`` and ``demo`` refuse to
+    start with another key, which would read nothing and register every member anew."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    key_fingerprint = models.CharField(_("Encryption key fingerprint"), max_length=32)
+    recorded_at = models.DateTimeField(_("Recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Installation")
+        verbose_name_plural = _("Installation")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="one_installation_row")
+        ]
+
+    def __str__(self):
+        return self.key_fingerprint

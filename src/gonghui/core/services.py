@@ -132,3 +132,56 @@ def stored_file_create(*, actor, upload, kinds, max_bytes: int):
     stored.content = cipher().encrypt_bytes(checked.data, f"{FILE_PURPOSE}.{stored.id}")
     stored.save(force_insert=True)
     return stored
+
+
+# -- the installation's key -------------------------------------------------------------------
+
+
+def installation_key_verify() -> str:
+    """Refuse to go on with a key that is not the one this installation's data was encrypted
+    with: it would read no ID number and register every member anew (a new digest).
+
+    The first start records the key's fingerprint; an installation of an earlier version, with
+    data but no fingerprint yet, first proves the key by decrypting one of its values. Raises
+    ``ImproperlyConfigured`` with a Chinese message; returns the fingerprint."""
+    from django.apps import apps
+
+    from gonghui.core.crypto import KEY_PROBES, cipher, key_fingerprint
+    from gonghui.core.models import Installation
+
+    fingerprint = key_fingerprint()
+    with transaction.atomic():
+        row = Installation.objects.select_for_update().filter(pk=1).first()
+        if row is not None:
+            if row.key_fingerprint != fingerprint:
+                raise _wrong_key(fingerprint, row.key_fingerprint)
+            return fingerprint
+        for label, field, purpose in KEY_PROBES:
+            value = (
+                apps.get_model(label)
+                .objects.exclude(**{f"{field}__isnull": True})
+                .values_list(field, flat=True)
+                .first()
+            )
+            if value is None:
+                continue
+            try:
+                cipher().decrypt_bytes(bytes(value), purpose)
+            except Exception:  # whatever fails, this is not the data's key
+                raise _wrong_key(fingerprint, "?") from None
+            break
+        Installation.objects.create(key_fingerprint=fingerprint)
+    return fingerprint
+
+
+def _wrong_key(found: str, expected: str):
+    from django.core.exceptions import ImproperlyConfigured
+
+    return ImproperlyConfigured(
+        _(
+            "GONGHUI_ENCRYPTION_KEY is not the key this installation's data was encrypted "
+            "with (its fingerprint is %(found)s, the data's %(expected)s). Set this "
+            "installation's key, from its backup: with another key no ID number can be read."
+        )
+        % {"found": found, "expected": expected}
+    )
