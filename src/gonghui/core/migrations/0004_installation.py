@@ -5,23 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_stored_file'),
+        ("core", "0003_stored_file"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Installation',
+            name="Installation",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('key_fingerprint', models.CharField(max_length=32, verbose_name='Encryption key fingerprint')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='Recorded')),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "key_fingerprint",
+                    models.CharField(max_length=32, verbose_name="Encryption key fingerprint"),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="Recorded"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Installation',
-                'verbose_name_plural': 'Installation',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='one_installation_row')],
+                "verbose_name": "Installation",
+                "verbose_name_plural": "Installation",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="one_installation_row"
+                    )
+                ],
             },
         ),
     ]
