@@ -605,3 +605,48 @@ def test_error_pages_are_chinese_with_a_way_back(client, tree):
     assert missing.status_code == 404
     text = missing.content.decode()
     assert "页面不存在" in text and "返回工作台" in text
+
+
+# -- 10. login throttling per address, and behind a proxy ---------------------------------------
+
+
+def _login(client, username, password, address, forwarded=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password}, **extra
+    )
+
+
+def test_one_address_trying_many_accounts_is_locked_out(client, tree):
+    from tests.conftest import PASSWORD
+
+    for n in range(19):
+        assert _login(client, f"guess{n}", "wrong-password", "203.0.113.9").status_code == 200
+    assert _login(client, "guess19", "wrong-password", "203.0.113.9").status_code == 429
+    # Even a real account with its right password waits, from that address only.
+    assert _login(client, "town_a", PASSWORD, "203.0.113.9").status_code == 429
+    assert _login(client, "town_a", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_behind_a_proxy_a_stranger_cannot_lock_a_real_user_out(client, tree, settings):
+    from tests.conftest import PASSWORD
+
+    settings.GONGHUI_TRUSTED_PROXIES = 1
+    proxy = "10.0.0.2"
+    for _ in range(6):  # the attacker, behind the same proxy as everybody
+        _login(client, "town_a", "wrong-password", proxy, forwarded="203.0.113.9")
+    assert _login(client, "town_a", PASSWORD, proxy, forwarded="198.51.100.7").status_code == 302
+    client.logout()
+    # A forged header does not escape the lockout: the proxy appends the real address.
+    answer = _login(client, "town_a", PASSWORD, proxy, forwarded="198.51.100.7, 203.0.113.9")
+    assert answer.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, tree):
+    for _ in range(5):
+        _login(client, "town_a", "wrong-password", "203.0.113.9", forwarded=f"10.9.9.{_}")
+    from tests.conftest import PASSWORD
+
+    assert _login(client, "town_a", PASSWORD, "203.0.113.9", forwarded="1.2.3.4").status_code == 429

@@ -104,10 +104,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Five wrong passwords for one username from one address lock that pair for 30 minutes.
+# Five wrong passwords for one username from one address lock that pair for 30 minutes;
+# twenty from one address, over any accounts, lock the address (accounts.throttle).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "gonghui.accounts.throttle.AddressAwareHandler"
+AXES_CLIENT_IP_CALLABLE = "gonghui.accounts.throttle.client_ip"
+# The number of reverse proxies in front of the platform (nginx: 1); 0 when clients connect
+# directly, and X-Forwarded-For is then ignored.
+GONGHUI_TRUSTED_PROXIES = int(os.environ.get("GONGHUI_TRUSTED_PROXIES", "0"))
 AXES_LOCKOUT_TEMPLATE = "gonghui/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
