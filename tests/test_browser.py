@@ -41,8 +41,37 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield browser
+        yield _Watched(browser)
         browser.close()
+
+
+class _Watched:
+    """The browser, whose pages report what the Content-Security-Policy blocked: a page of the
+    platform that needs something the policy forbids is broken for its users."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.blocked: list[str] = []
+
+    def new_page(self, **kwargs):
+        page = self._browser.new_page(**kwargs)
+        page.on(
+            "console",
+            lambda m: self.blocked.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_blocked(request):
+    yield
+    if "browser" in request.fixturenames:
+        watched = request.getfixturevalue("browser")
+        blocked, watched.blocked[:] = list(watched.blocked), []
+        assert blocked == [], blocked
 
 
 def test_township_clerk_sees_only_own_subtree(browser, live_server, live_tree):

@@ -576,7 +576,7 @@ def test_an_installation_of_an_earlier_version_proves_its_key_on_its_data(tmp_pa
     assert Installation.objects.exists()
 
 
-# -- 7. pages while the database is away -------------------------------------------------------------
+# -- 7. pages while the database is away -------------------------------------------------
 
 
 def test_a_lost_database_is_said_in_chinese_and_the_page_retries(client, tree, monkeypatch):
@@ -650,3 +650,47 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, tree):
     from tests.conftest import PASSWORD
 
     assert _login(client, "town_a", PASSWORD, "203.0.113.9", forwarded="1.2.3.4").status_code == 429
+
+
+# -- 12. Content-Security-Policy everywhere; HSTS and HTTPS in production --------------------------
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_scripts(client, tree):
+    client.force_login(tree.county_staff)
+    for url in ("/admin/", "/admin/members/person/", "/admin/login/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+        assert directives["default-src"] == "'self'"
+        assert "'unsafe-inline'" not in directives["script-src"]
+        assert directives["connect-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+
+
+def test_no_template_of_ours_has_an_inline_script_or_handler():
+    import re
+    from pathlib import Path
+
+    import gonghui
+
+    root = Path(gonghui.__file__).parent
+    offenders = []
+    for template in root.rglob("*.html"):
+        text = template.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
+            offenders.append(str(template.relative_to(root)))
+    assert offenders == []
+
+
+def test_production_insists_on_https_unless_told_otherwise(monkeypatch, tmp_path):
+    import importlib
+    import secrets
+
+    monkeypatch.setenv("GONGHUI_SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("GONGHUI_ENCRYPTION_KEY", secrets.token_urlsafe(48))
+    monkeypatch.setenv("GONGHUI_ALLOWED_HOSTS", "gh.example.gov.cn")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x@/y")
+    module = importlib.reload(importlib.import_module("gonghui.config.settings.production"))
+    assert module.SECURE_SSL_REDIRECT and module.SECURE_HSTS_SECONDS >= 31_536_000
+    assert module.SESSION_COOKIE_SECURE and module.CSRF_COOKIE_SECURE
+    monkeypatch.setenv("GONGHUI_HTTPS", "0")
+    module = importlib.reload(module)
+    assert not module.SECURE_SSL_REDIRECT and module.SECURE_HSTS_SECONDS == 0

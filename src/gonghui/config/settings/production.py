@@ -68,6 +68,16 @@ ALLOWED_HOSTS = _allowed_hosts()
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("GONGHUI_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
-SESSION_COOKIE_SECURE = os.environ.get("GONGHUI_INSECURE_COOKIES") != "1"
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS unless the federation says its intranet has none (GONGHUI_HTTPS=0; the older
+# GONGHUI_INSECURE_COOKIES=1 means the same): then nothing may insist on it.
+HTTPS = (
+    os.environ.get("GONGHUI_HTTPS", "1") != "0"
+    and os.environ.get("GONGHUI_INSECURE_COOKIES") != "1"
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# A year, once the site is known to answer on HTTPS; subdomains are the federation's to decide.
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# Behind a proxy that ends TLS and says so.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
