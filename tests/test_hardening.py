@@ -694,3 +694,75 @@ def test_production_insists_on_https_unless_told_otherwise(monkeypatch, tmp_path
     monkeypatch.setenv("GONGHUI_HTTPS", "0")
     module = importlib.reload(module)
     assert not module.SECURE_SSL_REDIRECT and module.SECURE_HSTS_SECONDS == 0
+
+
+# -- 11. a clear answer instead of an error page ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_conflict_between_the_forms_check_and_the_write_is_explained(client, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from gonghui.members.admin import PersonAdmin
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    real = PersonAdmin.service_create
+    calls = []
+
+    def other_clerk():  # another session, its own connection and transaction
+        member_services.member_register(actor=None, org=tree.b1, id_number=A_ID, name="甲会员")
+        connection.close()
+
+    def racing(self, actor, data):
+        calls.append(1)
+        if len(calls) == 2:  # the real write: another union registered the person meanwhile
+            thread = threading.Thread(target=other_clerk)
+            thread.start()
+            thread.join()
+        return real(self, actor, data)
+
+    monkeypatch.setattr(PersonAdmin, "service_create", racing)
+    client.force_login(tree.clerk_a1)
+    answer = client.post(
+        reverse("admin:members_person_add"),
+        {"name": "甲会员", "id_number_text": A_ID, "org": tree.a1.pk, "status": "active"},
+        follow=True,
+    )
+    assert answer.status_code == 200 and len(calls) == 2
+    assert "需由原工会办理会员关系接转" in answer.content.decode()
+    assert Membership.objects.get().org == tree.b1  # the clerk's save wrote nothing
+
+
+def test_a_database_conflict_at_the_write_is_explained(client, tree, people, monkeypatch):
+    from django.db import IntegrityError
+
+    from gonghui.members.admin import PersonAdmin
+
+    real = PersonAdmin.service_update
+    calls = []
+
+    def racing(self, actor, obj, changes):
+        calls.append(1)
+        if len(calls) == 2:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return real(self, actor, obj, changes)
+
+    monkeypatch.setattr(PersonAdmin, "service_update", racing)
+    client.force_login(tree.clerk_a1)
+    url = reverse("admin:members_person_change", args=[people[0].pk])
+    answer = client.post(
+        url, {"name": "甲会员改", "card_number": people[0].card_number}, follow=True
+    )
+    assert answer.status_code == 200
+    assert "刚刚保存了与此冲突的记录" in answer.content.decode()
+    assert Person.objects.get(pk=people[0].pk).name == "甲会员"
+
+
+@pytest.mark.parametrize("query", ["gender=Z", "org=abc", "status=nonsense", "age=x", "o=99"])
+def test_an_export_with_a_filter_the_list_refuses_is_explained(client, tree, people, query):
+    client.force_login(tree.county_staff)
+    answer = client.get("/admin/members/person/export/?" + query, follow=True)
+    assert answer.status_code == 200  # the list with a message, or the (empty) roster

@@ -13,7 +13,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -127,6 +127,24 @@ class ScopedAdmin(ModelAdmin):
                     self.add_error(None, str(exc) or _("The record does not exist."))
 
         return ServiceCheckedForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form's check ran the service in a savepoint; between it and the real write
+        another clerk may have saved something that conflicts (the same person, the same card
+        number). The refused write rolled back whole; the clerk is told and sent back."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        except IntegrityError:
+            messages.error(
+                request,
+                _(
+                    "Someone saved a record that conflicts with this one a moment ago; "
+                    "nothing was saved. Check the record and save again."
+                ),
+            )
+        return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         saved = self._call_service(request, obj, form, change)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -370,8 +371,13 @@ class PersonAdmin(ScopedAdmin):
         params = request.GET.copy()
         params.pop("unmasked", None)
         request.GET = params
-        changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
+        except (IncorrectLookupParameters, ValidationError, ValueError):
+            # The list itself refuses such a filter (a hand-edited address): say so, as it does.
+            messages.error(request, _("The filter is not valid; the list shows all members."))
+            return HttpResponseRedirect(reverse("admin:members_person_changelist"))
         # The finished workbook stays in memory: never a named file on disk.
         out = io.BytesIO()
         count = exports.export_members(
