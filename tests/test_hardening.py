@@ -696,7 +696,7 @@ def test_production_insists_on_https_unless_told_otherwise(monkeypatch, tmp_path
     assert not module.SECURE_SSL_REDIRECT and module.SECURE_HSTS_SECONDS == 0
 
 
-# -- 11. a clear answer instead of an error page ------------------------------------------------------
+# -- 11. a clear answer instead of an error page ------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
