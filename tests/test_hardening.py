@@ -766,3 +766,96 @@ def test_an_export_with_a_filter_the_list_refuses_is_explained(client, tree, peo
     client.force_login(tree.county_staff)
     answer = client.get("/admin/members/person/export/?" + query, follow=True)
     assert answer.status_code == 200  # the list with a message, or the (empty) roster
+
+
+# -- 13. what a union may learn and change about a person it does not hold ------------------------
+
+
+def _answers(actor) -> int:
+    from gonghui.core.models import AccessLog
+
+    return AccessLog.objects.filter(actor=actor, action="registry_answer").count()
+
+
+def test_registering_another_unions_member_names_nobody_and_is_on_record(client, tree, people):
+    with pytest.raises(ValidationError) as refused:
+        member_services.member_register(
+            actor=tree.town_b, org=tree.b1, id_number=A_ID, name="甲会员"
+        )
+    assert "甲" not in " ".join(refused.value.messages)
+    assert _answers(tree.town_b) == 1
+    # Through the form, whose check runs the service in a savepoint that is rolled back.
+    client.force_login(tree.town_b)
+    answer = client.post(
+        reverse("admin:members_person_add"),
+        {"name": "甲会员", "id_number_text": A_ID, "org": tree.b1.pk, "status": "active"},
+    )
+    assert answer.status_code == 200 and "其他工会" in answer.content.decode()
+    assert _answers(tree.town_b) == 2
+    # A union that holds the person is told which union, and nothing is logged.
+    with pytest.raises(ValidationError):
+        member_services.member_register(
+            actor=tree.county_staff, org=tree.b1, id_number=A_ID, name="甲会员"
+        )
+    assert _answers(tree.county_staff) == 0
+
+
+def test_a_former_member_of_another_union_joins_only_under_the_registered_name(
+    client, tree, people
+):
+    member_services.membership_transition(
+        actor=tree.town_a, membership=people[0].latest_membership, to_status="left"
+    )
+    before = snapshot(Person, Membership)
+    with pytest.raises(ValidationError, match="不一致"):
+        member_services.member_register(
+            actor=tree.town_b, org=tree.b1, id_number=A_ID, name="别的名字"
+        )
+    assert snapshot(Person, Membership) == before and _answers(tree.town_b) == 1
+    joined = member_services.member_register(
+        actor=tree.town_b, org=tree.b1, id_number=A_ID, name="甲会员", ethnicity="汉族"
+    )
+    person = Person.objects.get(pk=people[0].pk)
+    assert joined.person == person and person.name == "甲会员" and person.ethnicity == "汉族"
+    # The new union sees the member's years, not where else they were.
+    client.force_login(tree.town_b)
+    page = client.get(reverse("admin:members_person_change", args=[person.pk])).content.decode()
+    assert "其他工会" in page and tree.a1.name not in page
+
+
+def test_an_import_takes_former_members_of_other_unions_under_their_registered_name(tree, people):
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.members.imports import MemberRosterSpec
+    from tests.rosters import HEADER
+
+    member_services.membership_transition(
+        actor=tree.town_a, membership=people[0].latest_membership, to_status="left"
+    )
+    row = ["冒名者", A_ID, "", "", "", "QS-B-1", "", "否"]
+    content = ("\r\n".join([",".join(HEADER), ",".join(row)]) + "\r\n").encode()
+    outcome = run_import(
+        MemberRosterSpec(),
+        content,
+        actor=tree.town_b,
+        org=tree.b,
+        mode=Mode.VALIDATE,
+        file_name="名册.csv",
+    )
+    assert outcome.rejected == 1 and "不一致" in outcome.problems[0].message
+    # The check-only run rolled everything back, but not the record of what it told.
+    assert _answers(tree.town_b) == 1
+    assert Person.objects.get(pk=people[0].pk).name == "甲会员"
+
+
+def test_answers_about_other_unions_people_are_limited_per_day(tree, people, monkeypatch):
+    monkeypatch.setattr(member_services, "DAILY_ANSWERS", 2)
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            member_services.member_register(
+                actor=tree.town_b, org=tree.b1, id_number=A_ID, name="甲会员"
+            )
+    with pytest.raises(ValidationError, match="明天"):
+        member_services.member_register(
+            actor=tree.town_b, org=tree.b1, id_number=A_ID, name="甲会员"
+        )
+    assert _answers(tree.town_b) == 2

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
-from gonghui.core.errors import NotFound
+from gonghui.core.errors import NotFound, keep_records
 from gonghui.core.files import SPREADSHEETS, CheckedFileField
 from gonghui.core.models import AccessLog, Event, ImportJob
 from gonghui.core.scoping import scope, subtree_q
@@ -122,6 +122,7 @@ class ScopedAdmin(ModelAdmin):
                 except _DryRun:
                     pass
                 except ValidationError as exc:
+                    keep_records(exc)  # the check's savepoint rolled back what must stand
                     add_validation_error(self, exc)
                 except (PermissionDenied, NotFound) as exc:
                     self.add_error(None, str(exc) or _("The record does not exist."))
@@ -135,6 +136,7 @@ class ScopedAdmin(ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
+            keep_records(exc)
             messages.error(request, error_text(exc))
         except IntegrityError:
             messages.error(

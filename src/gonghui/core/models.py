@@ -67,6 +67,8 @@ class AccessLog(models.Model):
         VIEW_ID_NUMBER = "view_id_number", _("Viewed a full ID number")
         EXPORT_UNMASKED = "export_unmasked", _("Exported without masking")
         DOWNLOAD_IMPORT_ERRORS = "download_import_errors", _("Downloaded the rows of an import")
+        # 一次入会 needs one answer about people another union holds; each is on record.
+        REGISTRY_ANSWER = "registry_answer", _("Was told about a person another union holds")
 
     occurred_at = models.DateTimeField(_("Time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -17,7 +17,7 @@ from gonghui.core import idnumbers
 from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
 from gonghui.core.crypto import cipher
 from gonghui.core.models import Event
-from gonghui.core.scoping import get_scoped, scope, subtree_q
+from gonghui.core.scoping import get_scoped, org_in_scope, scope, subtree_q
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest
 from gonghui.members.models import Membership, MembershipTransfer, Person
 
@@ -109,10 +109,18 @@ def masked_phone(person: Person) -> str:
 
 
 def person_history(actor, person: Person) -> dict:
-    """What the detail page shows: memberships (all of them: the history follows the person),
-    transfers, and the events about this person that the actor may read."""
+    """What the detail page shows: memberships (all of them: the history follows the person,
+    and its years count), transfers, and the events about this person the actor may read.
+
+    A union outside the actor's subtree is not named (``in_scope`` is false on its rows): a
+    union that takes a member on learns the member's history, not where else they were."""
     memberships = list(person.memberships.select_related("org").order_by("-joined_on", "-id"))
+    for m in memberships:
+        m.in_scope = org_in_scope(actor, m.org)
     transfers = list(person.transfers.select_related("from_org", "to_org").order_by("-started_at"))
+    for t in transfers:
+        t.from_in_scope = org_in_scope(actor, t.from_org)
+        t.to_in_scope = org_in_scope(actor, t.to_org)
     events = list(
         Event.objects.filter(
             subtree_q(actor),

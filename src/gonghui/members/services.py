@@ -18,7 +18,7 @@ from gonghui.core import idnumbers
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.access_log import log_access
 from gonghui.core.crypto import cipher
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import DomainError, NotFound, keep_records
 from gonghui.core.events import record_event
 from gonghui.core.imports.spec import Problem
 from gonghui.core.models import AccessLog
@@ -121,75 +121,151 @@ def member_register(
             raise DomainError({"phone": str(exc)}) from None
     from gonghui.members.imports import name_initials
 
-    with transaction.atomic():
-        require_in_scope(actor, org)
-        lock_registry()
-        digest = c.digest(number.value, ID_PURPOSE)
-        person = Person.objects.select_for_update().filter(id_number_digest=digest).first()
-        if person is not None:
-            current = (
-                person.memberships.filter(status__in=Membership.CURRENT)
-                .select_related("org")
+    try:
+        with transaction.atomic():
+            require_in_scope(actor, org)
+            lock_registry()
+            digest = c.digest(number.value, ID_PURPOSE)
+            person = (
+                Person.objects.select_for_update(of=("self",))
+                .select_related("latest_membership__org")
+                .filter(id_number_digest=digest)
                 .first()
             )
-            if current is not None:
-                raise DomainError(_conflict_message(actor, current.org))
-        if (
-            card_number
-            and Person.objects.filter(card_number=card_number)
-            .exclude(id_number_digest=digest)
-            .exists()
-        ):
-            raise DomainError({"card_number": _("This card number belongs to another member.")})
-        values = {
-            "name": name.strip(),
-            "name_initials": name_initials(name.strip()),
-            "gender": number.gender,
-            "birth_date": number.birth_date,
-            "phone": c.encrypt(phone, PHONE_PURPOSE) if phone else None,
-            "phone_digest": c.digest(phone, PHONE_PURPOSE) if phone else None,
-            "phone_last4": phone[-4:] if phone else "",
-            "updated_at": timezone.now(),
-            **fields,
-        }
-        if person is None:
-            person = Person(
-                id_number=c.encrypt(number.value, ID_PURPOSE),
-                id_number_digest=digest,
-                id_last4_digest=last4_digest(c, number.value),
-                card_number=card_number or _next_card_number(org.region_code),
-                **values,
+            held_elsewhere = person is not None and not _holds(actor, person)
+            if held_elsewhere:
+                # What a union may learn about a person it does not hold (README, "Personal
+                # data"): only whether they are a current member elsewhere, and, to take a
+                # former member on, whether the name matches. Each answer is on record.
+                _refuse_after_daily_answers(actor)
+            if person is not None:
+                current = (
+                    person.memberships.filter(status__in=Membership.CURRENT)
+                    .select_related("org")
+                    .first()
+                )
+                if current is not None:
+                    raise DomainError(
+                        _conflict_message(actor, current.org),
+                        keep=_answered(held_elsewhere, actor, person, number, "current elsewhere"),
+                    )
+                if held_elsewhere and person.name != name.strip():
+                    raise DomainError(
+                        {
+                            "name": _(
+                                "The name is not the one registered with this ID number; check "
+                                "both against the member's ID card."
+                            )
+                        },
+                        keep=_answered(held_elsewhere, actor, person, number, "name differs"),
+                    )
+            if (
+                card_number
+                and Person.objects.filter(card_number=card_number)
+                .exclude(id_number_digest=digest)
+                .exists()
+            ):
+                raise DomainError({"card_number": _("This card number belongs to another member.")})
+            values = {
+                "name": name.strip(),
+                "name_initials": name_initials(name.strip()),
+                "gender": number.gender,
+                "birth_date": number.birth_date,
+                "phone": c.encrypt(phone, PHONE_PURPOSE) if phone else None,
+                "phone_digest": c.digest(phone, PHONE_PURPOSE) if phone else None,
+                "phone_last4": phone[-4:] if phone else "",
+                "updated_at": timezone.now(),
+                **fields,
+            }
+            if person is None:
+                person = Person(
+                    id_number=c.encrypt(number.value, ID_PURPOSE),
+                    id_number_digest=digest,
+                    id_last4_digest=last4_digest(c, number.value),
+                    card_number=card_number or _next_card_number(org.region_code),
+                    **values,
+                )
+                person.full_clean(exclude=["latest_membership", "id_number", "id_number_digest"])
+                person.save(force_insert=True)
+                action = "member.register"
+            else:
+                for key, value in values.items():
+                    if value not in (None, ""):
+                        setattr(person, key, value)
+                if card_number:
+                    person.card_number = card_number
+                person.save()
+                action = "member.rejoin"
+            membership = Membership.objects.create(
+                person=person,
+                org=org,
+                status=status,
+                joined_on=joined_on,
+                status_changed_on=joined_on,
+                employer_name=employer_name,
+                note=note,
             )
-            person.full_clean(exclude=["latest_membership", "id_number", "id_number_digest"])
-            person.save(force_insert=True)
-            action = "member.register"
-        else:
-            for key, value in values.items():
-                if value not in (None, ""):
-                    setattr(person, key, value)
-            if card_number:
-                person.card_number = card_number
-            person.save()
-            action = "member.rejoin"
-        membership = Membership.objects.create(
-            person=person,
-            org=org,
-            status=status,
-            joined_on=joined_on,
-            status_changed_on=joined_on,
-            employer_name=employer_name,
-            note=note,
-        )
-        person.latest_membership = membership
-        person.save(update_fields=["latest_membership"])
-        record_event(
-            actor=actor,
-            action=action,
-            org=org,
-            target=person,
-            details={"id_number": idnumbers.mask(number.value), "status": status},
-        )
+            person.latest_membership = membership
+            person.save(update_fields=["latest_membership"])
+            record_event(
+                actor=actor,
+                action=action,
+                org=org,
+                target=person,
+                details={"id_number": idnumbers.mask(number.value), "status": status},
+            )
+    except DomainError as exc:
+        with transaction.atomic():
+            keep_records(exc)  # the answer given stays on record though nothing is written
+        raise
     return membership
+
+
+# Answers about people other unions hold that one user gets in a day before registering by
+# hand pauses until the next day (imports are logged, not limited: a roster is reviewed whole).
+DAILY_ANSWERS = 50
+
+
+def _holds(actor, person: Person) -> bool:
+    """Whether the actor's subtree holds the person (their latest membership lies in it)."""
+    if actor is None:
+        return True
+    latest = person.latest_membership
+    return latest is not None and org_in_scope(actor, latest.org)
+
+
+def _answered(held_elsewhere: bool, actor, person: Person, number, what: str) -> list:
+    """The access-log row of an answer about a person another union holds, as a write to keep
+    (``core.errors.keep_records``); none when the actor holds the person."""
+    if not held_elsewhere:
+        return []
+    return [
+        lambda: log_access(
+            actor=actor,
+            action=AccessLog.Action.REGISTRY_ANSWER,
+            target=person,
+            org=getattr(actor, "org", None),
+            details={"id_number": idnumbers.mask(number.value), "answer": what},
+        )
+    ]
+
+
+def _refuse_after_daily_answers(actor) -> None:
+    if actor is None:
+        return
+    since = timezone.now() - datetime.timedelta(days=1)
+    answered = AccessLog.objects.filter(
+        actor=actor, action=AccessLog.Action.REGISTRY_ANSWER, occurred_at__gte=since
+    ).count()
+    if answered >= DAILY_ANSWERS:
+        raise DomainError(
+            _(
+                "You have been told about %(n)d people of other unions in the last 24 hours; "
+                "registering people whom another union holds pauses until tomorrow. Ask the "
+                "union above if a transfer is due."
+            )
+            % {"n": answered}
+        )
 
 
 def _conflict_message(actor, org: Org) -> str:
@@ -589,8 +665,10 @@ def import_stage_check(ctx) -> list[Problem]:
         """  # noqa: S608 (constant SQL)
     )
     own = getattr(getattr(ctx.actor, "org", None), "path", None)
+    told = 0
     for row_no, org_name, path in cur.fetchall():
         visible = ctx.actor is None or (own is not None and path.startswith(own))
+        told += not visible
         message = (
             _("Already a member of “%(org)s”; that union has to transfer the membership.")
             % {"org": org_name}
@@ -598,6 +676,44 @@ def import_stage_check(ctx) -> list[Problem]:
             else _("Already a member of another union; that union has to transfer the membership.")
         )
         problems.append(Problem(row_no, "身份证号", message, Problem.CONFLICT))
+    if ctx.actor is not None:
+        # Former members another union holds are taken on with the name registered with
+        # their ID number only (README, "Personal data"); the file's name replaces nothing.
+        cur.execute(
+            f"""
+            SELECT s.row_no
+            FROM member_stage s
+            JOIN members_person p ON p.id_number_digest = s.digest
+            LEFT JOIN members_membership m ON m.id = p.latest_membership_id
+            LEFT JOIN orgs_org o ON o.id = m.org_id
+            WHERE p.name <> s.name
+              AND (m.id IS NULL OR m.status NOT IN {CURRENT_SQL})
+              AND (o.path IS NULL OR left(o.path, length(%s)) <> %s)
+            """,  # noqa: S608 (constant SQL)
+            [own or "", own or ""],
+        )
+        for (row_no,) in cur.fetchall():
+            told += 1
+            problems.append(
+                Problem(
+                    row_no,
+                    "姓名",
+                    _(
+                        "The name is not the one registered with this ID number; check "
+                        "both against the member's ID card."
+                    ),
+                )
+            )
+    if told and ctx.actor is not None:
+        actor, org, job = ctx.actor, ctx.org, ctx.options.get("job_id")
+        ctx.keep.append(
+            lambda: log_access(
+                actor=actor,
+                action=AccessLog.Action.REGISTRY_ANSWER,
+                org=org,
+                details={"import_job": job, "people": told},
+            )
+        )
     return problems
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg.copy import QueuedLibpqWriter
 
+from gonghui.core.errors import keep_records
 from gonghui.core.imports.reading import Source, UnreadableFile, open_rows
 from gonghui.core.imports.spec import CellError, ImportSpec, Problem, Row, header_key
 
@@ -40,6 +41,10 @@ class ImportContext:
     options: dict
     cursor: object
     today: datetime.date
+    # Writes that stand whatever becomes of the import (``core.errors.keep_records``): what a
+    # check told the user about records they do not hold, written after the import's
+    # transaction has committed or rolled back.
+    keep: list = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +107,7 @@ def run_import(
     except UnreadableFile as exc:
         outcome.fatal = str(exc)
         return outcome
+    ctx = None
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             ctx = ImportContext(
@@ -135,6 +141,9 @@ def run_import(
         close = getattr(rows, "close", None)
         if close is not None:
             close()
+        if ctx is not None and ctx.keep:
+            with transaction.atomic():
+                keep_records(ctx)
     progress(total, total)
     return outcome
 
