@@ -852,20 +852,6 @@ def grants_take_step(*, actor, grants: list[Grant], step: str) -> int:
     return len(grants)
 
 
-def grant_reveal_bank_account(*, actor, grant: Grant) -> str:
-    require_perm(actor, "assistance.add_paymentbatch")
-    require_in_scope(actor, grant.org)
-    with transaction.atomic():
-        log_access(
-            actor=actor,
-            action=AccessLog.Action.VIEW_ID_NUMBER,
-            target=grant,
-            org=grant.org,
-            details={"field": "bank_account"},
-        )
-    return cipher().decrypt(grant.bank_account, BANK_PURPOSE) if grant.bank_account else ""
-
-
 # -- payment -----------------------------------------------------------------------------------
 
 

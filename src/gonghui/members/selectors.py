@@ -19,7 +19,7 @@ from gonghui.core.crypto import cipher
 from gonghui.core.models import Event
 from gonghui.core.scoping import get_scoped, org_in_scope, scope, subtree_q
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest
-from gonghui.members.models import Membership, MembershipTransfer, Person
+from gonghui.members.models import MembershipTransfer, Person
 
 PERSON_ORG = "latest_membership__org"
 
@@ -32,10 +32,6 @@ def person_get(actor, pk) -> Person:
     return get_scoped(
         Person.objects.select_related("latest_membership__org"), actor, PERSON_ORG, pk=pk
     )
-
-
-def memberships_visible_to(actor) -> QuerySet[Membership]:
-    return scope(Membership.objects.all(), actor).select_related("org", "person")
 
 
 def transfers_visible_to(actor) -> QuerySet[MembershipTransfer]:

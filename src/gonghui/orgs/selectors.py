@@ -8,16 +8,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
-from gonghui.core.scoping import get_scoped, scope
+from gonghui.core.scoping import scope
 from gonghui.orgs.models import Employer, Org, ServicePoint
 
 
 def orgs_visible_to(actor) -> QuerySet[Org]:
     return scope(Org.objects.all(), actor, org_field=None)
-
-
-def org_get(actor, pk) -> Org:
-    return get_scoped(Org.objects.all(), actor, org_field=None, pk=pk)
 
 
 def employers_visible_to(actor) -> QuerySet[Employer]:
