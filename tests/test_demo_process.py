@@ -77,6 +77,7 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
             time.sleep(0.5)
         assert "登录" in page, (tmp_path / "demo.log").read_text()
         assert _postgres_on(home / "pgdata"), "the demo should run its own PostgreSQL"
+        _a_body_larger_than_any_upload_is_refused_before_it_is_sent(port)
         _the_demo_outlives_its_worker_and_its_database(tmp_path, home, port, proc)
         _a_killed_command_does_not_keep_the_database_after_the_demo(home, env)
 
@@ -187,3 +188,15 @@ def _handle_pids(path) -> list[int]:
         return json.loads(path.read_text())
     except (OSError, ValueError):
         return []
+
+
+def _a_body_larger_than_any_upload_is_refused_before_it_is_sent(port) -> None:
+    """The web server answers 413 on the declared size alone: a client that announces 200 MB
+    is not read (nor buffered) before the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /admin/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 209715200\r\n\r\n" + b"x" * 1024
+        )
+        answer = conn.recv(200)
+    assert answer.startswith(b"HTTP/1.1 413"), answer

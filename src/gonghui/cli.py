@@ -249,7 +249,19 @@ def _serve(host: str, port: int, threads: int) -> int:
     from django.core.wsgi import get_wsgi_application
     from waitress import serve
 
-    serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="gonghui")
+    from gonghui.core.files import max_request_bytes
+
+    serve(
+        get_wsgi_application(),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="gonghui",
+        # A body larger than the largest upload is refused as soon as its size is known,
+        # before it is read. (What waitress buffers of a body or a response beyond its limits
+        # goes to unlinked temporary files, never to a named file.)
+        max_request_body_size=max_request_bytes(),
+    )
     return 0
 
 
@@ -306,11 +318,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     _verify_key()
     import json
 
+    from django.core.exceptions import ValidationError
     from django.utils import translation
 
     from gonghui.core.imports.engine import Mode, run_import
     from gonghui.core.imports.jobs import describe, spec_for
     from gonghui.core.imports.workbook import problems_workbook
+    from gonghui.core.workareas import import_kinds
     from gonghui.orgs.models import Org
 
     translation.activate(os.environ.get("GONGHUI_LANGUAGE", "zh-hans"))
@@ -318,19 +332,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         _fail(args, f"找不到文件：{path}")
         return 2
-    options = {"file_name": path.name}
-    if args.kind == "grants":
-        from gonghui.assistance.models import Campaign
-
-        if not args.campaign:
-            _fail(args, "导入帮扶发放名单需要 --campaign 项目代码。")
-            return 2
-        campaign = Campaign.objects.filter(code=args.campaign).select_related("org").first()
-        if campaign is None:
-            _fail(args, f"没有代码为 {args.campaign} 的帮扶项目。")
-            return 2
-        options["campaign"] = campaign.code
-        args.org = args.org or campaign.org.code
+    try:
+        spec = spec_for(args.kind)
+    except ValidationError:
+        known = "、".join(f"{k.kind}（{k.help}）" for k in import_kinds().values())
+        _fail(args, f"没有这种导入：{args.kind}。可用的有：{known}。")
+        return 2
+    unknown = sorted(set(args.options) - set(spec.cli_options))
+    if unknown:
+        _fail(args, "这种导入没有这些选项：" + "、".join(f"--{k}" for k in unknown))
+        return 2
+    options = {"file_name": path.name, **args.options}
+    try:
+        args.org = args.org or spec.command_line(options)
+    except ValueError as exc:
+        _fail(args, str(exc))
+        return 2
     if not args.org:
         _fail(args, "请用 --org 指定导入到哪个组织（组织代码）。")
         return 2
@@ -339,7 +356,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         _fail(args, f"没有代码为 {args.org} 的组织。")
         return 2
     mode = Mode.VALIDATE if args.dry_run else Mode.PARTIAL if args.partial else Mode.ALL_OR_NOTHING
-    spec = spec_for(args.kind)
 
     def progress(done: int, total: int) -> None:
         if not args.json and sys.stderr.isatty():
@@ -518,17 +534,17 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--region-code", help="新建顶级组织的行政区划代码")
     admin.set_defaults(func=cmd_createadmin)
 
-    importer = with_home(sub.add_parser("import", help="从 Excel/CSV 文件导入"))
-    importer.add_argument(
-        "kind",
-        choices=["members", "grants", "ledger"],
-        help="members：会员名册；grants：帮扶发放名单；ledger：工作台账",
+    importer = with_home(
+        sub.add_parser(
+            "import",
+            help="从 Excel/CSV 文件导入",
+            description="导入的种类由已安装的业务模块提供（会员名册 members、帮扶发放名单 grants、"
+            "工作台账 ledger ……）；某些种类另有选项，例如 grants 的 --campaign 项目代码。",
+        )
     )
+    importer.add_argument("kind", help="导入的种类，例如 members、grants、ledger")
     importer.add_argument("file", help="xlsx、xls 或 csv 文件")
-    importer.add_argument(
-        "--org", help="导入到哪个组织之下（组织代码）；帮扶名单默认为项目的组织单位"
-    )
-    importer.add_argument("--campaign", help="帮扶项目代码（导入帮扶发放名单时必填）")
+    importer.add_argument("--org", help="导入到哪个组织之下（组织代码）；某些种类有默认值")
     importer.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     importer.add_argument("--partial", action="store_true", help="导入正确的行，跳过有错的行")
     importer.add_argument("--errors", metavar="OUT.xlsx", help="把需修改的行写入此文件")
@@ -562,10 +578,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "import":
+        # A kind's own options (--campaign CODE) are the spec's to check, so that a new kind
+        # of import needs no change here.
+        args.options = _options(parser, extra)
+    elif extra:
+        parser.error("无法识别的参数：" + " ".join(extra))
     if getattr(args, "home", None):
         os.environ["GONGHUI_HOME"] = str(Path(args.home).expanduser().resolve())
     return args.func(args) or 0
+
+
+def _options(parser, extra: list[str]) -> dict[str, str]:
+    options, words = {}, list(extra)
+    while words:
+        flag = words.pop(0)
+        if not flag.startswith("--") or not words:
+            parser.error("选项要写成 --名称 值：" + flag)
+        options[flag[2:].replace("-", "_")] = words.pop(0)
+    return options
 
 
 if __name__ == "__main__":

@@ -1,7 +1,106 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The base class through its module: an apps.py must hold one AppConfig class only.
+from gonghui.core import workareas
+from gonghui.core.workareas import (
+    FEDERATION_STAFF,
+    GRASSROOTS_CLERK,
+    PLATFORM_ADMIN,
+    TOWNSHIP_STAFF,
+    DemoPart,
+    ImportKind,
+    MenuItem,
+    WorkArea,
+    crud,
+)
 
-class AssistanceConfig(AppConfig):
+# By how far up the tree the work is done: the grassroots union applies, the township
+# reviews, the federation runs the campaigns and pays.
+AID_APPLY = (
+    crud("assistance.hardshipfile", "view", "add")
+    | crud("assistance.campaign", "view")
+    | crud("assistance.amountstandard", "view")
+    | crud("assistance.grant", "view", "add", "change")
+    | crud("assistance.grouprelief", "view", "add", "change")
+    | crud("assistance.localpolicy", "view")
+)
+AID_REVIEW = (
+    AID_APPLY
+    | crud("assistance.hardshipfile", "change")
+    | crud("assistance.campaign", "add", "change")
+    | crud("assistance.amountstandard", "add", "change", "delete")
+    | crud("assistance.grouprelief", "delete")
+    | crud("assistance.paymentbatch", "view")
+    | {"assistance.review_grant"}
+)
+AID_RUN = (
+    AID_REVIEW
+    | crud("assistance.campaign", "delete")
+    | crud("assistance.paymentbatch", "add", "change")
+    | {"assistance.approve_grant"}
+)
+
+
+class AssistanceConfig(workareas.WorkAreaApp):
     name = "gonghui.assistance"
     verbose_name = _("Assistance")
+
+    work_area = WorkArea.ASSISTANCE
+    indicators = "gonghui.assistance.indicators.INDICATORS"
+    report_section = "gonghui.assistance.report.section"
+    imports = (ImportKind("grants", "gonghui.assistance.imports.GrantListSpec", "帮扶发放名单"),)
+    demo = (DemoPart(_("Assistance"), "gonghui.assistance.demo.build_assistance", 40),)
+    menu = (
+        MenuItem(
+            _("Hardship files"),
+            "folder_shared",
+            "admin:assistance_hardshipfile_changelist",
+            "assistance.view_hardshipfile",
+        ),
+        MenuItem(
+            _("Campaigns"),
+            "volunteer_activism",
+            "admin:assistance_campaign_changelist",
+            "assistance.view_campaign",
+        ),
+        MenuItem(
+            _("Grants"), "payments", "admin:assistance_grant_changelist", "assistance.view_grant"
+        ),
+        MenuItem(
+            _("Import grant list"),
+            "upload_file",
+            "admin:core_importjob_upload",
+            "assistance.add_grant",
+            args=("grants",),
+        ),
+        MenuItem(
+            _("Payment batches"),
+            "account_balance",
+            "admin:assistance_paymentbatch_changelist",
+            "assistance.view_paymentbatch",
+        ),
+        MenuItem(
+            _("Group relief"),
+            "groups_3",
+            "admin:assistance_grouprelief_changelist",
+            "assistance.view_grouprelief",
+        ),
+        MenuItem(
+            _("Amount standards"),
+            "rule",
+            "admin:assistance_amountstandard_changelist",
+            "assistance.view_amountstandard",
+        ),
+        MenuItem(
+            _("Local standards"),
+            "tune",
+            "admin:assistance_localpolicy_changelist",
+            "assistance.view_localpolicy",
+        ),
+    )
+    grants = {
+        PLATFORM_ADMIN: AID_RUN | crud("assistance.localpolicy", "add", "change"),
+        FEDERATION_STAFF: AID_RUN,
+        TOWNSHIP_STAFF: AID_REVIEW,
+        GRASSROOTS_CLERK: AID_APPLY,
+    }

@@ -170,6 +170,17 @@ class GrantListSpec(ImportSpec):
         choices = [(c.code, str(c)) for c in campaigns_visible_to(actor).filter(is_open=True)]
         return {"campaign": forms.ChoiceField(label=_("Campaign"), choices=choices)}
 
+    cli_options = {"campaign": "帮扶项目代码（必填）"}
+
+    def command_line(self, options: dict) -> str | None:
+        code = options.get("campaign")
+        if not code:
+            raise ValueError("导入帮扶发放名单需要 --campaign 项目代码。")
+        campaign = Campaign.objects.filter(code=code).select_related("org").first()
+        if campaign is None:
+            raise ValueError(f"没有代码为 {code} 的帮扶项目。")
+        return campaign.org.code  # by default, the campaign's organiser
+
     def may_omit(self, ctx, column):
         from gonghui.orgs.models import Org
 

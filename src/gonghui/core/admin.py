@@ -419,12 +419,11 @@ class ImportJobAdmin(ModelAdmin):
 
 
 def _import_kinds() -> dict[str, str]:
-    """The imports the installed apps offer (settings.GONGHUI_IMPORT_SPECS), by their title."""
-    from django.conf import settings
-
+    """The imports the installed apps declare, by their title."""
     from gonghui.core.imports.jobs import spec_for
+    from gonghui.core.workareas import import_kinds
 
-    return {kind: spec_for(kind).title for kind in settings.GONGHUI_IMPORT_SPECS}
+    return {kind: spec_for(kind).title for kind in import_kinds()}
 
 
 @admin.register(AccessLog)

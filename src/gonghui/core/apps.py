@@ -1,8 +1,51 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The base class through its module: an apps.py must hold one AppConfig class only.
+from gonghui.core import workareas
+from gonghui.core.workareas import (
+    ADMINISTRATION,
+    PLATFORM_ADMIN,
+    ROLES,
+    MenuItem,
+    WorkArea,
+    crud,
+)
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(workareas.WorkAreaApp):
+    """The shared kernel's own pages: the import history, the event log, the access log."""
+
     name = "gonghui.core"
     label = "core"
     verbose_name = _("System")
+
+    menu = (
+        MenuItem(
+            _("Import history"),
+            "history_edu",
+            "admin:core_importjob_changelist",
+            "core.view_importjob",
+            group=WorkArea.MEMBERS,
+            order=200,
+        ),
+        MenuItem(
+            _("Event log"),
+            "history",
+            "admin:core_event_changelist",
+            "core.view_event",
+            group=ADMINISTRATION,
+            order=20,
+        ),
+        MenuItem(
+            _("Personal data access log"),
+            "policy",
+            "admin:core_accesslog_changelist",
+            "core.view_accesslog",
+            group=ADMINISTRATION,
+            order=30,
+        ),
+    )
+    grants = {
+        **{role: crud("core.event", "view") for role in ROLES},
+        PLATFORM_ADMIN: crud("core.event", "view") | crud("core.accesslog", "view"),
+    }

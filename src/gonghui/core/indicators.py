@@ -1,10 +1,11 @@
 """What an indicator is: a named figure, with a unit, computable for any org's subtree and any
 period, set-based (one aggregate query, or one grouped query for all children of an org).
 
-Apps declare theirs in their own ``indicators.py`` (listed in ``GONGHUI_INDICATOR_MODULES``);
-the reports app only reads that list. An indicator is either a **flow** (what happened within
-the period: members who joined, grants paid) or a **stock** (what stands at the period's end:
-members, open hardship files); ``date_field`` says which date puts a record in the period, and
+Apps declare theirs in their own ``indicators.py`` (named by their ``AppConfig``, see
+``core.workareas``); the reports app only reads what the installed apps declare. An indicator
+is either a **flow** (what happened within the period: members who joined, grants paid) or a
+**stock** (what stands at the period's end: members, open hardship files); ``date_field`` says
+which date puts a record in the period, and
 for a stock it is the date the record came into being.
 """
 
@@ -17,51 +18,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.workareas import WorkArea
 
 FLOW, STOCK = "flow", "stock"
 
-
-class WorkArea:
-    """The eleven work areas of domain.md, in the order a work report takes them."""
-
-    ORGANISATION = "organisation"
-    MEMBERS = "members"
-    FUNDS = "funds"
-    ASSISTANCE = "assistance"
-    MUTUAL_AID = "mutual_aid"
-    HONOURS = "honours"
-    SKILLS = "skills"
-    RIGHTS = "rights"
-    SERVICES = "services"
-    CULTURE = "culture"
-    STATISTICS = "statistics"
-    ORDER = (
-        ORGANISATION,
-        MEMBERS,
-        FUNDS,
-        ASSISTANCE,
-        MUTUAL_AID,
-        HONOURS,
-        SKILLS,
-        RIGHTS,
-        SERVICES,
-        CULTURE,
-        STATISTICS,
-    )
-    LABELS = {
-        ORGANISATION: _("Organisation building"),
-        MEMBERS: _("Member registry"),
-        FUNDS: _("Union funds"),
-        ASSISTANCE: _("Assistance"),
-        MUTUAL_AID: _("Mutual medical aid"),
-        HONOURS: _("Model workers and honours"),
-        SKILLS: _("Skills and competitions"),
-        RIGHTS: _("Rights"),
-        SERVICES: _("Services to workers"),
-        CULTURE: _("Culture and publicity"),
-        STATISTICS: _("Statistics and reporting"),
-    }
+__all__ = ["FLOW", "STOCK", "Indicator", "WorkArea"]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,50 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The base class through its module: an apps.py must hold one AppConfig class only.
+from gonghui.core import workareas
+from gonghui.core.workareas import (
+    ALL,
+    PLATFORM_ADMIN,
+    ROLES,
+    DemoPart,
+    ImportKind,
+    MenuItem,
+    WorkArea,
+    crud,
+)
 
-class LedgerConfig(AppConfig):
+_KEEP = crud("ledger.ledgerentry", *ALL) | crud("ledger.ledgercategory", "view")
+
+
+class LedgerConfig(workareas.WorkAreaApp):
+    """The work ledger: the long tail of every area's figures. Its own menu sits under
+    statistics; each category's indicators belong to the category's work area."""
+
     name = "gonghui.ledger"
     verbose_name = _("Work ledger")
+
+    work_area = WorkArea.STATISTICS
+    indicators = "gonghui.ledger.indicators.INDICATORS"
+    imports = (ImportKind("ledger", "gonghui.ledger.imports.LedgerSpec", "工作台账"),)
+    demo = (DemoPart(_("Work ledger"), "gonghui.ledger.demo.build_ledger", 80),)
+    menu = (
+        MenuItem(
+            _("Work ledger"),
+            "event_note",
+            "admin:ledger_ledgerentry_changelist",
+            "ledger.view_ledgerentry",
+            order=10,
+        ),
+        MenuItem(
+            _("Import ledger entries"),
+            "upload_file",
+            "admin:core_importjob_upload",
+            "ledger.add_ledgerentry",
+            args=("ledger",),
+            order=20,
+        ),
+    )
+    grants = {
+        **dict.fromkeys(ROLES, _KEEP),
+        PLATFORM_ADMIN: _KEEP | crud("ledger.ledgercategory", "add", "change"),
+    }

@@ -19,7 +19,8 @@ from gonghui.core.imports.spec import (
     read_money,
     read_text,
 )
-from gonghui.ledger.models import LedgerCategory, WorkAreaChoice
+from gonghui.core.workareas import WorkArea
+from gonghui.ledger.models import LedgerCategory
 from gonghui.orgs.imports import OrgResolver, any_org
 
 C = Column
@@ -90,8 +91,8 @@ class LedgerSpec(ImportSpec):
     def begin(self, ctx) -> None:
         self.orgs = OrgResolver(ctx.org, accept=any_org)
         self.memo = CellMemo()
-        self.areas = {str(label): code for code, label in WorkAreaChoice.choices}
-        self.areas.update({code: code for code, _label in WorkAreaChoice.choices})
+        self.areas = {str(label): code for code, label in WorkArea.choices}
+        self.areas.update({code: code for code, _label in WorkArea.choices})
         self.categories = {}
         for c in LedgerCategory.objects.filter(is_active=True):
             self.categories[(c.work_area, c.name)] = c.pk
@@ -171,7 +172,7 @@ class LedgerSpec(ImportSpec):
                 _("“%(value)s” is not one of: %(allowed)s.")
                 % {
                     "value": text,
-                    "allowed": "、".join(str(label) for _c, label in WorkAreaChoice.choices),
+                    "allowed": "、".join(str(label) for _c, label in WorkArea.choices),
                 }
             )
         return code

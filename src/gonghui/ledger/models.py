@@ -10,20 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import MONEY
-
-
-class WorkAreaChoice(models.TextChoices):
-    ORGANISATION = "organisation", _("Organisation building")
-    MEMBERS = "members", _("Member registry")
-    FUNDS = "funds", _("Union funds")
-    ASSISTANCE = "assistance", _("Assistance")
-    MUTUAL_AID = "mutual_aid", _("Mutual medical aid")
-    HONOURS = "honours", _("Model workers and honours")
-    SKILLS = "skills", _("Skills and competitions")
-    RIGHTS = "rights", _("Rights")
-    SERVICES = "services", _("Services to workers")
-    CULTURE = "culture", _("Culture and publicity")
-    STATISTICS = "statistics", _("Statistics and reporting")
+from gonghui.core.workareas import WorkArea
 
 
 class LedgerCategory(models.Model):
@@ -34,7 +21,7 @@ class LedgerCategory(models.Model):
         SESSIONS = "sessions", _("sessions (场/期)")
         ITEMS = "items", _("items (件/份)")
 
-    work_area = models.CharField(_("Work area"), max_length=16, choices=WorkAreaChoice.choices)
+    work_area = models.CharField(_("Work area"), max_length=16, choices=WorkArea.choices)
     code = models.SlugField(_("Code"), max_length=40, unique=True)
     name = models.CharField(_("Name"), max_length=60)
     unit = models.CharField(_("Main unit"), max_length=16, choices=Unit.choices)

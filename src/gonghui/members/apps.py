@@ -1,10 +1,67 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The base class through its module: an apps.py must hold one AppConfig class only.
+from gonghui.core import workareas
+from gonghui.core.workareas import (
+    FEDERATION_STAFF,
+    GRASSROOTS_CLERK,
+    PLATFORM_ADMIN,
+    ROLES,
+    DemoPart,
+    ImportKind,
+    MenuItem,
+    WorkArea,
+    crud,
+)
 
-class MembersConfig(AppConfig):
+# Everyone who keeps a roster: register, correct, change status, import, transfer.
+MEMBER_WORK = (
+    crud("members.person", "view", "add", "change")
+    | crud("members.membership", "view", "change")
+    | crud("members.membershiptransfer", "view", "add", "change")
+    | crud("core.importjob", "view", "add")
+)
+# Full ID numbers and unmasked exports: federation staff who pay and report, each time logged.
+PERSONAL_DATA = frozenset({"members.view_full_id_number", "members.export_unmasked"})
+
+
+class MembersConfig(workareas.WorkAreaApp):
     name = "gonghui.members"
     verbose_name = _("Member registry")
+
+    work_area = WorkArea.MEMBERS
+    indicators = "gonghui.members.indicators.INDICATORS"
+    report_section = "gonghui.members.report.section"
+    imports = (
+        ImportKind(
+            "members",
+            "gonghui.members.imports.MemberRosterSpec",
+            "会员名册（会员信息采集表）",
+        ),
+    )
+    demo = (DemoPart(_("Member roster"), "gonghui.members.demo.build_members", 30),)
+    menu = (
+        MenuItem(_("Members"), "badge", "admin:members_person_changelist", "members.view_person"),
+        MenuItem(
+            _("Import roster"),
+            "upload_file",
+            "admin:core_importjob_upload",
+            "members.add_person",
+            args=("members",),
+        ),
+        MenuItem(
+            _("Membership transfers"),
+            "swap_horiz",
+            "admin:members_membershiptransfer_changelist",
+            "members.view_membershiptransfer",
+        ),
+    )
+    grants = {
+        **dict.fromkeys(ROLES, MEMBER_WORK),
+        PLATFORM_ADMIN: MEMBER_WORK | PERSONAL_DATA,
+        FEDERATION_STAFF: MEMBER_WORK | PERSONAL_DATA,
+        GRASSROOTS_CLERK: MEMBER_WORK,
+    }
 
     def ready(self):
         from gonghui.core.crypto import KEY_PROBES

@@ -1,8 +1,52 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The base class through its module: an apps.py must hold one AppConfig class only.
+from gonghui.core import workareas
+from gonghui.core.workareas import (
+    ALL,
+    FEDERATION_STAFF,
+    GRASSROOTS_CLERK,
+    PLATFORM_ADMIN,
+    TOWNSHIP_STAFF,
+    DemoPart,
+    MenuItem,
+    WorkArea,
+    crud,
+)
 
-class OrgsConfig(AppConfig):
+_TREE = crud("orgs.org", *ALL) | crud("orgs.employer", *ALL) | crud("orgs.servicepoint", *ALL)
+
+
+class OrgsConfig(workareas.WorkAreaApp):
     name = "gonghui.orgs"
     label = "orgs"
     verbose_name = _("Organisation building")
+
+    work_area = WorkArea.ORGANISATION
+    indicators = "gonghui.orgs.indicators.INDICATORS"
+    report_section = "gonghui.orgs.report.section"
+    demo = (DemoPart(_("Union tree, employers and service points"), "gonghui.orgs.demo.build", 10),)
+    menu = (
+        MenuItem(_("Dashboard"), "dashboard", "admin:index", order=0),
+        MenuItem(_("Union tree"), "account_tree", "admin:orgs_org_tree", "orgs.view_org"),
+        MenuItem(_("Unions"), "groups", "admin:orgs_org_changelist", "orgs.view_org"),
+        MenuItem(
+            _("Employers"), "apartment", "admin:orgs_employer_changelist", "orgs.view_employer"
+        ),
+        MenuItem(
+            _("Service points"),
+            "home_work",
+            "admin:orgs_servicepoint_changelist",
+            "orgs.view_servicepoint",
+        ),
+    )
+    grants = {
+        PLATFORM_ADMIN: _TREE,
+        FEDERATION_STAFF: _TREE,
+        TOWNSHIP_STAFF: crud("orgs.org", "view", "add", "change")
+        | crud("orgs.employer", *ALL)
+        | crud("orgs.servicepoint", *ALL),
+        GRASSROOTS_CLERK: crud("orgs.org", "view", "change")
+        | crud("orgs.employer", "view")
+        | crud("orgs.servicepoint", "view", "add", "change"),
+    }

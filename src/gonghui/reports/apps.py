@@ -1,7 +1,64 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The base class through its module: an apps.py must hold one AppConfig class only.
+from gonghui.core import workareas
+from gonghui.core.workareas import (
+    ALL,
+    FEDERATION_STAFF,
+    GRASSROOTS_CLERK,
+    PLATFORM_ADMIN,
+    TOWNSHIP_STAFF,
+    DemoPart,
+    MenuItem,
+    WorkArea,
+    crud,
+)
 
-class ReportsConfig(AppConfig):
+# Whoever keeps the ledger also writes the org's work report from it; the orgs above set the
+# targets of the orgs beneath.
+_REPORTS = crud("reports.workreport", *ALL) | crud("reports.target", "view")
+_TARGETS = _REPORTS | crud("reports.target", *ALL)
+
+
+class ReportsConfig(workareas.WorkAreaApp):
     name = "gonghui.reports"
     verbose_name = _("Statistics and reports")
+
+    work_area = WorkArea.STATISTICS
+    demo = (DemoPart(_("Yearly targets"), "gonghui.reports.demo.build_targets", 90),)
+    menu = (
+        MenuItem(
+            _("Yearly targets"),
+            "flag",
+            "admin:reports_target_changelist",
+            "reports.view_target",
+            order=30,
+        ),
+        MenuItem(
+            _("Hand out yearly targets"),
+            "account_tree",
+            "reports_targets_split",
+            "reports.add_target",
+            order=40,
+        ),
+        MenuItem(
+            _("Indicators, table and work report"),
+            "monitoring",
+            "reports_statistics",
+            "orgs.view_org",
+            order=50,
+        ),
+        MenuItem(
+            _("Work reports"),
+            "article",
+            "admin:reports_workreport_changelist",
+            "reports.view_workreport",
+            order=60,
+        ),
+    )
+    grants = {
+        PLATFORM_ADMIN: _TARGETS,
+        FEDERATION_STAFF: _TARGETS,
+        TOWNSHIP_STAFF: _TARGETS,
+        GRASSROOTS_CLERK: _REPORTS,
+    }

@@ -349,11 +349,11 @@ def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboar
     months = month_spans(start, end)
     rows, values = _figures(actor, org, start, end, months=dict.fromkeys(trend_keys, months))
     areas = []
-    for area in WorkArea.ORDER:
+    for area in WorkArea.values:
         # A figure that is zero now, was zero a year ago and has no target says nothing.
         items = [f for f in rows if f.work_area == area and (f.value or f.previous or f.target)]
         if items:
-            areas.append((WorkArea.LABELS.get(area, area), items))
+            areas.append((WorkArea(area).label, items))
     split_key = focus or HEADLINE_TRENDS[0]
     _children, with_targets = _children_targets(org, end.year)
     split_keys = {*with_targets, *([split_key] if split_key in registry else [])}

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from gonghui.core.figures import figure, money, percent
-from gonghui.core.indicators import WorkArea
+from gonghui.core.workareas import WorkArea
 from gonghui.orgs.models import Org
 from gonghui.reports.selectors import figures
 
@@ -164,13 +164,10 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
         f"会员服务、困难职工帮扶等重点工作，团结动员广大职工建功立业，各项工作取得新进展。"
         f"现将主要工作情况总结如下。"
     )
-    for area in WorkArea.ORDER:
-        writer = SECTIONS.get(area)
-        if writer is None:
-            continue
-        section = writer(w, org, end)
-        if section is not None:
-            heading, paragraphs = section
+    for section in _sections():
+        written = section(w, org, start, end)
+        if written is not None:
+            heading, paragraphs = written
             resolved = [w.resolve(text, report.phrase_of) for text in paragraphs]
             report.sections.append((heading, resolved))
     report.closing = (
@@ -179,117 +176,6 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
         "服务，织密帮扶保障网，为推动经济社会高质量发展贡献工会力量。"
     )
     return report
-
-
-def _organisation(w: _Writer, org: Org, end: datetime.date):
-    if not w.get("orgs.grassroots_unions"):
-        return None
-    parts = [f"截至{end:%Y年%-m月%-d日}，共有基层工会{w.n('orgs.grassroots_unions', '个')}"]
-    if w.get("orgs.employers_with_union"):
-        parts.append(f"已建会单位{w.n('orgs.employers_with_union', '家')}")
-    if w.get("orgs.joint_unions"):
-        parts.append(f"联合工会和区域性工会{w.n('orgs.joint_unions', '个')}")
-    text = "，".join(parts) + "。"
-    if w.get("orgs.unions_founded"):
-        text += f"期内新建基层工会{w.n('orgs.unions_founded', '个')}。"
-    points = [
-        (key, label)
-        for key, label in (
-            ("orgs.service_points.workers_home", "职工之家"),
-            ("orgs.service_points.outdoor_station", "户外劳动者服务站点"),
-            ("orgs.service_points.reading_room", "职工书屋"),
-            ("orgs.service_points.nursing_room", "妈咪小屋"),
-            ("orgs.service_points.innovation_studio", "劳模（工匠）创新工作室"),
-        )
-        if w.get(key)
-    ]
-    paragraphs = [text]
-    if points:
-        listed = "、".join(f"{label}{w.n(key, '个')}" for key, label in points)
-        paragraphs.append(
-            f"阵地建设不断加强，建成服务阵地{w.n('orgs.service_points', '个')}，其中{listed}。"
-        )
-    if w.get("orgs.reelections_overdue"):
-        paragraphs.append(
-            f"同时，仍有{w.n('orgs.reelections_overdue', '个')}基层工会超期未换届，"
-            f"需督促按期完成换届。"
-        )
-    return ("强化组织建设，扩大工会覆盖", paragraphs)
-
-
-def _members(w: _Writer, org: Org, end: datetime.date):
-    if not w.get("members.current"):
-        return None
-    text = (
-        f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
-        f"{w.change('members.current', '人')}{w.completion('members.current')}"
-    )
-    parts = []
-    for key, label in (
-        ("members.women", "女会员"),
-        ("members.migrant_workers", "农民工会员"),
-        ("members.eight_groups", "八大群体会员"),
-    ):
-        if w.get(key):
-            parts.append(f"{label}{w.n(key, '人')}")
-    if parts:
-        text += "，其中" + "、".join(parts)
-    text += "。"
-    if w.get("members.joined"):
-        text += f"期内新发展会员{w.n('members.joined', '人')}。"
-    if w.get("members.retained"):
-        text += f"为退休职工保留会籍{w.n('members.retained', '人')}。"
-    return ("推进会员实名制，扩大会员覆盖", [text])
-
-
-def _assistance(w: _Writer, org: Org, end: datetime.date):
-    paragraphs = []
-    if w.get("assistance.files"):
-        text = f"建立健全困难职工档案，在档困难职工{w.n('assistance.files', '户')}"
-        parts = [
-            f"{label}{w.n(key, '户')}"
-            for key, label in (
-                ("assistance.files.deep", "深度困难"),
-                ("assistance.files.relative", "相对困难"),
-                ("assistance.files.accident", "意外致困"),
-            )
-            if w.get(key)
-        ]
-        if parts:
-            text += "，其中" + "、".join(parts)
-        text += "。"
-        if w.get("assistance.files_opened"):
-            text += f"期内新建档{w.n('assistance.files_opened', '户')}。"
-        paragraphs.append(text)
-    campaigns = []
-    for kind, label in (
-        ("winter_warmth", "冬送温暖"),
-        ("summer_cooling", "夏送清凉"),
-        ("school_aid", "金秋助学"),
-        ("spring_jobs", "春送岗位"),
-        ("medical_relief", "医疗救助"),
-        ("living_relief", "生活救助"),
-        ("festival_visits", "节日慰问"),
-        ("model_worker_care", "劳模关爱"),
-    ):
-        people = f"assistance.{kind}.people"
-        if w.get(people):
-            campaigns.append(
-                f"“{label}”帮扶{w.n(people, '人')}、发放{w.n(f'assistance.{kind}.amount', '元')}"
-            )
-    if campaigns:
-        paragraphs.append(
-            "扎实开展帮扶活动，" + "；".join(campaigns) + "。累计帮扶"
-            f"{w.n('assistance.grants', '人')}，发放帮扶资金"
-            f"{w.n('assistance.grants_amount', '元')}"
-            f"{w.change('assistance.grants_amount', '元')}。"
-        )
-    if w.get("assistance.relief_people"):
-        paragraphs.append(
-            f"开展集体慰问，慰问职工{w.n('assistance.relief_people', '人次')}，"
-            f"投入资金和物资{w.n('assistance.relief_amount', '元')}。"
-        )
-    return ("精准开展帮扶，兜牢困难职工保障底线", paragraphs) if paragraphs else None
 
 
 LEDGER_HEADINGS = {
@@ -323,24 +209,37 @@ def _ledger_sentences(w: _Writer, area: str) -> list[str]:
     return parts
 
 
-def _ledger_section(area: str):
-    def write(w: _Writer, org: Org, end: datetime.date):
+def generic_section(area: str):
+    """The section of an area that writes none of its own: its figures from their phrases."""
+
+    def write(w: _Writer, org: Org, start: datetime.date, end: datetime.date):
         parts = _ledger_sentences(w, area)
         if not parts:
             return None
         whole_year = end.month == 12 and end.day == 31
         opening = "全年" if whole_year else "期内"
-        return (LEDGER_HEADINGS[area], [opening + "，".join(parts) + "。"])
+        heading = LEDGER_HEADINGS.get(area) or str(WorkArea(area).label)
+        return (heading, [opening + "，".join(parts) + "。"])
 
     return write
 
 
-SECTIONS = {
-    WorkArea.ORGANISATION: _organisation,
-    WorkArea.MEMBERS: _members,
-    WorkArea.ASSISTANCE: _assistance,
-    **{area: _ledger_section(area) for area, heading in LEDGER_HEADINGS.items() if heading},
-}
+def _sections() -> list:
+    """The report's sections in work-area order: each area's own (declared by its apps as
+    ``report_section``), or the generic one from its figures' phrases."""
+    from django.utils.module_loading import import_string
+
+    from gonghui.core.workareas import work_area_apps
+
+    sections = []
+    for area in WorkArea.values:
+        own = [c.report_section for c in work_area_apps() if c.work_area == area]
+        own = [path for path in own if path]
+        if own:
+            sections += [import_string(path) for path in own]
+        elif LEDGER_HEADINGS.get(area, "") is not None:
+            sections.append(generic_section(area))
+    return sections
 
 
 HEADING = re.compile(r"^[一二三四五六七八九十]+、")

@@ -8,7 +8,6 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.templatetags.static import static
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.config.home import ensure_database_url, home_dir
@@ -173,21 +172,8 @@ REELECTION_DUE_WITHIN_DAYS = 180
 
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
-# Each work area's indicators (reports reads only this list).
-GONGHUI_INDICATOR_MODULES = [
-    "gonghui.orgs.indicators",
-    "gonghui.members.indicators",
-    "gonghui.assistance.indicators",
-    "gonghui.ledger.indicators",
-]
-
-# The imports each app offers (``core.imports``): kind → spec class.
+# The largest import file (every import's spec comes from the apps: core.workareas).
 GONGHUI_IMPORT_MAX_MB = int(os.environ.get("GONGHUI_IMPORT_MAX_MB", "40"))
-GONGHUI_IMPORT_SPECS = {
-    "members": "gonghui.members.imports.MemberRosterSpec",
-    "grants": "gonghui.assistance.imports.GrantListSpec",
-    "ledger": "gonghui.ledger.imports.LedgerSpec",
-}
 
 LOGGING = {
     "version": 1,
@@ -202,15 +188,11 @@ LOGGING = {
 }
 
 
-def _nav(title, icon, link, permission=None):
-    item = {"title": title, "icon": icon, "link": link}
-    if permission:
-        item["permission"] = permission
-    return item
+def _navigation(request):
+    # The sidebar is what the installed apps declare (core.workareas.navigation).
+    from gonghui.core.workareas import navigation
 
-
-def _can(perm):
-    return lambda request: request.user.has_perm(perm)
+    return navigation(request)
 
 
 UNFOLD = {
@@ -241,189 +223,7 @@ UNFOLD = {
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": False,
-        # Grouped by work area; an area joins the menu when its module lands.
-        "navigation": [
-            {
-                "title": _("Organisation building"),
-                "separator": True,
-                "items": [
-                    _nav(_("Dashboard"), "dashboard", reverse_lazy("admin:index")),
-                    _nav(
-                        _("Union tree"),
-                        "account_tree",
-                        reverse_lazy("admin:orgs_org_tree"),
-                        _can("orgs.view_org"),
-                    ),
-                    _nav(
-                        _("Unions"),
-                        "groups",
-                        reverse_lazy("admin:orgs_org_changelist"),
-                        _can("orgs.view_org"),
-                    ),
-                    _nav(
-                        _("Employers"),
-                        "apartment",
-                        reverse_lazy("admin:orgs_employer_changelist"),
-                        _can("orgs.view_employer"),
-                    ),
-                    _nav(
-                        _("Service points"),
-                        "home_work",
-                        reverse_lazy("admin:orgs_servicepoint_changelist"),
-                        _can("orgs.view_servicepoint"),
-                    ),
-                ],
-            },
-            {
-                "title": _("Member registry"),
-                "separator": True,
-                "items": [
-                    _nav(
-                        _("Members"),
-                        "badge",
-                        reverse_lazy("admin:members_person_changelist"),
-                        _can("members.view_person"),
-                    ),
-                    _nav(
-                        _("Import roster"),
-                        "upload_file",
-                        reverse_lazy("admin:core_importjob_upload", args=["members"]),
-                        _can("members.add_person"),
-                    ),
-                    _nav(
-                        _("Membership transfers"),
-                        "swap_horiz",
-                        reverse_lazy("admin:members_membershiptransfer_changelist"),
-                        _can("members.view_membershiptransfer"),
-                    ),
-                    _nav(
-                        _("Import history"),
-                        "history_edu",
-                        reverse_lazy("admin:core_importjob_changelist"),
-                        _can("core.view_importjob"),
-                    ),
-                ],
-            },
-            {
-                "title": _("Assistance"),
-                "separator": True,
-                "items": [
-                    _nav(
-                        _("Hardship files"),
-                        "folder_shared",
-                        reverse_lazy("admin:assistance_hardshipfile_changelist"),
-                        _can("assistance.view_hardshipfile"),
-                    ),
-                    _nav(
-                        _("Campaigns"),
-                        "volunteer_activism",
-                        reverse_lazy("admin:assistance_campaign_changelist"),
-                        _can("assistance.view_campaign"),
-                    ),
-                    _nav(
-                        _("Grants"),
-                        "payments",
-                        reverse_lazy("admin:assistance_grant_changelist"),
-                        _can("assistance.view_grant"),
-                    ),
-                    _nav(
-                        _("Import grant list"),
-                        "upload_file",
-                        reverse_lazy("admin:core_importjob_upload", args=["grants"]),
-                        _can("assistance.add_grant"),
-                    ),
-                    _nav(
-                        _("Payment batches"),
-                        "account_balance",
-                        reverse_lazy("admin:assistance_paymentbatch_changelist"),
-                        _can("assistance.view_paymentbatch"),
-                    ),
-                    _nav(
-                        _("Group relief"),
-                        "groups_3",
-                        reverse_lazy("admin:assistance_grouprelief_changelist"),
-                        _can("assistance.view_grouprelief"),
-                    ),
-                    _nav(
-                        _("Amount standards"),
-                        "rule",
-                        reverse_lazy("admin:assistance_amountstandard_changelist"),
-                        _can("assistance.view_amountstandard"),
-                    ),
-                    _nav(
-                        _("Local standards"),
-                        "tune",
-                        reverse_lazy("admin:assistance_localpolicy_changelist"),
-                        _can("assistance.view_localpolicy"),
-                    ),
-                ],
-            },
-            {
-                "title": _("Statistics and reports"),
-                "separator": True,
-                "items": [
-                    _nav(
-                        _("Work ledger"),
-                        "event_note",
-                        reverse_lazy("admin:ledger_ledgerentry_changelist"),
-                        _can("ledger.view_ledgerentry"),
-                    ),
-                    _nav(
-                        _("Import ledger entries"),
-                        "upload_file",
-                        reverse_lazy("admin:core_importjob_upload", args=["ledger"]),
-                        _can("ledger.add_ledgerentry"),
-                    ),
-                    _nav(
-                        _("Yearly targets"),
-                        "flag",
-                        reverse_lazy("admin:reports_target_changelist"),
-                        _can("reports.view_target"),
-                    ),
-                    _nav(
-                        _("Hand out yearly targets"),
-                        "account_tree",
-                        reverse_lazy("reports_targets_split"),
-                        _can("reports.add_target"),
-                    ),
-                    _nav(
-                        _("Indicators, table and work report"),
-                        "monitoring",
-                        reverse_lazy("reports_statistics"),
-                        _can("orgs.view_org"),
-                    ),
-                    _nav(
-                        _("Work reports"),
-                        "article",
-                        reverse_lazy("admin:reports_workreport_changelist"),
-                        _can("reports.view_workreport"),
-                    ),
-                ],
-            },
-            {
-                "title": _("Administration"),
-                "separator": True,
-                "items": [
-                    _nav(
-                        _("Users and roles"),
-                        "manage_accounts",
-                        reverse_lazy("admin:accounts_user_changelist"),
-                        _can("accounts.view_user"),
-                    ),
-                    _nav(
-                        _("Event log"),
-                        "history",
-                        reverse_lazy("admin:core_event_changelist"),
-                        _can("core.view_event"),
-                    ),
-                    _nav(
-                        _("Personal data access log"),
-                        "policy",
-                        reverse_lazy("admin:core_accesslog_changelist"),
-                        _can("core.view_accesslog"),
-                    ),
-                ],
-            },
-        ],
+        # Grouped by work area, from the installed apps' declarations.
+        "navigation": _navigation,
     },
 }

@@ -19,7 +19,6 @@ import tempfile
 from pathlib import Path
 
 import psycopg
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -45,10 +44,13 @@ log = logging.getLogger(__name__)
 
 
 def spec_for(kind: str) -> ImportSpec:
-    path = settings.GONGHUI_IMPORT_SPECS.get(kind)
-    if path is None:
+    """The spec of an import kind an installed app declares (``core.workareas.ImportKind``)."""
+    from gonghui.core.workareas import import_kinds
+
+    declared = import_kinds().get(kind)
+    if declared is None:
         raise DomainError(_("Unknown kind of import."))
-    return import_string(path)()
+    return import_string(declared.spec)()
 
 
 def import_job_create(

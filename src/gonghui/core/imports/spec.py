@@ -127,6 +127,15 @@ class ImportSpec:
         """Extra form fields of the upload page (their values become the job's options)."""
         return {}
 
+    # The same options on the command line (``gonghui import <kind> FILE --<name> VALUE``):
+    # name → help, in Chinese.
+    cli_options: dict[str, str] = {}
+
+    def command_line(self, options: dict) -> str | None:
+        """Check the command line's options (raise ``ValueError`` with a Chinese message) and
+        return the code of the org to import into when ``--org`` is not given."""
+        return None
+
     def may_omit(self, ctx, column: Column) -> bool:
         """Whether a required column may be absent in this context (it has a default)."""
         return False

@@ -1,0 +1,31 @@
+"""The member-registry section of the work report: members, their groups, new members."""
+
+from __future__ import annotations
+
+import datetime
+
+
+def section(w, org, start: datetime.date, end: datetime.date):
+    """This area's part of the work report (``reports.summary``), from its indicators."""
+    if not w.get("members.current"):
+        return None
+    text = (
+        f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
+        f"{w.change('members.current', '人')}{w.completion('members.current')}"
+    )
+    parts = []
+    for key, label in (
+        ("members.women", "女会员"),
+        ("members.migrant_workers", "农民工会员"),
+        ("members.eight_groups", "八大群体会员"),
+    ):
+        if w.get(key):
+            parts.append(f"{label}{w.n(key, '人')}")
+    if parts:
+        text += "，其中" + "、".join(parts)
+    text += "。"
+    if w.get("members.joined"):
+        text += f"期内新发展会员{w.n('members.joined', '人')}。"
+    if w.get("members.retained"):
+        text += f"为退休职工保留会籍{w.n('members.retained', '人')}。"
+    return ("推进会员实名制，扩大会员覆盖", [text])
