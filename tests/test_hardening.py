@@ -582,13 +582,13 @@ def test_an_installation_of_an_earlier_version_proves_its_key_on_its_data(tmp_pa
 def test_a_lost_database_is_said_in_chinese_and_the_page_retries(client, tree, monkeypatch):
     from django.db.utils import OperationalError
 
-    from gonghui.members import selectors
+    from gonghui.members.admin import PersonAdmin
 
     def lost(*args, **kwargs):
         raise OperationalError("connection to server on socket failed")
 
     client.force_login(tree.town_a)
-    monkeypatch.setattr(selectors, "persons_visible_to", lost)
+    monkeypatch.setattr(PersonAdmin, "selector", staticmethod(lost))
     client.raise_request_exception = False
     page = client.get("/admin/members/person/")
     assert page.status_code == 503 and page["Retry-After"]

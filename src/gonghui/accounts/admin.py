@@ -63,8 +63,7 @@ class UserAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("username", "last_login", "date_joined") if obj is not None else ()
 
-    def scoped_queryset(self, actor):
-        return selectors.users_visible_to(actor)
+    selector = staticmethod(selectors.users_visible_to)
 
     def service_create(self, actor, data):
         return services.user_create(actor=actor, **data)

@@ -54,9 +54,7 @@ class LocalPolicyAdmin(ScopedAdmin):
     )
     ordering = ("region_code", "-effective_from")
 
-    def scoped_queryset(self, actor):
-        # Local standards are public numbers of a region; every staff member may read them.
-        return LocalPolicy.objects.all()
+    selector = staticmethod(selectors.policies_visible_to)
 
     def service_create(self, actor, data):
         return services.policy_create(actor=actor, **data)
@@ -129,8 +127,7 @@ class HardshipFileAdmin(ScopedAdmin):
         "note",
     )
 
-    def scoped_queryset(self, actor):
-        return selectors.files_visible_to(actor)
+    selector = staticmethod(selectors.files_visible_to)
 
     def service_update(self, actor, obj, changes):
         # Saving the form is the yearly review: figures in, category recomputed.
@@ -276,8 +273,7 @@ class CampaignAdmin(ScopedAdmin):
         "note",
     )
 
-    def scoped_queryset(self, actor):
-        return selectors.campaigns_visible_to(actor)
+    selector = staticmethod(selectors.campaigns_visible_to)
 
     def has_change_permission(self, request, obj=None):
         # Campaigns above the actor are listed (they apply to them) but changed only below.
@@ -471,8 +467,7 @@ class AmountStandardAdmin(ScopedAdmin):
     list_filter = ("campaign",)
     fields = ("campaign", "category", "school_level", "max_amount")
 
-    def scoped_queryset(self, actor):
-        return scope(AmountStandard.objects.select_related("campaign"), actor, "campaign__org")
+    selector = staticmethod(selectors.standards_visible_to)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "campaign":
@@ -554,8 +549,7 @@ class GrantAdmin(ScopedAdmin):
     )
     fields = (*readonly_fields, "note")
 
-    def scoped_queryset(self, actor):
-        return selectors.grants_visible_to(actor)
+    selector = staticmethod(selectors.grants_visible_to)
 
     def service_update(self, actor, obj, changes):
         from gonghui.core.services import record_update
@@ -725,8 +719,7 @@ class PaymentBatchAdmin(ScopedAdmin):
     )
     fields = readonly_fields
 
-    def scoped_queryset(self, actor):
-        return selectors.batches_visible_to(actor)
+    selector = staticmethod(selectors.batches_visible_to)
 
     def has_add_permission(self, request):
         return False
@@ -805,8 +798,7 @@ class GroupReliefAdmin(ScopedAdmin):
         "photo_upload",
     )
 
-    def scoped_queryset(self, actor):
-        return selectors.reliefs_visible_to(actor)
+    selector = staticmethod(selectors.reliefs_visible_to)
 
     def get_urls(self):
         return [

@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gonghui.assistance.models import (
+    AmountStandard,
     Campaign,
     Grant,
     GroupRelief,
     HardshipFile,
+    LocalPolicy,
     PaymentBatch,
 )
 from gonghui.assistance.services import REVIEW_EVERY
@@ -28,6 +30,18 @@ from gonghui.core.scoping import scope, subtree_q
 from gonghui.orgs.models import Org
 
 NOT_ON_FILE = gettext_lazy("Not on file")
+
+
+def policies_visible_to(actor) -> QuerySet[LocalPolicy]:
+    """Local standards are a region's public numbers: every member of staff may read them
+    (changing them is for platform administrators, by permission)."""
+    if actor is None or not getattr(actor, "is_active", False):
+        return LocalPolicy.objects.none()
+    return LocalPolicy.objects.all()
+
+
+def standards_visible_to(actor) -> QuerySet[AmountStandard]:
+    return scope(AmountStandard.objects.select_related("campaign"), actor, "campaign__org")
 
 
 def campaigns_visible_to(actor) -> QuerySet[Campaign]:

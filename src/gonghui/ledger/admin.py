@@ -47,8 +47,7 @@ class LedgerEntryAdmin(ScopedAdmin):
         "note",
     )
 
-    def scoped_queryset(self, actor):
-        return selectors.entries_visible_to(actor)
+    selector = staticmethod(selectors.entries_visible_to)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":

@@ -120,8 +120,7 @@ class PersonAdmin(ScopedAdmin):
     change_form_template = "members/person_change_form.html"
     change_list_template = "members/person_change_list.html"
 
-    def scoped_queryset(self, actor):
-        return selectors.persons_visible_to(actor)
+    selector = staticmethod(selectors.persons_visible_to)
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.search_persons(queryset, search_term), False
@@ -401,8 +400,7 @@ class MembershipTransferAdmin(ScopedAdmin):
     ordering = ("-started_at",)
     change_form_template = "members/transfer_change_form.html"
 
-    def scoped_queryset(self, actor):
-        return selectors.transfers_visible_to(actor)
+    selector = staticmethod(selectors.transfers_visible_to)
 
     def has_add_permission(self, request):
         return False  # a transfer starts on the member's page

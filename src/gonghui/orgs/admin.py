@@ -82,8 +82,7 @@ class OrgAdmin(ScopedAdmin):
         ),
     )
 
-    def scoped_queryset(self, actor):
-        return selectors.orgs_visible_to(actor).select_related("parent")
+    selector = staticmethod(selectors.orgs_visible_to)
 
     def service_create(self, actor, data):
         return services.org_create(actor=actor, **data)
@@ -190,8 +189,7 @@ class EmployerAdmin(ScopedAdmin):
         (gettext_lazy("Union"), {"fields": ("org", "union", "is_active")}),
     )
 
-    def scoped_queryset(self, actor):
-        return selectors.employers_visible_to(actor).select_related("org", "union")
+    selector = staticmethod(selectors.employers_visible_to)
 
     def service_create(self, actor, data):
         return services.employer_create(actor=actor, **data)
@@ -211,8 +209,7 @@ class ServicePointAdmin(ScopedAdmin):
     ordering = ("org__path", "kind", "name")
     fields = ("name", "kind", "org", "address", "recognition", "opened_on", "is_active")
 
-    def scoped_queryset(self, actor):
-        return selectors.service_points_visible_to(actor).select_related("org")
+    selector = staticmethod(selectors.service_points_visible_to)
 
     def service_create(self, actor, data):
         return services.service_point_create(actor=actor, **data)

@@ -13,15 +13,15 @@ from gonghui.orgs.models import Employer, Org, ServicePoint
 
 
 def orgs_visible_to(actor) -> QuerySet[Org]:
-    return scope(Org.objects.all(), actor, org_field=None)
+    return scope(Org.objects.select_related("parent"), actor, org_field=None)
 
 
 def employers_visible_to(actor) -> QuerySet[Employer]:
-    return scope(Employer.objects.all(), actor)
+    return scope(Employer.objects.select_related("org", "union"), actor)
 
 
 def service_points_visible_to(actor) -> QuerySet[ServicePoint]:
-    return scope(ServicePoint.objects.all(), actor)
+    return scope(ServicePoint.objects.select_related("org"), actor)
 
 
 def reelection_q(status: str, today: datetime.date) -> Q:

@@ -33,8 +33,7 @@ class TargetAdmin(ScopedAdmin):
     list_filter = ("year",)
     ordering = ("-year", "org__path", "indicator")
 
-    def scoped_queryset(self, actor):
-        return scope(Target.objects.select_related("org"), actor)
+    selector = staticmethod(selectors.targets_visible_to)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -102,8 +101,7 @@ class WorkReportAdmin(ScopedAdmin):
             }
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def scoped_queryset(self, actor):
-        return selectors.work_reports_visible_to(actor)
+    selector = staticmethod(selectors.work_reports_visible_to)
 
     def service_create(self, actor, data):
         return services.work_report_draft(

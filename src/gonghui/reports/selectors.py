@@ -229,6 +229,13 @@ def work_reports_visible_to(actor):
     return scope(WorkReport.objects.select_related("org", "created_by"), actor)
 
 
+def targets_visible_to(actor):
+    from gonghui.core.scoping import scope
+    from gonghui.reports.models import Target
+
+    return scope(Target.objects.select_related("org"), actor)
+
+
 @dataclass
 class TracedFigure:
     key: str
