@@ -339,8 +339,11 @@ def _cli_env() -> dict:
 
     s = connection.settings_dict
     host = s["OPTIONS"].get("host") or s["HOST"]
+    root = str(Path(__file__).resolve().parent.parent)
     return {
         **os.environ,
         "DATABASE_URL": f"postgresql://{s['USER']}@/{s['NAME']}?host={host}",
         "DJANGO_SETTINGS_MODULE": "gonghui.config.settings.test",
+        # The test settings install the example work area of tests/.
+        "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
     }

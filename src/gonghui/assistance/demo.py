@@ -145,7 +145,22 @@ def build_assistance(gen: Generator, demo: DemoCounty) -> None:
         )
     _pay_all()
     _group_relief(gen, demo, campaigns)
-    gen.progress(f"    帮扶项目 {len(campaigns)} 个，发放记录 {Grant.objects.count()} 条")
+    # A township runs a small campaign of its own: the county sees it, the other townships
+    # do not (after every draw from the random source, so the rest of the demo is unchanged).
+    township = demo.townships[1]
+    services.campaign_create(
+        actor=None,
+        code=f"{township.code}-{DEMO_YEAR}-JRWW",
+        name="乡镇节日慰问",
+        kind=Campaign.Kind.FESTIVAL_VISITS,
+        year=DEMO_YEAR,
+        org=township,
+        budget=Decimal("20000"),
+        starts_on=datetime.date(DEMO_YEAR, 9, 1),
+        ends_on=datetime.date(DEMO_YEAR, 10, 31),
+        eligibility="anyone",
+    )
+    gen.progress(f"    帮扶项目 {Campaign.objects.count()} 个，发放记录 {Grant.objects.count()} 条")
 
 
 def _file(gen: Generator, m: Membership, i: int) -> HardshipFile:

@@ -158,8 +158,9 @@ def demo_parts() -> list[DemoPart]:
     return sorted(parts, key=lambda p: p.order)
 
 
-def superseded_ledger_categories() -> set[str]:
-    return {code for config in work_area_apps() for code in config.supersedes}
+def superseded_ledger_categories() -> dict[str, WorkAreaApp]:
+    """Ledger category code → the installed app whose own records now take its entries."""
+    return {code: config for config in work_area_apps() for code in config.supersedes}
 
 
 @cache

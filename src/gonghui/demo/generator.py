@@ -76,6 +76,11 @@ class Generator:
                 self._used_uscc.add(code)
                 return code
 
+    def analyze(self) -> None:
+        """Planner statistics for what this part has written so far (see ``_analyze``): a part
+        that reads back thousands of rows it just wrote calls it before it does."""
+        _analyze()
+
     def next_code(self, prefix: str) -> str:
         self._counter[prefix] = self._counter.get(prefix, 0) + 1
         return f"{prefix}-{self._counter[prefix]:03d}"

@@ -49,9 +49,19 @@ class LedgerEntryAdmin(ScopedAdmin):
 
     selector = staticmethod(selectors.entries_visible_to)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "category" in form.base_fields:
+            # An old entry keeps its category, even one an area's own records took over.
+            offered = selectors.categories_offered() | LedgerCategory.objects.filter(
+                pk=obj.category_id
+            )
+            form.base_fields["category"].queryset = offered.distinct()
+        return form
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":
-            kwargs["queryset"] = LedgerCategory.objects.filter(is_active=True)
+            kwargs["queryset"] = selectors.categories_offered()
         if db_field.name == "campaign":
             from gonghui.assistance.selectors import campaigns_visible_to
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from gonghui.core.workareas import superseded_ledger_categories
 from gonghui.demo.generator import DEMO_YEAR, DemoCounty, Generator
 from gonghui.ledger import services
 from gonghui.ledger.models import LedgerCategory
@@ -60,12 +61,15 @@ PLAN = [
 def build_ledger(gen: Generator, demo: DemoCounty) -> None:
     rng = gen.rng
     made = 0
+    superseded = superseded_ledger_categories()
     for code, title, counts, funds, n, who in PLAN:
         category = LedgerCategory.objects.get(code=code)
         for i in range(n):
             org = demo.county if who == "county" else demo.townships[i % len(demo.townships)]
             day = datetime.date(DEMO_YEAR, rng.randint(1, 10), rng.randint(1, 28))
             scale = rng.uniform(0.6, 1.5)
+            if code in superseded:
+                continue  # an installed area records these itself (drawn all the same)
             services.entry_create(
                 actor=None,
                 org=org,

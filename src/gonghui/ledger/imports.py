@@ -20,7 +20,7 @@ from gonghui.core.imports.spec import (
     read_text,
 )
 from gonghui.core.workareas import WorkArea
-from gonghui.ledger.models import LedgerCategory
+from gonghui.ledger.selectors import categories_offered
 from gonghui.orgs.imports import OrgResolver, any_org
 
 C = Column
@@ -94,7 +94,7 @@ class LedgerSpec(ImportSpec):
         self.areas = {str(label): code for code, label in WorkArea.choices}
         self.areas.update({code: code for code, _label in WorkArea.choices})
         self.categories = {}
-        for c in LedgerCategory.objects.filter(is_active=True):
+        for c in categories_offered():
             self.categories[(c.work_area, c.name)] = c.pk
             self.categories[(c.work_area, c.code)] = c.pk
         ctx.cursor.execute("DROP TABLE IF EXISTS ledger_stage")

@@ -10,3 +10,14 @@ def entries_visible_to(actor) -> QuerySet[LedgerEntry]:
 
 def attachments_visible_to(actor) -> QuerySet[LedgerAttachment]:
     return scope(LedgerAttachment.objects.select_related("entry__org"), actor, "entry__org")
+
+
+def categories_offered():
+    """The categories a new entry may take: in use, and not taken over by an installed area's
+    own records (``WorkAreaApp.supersedes``)."""
+    from gonghui.core.workareas import superseded_ledger_categories
+    from gonghui.ledger.models import LedgerCategory
+
+    return LedgerCategory.objects.filter(is_active=True).exclude(
+        code__in=list(superseded_ledger_categories())
+    )

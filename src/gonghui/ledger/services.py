@@ -17,14 +17,25 @@ from gonghui.core.services import (
     record_update,
     stored_file_create,
 )
+from gonghui.core.workareas import superseded_ledger_categories
 from gonghui.ledger.models import LedgerAttachment, LedgerEntry
 
 COUNTS = ("people", "person_times", "households", "sessions", "items")
 
 
-def _check(entry: LedgerEntry) -> None:
-    if not entry.category.is_active:
+def _check(entry: LedgerEntry, *, new_category: bool = True) -> None:
+    if new_category and not entry.category.is_active:
         raise DomainError({"category": _("This category is no longer in use.")})
+    taken_by = superseded_ledger_categories().get(entry.category.code)
+    if new_category and taken_by is not None:
+        # Old entries stay, are read and reported; new ones go to the area's own records, so
+        # that nothing is counted twice.
+        raise DomainError(
+            {
+                "category": _("“%(category)s” is now recorded in “%(area)s”; enter it there.")
+                % {"category": entry.category.name, "area": taken_by.verbose_name}
+            }
+        )
     has_figure = any(getattr(entry, f) for f in COUNTS) or entry.cash_amount or entry.goods_value
     if not has_figure:
         raise DomainError(_("An entry records at least one figure: a count or an amount."))
@@ -42,7 +53,7 @@ def entry_update(*, actor, entry: LedgerEntry, changes: dict) -> LedgerEntry:
     )
     for key, value in changes.items():
         setattr(probe, key, value)
-    _check(probe)
+    _check(probe, new_category="category" in changes)
     return record_update(actor=actor, instance=entry, changes=changes)
 
 

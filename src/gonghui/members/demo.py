@@ -156,6 +156,9 @@ def build_members(gen: Generator, demo: DemoCounty) -> None:
     if outcome.fatal or outcome.rejected:
         raise RuntimeError(f"demo roster refused: {outcome.fatal or outcome.problems[:3]}")
     gen.progress(f"    {outcome.imported} 名会员")
+    # The life events read the 35,000 memberships just written: without fresh statistics the
+    # planner may take the tables for as small as an earlier database left them (minutes).
+    gen.analyze()
     _life_events(gen, demo)
 
 

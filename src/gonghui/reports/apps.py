@@ -21,10 +21,12 @@ _TARGETS = _REPORTS | crud("reports.target", *ALL)
 
 
 class ReportsConfig(workareas.WorkAreaApp):
+    """The figures' machinery (targets, statistics page, work report): no work area's figures
+    of its own, so not a work area; its pages sit in the statistics menu."""
+
     name = "gonghui.reports"
     verbose_name = _("Statistics and reports")
 
-    work_area = WorkArea.STATISTICS
     demo = (DemoPart(_("Yearly targets"), "gonghui.reports.demo.build_targets", 90),)
     menu = (
         MenuItem(
@@ -33,6 +35,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "admin:reports_target_changelist",
             "reports.view_target",
             order=30,
+            group=WorkArea.STATISTICS,
         ),
         MenuItem(
             _("Hand out yearly targets"),
@@ -40,6 +43,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "reports_targets_split",
             "reports.add_target",
             order=40,
+            group=WorkArea.STATISTICS,
         ),
         MenuItem(
             _("Indicators, table and work report"),
@@ -47,6 +51,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "reports_statistics",
             "orgs.view_org",
             order=50,
+            group=WorkArea.STATISTICS,
         ),
         MenuItem(
             _("Work reports"),
@@ -54,6 +59,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "admin:reports_workreport_changelist",
             "reports.view_workreport",
             order=60,
+            group=WorkArea.STATISTICS,
         ),
     )
     grants = {

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from gonghui.demo.generator import DEMO_YEAR, DemoCounty, Generator
-from gonghui.reports.services import target_set
+from gonghui.reports.services import target_set, work_report_draft
 
 KEYS = ("members.current", "members.joined", "orgs.employers_with_union")
 
@@ -29,3 +29,11 @@ def build_targets(gen: Generator, demo: DemoCounty) -> None:
             target_set(actor=None, org=org, indicator=key, year=DEMO_YEAR, value=goal)
             made += 1
     gen.progress(f"    年度任务 {made} 项")
+    # The first half-year's reports, drafted from the figures: the county's and a township's.
+    for org in (demo.county, demo.townships[1]):
+        work_report_draft(
+            actor=None,
+            org=org,
+            start=datetime.date(DEMO_YEAR, 1, 1),
+            end=datetime.date(DEMO_YEAR, 6, 30),
+        )

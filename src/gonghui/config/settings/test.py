@@ -11,3 +11,6 @@ from .local import *  # noqa: F403
 
 # Fast hashing in tests only; the production hasher is argon2 (base.py).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The worked example of docs/new-work-area.md, installed the way every work area is: one line.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_area"]  # noqa: F405

@@ -1,0 +1,102 @@
+"""The cross-org test, generated over every registered scoped admin: a township user and a
+grassroots clerk of the demo county cannot list, open, change, delete or read the history of any
+record outside their subtree, and the answer is the one for a record that does not exist.
+
+Nobody adds an admin here: the test walks ``admin.site``'s registry, and the records come from
+the installed apps' demo parts (which every work area must declare), so a new area's admin is
+covered the day it is installed. An admin whose records no sample user is kept from fails the
+test: it would otherwise prove nothing.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.urls import NoReverseMatch, reverse
+
+from gonghui.accounts.models import User
+from gonghui.core.admin import ScopedAdmin
+
+MISSING_PK = 987654321
+SAMPLE = 3
+# Records every member of staff reads by design (a region's public standards).
+PUBLIC = {"assistance.LocalPolicy"}
+
+
+def scoped_admins() -> dict[str, ScopedAdmin]:
+    return {
+        model._meta.label: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ScopedAdmin)
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo county, built once for the module inside a transaction that is rolled back."""
+    from gonghui.demo.generator import generate
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        generate(seed=2025)
+        yield
+        transaction.set_rollback(True)
+
+
+def _url(model, action: str, pk) -> str | None:
+    try:
+        return reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=[pk]
+        )
+    except NoReverseMatch:
+        return None
+
+
+def _answer(response):
+    return response.status_code, response.headers.get("Location")
+
+
+@pytest.mark.parametrize("label", sorted(scoped_admins()))
+def test_nobody_reaches_records_outside_their_subtree(client, demo, db, label):
+    model_admin = scoped_admins()[label]
+    model = model_admin.model
+    everything = model._default_manager.all()
+    kept_from_someone = False
+    for username in ("town01", "clerk"):
+        user = User.objects.get(username=username)
+        visible = set(model_admin.selector(user).values_list("pk", flat=True))
+        outside = list(everything.exclude(pk__in=visible).order_by("pk")[:SAMPLE])
+        if label in PUBLIC:
+            assert not outside, f"{label} is public: every user reads all of it"
+            continue
+        if not outside:
+            continue
+        kept_from_someone = True
+        client.force_login(user)
+        listing = client.get(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        )
+        if listing.status_code == 200:
+            shown = listing.context["cl"].queryset
+            assert not shown.filter(pk__in=[o.pk for o in outside]).exists(), (label, username)
+        for record in outside:
+            before = model_to_dict(model._default_manager.get(pk=record.pk))
+            for action in ("change", "delete", "history"):
+                url, missing = _url(model, action, record.pk), _url(model, action, MISSING_PK)
+                if url is None:
+                    continue
+                got, expected = client.get(url), client.get(missing)
+                assert _answer(got) == _answer(expected), (label, username, action, record.pk)
+                assert got.status_code in (302, 403, 404), (label, username, action)
+                if action != "history":
+                    got = client.post(url, {"post": "yes"})
+                    expected = client.post(missing, {"post": "yes"})
+                    assert _answer(got) == _answer(expected), (label, username, action, "POST")
+            after = model_to_dict(model._default_manager.get(pk=record.pk))
+            assert after == before, (label, username, record.pk)
+    if label not in PUBLIC:
+        assert kept_from_someone, (
+            f"no record of {label} in the demo lies outside town01's or clerk's subtree: give "
+            f"the area's demo part records in more than one township, or the scope is unproven"
+        )
