@@ -191,16 +191,19 @@ LEDGER_HEADINGS = {
 }
 
 
-def _ledger_sentences(w: _Writer, area: str) -> list[str]:
-    """ "开展劳模工匠宣讲16场（投入2万元）" for each ledger category of the area with data."""
+def _area_sentences(w: _Writer, area: str) -> list[str]:
+    """ "开展劳模工匠宣讲16场（投入2万元）" for each figure of the area with data, in the
+    indicators' order: its phrase, or its name and the figure; a figure's own funds (the
+    indicator ``<key>.amount``) in brackets after it."""
     from gonghui.reports.registry import all_indicators
 
+    registry = all_indicators()
     parts = []
-    for key, ind in all_indicators().items():
-        if not key.startswith("ledger.") or key.endswith(".amount") or ind.work_area != area:
+    for key, ind in registry.items():
+        if ind.work_area != area or not w.get(key):
             continue
-        if not w.get(key):
-            continue
+        if key.endswith(".amount") and key.removesuffix(".amount") in registry:
+            continue  # said with its figure
         figure_text = w.n(key, ind.unit)
         text = ind.phrase.format(n=figure_text) if ind.phrase else f"{ind.name}{figure_text}"
         if w.get(f"{key}.amount"):
@@ -213,7 +216,7 @@ def generic_section(area: str):
     """The section of an area that writes none of its own: its figures from their phrases."""
 
     def write(w: _Writer, org: Org, start: datetime.date, end: datetime.date):
-        parts = _ledger_sentences(w, area)
+        parts = _area_sentences(w, area)
         if not parts:
             return None
         whole_year = end.month == 12 and end.day == 31
