@@ -206,9 +206,8 @@ class HardshipFileAdmin(ScopedAdmin):
         if file is not None:
             extra["file"] = file
             extra["transitions"] = [
-                (to, HardshipFile.Status(to).label)
-                for (frm, to) in services.FILE_TRANSITIONS
-                if frm == file.status
+                (step.target, HardshipFile.Status(step.target).label)
+                for step in selectors.file_next_steps(request.user, file)
             ]
             extra["masked_id"] = masked_id_number(file.applicant)
             extra["household"] = list(file.members.all())
@@ -628,12 +627,9 @@ class GrantAdmin(ScopedAdmin):
             else None
         )
         if grant is not None:
-            steps = []
-            for step, (froms, _to, who, perm) in services.GRANT_STEPS.items():
-                if step == "pay" or grant.status not in froms:
-                    continue
-                if request.user.has_perm(perm) and services.may_take(request.user, grant, who):
-                    steps.append((step, services.STEP_BUTTONS[step]))
+            steps = [
+                (step.name, step.label) for step in selectors.grant_next_steps(request.user, grant)
+            ]
             extra.update(grant=grant, steps=steps, masked_id=masked_id_number(grant.person))
         return super().change_view(request, object_id, form_url, extra)
 

@@ -245,3 +245,17 @@ def campaign_dashboard(actor, campaign: Campaign, root: Org | None = None) -> Ca
         if figures.committed or figures.pending:
             board.by_category.append(figures)
     return board
+
+
+def grant_next_steps(actor, grant: Grant) -> list:
+    """The steps this actor may take on this grant now (``services.GRANT``), for its buttons."""
+    from gonghui.assistance.services import GRANT
+
+    return GRANT.available_steps(actor, grant)
+
+
+def file_next_steps(actor, file: HardshipFile) -> list:
+    """The status changes this actor may make to this hardship file now."""
+    from gonghui.assistance.services import HARDSHIP_FILE
+
+    return HARDSHIP_FILE.available_steps(actor, file)

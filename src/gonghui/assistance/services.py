@@ -47,6 +47,7 @@ from gonghui.core.services import (
     record_update,
     stored_file_create,
 )
+from gonghui.core.workflow import Step, Workflow
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import region_of
@@ -111,18 +112,26 @@ def policy_update(*, actor, policy: LocalPolicy, changes: dict) -> LocalPolicy:
 
 # -- hardship files -------------------------------------------------------------------------
 
-FILE_TRANSITIONS: dict[tuple[str, str], str] = {
-    (H.ON_FILE, H.RELIEVED): "relieve",
-    (H.ON_FILE, H.LIFTED): "lift",
-    (H.ON_FILE, H.CLOSED): "close",
-    (H.RELIEVED, H.RELAPSED): "relapse",
-    (H.RELIEVED, H.CLOSED): "close",
-    (H.LIFTED, H.RELAPSED): "relapse",
-    (H.LIFTED, H.CLOSED): "close",
-    (H.RELAPSED, H.RELIEVED): "relieve",
-    (H.RELAPSED, H.LIFTED): "lift",
-    (H.RELAPSED, H.CLOSED): "close",
-}
+# The hardship file's statuses (domain-rules §2), on the platform's one mechanism.
+HARDSHIP_FILE = Workflow(
+    HardshipFile,
+    [
+        Step("relieve", (H.ON_FILE, H.RELAPSED), H.RELIEVED, "assistance.change_hardshipfile"),
+        Step("lift", (H.ON_FILE, H.RELAPSED), H.LIFTED, "assistance.change_hardshipfile"),
+        Step(
+            "close",
+            (H.ON_FILE, H.RELIEVED, H.LIFTED, H.RELAPSED),
+            H.CLOSED,
+            "assistance.change_hardshipfile",
+        ),
+        Step("relapse", (H.RELIEVED, H.LIFTED), H.RELAPSED, "assistance.change_hardshipfile"),
+    ],
+    event="hardshipfile",
+    related=("org",),
+    refused_target=gettext_lazy("A file that is “%(from)s” cannot become “%(to)s”."),
+)
+# (from, to) → the step's name, as the event log writes it.
+FILE_TRANSITIONS = HARDSHIP_FILE.transitions()
 REVIEW_EVERY = datetime.timedelta(days=365)
 
 
@@ -378,36 +387,22 @@ def hardship_file_transition(
     *, actor, file: HardshipFile, to_status: str, on: datetime.date | None = None, note: str = ""
 ) -> HardshipFile:
     require_perm(actor, "assistance.change_hardshipfile")
-    with transaction.atomic():
-        locked = HardshipFile.objects.select_for_update().select_related("org").get(pk=file.pk)
-        require_in_scope(actor, locked.org)
-        action = FILE_TRANSITIONS.get((locked.status, to_status))
-        if action is None:
-            raise DomainError(
-                _("A file that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": locked.get_status_display(), "to": H(to_status).label}
-            )
+
+    def apply(locked: HardshipFile, step: Step) -> None:
         if (
-            to_status == H.RELAPSED
+            step.target == H.RELAPSED
             and HardshipFile.objects.filter(
                 applicant_id=locked.applicant_id, status__in=HardshipFile.OPEN
             ).exists()
         ):
             raise DomainError(_("This household already has another open file."))
-        old = locked.status
-        locked.status = to_status
         locked.status_changed_on = on or timezone.localdate()
         if note:
             locked.note = note[:500]
-        locked.save(update_fields=["status", "status_changed_on", "note"])
-        record_event(
-            actor=actor,
-            action=f"hardshipfile.{action}",
-            org=locked.org,
-            target=locked,
-            details={"from": old, "to": to_status, "note": note},
-        )
-    return locked
+
+    return HARDSHIP_FILE.transition(
+        actor=actor, obj=file, to=to_status, details={"note": note}, apply=apply
+    )
 
 
 # -- campaigns ------------------------------------------------------------------------------
@@ -687,24 +682,101 @@ def _user(actor):
 # campaign's org or above).
 APPLICANT, REVIEWER, ORGANISER, PAYER = "applicant", "reviewer", "organiser", "payer"
 
-GRANT_STEPS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
-    # step: (from statuses, to status, who, permission)
-    "submit": ((G.DRAFT,), G.SUBMITTED, APPLICANT, "assistance.add_grant"),
-    "review": ((G.SUBMITTED,), G.REVIEWED, REVIEWER, "assistance.review_grant"),
-    "notice": ((G.REVIEWED,), G.NOTICED, ORGANISER, "assistance.approve_grant"),
-    "approve": ((G.NOTICED,), G.APPROVED, ORGANISER, "assistance.approve_grant"),
-    "reject": (
-        (G.SUBMITTED, G.REVIEWED, G.NOTICED),
-        G.REJECTED,
-        REVIEWER,
-        "assistance.review_grant",
-    ),
-    "withdraw": ((G.DRAFT, G.SUBMITTED), G.WITHDRAWN, APPLICANT, "assistance.add_grant"),
-    "pay": ((G.APPROVED,), G.PAID, PAYER, "assistance.add_paymentbatch"),
-}
-TRANSITIONS = {
-    (frm, to): step for step, (froms, to, _w, _p) in GRANT_STEPS.items() for frm in froms
-}
+
+def _lock_campaign(grant: Grant) -> None:
+    # Lock order: campaign, then grant, then people (see _check_limits): two approvals at
+    # once are serialised on the campaign, and the second sees the first.
+    Campaign.objects.select_for_update().get(pk=grant.campaign_id)
+
+
+# The grant workflow, on the platform's one mechanism (``core.workflow``).
+GRANT = Workflow(
+    Grant,
+    [
+        Step(
+            "submit",
+            (G.DRAFT,),
+            G.SUBMITTED,
+            "assistance.add_grant",
+            APPLICANT,
+            gettext_lazy("Submit"),
+            gettext_lazy("submitted"),
+        ),
+        Step(
+            "review",
+            (G.SUBMITTED,),
+            G.REVIEWED,
+            "assistance.review_grant",
+            REVIEWER,
+            gettext_lazy("Mark reviewed"),
+            gettext_lazy("reviewed"),
+        ),
+        Step(
+            "notice",
+            (G.REVIEWED,),
+            G.NOTICED,
+            "assistance.approve_grant",
+            ORGANISER,
+            gettext_lazy("Put on public notice"),
+            gettext_lazy("put on public notice"),
+        ),
+        Step(
+            "approve",
+            (G.NOTICED,),
+            G.APPROVED,
+            "assistance.approve_grant",
+            ORGANISER,
+            gettext_lazy("Approve"),
+            gettext_lazy("approved"),
+        ),
+        Step(
+            "reject",
+            (G.SUBMITTED, G.REVIEWED, G.NOTICED),
+            G.REJECTED,
+            "assistance.review_grant",
+            REVIEWER,
+            gettext_lazy("Reject"),
+            gettext_lazy("rejected"),
+            needs_reason=True,
+        ),
+        Step(
+            "withdraw",
+            (G.DRAFT, G.SUBMITTED),
+            G.WITHDRAWN,
+            "assistance.add_grant",
+            APPLICANT,
+            gettext_lazy("Withdraw"),
+            gettext_lazy("withdrawn"),
+            needs_reason=True,
+        ),
+        # Taken by the payment batch only, for all its grants at once.
+        Step(
+            "pay",
+            (G.APPROVED,),
+            G.PAID,
+            "assistance.add_paymentbatch",
+            PAYER,
+            gettext_lazy("Pay"),
+            gettext_lazy("paid"),
+            manual=False,
+        ),
+    ],
+    event="grant",
+    related=("campaign__org", "org", "person"),
+    who=lambda actor, grant, who: may_take(actor, grant, who),
+    who_names={
+        APPLICANT: gettext_lazy("the applying union"),
+        REVIEWER: gettext_lazy("the union above the applying one"),
+        ORGANISER: gettext_lazy("the campaign's organiser"),
+        PAYER: gettext_lazy("the campaign's organiser"),
+    },
+    lock_first=_lock_campaign,
+    refused_step=gettext_lazy("A grant that is “%(from)s” cannot be %(step)s."),
+)
+# The table as step → (from statuses, to status, who, permission), and as (from, to) → step.
+GRANT_STEPS = {s.name: (s.sources, s.target, s.who, s.permission) for s in GRANT.steps}
+TRANSITIONS = GRANT.transitions()
+STEP_NAMES = {s.name: s.done for s in GRANT.steps}
 
 
 def may_take(actor, grant: Grant, who: str) -> bool:
@@ -724,41 +796,19 @@ def may_take(actor, grant: Grant, who: str) -> bool:
 def grant_transition(
     *, actor, grant: Grant, step: str, reason: str = "", today: datetime.date | None = None
 ) -> Grant:
-    """Take one step of ``GRANT_STEPS``; anything else is refused and nothing changes."""
-    if step not in GRANT_STEPS or step == "pay":
-        raise DomainError(_("Unknown step."))
-    froms, to, who, perm = GRANT_STEPS[step]
-    require_perm(actor, perm)
+    """Take one step of ``GRANT``; anything else is refused and nothing changes."""
     today = today or timezone.localdate()
-    with transaction.atomic():
-        # Lock order: campaign, then grant, then person (see grant_approve).
-        Campaign.objects.select_for_update().get(pk=grant.campaign_id)
-        locked = (
-            Grant.objects.select_for_update(of=("self",))
-            .select_related("campaign__org", "org", "person")
-            .get(pk=grant.pk)
-        )
-        require_in_scope(actor, locked.org)
-        if locked.status not in froms:
-            raise DomainError(
-                _("A grant that is “%(from)s” cannot be %(step)s.")
-                % {"from": locked.get_status_display(), "step": STEP_NAMES[step]}
-            )
-        if not may_take(actor, locked, who):
-            raise DomainError(
-                _("This step is taken at another level: %(who)s.") % {"who": WHO_NAMES[who]}
-            )
-        if step in ("reject", "withdraw") and not reason.strip():
-            raise DomainError({"reason": _("Give the reason.")})
+
+    def apply(locked: Grant, taken: Step) -> None:
         now = timezone.now()
-        if step == "submit":
+        if taken.name == "submit":
             locked.submitted_at = now
-        elif step == "review":
+        elif taken.name == "review":
             locked.reviewed_at = now
-        elif step == "notice":
+        elif taken.name == "notice":
             locked.noticed_on = today
             locked.notice_ends_on = today + datetime.timedelta(days=locked.campaign.notice_days)
-        elif step == "approve":
+        elif taken.name == "approve":
             if locked.notice_ends_on and today < locked.notice_ends_on:
                 raise DomainError(
                     _("The public notice runs until %(d)s; approve after it.")
@@ -766,46 +816,12 @@ def grant_transition(
                 )
             _check_limits(locked.campaign, [locked])
             locked.approved_at = now
-        old = locked.status
-        locked.status = to
         if reason:
             locked.reason = reason.strip()[:300]
-        locked.save()
-        record_event(
-            actor=actor,
-            action=f"grant.{step}",
-            org=locked.org,
-            target=locked,
-            details={"from": old, "to": to, "reason": reason},
-        )
-    return locked
 
-
-STEP_NAMES = {
-    "submit": gettext_lazy("submitted"),
-    "review": gettext_lazy("reviewed"),
-    "notice": gettext_lazy("put on public notice"),
-    "approve": gettext_lazy("approved"),
-    "reject": gettext_lazy("rejected"),
-    "withdraw": gettext_lazy("withdrawn"),
-    "pay": gettext_lazy("paid"),
-}
-# What the buttons say.
-STEP_BUTTONS = {
-    "submit": gettext_lazy("Submit"),
-    "review": gettext_lazy("Mark reviewed"),
-    "notice": gettext_lazy("Put on public notice"),
-    "approve": gettext_lazy("Approve"),
-    "reject": gettext_lazy("Reject"),
-    "withdraw": gettext_lazy("Withdraw"),
-    "pay": gettext_lazy("Pay"),
-}
-WHO_NAMES = {
-    APPLICANT: gettext_lazy("the applying union"),
-    REVIEWER: gettext_lazy("the union above the applying one"),
-    ORGANISER: gettext_lazy("the campaign's organiser"),
-    PAYER: gettext_lazy("the campaign's organiser"),
-}
+    return GRANT.transition(
+        actor=actor, obj=grant, step=step, reason=reason, details={"reason": reason}, apply=apply
+    )
 
 
 def _check_limits(campaign: Campaign, grants: list[Grant]) -> None:

@@ -236,8 +236,8 @@ class PersonAdmin(ScopedAdmin):
                 masked_phone=selectors.masked_phone(person),
                 current=current,
                 transitions=[
-                    (s, Membership.Status(s).label)
-                    for s in services.allowed_transitions(current.status)
+                    (step.target, Membership.Status(step.target).label)
+                    for step in selectors.membership_next_steps(request.user, current)
                 ]
                 if current
                 else [],

@@ -19,7 +19,7 @@ from gonghui.core.crypto import cipher
 from gonghui.core.models import Event
 from gonghui.core.scoping import get_scoped, org_in_scope, scope, subtree_q
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest
-from gonghui.members.models import MembershipTransfer, Person
+from gonghui.members.models import Membership, MembershipTransfer, Person
 
 PERSON_ORG = "latest_membership__org"
 
@@ -146,3 +146,11 @@ def person_by_id_number(actor, text: str) -> Person:
 
         raise NotFound(_("No member with this ID number in your organisation's registry."))
     return person
+
+
+def membership_next_steps(actor, membership: Membership) -> list:
+    """The status changes this actor may make to this membership now (``MEMBERSHIP``'s manual
+    steps they may take), for the buttons of the member's page."""
+    from gonghui.members.services import MEMBERSHIP
+
+    return MEMBERSHIP.available_steps(actor, membership)

@@ -13,6 +13,7 @@ import datetime
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import idnumbers
 from gonghui.core.access import require_in_scope, require_perm
@@ -23,28 +24,53 @@ from gonghui.core.events import record_event
 from gonghui.core.imports.spec import Problem
 from gonghui.core.models import AccessLog
 from gonghui.core.scoping import org_in_scope
+from gonghui.core.workflow import Step, Workflow
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest, normalize_phone
 from gonghui.members.models import Membership, MembershipTransfer, Person
 from gonghui.orgs.models import Org
 
 S = Membership.Status
 
-# The membership workflow (domain-rules §1.3): (from, to) → the action's name in the event log.
-# Transfers move through TRANSFERRING by their own services below, never by a plain transition.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.PROVISIONAL, S.ACTIVE): "confirm",
-    (S.PROVISIONAL, S.LEFT): "leave",
-    (S.ACTIVE, S.RETAINED): "retain",
-    (S.ACTIVE, S.LEFT): "leave",
-    (S.ACTIVE, S.EXPELLED): "expel",
-    (S.RETAINED, S.ACTIVE): "reactivate",
-    (S.RETAINED, S.LEFT): "leave",
-}
-TRANSFER_TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.ACTIVE, S.TRANSFERRING): "transfer_start",
-    (S.TRANSFERRING, S.ACTIVE): "transfer_back",  # refused or withdrawn
-    (S.TRANSFERRING, S.LEFT): "transfer_out",  # accepted: the new union holds the membership
-}
+# The membership workflow (domain-rules §1.3), on the platform's one mechanism
+# (``core.workflow``). Transfers move through TRANSFERRING by their own services below, never
+# by a plain step: those steps are the services' only.
+MEMBERSHIP = Workflow(
+    Membership,
+    [
+        Step("confirm", (S.PROVISIONAL,), S.ACTIVE, "members.change_membership"),
+        Step("leave", (S.PROVISIONAL, S.ACTIVE, S.RETAINED), S.LEFT, "members.change_membership"),
+        Step("retain", (S.ACTIVE,), S.RETAINED, "members.change_membership"),
+        Step("expel", (S.ACTIVE,), S.EXPELLED, "members.change_membership"),
+        Step("reactivate", (S.RETAINED,), S.ACTIVE, "members.change_membership"),
+        Step(
+            "transfer_start",
+            (S.ACTIVE,),
+            S.TRANSFERRING,
+            "members.add_membershiptransfer",
+            manual=False,
+        ),
+        Step(
+            "transfer_back",
+            (S.TRANSFERRING,),
+            S.ACTIVE,
+            "members.change_membershiptransfer",
+            manual=False,
+        ),
+        Step(
+            "transfer_out",
+            (S.TRANSFERRING,),
+            S.LEFT,
+            "members.change_membershiptransfer",
+            manual=False,
+        ),
+    ],
+    event="membership",
+    related=("org", "person"),
+    event_target=lambda m: m.person,
+    refused_target=gettext_lazy("A membership that is “%(from)s” cannot become “%(to)s”."),
+)
+# (from, to) → the step's name, as the event log writes it.
+TRANSITIONS = MEMBERSHIP.transitions(manual_only=True)
 ENDING = (S.LEFT, S.EXPELLED)
 REGISTRY_LOCK = 7_143_001  # pg_advisory_xact_lock key of the member registry
 
@@ -52,10 +78,6 @@ REGISTRY_LOCK = 7_143_001  # pg_advisory_xact_lock key of the member registry
 def lock_registry() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGISTRY_LOCK])
-
-
-def allowed_transitions(status: str) -> list[str]:
-    return [to for (frm, to) in TRANSITIONS if frm == status]
 
 
 def _next_card_number(region: str) -> str:
@@ -372,36 +394,26 @@ def membership_transition(
     on: datetime.date | None = None,
     note: str = "",
 ) -> Membership:
-    """Move a membership along ``TRANSITIONS``; anything else is refused and nothing changes."""
+    """Move a membership along ``MEMBERSHIP``; anything else is refused and nothing changes."""
     require_perm(actor, "members.change_membership")
-    with transaction.atomic():
-        locked = _locked_membership(membership)
-        require_in_scope(actor, locked.org)
-        action = TRANSITIONS.get((locked.status, to_status))
-        if action is None:
-            raise DomainError(
-                _("A membership that is “%(from)s” cannot become “%(to)s”.")
-                % {"from": locked.get_status_display(), "to": S(to_status).label}
-            )
-        on = on or timezone.localdate()
+    on = on or timezone.localdate()
+
+    def apply(locked: Membership, step: Step) -> None:
         if on < locked.joined_on:
             raise DomainError(_("The date is before the member joined."))
-        old = locked.status
-        locked.status = to_status
         locked.status_changed_on = on
-        if to_status in ENDING:
+        if step.target in ENDING:
             locked.ended_on = on
         if note:
             locked.note = note[:500]
-        locked.save(update_fields=["status", "status_changed_on", "ended_on", "note"])
-        record_event(
-            actor=actor,
-            action=f"membership.{action}",
-            org=locked.org,
-            target=locked.person,
-            details={"from": old, "to": to_status, "on": on, "note": note},
-        )
-    return locked
+
+    return MEMBERSHIP.transition(
+        actor=actor,
+        obj=membership,
+        to=to_status,
+        details={"on": on, "note": note},
+        apply=apply,
+    )
 
 
 # -- transfers (会员关系接转) -------------------------------------------------------------------
@@ -425,7 +437,7 @@ def transfer_start(
         require_in_scope(actor, locked.org)
         if locked.org_id == to_org.pk:
             raise DomainError({"to_org": _("The member already belongs to this union.")})
-        if (locked.status, S.TRANSFERRING) not in TRANSFER_TRANSITIONS:
+        if MEMBERSHIP.step("transfer_start") != MEMBERSHIP.step_to(locked.status, S.TRANSFERRING):
             raise DomainError(
                 _("Only an active membership can be transferred; this one is “%(s)s”.")
                 % {"s": locked.get_status_display()}
