@@ -21,8 +21,6 @@ from gonghui.core.admin import ScopedAdmin
 
 MISSING_PK = 987654321
 SAMPLE = 3
-# Records every member of staff reads by design (a region's public standards).
-PUBLIC = {"assistance.LocalPolicy"}
 
 
 def scoped_admins() -> dict[str, ScopedAdmin]:
@@ -67,7 +65,7 @@ def test_nobody_reaches_records_outside_their_subtree(client, demo, db, label):
         user = User.objects.get(username=username)
         visible = set(model_admin.selector(user).values_list("pk", flat=True))
         outside = list(everything.exclude(pk__in=visible).order_by("pk")[:SAMPLE])
-        if label in PUBLIC:
+        if model_admin.public:
             assert not outside, f"{label} is public: every user reads all of it"
             continue
         if not outside:
@@ -95,7 +93,7 @@ def test_nobody_reaches_records_outside_their_subtree(client, demo, db, label):
                     assert _answer(got) == _answer(expected), (label, username, action, "POST")
             after = model_to_dict(model._default_manager.get(pk=record.pk))
             assert after == before, (label, username, record.pk)
-    if label not in PUBLIC:
+    if not model_admin.public:
         assert kept_from_someone, (
             f"no record of {label} in the demo lies outside town01's or clerk's subtree: give "
             f"the area's demo part records in more than one township, or the scope is unproven"

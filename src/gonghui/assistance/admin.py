@@ -55,6 +55,7 @@ class LocalPolicyAdmin(ScopedAdmin):
     ordering = ("region_code", "-effective_from")
 
     selector = staticmethod(selectors.policies_visible_to)
+    public = True
 
     def service_create(self, actor, data):
         return services.policy_create(actor=actor, **data)

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +40,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.files import PHOTO_MAX_BYTES, PHOTOS
 from gonghui.core.models import AccessLog, StoredFile
+from gonghui.core.policy import in_force
 from gonghui.core.scoping import org_in_scope
 from gonghui.core.services import (
     record_create,
@@ -63,18 +64,8 @@ H = HardshipFile.Status
 
 
 def policy_for(org: Org, on: datetime.date) -> LocalPolicy | None:
-    region = region_of(org)
-    candidates = [region, region[:4] + "00", region[:2] + "0000"] if region else []
-    for code in candidates:
-        policy = (
-            LocalPolicy.objects.filter(region_code=code, effective_from__lte=on)
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
-            .order_by("-effective_from")
-            .first()
-        )
-        if policy is not None:
-            return policy
-    return None
+    """The local standard in force for the org's region on the day (``core.policy``)."""
+    return in_force(LocalPolicy.objects.all(), region_of(org), on)
 
 
 def policy_create(*, actor, **fields) -> LocalPolicy:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from gonghui.core.admin import ScopedAdmin
 from gonghui.orgs import selectors, services
-from gonghui.orgs.models import Employer, Org, ServicePoint
+from gonghui.orgs.models import Employer, Org, OrgPolicy, ServicePoint
 
 
 def _today() -> datetime.date:
@@ -27,7 +27,8 @@ class ReelectionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in Org.ReelectionStatus.values:
-            return queryset.filter(selectors.reelection_q(self.value(), _today()))
+            within = selectors.reelection_due_days(request.user.org, _today())
+            return queryset.filter(selectors.reelection_q(self.value(), _today(), within))
         return queryset
 
 
@@ -111,9 +112,15 @@ class OrgAdmin(ScopedAdmin):
             obj.name,
         )
 
+    def get_changelist_instance(self, request):
+        # The region's rule for the whole page, read once (not per row).
+        self._due_within = selectors.reelection_due_days(request.user.org, _today())
+        return super().get_changelist_instance(request)
+
     @admin.display(description=gettext_lazy("Re-election status"))
     def reelection(self, obj):
-        status = Org.ReelectionStatus(obj.reelection_status(_today()))
+        within = getattr(self, "_due_within", OrgPolicy.DEFAULT_REELECTION_DUE_WITHIN_DAYS)
+        status = Org.ReelectionStatus(obj.reelection_status(_today(), within))
         if obj.term_ends_on is None:
             return status.label
         return format_html(
@@ -219,3 +226,22 @@ class ServicePointAdmin(ScopedAdmin):
 
     def service_delete(self, actor, obj):
         services.service_point_delete(actor=actor, service_point=obj)
+
+
+@admin.register(OrgPolicy)
+class OrgPolicyAdmin(ScopedAdmin):
+    """A region's organisation rules: public numbers, changed by platform administrators."""
+
+    list_display = ("region_code", "effective_from", "effective_to", "reelection_due_within_days")
+    ordering = ("region_code", "-effective_from")
+    selector = staticmethod(selectors.org_policies_visible_to)
+    public = True
+
+    def service_create(self, actor, data):
+        return services.org_policy_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.org_policy_update(actor=actor, policy=obj, changes=changes)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rule ends by its end date, so what applied when stays on record

@@ -39,11 +39,18 @@ class OrgsConfig(workareas.WorkAreaApp):
             "admin:orgs_servicepoint_changelist",
             "orgs.view_servicepoint",
         ),
+        MenuItem(
+            _("Organisation rules"),
+            "gavel",
+            "admin:orgs_orgpolicy_changelist",
+            "orgs.view_orgpolicy",
+        ),
     )
     grants = {
-        PLATFORM_ADMIN: _TREE,
-        FEDERATION_STAFF: _TREE,
-        TOWNSHIP_STAFF: crud("orgs.org", "view", "add", "change")
+        PLATFORM_ADMIN: _TREE | crud("orgs.orgpolicy", "view", "add", "change"),
+        FEDERATION_STAFF: _TREE | crud("orgs.orgpolicy", "view"),
+        TOWNSHIP_STAFF: crud("orgs.orgpolicy", "view")
+        | crud("orgs.org", "view", "add", "change")
         | crud("orgs.employer", *ALL)
         | crud("orgs.servicepoint", *ALL),
         GRASSROOTS_CLERK: crud("orgs.org", "view", "change")

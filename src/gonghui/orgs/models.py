@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -23,6 +22,11 @@ code_validator = RegexValidator(
         "hyphens, 2 to 32 characters long."
     ),
 )
+
+
+# From how many days before a term ends its re-election is due, where a region sets no rule of
+# its own (``OrgPolicy``).
+REELECTION_DUE_DEFAULT = 180
 
 
 class MakeYearsInterval(models.Func):
@@ -208,12 +212,15 @@ class Org(models.Model):
         DUE = "due", _("Re-election due")
         OVERDUE = "overdue", _("Re-election overdue")
 
-    def reelection_status(self, today: datetime.date) -> str:
+    def reelection_status(
+        self, today: datetime.date, due_within_days: int = REELECTION_DUE_DEFAULT
+    ) -> str:
+        """``due_within_days`` is the region's rule (``selectors.reelection_due_days``)."""
         if not self.term_ends_on:
             return self.ReelectionStatus.NONE
         if self.term_ends_on < today:
             return self.ReelectionStatus.OVERDUE
-        if (self.term_ends_on - today).days <= settings.REELECTION_DUE_WITHIN_DAYS:
+        if (self.term_ends_on - today).days <= due_within_days:
             return self.ReelectionStatus.DUE
         return self.ReelectionStatus.OK
 
@@ -379,3 +386,37 @@ class ServicePoint(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrgPolicy(models.Model):
+    """The organisation rules of a region for a period (``core.policy``): from how many days
+    before a committee's term ends its re-election counts as due (换届提醒)."""
+
+    DEFAULT_REELECTION_DUE_WITHIN_DAYS = REELECTION_DUE_DEFAULT
+
+    region_code = models.CharField(_("Region code"), max_length=6)
+    effective_from = models.DateField(_("Effective from"))
+    effective_to = models.DateField(_("Effective until"), null=True, blank=True)
+    reelection_due_within_days = models.PositiveSmallIntegerField(
+        _("Re-election due within (days before the term ends)"),
+        default=DEFAULT_REELECTION_DUE_WITHIN_DAYS,
+    )
+    note = models.CharField(_("Notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Organisation rule")
+        verbose_name_plural = _("Organisation rules")
+        ordering = ["region_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "effective_from"], name="one_org_policy_per_region_and_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="org_policy_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region_code} {self.effective_from:%Y-%m-%d}"

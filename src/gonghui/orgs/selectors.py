@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
+from gonghui.core.policy import in_force
 from gonghui.core.scoping import scope
-from gonghui.orgs.models import Employer, Org, ServicePoint
+from gonghui.orgs.models import Employer, Org, OrgPolicy, ServicePoint
 
 
 def orgs_visible_to(actor) -> QuerySet[Org]:
@@ -24,9 +24,29 @@ def service_points_visible_to(actor) -> QuerySet[ServicePoint]:
     return scope(ServicePoint.objects.select_related("org"), actor)
 
 
-def reelection_q(status: str, today: datetime.date) -> Q:
+def reelection_due_days(org: Org | None, today: datetime.date) -> int:
+    """From how many days before a term ends its re-election is due, by the rule in force for
+    the org's region (``OrgPolicy``), or the usual 180 days."""
+    policy = in_force(OrgPolicy.objects.all(), region_of(org), today) if org is not None else None
+    if policy is None:
+        return OrgPolicy.DEFAULT_REELECTION_DUE_WITHIN_DAYS
+    return policy.reelection_due_within_days
+
+
+def org_policies_visible_to(actor) -> QuerySet[OrgPolicy]:
+    """A region's organisation rules are public numbers: every member of staff reads them."""
+    if actor is None or not getattr(actor, "is_active", False):
+        return OrgPolicy.objects.none()
+    return OrgPolicy.objects.all()
+
+
+def reelection_q(
+    status: str,
+    today: datetime.date,
+    due_within_days: int = OrgPolicy.DEFAULT_REELECTION_DUE_WITHIN_DAYS,
+) -> Q:
     """Filter orgs by the derived re-election status of their committee."""
-    due_by = today + datetime.timedelta(days=settings.REELECTION_DUE_WITHIN_DAYS)
+    due_by = today + datetime.timedelta(days=due_within_days)
     if status == Org.ReelectionStatus.OVERDUE:
         return Q(term_ends_on__lt=today)
     if status == Org.ReelectionStatus.DUE:
@@ -136,8 +156,11 @@ def org_overview(
     points = service_points_visible_to(actor).filter(org__path__startswith=org.path, is_active=True)
     point_kinds = dict(ServicePoint.Kind.choices)
     by_point = points.values_list("kind").annotate(n=Count("id")).order_by("-n")
-    due = below.filter(reelection_q(Org.ReelectionStatus.DUE, today)).order_by("term_ends_on")
-    overdue = below.filter(reelection_q(Org.ReelectionStatus.OVERDUE, today)).order_by(
+    within = reelection_due_days(org, today)
+    due = below.filter(reelection_q(Org.ReelectionStatus.DUE, today, within)).order_by(
+        "term_ends_on"
+    )
+    overdue = below.filter(reelection_q(Org.ReelectionStatus.OVERDUE, today, within)).order_by(
         "term_ends_on"
     )
     return OrgOverview(

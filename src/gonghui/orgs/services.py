@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_create, record_delete, record_update
-from gonghui.orgs.models import PATH_STEP, Employer, Org, ServicePoint
+from gonghui.orgs.models import PATH_STEP, Employer, Org, OrgPolicy, ServicePoint
 
 ORG_EDITABLE_FIELDS = (
     "code",
@@ -259,3 +260,50 @@ def service_point_update(
 
 def service_point_delete(*, actor, service_point: ServicePoint) -> None:
     record_delete(actor=actor, instance=service_point)
+
+
+def org_policy_create(
+    *,
+    actor,
+    region_code: str,
+    effective_from: datetime.date,
+    effective_to: datetime.date | None = None,
+    reelection_due_within_days: int = OrgPolicy.DEFAULT_REELECTION_DUE_WITHIN_DAYS,
+    note: str = "",
+) -> OrgPolicy:
+    """A region's organisation rule from a date (platform administrators)."""
+    return _policy_write(
+        actor,
+        OrgPolicy(
+            region_code=region_code,
+            effective_from=effective_from,
+            effective_to=effective_to,
+            reelection_due_within_days=reelection_due_within_days,
+            note=note,
+        ),
+    )
+
+
+def org_policy_update(*, actor, policy: OrgPolicy, changes: Mapping[str, Any]) -> OrgPolicy:
+    with transaction.atomic():
+        locked = OrgPolicy.objects.select_for_update().get(pk=policy.pk)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        return _policy_write(actor, locked)
+
+
+def _policy_write(actor, policy: OrgPolicy) -> OrgPolicy:
+    # Public numbers of a region, not records of an org: the permission is the whole check.
+    require_perm(actor, "orgs.change_orgpolicy" if policy.pk else "orgs.add_orgpolicy")
+    with transaction.atomic():
+        policy.full_clean()
+        created = policy.pk is None
+        policy.save()
+        record_event(
+            actor=actor,
+            action="orgpolicy.create" if created else "orgpolicy.update",
+            org=getattr(actor, "org", None) or Org.objects.filter(parent=None).first(),
+            target=policy,
+            details={"region": policy.region_code, "days": policy.reelection_due_within_days},
+        )
+    return policy

@@ -167,9 +167,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Days before a committee's term ends from which its re-election counts as due.
-REELECTION_DUE_WITHIN_DAYS = 180
-
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 # The largest import file (every import's spec comes from the apps: core.workareas).
