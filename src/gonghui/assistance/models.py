@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import MONEY
+from gonghui.core.payments import PaymentBatchBase
 
 
 class LocalPolicy(models.Model):
@@ -411,10 +412,8 @@ class Grant(models.Model):
         return self.cash_amount + self.goods_value
 
 
-class PaymentBatch(models.Model):
-    class Status(models.TextChoices):
-        PREPARED = "prepared", _("Prepared")
-        PAID = "paid", _("Paid")
+class PaymentBatch(PaymentBatchBase):
+    """A bank transfer list of one campaign's approved grants (``core.payments``)."""
 
     campaign = models.ForeignKey(
         Campaign,
@@ -422,23 +421,6 @@ class PaymentBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="payment_batches",
     )
-    org = models.ForeignKey(
-        "orgs.Org",
-        verbose_name=_("Paying organisation"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("Status"), max_length=16, choices=Status.choices, default=Status.PREPARED
-    )
-    total = models.DecimalField(_("Total cash (yuan)"), default=Decimal(0), **MONEY)
-    count = models.PositiveIntegerField(_("Grants"), default=0)
-    paid_on = models.DateField(_("Paid on"), null=True, blank=True)
-    reference = models.CharField(_("Bank reference"), max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("Created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("Payment batch")

@@ -32,14 +32,13 @@ from gonghui.assistance.models import (
     PaymentBatch,
     SchoolLevel,
 )
-from gonghui.core import idnumbers
+from gonghui.core import idnumbers, payments
 from gonghui.core.access import require_in_scope, require_perm
-from gonghui.core.access_log import log_access
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.files import PHOTO_MAX_BYTES, PHOTOS
-from gonghui.core.models import AccessLog, StoredFile
+from gonghui.core.models import StoredFile
 from gonghui.core.policy import in_force
 from gonghui.core.scoping import org_in_scope
 from gonghui.core.services import (
@@ -862,126 +861,84 @@ def grants_take_step(*, actor, grants: list[Grant], step: str) -> int:
 # -- payment -----------------------------------------------------------------------------------
 
 
+class GrantPayments(payments.Payable):
+    """Grants as the platform pays them (``core.payments``): approved, in one campaign's batch,
+    paid by the campaign's organiser to the bank account given on the application."""
+
+    model = Grant
+    batch_model = PaymentBatch
+    permission = "assistance.add_paymentbatch"
+
+    def __init__(self, campaign: Campaign | None = None):
+        self.campaign = campaign
+
+    def check(self, actor, item: Grant) -> None:
+        grant = Grant.objects.select_related("campaign__org", "org", "person").get(pk=item.pk)
+        if self.campaign is not None and grant.campaign_id != self.campaign.pk:
+            raise DomainError(_("A batch holds grants of one campaign only."))
+        if grant.status != G.APPROVED:
+            raise DomainError(
+                _("%(name)s: only approved grants not yet in a batch are paid.")
+                % {"name": grant.person.name}
+            )
+        if not may_take(actor, grant, PAYER):
+            raise DomainError(_("Grants are paid by the campaign's organiser."))
+        if grant.cash_amount > 0 and not grant.bank_account:
+            raise DomainError(
+                _("%(name)s has no bank account for the cash.") % {"name": grant.person.name}
+            )
+
+    def payee(self, item: Grant) -> payments.Payee:
+        return payments.Payee(
+            name=item.person.name,
+            bank_name=item.bank_name,
+            bank_account=cipher().decrypt(item.bank_account, BANK_PURPOSE),
+            amount=item.cash_amount,
+            memo=item.campaign.name,
+        )
+
+    def paid(self, *, actor, items, batch, paid_on, reference) -> None:
+        if any(g.status != G.APPROVED for g in items):
+            raise DomainError(_("Every grant of the batch must still be approved."))
+
+        def stamp(locked: Grant, _step: Step) -> None:
+            locked.paid_on = paid_on
+            locked.payment_reference = reference[:60]
+
+        for grant in items:
+            GRANT.transition(
+                actor=actor,
+                obj=grant,
+                step="pay",
+                details={"batch": batch.pk, "paid_on": paid_on},
+                apply=stamp,
+                internal=True,
+            )
+
+
 def payment_batch_create(*, actor, campaign: Campaign, grants: list[Grant]) -> PaymentBatch:
     """Gather approved grants of one campaign into a batch for the bank."""
-    require_perm(actor, "assistance.add_paymentbatch")
-    if not grants:
-        raise DomainError(_("Pick the approved grants to pay."))
-    with transaction.atomic():
-        require_in_scope(actor, campaign.org)
-        locked = list(
-            Grant.objects.select_for_update()
-            .filter(pk__in=[g.pk for g in grants])
-            .select_related("campaign__org", "org", "person")
-            .order_by("pk")
-        )
-        for g in locked:
-            if g.campaign_id != campaign.pk:
-                raise DomainError(_("A batch holds grants of one campaign only."))
-            if g.status != G.APPROVED or g.payment_batch_id is not None:
-                raise DomainError(
-                    _("%(name)s: only approved grants not yet in a batch are paid.")
-                    % {"name": g.person.name}
-                )
-            if not may_take(actor, g, PAYER):
-                raise DomainError(_("Grants are paid by the campaign's organiser."))
-            if g.cash_amount > 0 and not g.bank_account:
-                raise DomainError(
-                    _("%(name)s has no bank account for the cash.") % {"name": g.person.name}
-                )
-        batch = PaymentBatch.objects.create(
-            campaign=campaign,
-            org=campaign.org,
-            created_by=_user(actor),
-            total=sum((g.cash_amount for g in locked), Decimal(0)),
-            count=len(locked),
-        )
-        Grant.objects.filter(pk__in=[g.pk for g in locked]).update(payment_batch=batch)
-        record_event(
-            actor=actor,
-            action="paymentbatch.create",
-            org=campaign.org,
-            target=batch,
-            details={"count": batch.count, "total": batch.total},
-        )
-    return batch
+    return payments.payment_batch_create(
+        actor=actor,
+        payable=GrantPayments(campaign),
+        items=grants,
+        org=campaign.org,
+        fields={"campaign": campaign},
+    )
 
 
 def payment_batch_bank_file(*, actor, batch: PaymentBatch) -> bytes:
     """The bank's transfer list (name, bank, full account, amount); logged as an access."""
-    import io
-
-    import xlsxwriter
-
-    require_perm(actor, "assistance.add_paymentbatch")
-    require_in_scope(actor, batch.org)
-    c = cipher()
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("代发明细")
-    head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
-    text = book.add_format({"num_format": "@"})
-    money = book.add_format({"num_format": "0.00"})
-    for i, h in enumerate(("序号", "姓名", "开户银行", "银行账号", "金额(元)", "摘要")):
-        sheet.write_string(0, i, h, head)
-    sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 2, 14)
-    sheet.set_column(3, 3, 26, text)
-    sheet.set_column(4, 4, 12, money)
-    sheet.set_column(5, 5, 24)
-    rows = batch.grants.filter(cash_amount__gt=0).select_related("person").order_by("pk")
-    n = 0
-    for n, g in enumerate(rows, start=1):
-        sheet.write_number(n, 0, n)
-        sheet.write_string(n, 1, g.person.name)
-        sheet.write_string(n, 2, g.bank_name)
-        sheet.write_string(n, 3, c.decrypt(g.bank_account, BANK_PURPOSE), text)
-        sheet.write_number(n, 4, float(g.cash_amount), money)
-        sheet.write_string(n, 5, batch.campaign.name[:20])
-    sheet.write_string(n + 1, 3, "合计")
-    sheet.write_number(n + 1, 4, float(batch.total), money)
-    book.close()
-    with transaction.atomic():
-        log_access(
-            actor=actor,
-            action=AccessLog.Action.EXPORT_UNMASKED,
-            target=batch,
-            org=batch.org,
-            details={"rows": n, "file": "bank transfer list"},
-        )
-    return out.getvalue()
+    return payments.payment_batch_bank_file(actor=actor, payable=GrantPayments(), batch=batch)
 
 
 def payment_batch_mark_paid(
     *, actor, batch: PaymentBatch, paid_on: datetime.date, reference: str
 ) -> PaymentBatch:
-    require_perm(actor, "assistance.add_paymentbatch")
-    if not reference.strip():
-        raise DomainError({"reference": _("Give the bank's reference of the transfer.")})
-    with transaction.atomic():
-        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-        require_in_scope(actor, locked.org)
-        if locked.status != PaymentBatch.Status.PREPARED:
-            raise DomainError(_("This batch is already paid."))
-        if paid_on > timezone.localdate():
-            raise DomainError({"paid_on": _("The payment date is in the future.")})
-        grants = list(locked.grants.select_for_update().select_related("org").order_by("pk"))
-        if any(g.status != G.APPROVED for g in grants):
-            raise DomainError(_("Every grant of the batch must still be approved."))
-        locked.grants.update(status=G.PAID, paid_on=paid_on, payment_reference=reference[:60])
-        locked.status = PaymentBatch.Status.PAID
-        locked.paid_on = paid_on
-        locked.reference = reference.strip()[:60]
-        locked.save()
-        for g in grants:
-            record_event(
-                actor=actor,
-                action="grant.pay",
-                org=g.org,
-                target=g,
-                details={"batch": locked.pk, "paid_on": paid_on},
-            )
-    return locked
+    """The bank paid the batch: each grant takes its "pay" step, or none does."""
+    return payments.payment_batch_mark_paid(
+        actor=actor, payable=GrantPayments(), batch=batch, paid_on=paid_on, reference=reference
+    )
 
 
 # -- group relief ------------------------------------------------------------------------------

@@ -138,14 +138,16 @@ class Workflow:
         reason: str = "",
         details: dict | None = None,
         apply: Callable[[models.Model, Step], None] | None = None,
+        internal: bool = False,
     ) -> models.Model:
         """Take ``step`` (or the step that leads to status ``to``) on ``obj``.
 
         ``apply(locked, step)`` runs after the checks, under the lock, before the status
         changes: the step's own checks (raise ``DomainError``) and stamps (set fields).
+        ``internal``: a service takes a step no button offers (a batch paying its grants).
         """
         chosen = self.step(step) if step is not None else None
-        if chosen is not None and not chosen.manual:
+        if chosen is not None and not chosen.manual and not internal:
             raise DomainError(_("Unknown step."))
         if chosen is not None:
             require_perm(actor, chosen.permission)
