@@ -23,8 +23,7 @@ from gonghui.core.imports.spec import (
     read_name,
     read_text,
 )
-from gonghui.members.crypto import ID_PURPOSE
-from gonghui.members.models import Person
+from gonghui.members.imports import PersonResolver
 from gonghui.orgs.imports import OrgResolver
 
 C = Column
@@ -198,6 +197,7 @@ class GrantListSpec(ImportSpec):
             )
         self.campaign = campaign
         self.orgs = OrgResolver(ctx.org)
+        self.people = PersonResolver(ctx.org)
         self.memo = CellMemo()
         self.cipher = cipher()
         ctx.cursor.execute("DROP TABLE IF EXISTS grant_stage")
@@ -236,24 +236,10 @@ class GrantListSpec(ImportSpec):
             row.repaired(
                 COL["paid_on"], _("not imported: payment is recorded by the payment batch")
             )
-        person = (
-            # Only people of the import's own subtree: a number registered elsewhere is answered
-            # like an unknown one.
-            Person.objects.filter(
-                id_number_digest=c.digest(number.value, ID_PURPOSE),
-                latest_membership__org__path__startswith=ctx.org.path,
-            )
-            .select_related("latest_membership__org")
-            .first()
-        )
-        if person is None or person.name != name:
-            row.error(
-                COL["id_number"],
-                _(
-                    "No member with this name and ID number in the "
-                    "registry; register the member first."
-                ),
-            )
+        try:
+            person = self.people.resolve(number.value, name)
+        except CellError as exc:
+            row.error(COL["id_number"], str(exc))
             return None
         entry = read_text(row, COL["entry_year"])
         try:

@@ -25,6 +25,7 @@ from gonghui.core.imports.spec import (
 )
 from gonghui.members import vocabularies as vocab
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest, normalize_phone
+from gonghui.members.models import Person
 from gonghui.orgs.imports import OrgResolver, org_key
 from gonghui.orgs.models import Employer, Org
 from gonghui.orgs.selectors import region_of
@@ -364,3 +365,33 @@ _READERS = (
     ("card_number", _card),
     ("note", _note),
 )
+
+
+class PersonResolver:
+    """Find the member a row names by ID number (and name), among the people the import's org
+    holds: a number registered outside its subtree is answered exactly like an unknown one, so
+    an import learns nothing about other unions' people. The org resolver's companion
+    (``orgs.imports.OrgResolver``); every import that names a member uses it."""
+
+    def __init__(self, root):
+        self.root = root
+        self.cipher = cipher()
+
+    def resolve(self, number: str, name: str) -> Person:
+        """``number`` is a normalised ID number (``core.idnumbers``)."""
+        person = (
+            Person.objects.filter(
+                id_number_digest=self.cipher.digest(number, ID_PURPOSE),
+                latest_membership__org__path__startswith=self.root.path,
+            )
+            .select_related("latest_membership__org")
+            .first()
+        )
+        if person is None or person.name != name:
+            raise CellError(
+                _(
+                    "No member with this name and ID number in the "
+                    "registry; register the member first."
+                )
+            )
+        return person
