@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from gonghui.core import idnumbers
+from gonghui.core.access_log import log_access
 from gonghui.core.crypto import cipher
+from gonghui.core.events import record_event
 from gonghui.core.imports.spec import (
     CellError,
     CellMemo,
@@ -23,9 +23,11 @@ from gonghui.core.imports.spec import (
     read_name,
     read_text,
 )
+from gonghui.core.models import AccessLog
 from gonghui.members import vocabularies as vocab
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest, normalize_phone
 from gonghui.members.models import Person
+from gonghui.members.registry import lock_registry, name_initials
 from gonghui.orgs.imports import OrgResolver, org_key
 from gonghui.orgs.models import Employer, Org
 from gonghui.orgs.selectors import region_of
@@ -139,18 +141,6 @@ COL = {c.key: c for c in COLUMNS}
 _CARD = re.compile(r"^[0-9A-Za-z-]{4,20}$")
 
 
-@lru_cache(maxsize=20000)
-def _initial(ch: str) -> str:
-    if ch.isascii():
-        return ch.lower() if ch.isalnum() else ""
-    letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-    return letters[0][:1].lower() if letters else ""
-
-
-def name_initials(name: str) -> str:
-    return "".join(_initial(ch) for ch in name)
-
-
 class MemberRosterSpec(ImportSpec):
     kind = "members"
     title = "会员信息采集表"
@@ -162,7 +152,6 @@ class MemberRosterSpec(ImportSpec):
         return column.key == "org" and ctx.org.level >= Org.Level.GRASSROOTS
 
     def begin(self, ctx) -> None:
-        from gonghui.members import services
 
         self.orgs = OrgResolver(ctx.org)
         # Card numbers start with the region code of the union or of its nearest ancestor.
@@ -175,7 +164,7 @@ class MemberRosterSpec(ImportSpec):
         }
         self.cipher = cipher()
         self.memo = CellMemo()
-        services.import_stage_create(ctx.cursor)
+        import_stage_create(ctx.cursor)
 
     def parse(self, ctx, row: Row) -> tuple | None:
         values = {}
@@ -236,19 +225,13 @@ class MemberRosterSpec(ImportSpec):
         )
 
     def stage_sql(self, ctx) -> str:
-        from gonghui.members import services
-
-        return services.STAGE_COPY_SQL
+        return STAGE_COPY_SQL
 
     def check(self, ctx) -> list[Problem]:
-        from gonghui.members import services
-
-        return services.import_stage_check(ctx)
+        return import_stage_check(ctx)
 
     def write(self, ctx, skip_rows: set[int]) -> tuple[int, int]:
-        from gonghui.members import services
-
-        return services.import_stage_write(ctx, skip_rows)
+        return import_stage_write(ctx, skip_rows)
 
 
 # -- one reader per column ---------------------------------------------------------------------
@@ -395,3 +378,273 @@ class PersonResolver:
                 )
             )
         return person
+
+
+# -- the roster's set-based write: staged rows checked and written with a few statements ----
+
+STAGE_COLUMNS = (
+    "row_no",
+    "digest",
+    "id_enc",
+    "id_last4_digest",
+    "name",
+    "initials",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone_enc",
+    "phone_digest",
+    "phone_last4",
+    "education",
+    "political_status",
+    "hukou_type",
+    "is_migrant",
+    "ne_category",
+    "employer_name",
+    "employer_id",
+    "org_id",
+    "region",
+    "joined_on",
+    "card_number",
+    "note",
+)
+CURRENT_SQL = "('provisional', 'active', 'retained', 'transferring')"
+
+
+def import_stage_create(cursor) -> None:
+    # ON COMMIT DROP ends them with the import's transaction; when the import runs inside an
+    # outer transaction (a test, a demo build) the previous import's tables are still there.
+    cursor.execute("DROP TABLE IF EXISTS member_stage, member_skip, member_plan")
+    cursor.execute(
+        """
+        CREATE TEMP TABLE member_stage (
+            row_no integer NOT NULL, digest bytea NOT NULL, id_enc bytea NOT NULL,
+            id_last4_digest bytea NOT NULL, name text NOT NULL, initials text NOT NULL,
+            gender text NOT NULL, birth_date date NOT NULL, ethnicity text NOT NULL,
+            phone_enc bytea, phone_digest bytea, phone_last4 text NOT NULL,
+            education text NOT NULL, political_status text NOT NULL, hukou_type text NOT NULL,
+            is_migrant boolean NOT NULL, ne_category text NOT NULL, employer_name text NOT NULL,
+            employer_id bigint, org_id bigint NOT NULL, region text NOT NULL,
+            joined_on date NOT NULL, card_number text, note text NOT NULL
+        ) ON COMMIT DROP
+        """
+    )
+
+
+STAGE_COPY_SQL = f"COPY member_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
+
+
+def import_stage_check(ctx) -> list[Problem]:
+    """Duplicates within the file, card numbers taken, people current in another union."""
+    cur = ctx.cursor
+    problems: list[Problem] = []
+    cur.execute("CREATE INDEX ON member_stage (digest)")
+    cur.execute("ANALYZE member_stage")
+    cur.execute(
+        """
+        SELECT row_no, first_row FROM (
+            SELECT row_no, min(row_no) OVER (PARTITION BY digest) AS first_row FROM member_stage
+        ) t WHERE row_no <> first_row
+        """
+    )
+    for row_no, first in cur.fetchall():
+        problems.append(
+            Problem(
+                row_no,
+                "身份证号",
+                _("Same person as row %(row)d (same ID number).") % {"row": first},
+            )
+        )
+    cur.execute(
+        """
+        SELECT row_no, first_row FROM (
+            SELECT row_no, min(row_no) OVER (PARTITION BY card_number) AS first_row
+            FROM member_stage WHERE card_number IS NOT NULL
+        ) t WHERE row_no <> first_row
+        """
+    )
+    for row_no, first in cur.fetchall():
+        problems.append(
+            Problem(row_no, "会员卡号", _("Same card number as row %(row)d.") % {"row": first})
+        )
+    # From here on the registry must not change under us: a concurrent import of the same
+    # person waits here, then sees this one's result.
+    lock_registry(cur)
+    cur.execute(
+        """
+        SELECT s.row_no FROM member_stage s JOIN members_person p ON p.card_number = s.card_number
+        WHERE s.card_number IS NOT NULL AND p.id_number_digest <> s.digest
+        """
+    )
+    for (row_no,) in cur.fetchall():
+        problems.append(
+            Problem(row_no, "会员卡号", _("This card number belongs to another member."))
+        )
+    cur.execute(
+        f"""
+        SELECT s.row_no, o.name, o.path
+        FROM member_stage s
+        JOIN members_person p ON p.id_number_digest = s.digest
+        JOIN members_membership m ON m.id = p.latest_membership_id
+        JOIN orgs_org o ON o.id = m.org_id
+        WHERE m.status IN {CURRENT_SQL} AND m.org_id <> s.org_id
+        """  # noqa: S608 (constant SQL)
+    )
+    own = getattr(getattr(ctx.actor, "org", None), "path", None)
+    told = 0
+    for row_no, org_name, path in cur.fetchall():
+        visible = ctx.actor is None or (own is not None and path.startswith(own))
+        told += not visible
+        message = (
+            _("Already a member of “%(org)s”; that union has to transfer the membership.")
+            % {"org": org_name}
+            if visible
+            else _("Already a member of another union; that union has to transfer the membership.")
+        )
+        problems.append(Problem(row_no, "身份证号", message, Problem.CONFLICT))
+    if ctx.actor is not None:
+        # Former members another union holds are taken on with the name registered with
+        # their ID number only (README, "Personal data"); the file's name replaces nothing.
+        cur.execute(
+            f"""
+            SELECT s.row_no
+            FROM member_stage s
+            JOIN members_person p ON p.id_number_digest = s.digest
+            LEFT JOIN members_membership m ON m.id = p.latest_membership_id
+            LEFT JOIN orgs_org o ON o.id = m.org_id
+            WHERE p.name <> s.name
+              AND (m.id IS NULL OR m.status NOT IN {CURRENT_SQL})
+              AND (o.path IS NULL OR left(o.path, length(%s)) <> %s)
+            """,  # noqa: S608 (constant SQL)
+            [own or "", own or ""],
+        )
+        for (row_no,) in cur.fetchall():
+            told += 1
+            problems.append(
+                Problem(
+                    row_no,
+                    "姓名",
+                    _(
+                        "The name is not the one registered with this ID number; check "
+                        "both against the member's ID card."
+                    ),
+                )
+            )
+    if told and ctx.actor is not None:
+        actor, org, job = ctx.actor, ctx.org, ctx.options.get("job_id")
+        ctx.keep.append(
+            lambda: log_access(
+                actor=actor,
+                action=AccessLog.Action.REGISTRY_ANSWER,
+                org=org,
+                details={"import_job": job, "people": told},
+            )
+        )
+    return problems
+
+
+def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
+    """Write the staged rows except ``skip_rows``: new people, people joining again, and
+    members of the same union whose particulars are updated. Returns (imported, updated)."""
+    cur = ctx.cursor
+    job_id = ctx.options.get("job_id")
+    cur.execute("CREATE TEMP TABLE member_skip (row_no integer PRIMARY KEY) ON COMMIT DROP")
+    if skip_rows:
+        with cur.copy("COPY member_skip (row_no) FROM STDIN") as copy:
+            for row_no in skip_rows:
+                copy.write_row((row_no,))
+    # One plan row per staged row: the person (existing or a new id), whether the person is
+    # already a current member of this row's union (an update), and the new membership's id.
+    # Ids come from the tables' sequences up front, so person and membership can point at
+    # each other in two plain INSERTs.
+    cur.execute(
+        f"""
+        CREATE TEMP TABLE member_plan ON COMMIT DROP AS
+        SELECT x.*,
+               COALESCE(x.existing_person_id, nextval('members_person_id_seq')) AS person_id,
+               CASE WHEN x.current_membership_id IS NULL
+                    THEN nextval('members_membership_id_seq') END AS membership_id,
+               CASE WHEN x.card_number IS NULL AND x.existing_person_id IS NULL
+                    THEN x.region || lpad(nextval('members_card_number_seq')::text, 10, '0')
+                    ELSE x.card_number END AS card
+        FROM (
+            SELECT s.*, p.id AS existing_person_id,
+                   CASE WHEN m.status IN {CURRENT_SQL} AND m.org_id = s.org_id THEN m.id END
+                       AS current_membership_id
+            FROM member_stage s
+            LEFT JOIN members_person p ON p.id_number_digest = s.digest
+            LEFT JOIN members_membership m ON m.id = p.latest_membership_id
+            WHERE NOT EXISTS (SELECT 1 FROM member_skip k WHERE k.row_no = s.row_no)
+        ) x
+        """  # noqa: S608
+    )
+    cur.execute(
+        """
+        INSERT INTO members_person (
+            id, name, name_initials, id_number, id_number_digest, id_last4_digest, gender,
+            birth_date,
+            ethnicity, phone, phone_digest, phone_last4, education, political_status, hukou_type,
+            is_migrant_worker, new_employment_category, card_number, latest_membership_id,
+            created_at, updated_at)
+        SELECT person_id, name, initials, id_enc, digest, id_last4_digest, gender, birth_date,
+               ethnicity, phone_enc, phone_digest, phone_last4, education, political_status,
+               hukou_type, is_migrant, ne_category, card, membership_id, now(), now()
+        FROM member_plan WHERE existing_person_id IS NULL
+        """
+    )
+    # People already in the registry: what the file gives replaces, what it leaves blank stays.
+    cur.execute(
+        """
+        UPDATE members_person p SET
+            name = x.name, name_initials = x.initials,
+            ethnicity = COALESCE(NULLIF(x.ethnicity, ''), p.ethnicity),
+            phone = COALESCE(x.phone_enc, p.phone),
+            phone_digest = COALESCE(x.phone_digest, p.phone_digest),
+            phone_last4 = COALESCE(NULLIF(x.phone_last4, ''), p.phone_last4),
+            education = COALESCE(NULLIF(x.education, ''), p.education),
+            political_status = COALESCE(NULLIF(x.political_status, ''), p.political_status),
+            hukou_type = COALESCE(NULLIF(x.hukou_type, ''), p.hukou_type),
+            is_migrant_worker = x.is_migrant,
+            new_employment_category =
+                COALESCE(NULLIF(x.ne_category, ''), p.new_employment_category),
+            card_number = COALESCE(x.card, p.card_number),
+            latest_membership_id = COALESCE(x.membership_id, p.latest_membership_id),
+            updated_at = now()
+        FROM member_plan x
+        WHERE x.existing_person_id = p.id
+        """
+    )
+    cur.execute(
+        """
+        INSERT INTO members_membership (
+            id, person_id, org_id, status, joined_on, status_changed_on, employer_id,
+            employer_name, note, import_job_id, created_at)
+        SELECT membership_id, person_id, org_id, 'active', joined_on, joined_on, employer_id,
+               employer_name, note, %s, now()
+        FROM member_plan WHERE membership_id IS NOT NULL
+        """,
+        [job_id],
+    )
+    imported = cur.rowcount
+    cur.execute(
+        """
+        UPDATE members_membership m SET
+            employer_name = COALESCE(NULLIF(x.employer_name, ''), m.employer_name),
+            employer_id = COALESCE(x.employer_id, m.employer_id),
+            note = COALESCE(NULLIF(x.note, ''), m.note)
+        FROM member_plan x WHERE x.current_membership_id = m.id
+        """
+    )
+    updated = cur.rowcount
+    record_event(
+        actor=ctx.actor,
+        action="member.import",
+        org=ctx.org,
+        details={
+            "imported": imported,
+            "updated": updated,
+            "job": job_id,
+            "file": ctx.options.get("file_name", ""),
+        },
+    )
+    return imported, updated
