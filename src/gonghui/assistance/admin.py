@@ -32,14 +32,11 @@ from gonghui.core.files import stored_file_response
 from gonghui.core.scoping import scope
 from gonghui.members.selectors import masked_id_number, person_by_id_number
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_choices
 
 
-def _orgs(request, **filters):
-    return (
-        scope(Org.objects.filter(is_active=True, **filters), request.user, None)
-        .exclude(level=Org.Level.GROUP)
-        .order_by("path")
-    )
+def _orgs(request, **levels):
+    return org_choices(request.user, **levels)
 
 
 @admin.register(LocalPolicy)

@@ -98,11 +98,10 @@ class ScopedAdmin(ModelAdmin):
         return qs.order_by(*ordering) if ordering else qs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        org_model = apps.get_model("orgs", "Org")
-        if db_field.related_model is org_model:
-            kwargs["queryset"] = scope(
-                org_model.objects.filter(is_active=True), request.user, org_field=None
-            ).order_by("path")
+        if db_field.related_model is apps.get_model("orgs", "Org"):
+            from gonghui.orgs.selectors import org_choices
+
+            kwargs["queryset"] = org_choices(request.user, groups=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # -- writes -------------------------------------------------------------------------
@@ -330,12 +329,9 @@ class ImportJobAdmin(ModelAdmin):
         from gonghui.core.imports.jobs import import_job_create
 
         spec = self._spec(request, kind)
-        Org = apps.get_model("orgs", "Org")
-        orgs = (
-            scope(Org.objects.filter(is_active=True), request.user, None)
-            .exclude(level=Org.Level.GROUP)
-            .order_by("path")
-        )
+        from gonghui.orgs.selectors import org_choices
+
+        orgs = org_choices(request.user)
         form = ImportUploadForm(
             request.POST or None,
             request.FILES or None,

@@ -28,6 +28,7 @@ from gonghui.members.forms import (
 )
 from gonghui.members.models import Membership, MembershipTransfer, Person
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_choices
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -151,13 +152,9 @@ class PersonAdmin(ScopedAdmin):
         kwargs["form"] = PersonChangeForm if obj is not None else PersonAddForm
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
-            form.base_fields["org"].queryset = scope(
-                Org.objects.filter(is_active=True, level__gte=Org.Level.TOWNSHIP).exclude(
-                    level=Org.Level.GROUP
-                ),
-                request.user,
-                None,
-            ).order_by("path")
+            form.base_fields["org"].queryset = org_choices(
+                request.user, min_level=Org.Level.TOWNSHIP
+            )
             if request.user.org is not None:
                 form.base_fields["org"].initial = request.user.org.pk
         return form

@@ -5,8 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.admin import ScopedAdmin, download
-from gonghui.core.scoping import scope
-from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_choices
 from gonghui.reports import selectors, services
 from gonghui.reports.models import Target, WorkReport
 from gonghui.reports.registry import all_indicators
@@ -39,11 +38,7 @@ class TargetAdmin(ScopedAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "org" and request.user.org is not None:
             # Targets are set for the orgs beneath, never for one's own.
-            field.queryset = (
-                scope(Org.objects.filter(is_active=True), request.user, None)
-                .exclude(pk=request.user.org.pk)
-                .order_by("path")
-            )
+            field.queryset = org_choices(request.user, groups=True, own=False)
         return field
 
     @admin.display(description=_("Indicator"))

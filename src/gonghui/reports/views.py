@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.admin import download
-from gonghui.core.scoping import scope
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_choices
 from gonghui.reports.charts import bar_chart
 from gonghui.reports.forms import PeriodForm
 from gonghui.reports.registry import all_indicators
@@ -30,9 +30,7 @@ from gonghui.reports.summary import work_report, work_report_docx
 def statistics_view(request):
     if not request.user.has_perm("orgs.view_org"):
         raise PermissionDenied
-    orgs = scope(
-        Org.objects.filter(is_active=True, level__lte=Org.Level.GRASSROOTS), request.user, None
-    ).order_by("path")
+    orgs = org_choices(request.user, max_level=Org.Level.GRASSROOTS)
     data = request.GET
     if not data and request.user.org_id:
         # Opened from the menu: the clerk's own org, this year so far, straight away.
@@ -119,7 +117,7 @@ def records_view(request):
     if not request.user.has_perm("orgs.view_org"):
         raise PermissionDenied
     indicator = all_indicators().get(request.GET.get("key", ""))
-    orgs = scope(Org.objects.filter(is_active=True), request.user, None)
+    orgs = org_choices(request.user, groups=True)
     form = PeriodForm(request.GET or None, orgs=orgs)
     context = {
         **admin.site.each_context(request),
@@ -157,9 +155,7 @@ def targets_split_view(request):
 
     if not request.user.has_perm("reports.add_target"):
         raise PermissionDenied
-    orgs = scope(
-        Org.objects.filter(is_active=True, level__lt=Org.Level.GRASSROOTS), request.user, None
-    ).order_by("path")
+    orgs = org_choices(request.user, max_level=Org.Level.GRASSROOTS - 1)
     # Opened from the menu: the clerk's own org, this year, the member count.
     data = {
         "org": request.user.org_id or "",
