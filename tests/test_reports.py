@@ -20,8 +20,9 @@ from gonghui.core.errors import NotFound
 from gonghui.members.models import Membership
 from gonghui.members.services import member_register, membership_transition
 from gonghui.orgs.models import Org
+from gonghui.reports.exports import statistics_table_xlsx
 from gonghui.reports.registry import all_indicators
-from gonghui.reports.selectors import figures, statistics_table, statistics_table_xlsx
+from gonghui.reports.selectors import figures, statistics_table
 from tests.aid import build_aid
 from tests.conftest import make_org
 from tests.rosters import id_number
@@ -220,7 +221,8 @@ def test_every_figure_of_the_work_report_is_an_indicator_value(tree):
     import re
 
     from gonghui.core.figures import money
-    from gonghui.reports.summary import work_report, work_report_docx
+    from gonghui.reports.exports import work_report_docx
+    from gonghui.reports.summary import work_report
 
     aid = build_aid(tree)
     from tests.test_assistance import grant

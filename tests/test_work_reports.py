@@ -58,7 +58,7 @@ def test_edits_are_kept_and_edited_figures_are_flagged(members):
     event = Event.objects.get(action="workreport.edit", target_id=str(report.pk))
     assert "会员总数" not in str(event.details)  # the log keeps sizes, not the prose
     # The Word file is made from the edited text, with its headings styled as headings.
-    from gonghui.reports.summary import docx_from_text
+    from gonghui.reports.exports import docx_from_text
 
     doc = Document(io.BytesIO(docx_from_text(edited.title, edited.text)))
     paragraphs = [(p.text, p.runs[0].font.name) for p in doc.paragraphs]

@@ -461,14 +461,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     _setup_django(_settings_for_default(), args.home)
     from django.utils import translation
 
+    from gonghui.reports.exports import statistics_table_xlsx
     from gonghui.reports.registry import all_indicators
-    from gonghui.reports.selectors import statistics_table, statistics_table_xlsx
+    from gonghui.reports.selectors import statistics_table
 
     translation.activate("zh-hans")
     start, end = _period(args)
     org = _report_org(args.org)
     if args.what == "summary":
-        from gonghui.reports.summary import work_report, work_report_docx
+        from gonghui.reports.exports import work_report_docx
+        from gonghui.reports.summary import work_report
 
         report = work_report(None, org, start, end)
         if args.output.endswith(".md"):

@@ -3,9 +3,6 @@ public notice, grants through their steps, payment batches and group relief."""
 
 from __future__ import annotations
 
-import io
-
-import xlsxwriter
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -15,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.assistance import selectors, services
+from gonghui.assistance import exports, selectors, services
 from gonghui.assistance.forms import GrantAddForm, GroupReliefForm, HardshipFileAddForm, PaidForm
 from gonghui.assistance.models import (
     AmountStandard,
@@ -370,39 +367,7 @@ class CampaignAdmin(ScopedAdmin):
     def dashboard_export(self, request, pk):
         campaign = self._campaign(request, pk)
         board = self._board(request, campaign)
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
-        sheet = book.add_worksheet("按组织")
-        head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
-        money = book.add_format({"num_format": "#,##0.00"})
-        titles = (
-            "组织",
-            "已批准及已发放(元)",
-            "已发放(元)",
-            "审核中(元)",
-            "受助人数",
-            "集体慰问人数",
-            "集体慰问金额(元)",
-        )
-        for sheet_name, rows in (
-            ("按组织", [board.total, *board.by_org]),
-            ("按困难类别", board.by_category),
-        ):
-            sheet = book.get_worksheet_by_name(sheet_name) or book.add_worksheet(sheet_name)
-            for i, t in enumerate(titles):
-                sheet.write_string(0, i, t, head)
-            sheet.set_column(0, 0, 30)
-            sheet.set_column(1, 6, 16)
-            for r, f in enumerate(rows, start=1):
-                sheet.write_string(r, 0, f.label)
-                sheet.write_number(r, 1, float(f.committed), money)
-                sheet.write_number(r, 2, float(f.paid), money)
-                sheet.write_number(r, 3, float(f.pending), money)
-                sheet.write_number(r, 4, f.people)
-                sheet.write_number(r, 5, f.relief_people)
-                sheet.write_number(r, 6, float(f.relief_amount), money)
-        book.close()
-        return download(out.getvalue(), f"{campaign.name}-统计.xlsx")
+        return download(exports.campaign_dashboard_xlsx(board), f"{campaign.name}-统计.xlsx")
 
     def notice_view(self, request, pk):
         campaign = self._campaign(request, pk)
@@ -423,39 +388,7 @@ class CampaignAdmin(ScopedAdmin):
     def notice_export(self, request, pk):
         campaign = self._campaign(request, pk)
         rows = selectors.notice_rows(request.user, campaign)
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
-        sheet = book.add_worksheet("公示名单")
-        head = book.add_format({"bold": True, "border": 1})
-        headers = (
-            "序号",
-            "所在工会",
-            "姓名",
-            "身份证号",
-            "学生",
-            "学历层次",
-            "困难类别",
-            "金额(元)",
-        )
-        for i, h in enumerate(headers):
-            sheet.write_string(0, i, h, head)
-        for r, row in enumerate(rows, start=1):
-            values = (
-                str(r),
-                row["org"],
-                row["name"],
-                row["id_number"],
-                row["student"],
-                str(row["school_level"]),
-                str(row["category"]),
-            )
-            for i, v in enumerate(values):
-                sheet.write_string(r, i, v)
-            sheet.write_number(r, 7, float(row["amount"]))
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(3, 3, 22)
-        book.close()
-        return download(out.getvalue(), f"{campaign.name}-公示名单.xlsx")
+        return download(exports.notice_xlsx(rows), f"{campaign.name}-公示名单.xlsx")
 
 
 @admin.register(AmountStandard)

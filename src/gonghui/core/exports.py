@@ -1,4 +1,5 @@
-"""Generated spreadsheets, whatever their size, without personal data on disk in clear.
+"""Generated spreadsheets: the styles every workbook of the platform shares, and workbooks of any
+size without personal data on disk in clear.
 
 A large export (a roster of a county) is written by xlsxwriter in constant-memory mode, which
 keeps each sheet's rows in scratch files as it goes. Those scratch files hold what the export
@@ -49,3 +50,38 @@ def sweep_scratch() -> int:
                 shutil.rmtree(leftover)
                 removed += 1
     return removed
+
+
+def styles(book: xlsxwriter.Workbook) -> dict:
+    """The formats every generated workbook uses, so the platform's files look alike: a header
+    row, a title, text (numbers kept as text: ID and card numbers), money and counts in
+    bordered cells, and their bold forms for a total row."""
+    return {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "head": book.add_format(
+            {
+                "bold": True,
+                "border": 1,
+                "bg_color": "#DDEBF7",
+                "text_wrap": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
+        "text": book.add_format({"num_format": "@"}),
+        "cell": book.add_format({"border": 1}),
+        "money": book.add_format({"border": 1, "num_format": "#,##0.00"}),
+        "bold": book.add_format({"border": 1, "bold": True}),
+        "bold_money": book.add_format({"border": 1, "bold": True, "num_format": "#,##0.00"}),
+    }
+
+
+def workbook_bytes(write) -> bytes:
+    """A small workbook built in memory: ``write(book, styles)`` fills it."""
+    import io
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    write(book, styles(book))
+    book.close()
+    return out.getvalue()

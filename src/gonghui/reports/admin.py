@@ -140,7 +140,7 @@ class WorkReportAdmin(ScopedAdmin):
         ]
 
     def docx_view(self, request, pk):
-        from gonghui.reports.summary import docx_from_text
+        from gonghui.reports.exports import docx_from_text
 
         report = get_object_or_404(self.get_queryset(request), pk=pk)
         return download(docx_from_text(report.title, report.text), f"{report.title}.docx")

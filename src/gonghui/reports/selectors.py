@@ -8,7 +8,6 @@ indicator for a whole table, whatever the number of orgs beneath.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -174,52 +173,6 @@ def statistics_table(actor, org: Org, start, end, keys: list[str] | None = None)
     totals = evaluate(columns, org, [(start, end)])
     total = [totals[(ind.key, 0)] for ind in columns]
     return StatisticsTable(org, start, end, columns, rows, total)
-
-
-def statistics_table_xlsx(table: StatisticsTable) -> bytes:
-    import xlsxwriter
-
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet("统计表")
-    title = book.add_format({"bold": True, "font_size": 14})
-    head = book.add_format(
-        {
-            "bold": True,
-            "border": 1,
-            "bg_color": "#DDEBF7",
-            "text_wrap": True,
-            "align": "center",
-            "valign": "vcenter",
-        }
-    )
-    cell = book.add_format({"border": 1})
-    money = book.add_format({"border": 1, "num_format": "#,##0.00"})
-    bold = book.add_format({"border": 1, "bold": True})
-    bold_money = book.add_format({"border": 1, "bold": True, "num_format": "#,##0.00"})
-    sheet.write_string(
-        0,
-        0,
-        f"{table.org.name}工作统计表（{table.start:%Y年%m月%d日}至{table.end:%Y年%m月%d日}）",
-        title,
-    )
-    sheet.write_string(2, 0, "单位", head)
-    for i, ind in enumerate(table.columns, start=1):
-        sheet.write_string(2, i, f"{ind.name}（{ind.unit}）", head)
-    sheet.set_row(2, 48)
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, len(table.columns), 12)
-    for r, (label, values) in enumerate([*table.rows, (_("Total"), table.total)], start=3):
-        last = r == 3 + len(table.rows)
-        sheet.write_string(r, 0, str(label), bold if last else cell)
-        for i, (ind, value) in enumerate(zip(table.columns, values, strict=True), start=1):
-            style = (
-                (bold_money if last else money) if ind.unit == "元" else (bold if last else cell)
-            )
-            sheet.write_number(r, i, float(value), style)
-    sheet.freeze_panes(3, 1)
-    book.close()
-    return out.getvalue()
 
 
 def work_reports_visible_to(actor):

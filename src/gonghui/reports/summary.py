@@ -13,7 +13,6 @@ never written as achievements.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -243,51 +242,3 @@ def _sections() -> list:
         elif LEDGER_HEADINGS.get(area, "") is not None:
             sections.append(generic_section(area))
     return sections
-
-
-HEADING = re.compile(r"^[一二三四五六七八九十]+、")
-SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
-
-
-def work_report_docx(report: ReportText) -> bytes:
-    return docx_from_text(report.title, report.body())
-
-
-def docx_from_text(title: str, text: str) -> bytes:
-    """A report as an official Word document: 小标宋 title in 二号, 黑体 headings (一、),
-    楷体 sub-headings (（一）), 仿宋 body in 三号, first lines indented two characters, 28-point
-    line spacing. ``text`` has a paragraph per line, as the draft editor keeps it."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-
-    def styled(paragraph, font: str, size: float, bold: bool = False):
-        for run in paragraph.runs:
-            run.font.size = Pt(size)
-            run.font.bold = bold
-            run.font.name = font
-            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
-        paragraph.paragraph_format.line_spacing = Pt(28)
-        return paragraph
-
-    head = doc.add_paragraph(title)
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styled(head, "方正小标宋简体", 22)
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        p = doc.add_paragraph(line)
-        p.paragraph_format.first_line_indent = Pt(32)
-        if HEADING.match(line):
-            styled(p, "黑体", 16)
-        elif SUBHEADING.match(line):
-            styled(p, "楷体_GB2312", 16)
-        else:
-            styled(p, "仿宋_GB2312", 16)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()

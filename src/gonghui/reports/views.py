@@ -15,15 +15,15 @@ from gonghui.core.admin import download
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_choices
 from gonghui.reports.charts import bar_chart
+from gonghui.reports.exports import statistics_table_xlsx, work_report_docx
 from gonghui.reports.forms import PeriodForm
 from gonghui.reports.registry import all_indicators
 from gonghui.reports.selectors import (
     dashboard,
     figure_records,
     statistics_table,
-    statistics_table_xlsx,
 )
-from gonghui.reports.summary import work_report, work_report_docx
+from gonghui.reports.summary import work_report
 
 
 @staff_member_required

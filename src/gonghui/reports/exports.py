@@ -1,0 +1,92 @@
+"""The files the reports app hands out: the statistics table (xlsx) and the work report (Word)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils.translation import gettext as _
+
+from gonghui.core.exports import workbook_bytes
+from gonghui.reports.selectors import StatisticsTable
+from gonghui.reports.summary import ReportText
+
+
+def statistics_table_xlsx(table: StatisticsTable) -> bytes:
+    """A row per child org (and the org's own records), a column per indicator, the total."""
+
+    def write(book, st):
+        sheet = book.add_worksheet("统计表")
+        sheet.write_string(
+            0,
+            0,
+            f"{table.org.name}工作统计表（{table.start:%Y年%m月%d日}至{table.end:%Y年%m月%d日}）",
+            st["title"],
+        )
+        sheet.write_string(2, 0, "单位", st["head"])
+        for i, ind in enumerate(table.columns, start=1):
+            sheet.write_string(2, i, f"{ind.name}（{ind.unit}）", st["head"])
+        sheet.set_row(2, 48)
+        sheet.set_column(0, 0, 34)
+        sheet.set_column(1, len(table.columns), 12)
+        rows = [*table.rows, (_("Total"), table.total)]
+        for r, (label, values) in enumerate(rows, start=3):
+            last = r == 3 + len(table.rows)
+            sheet.write_string(r, 0, str(label), st["bold" if last else "cell"])
+            for i, (ind, value) in enumerate(zip(table.columns, values, strict=True), start=1):
+                money = ind.unit == "元"
+                style = (
+                    ("bold_money" if money else "bold") if last else ("money" if money else "cell")
+                )
+                sheet.write_number(r, i, float(value), st[style])
+        sheet.freeze_panes(3, 1)
+
+    return workbook_bytes(write)
+
+
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def work_report_docx(report: ReportText) -> bytes:
+    return docx_from_text(report.title, report.body())
+
+
+def docx_from_text(title: str, text: str) -> bytes:
+    """A report as an official Word document: 小标宋 title in 二号, 黑体 headings (一、),
+    楷体 sub-headings (（一）), 仿宋 body in 三号, first lines indented two characters, 28-point
+    line spacing. ``text`` has a paragraph per line, as the draft editor keeps it."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+
+    def styled(paragraph, font: str, size: float, bold: bool = False):
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.name = font
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        paragraph.paragraph_format.line_spacing = Pt(28)
+        return paragraph
+
+    head = doc.add_paragraph(title)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    styled(head, "方正小标宋简体", 22)
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        p = doc.add_paragraph(line)
+        p.paragraph_format.first_line_indent = Pt(32)
+        if HEADING.match(line):
+            styled(p, "黑体", 16)
+        elif SUBHEADING.match(line):
+            styled(p, "楷体_GB2312", 16)
+        else:
+            styled(p, "仿宋_GB2312", 16)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
