@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +21,8 @@ from gonghui.core.services import (
     stored_file_create,
 )
 from gonghui.core.workareas import superseded_ledger_categories
-from gonghui.ledger.models import LedgerAttachment, LedgerEntry
+from gonghui.ledger.models import LedgerAttachment, LedgerCategory, LedgerEntry
+from gonghui.orgs.models import Org
 
 COUNTS = ("people", "person_times", "households", "sessions", "items")
 
@@ -41,8 +45,42 @@ def _check(entry: LedgerEntry, *, new_category: bool = True) -> None:
         raise DomainError(_("An entry records at least one figure: a count or an amount."))
 
 
-def entry_create(*, actor, **fields) -> LedgerEntry:
-    entry = LedgerEntry(**fields)
+def entry_create(
+    *,
+    actor,
+    org: Org,
+    category: LedgerCategory,
+    title: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    people: int = 0,
+    person_times: int = 0,
+    households: int = 0,
+    sessions: int = 0,
+    items: int = 0,
+    cash_amount: Decimal | int = 0,
+    goods_value: Decimal | int = 0,
+    is_estimate: bool = False,
+    note: str = "",
+    campaign=None,
+) -> LedgerEntry:
+    entry = LedgerEntry(
+        org=org,
+        category=category,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        people=people,
+        person_times=person_times,
+        households=households,
+        sessions=sessions,
+        items=items,
+        cash_amount=cash_amount,
+        goods_value=goods_value,
+        is_estimate=is_estimate,
+        note=note,
+        campaign=campaign,
+    )
     _check(entry)
     return record_create(actor=actor, instance=entry)
 

@@ -102,7 +102,13 @@ def member_register(
     employer_name: str = "",
     card_number: str = "",
     note: str = "",
-    **fields,
+    gender: str = "",
+    ethnicity: str = "",
+    education: str = "",
+    political_status: str = "",
+    hukou_type: str = "",
+    is_migrant_worker: bool | None = None,
+    new_employment_category: str = "",
 ) -> Membership:
     """Register a person with ``org`` (a new person, or a former member joining again).
 
@@ -125,10 +131,17 @@ def member_register(
     joined_on = joined_on or today
     if joined_on > today or joined_on < number.birth_date:
         raise DomainError({"joined_on": _("The date of joining is impossible.")})
-    if fields.get("gender") and fields["gender"] != number.gender:
+    if gender and gender != number.gender:
         raise DomainError({"gender": _("The gender does not match the ID number.")})
-    fields.pop("gender", None)
-    fields.pop("birth_date", None)
+    particulars = {
+        "ethnicity": ethnicity,
+        "education": education,
+        "political_status": political_status,
+        "hukou_type": hukou_type,
+        "new_employment_category": new_employment_category,
+    }
+    if is_migrant_worker is not None:  # unsaid, a person joining again keeps what is on record
+        particulars["is_migrant_worker"] = is_migrant_worker
     c = cipher()
     if phone:
         try:
@@ -189,7 +202,7 @@ def member_register(
                 "phone_digest": c.digest(phone, PHONE_PURPOSE) if phone else None,
                 "phone_last4": phone[-4:] if phone else "",
                 "updated_at": timezone.now(),
-                **fields,
+                **particulars,
             }
             if person is None:
                 person = Person(

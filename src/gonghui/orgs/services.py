@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -47,7 +48,22 @@ def _is_own_root(actor, org: Org) -> bool:
 
 
 def org_create(
-    *, actor, parent: Org | None, code: str, name: str, level: int, kind: str, **fields: Any
+    *,
+    actor,
+    parent: Org | None,
+    code: str,
+    name: str,
+    level: int,
+    kind: str,
+    short_name: str = "",
+    region_code: str = "",
+    uscc: str = "",
+    founded_on: datetime.date | None = None,
+    term_years: int | None = None,
+    term_started_on: datetime.date | None = None,
+    legal_person_certificate: str = "",
+    chair_name: str = "",
+    address: str = "",
 ) -> Org:
     """Add an org under ``parent`` (in the actor's subtree).
 
@@ -56,9 +72,17 @@ def org_create(
     path.
     """
     require_perm(actor, "orgs.add_org")
-    unknown = set(fields) - set(ORG_EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"org_create got unknown fields {sorted(unknown)}")
+    fields = {
+        "short_name": short_name,
+        "region_code": region_code,
+        "uscc": uscc,
+        "founded_on": founded_on,
+        "term_years": term_years,
+        "term_started_on": term_started_on,
+        "legal_person_certificate": legal_person_certificate,
+        "chair_name": chair_name,
+        "address": address,
+    }
     with transaction.atomic():
         if parent is None:
             if actor is not None:
@@ -232,9 +256,38 @@ def org_delete(*, actor, org: Org) -> None:
     record_delete(actor=actor, instance=org, org_attr="parent")
 
 
-def employer_create(*, actor, org: Org, name: str, unit_type: str, **fields: Any) -> Employer:
+def employer_create(
+    *,
+    actor,
+    org: Org,
+    name: str,
+    unit_type: str,
+    uscc: str = "",
+    industry_section: str = "",
+    headcount: int = 0,
+    monthly_payroll: Decimal | int = 0,
+    is_small_micro: bool = False,
+    region_code: str = "",
+    union: Org | None = None,
+    address: str = "",
+    is_active: bool = True,
+) -> Employer:
     return record_create(
-        actor=actor, instance=Employer(org=org, name=name, unit_type=unit_type, **fields)
+        actor=actor,
+        instance=Employer(
+            org=org,
+            name=name,
+            unit_type=unit_type,
+            uscc=uscc,
+            industry_section=industry_section,
+            headcount=headcount,
+            monthly_payroll=monthly_payroll,
+            is_small_micro=is_small_micro,
+            region_code=region_code,
+            union=union,
+            address=address,
+            is_active=is_active,
+        ),
     )
 
 
@@ -246,9 +299,28 @@ def employer_delete(*, actor, employer: Employer) -> None:
     record_delete(actor=actor, instance=employer)
 
 
-def service_point_create(*, actor, org: Org, kind: str, name: str, **fields: Any) -> ServicePoint:
+def service_point_create(
+    *,
+    actor,
+    org: Org,
+    kind: str,
+    name: str,
+    address: str = "",
+    recognition: str = ServicePoint.Recognition.NONE,
+    opened_on: datetime.date | None = None,
+    is_active: bool = True,
+) -> ServicePoint:
     return record_create(
-        actor=actor, instance=ServicePoint(org=org, kind=kind, name=name, **fields)
+        actor=actor,
+        instance=ServicePoint(
+            org=org,
+            kind=kind,
+            name=name,
+            address=address,
+            recognition=recognition,
+            opened_on=opened_on,
+            is_active=is_active,
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -23,12 +24,48 @@ from gonghui.core.services import (
     record_create,
     record_update,
 )
+from gonghui.orgs.models import Org
 
 # -- campaigns ------------------------------------------------------------------------------
 
 
-def campaign_create(*, actor, **fields) -> Campaign:
-    return record_create(actor=actor, instance=Campaign(**fields))
+def campaign_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    year: int,
+    org: Org,
+    budget: Decimal | int | str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    eligibility: str = Campaign.Eligibility.ANYONE,
+    school_levels: list[str] | tuple = (),
+    lower_units_may_apply: bool = True,
+    notice_days: int = 5,
+    is_open: bool = True,
+    note: str = "",
+) -> Campaign:
+    return record_create(
+        actor=actor,
+        instance=Campaign(
+            code=code,
+            name=name,
+            kind=kind,
+            year=year,
+            org=org,
+            budget=budget,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            eligibility=eligibility,
+            school_levels=list(school_levels),
+            lower_units_may_apply=lower_units_may_apply,
+            notice_days=notice_days,
+            is_open=is_open,
+            note=note,
+        ),
+    )
 
 
 def campaign_update(*, actor, campaign: Campaign, changes: dict) -> Campaign:

@@ -157,14 +157,34 @@ def grant_create(
     campaign: Campaign,
     person: Person,
     org: Org,
+    cash_amount,
+    goods_value=0,
+    student_name: str = "",
+    student_id_number: str = "",
+    school: str = "",
+    school_level: str = "",
+    entry_year: int | None = None,
+    eligibility_group: str = "",
     bank_name: str = "",
     bank_account: str = "",
     note: str = "",
-    **fields,
 ) -> GrantDraft:
     """A draft application for one named person (and student, for school aid)."""
     require_perm(actor, "assistance.add_grant")
-    values = grant_check(actor=actor, campaign=campaign, person=person, org=org, **fields)
+    values = grant_check(
+        actor=actor,
+        campaign=campaign,
+        person=person,
+        org=org,
+        cash_amount=cash_amount,
+        goods_value=goods_value,
+        student_name=student_name,
+        student_id_number=student_id_number,
+        school=school,
+        school_level=school_level,
+        entry_year=entry_year,
+        eligibility_group=eligibility_group,
+    )
     account = "".join(ch for ch in (bank_account or "") if ch.isdigit())
     if bank_account and not 12 <= len(account) <= 30:
         raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,17 +31,31 @@ from gonghui.orgs.models import Org
 
 
 def group_relief_create(
-    *, actor, campaign: Campaign, org: Org, photo=None, **fields
+    *,
+    actor,
+    campaign: Campaign,
+    org: Org,
+    date: datetime.date,
+    headcount: int,
+    cash_amount: Decimal | int | str = 0,
+    goods_value: Decimal | int | str = 0,
+    note: str = "",
+    photo=None,
 ) -> GroupRelief:
     """Record relief given without names. ``photo``, an upload, is kept through the checked
     path (``core.files``) in the same transaction: a refused relief keeps no photo."""
     if not org.path.startswith(campaign.org.path):
         raise DomainError({"org": _("The organisation is not under the campaign's organiser.")})
-    for field in ("cash_amount", "goods_value"):
-        if field in fields:
-            fields[field] = _money(fields[field], field)
     with transaction.atomic():
-        relief = GroupRelief(campaign=campaign, org=org, **fields)
+        relief = GroupRelief(
+            campaign=campaign,
+            org=org,
+            date=date,
+            headcount=headcount,
+            cash_amount=_money(cash_amount, "cash_amount"),
+            goods_value=_money(goods_value, "goods_value"),
+            note=note,
+        )
         if photo:
             relief.photo = _relief_photo(actor, photo)
         return record_create(actor=actor, instance=relief)

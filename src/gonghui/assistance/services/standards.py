@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -23,9 +24,28 @@ def policy_for(org: Org, on: datetime.date) -> LocalPolicy | None:
     return in_force(LocalPolicy.objects.all(), region_of(org), on)
 
 
-def policy_create(*, actor, **fields) -> LocalPolicy:
+def policy_create(
+    *,
+    actor,
+    region_code: str,
+    year: int,
+    effective_from: datetime.date,
+    subsistence_line: Decimal | int | str,
+    effective_to: datetime.date | None = None,
+    yearly_cap_per_person: Decimal | int | str | None = None,
+    note: str = "",
+) -> LocalPolicy:
+    """A region's local standard from a date (platform administrators)."""
     require_perm(actor, "assistance.add_localpolicy")
-    policy = LocalPolicy(**fields)
+    policy = LocalPolicy(
+        region_code=region_code,
+        year=year,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        subsistence_line=subsistence_line,
+        yearly_cap_per_person=yearly_cap_per_person,
+        note=note,
+    )
     with transaction.atomic():
         policy.full_clean()
         policy.save()
