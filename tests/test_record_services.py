@@ -162,3 +162,16 @@ def test_a_work_report_is_deleted_in_scope_only(tree):
         report_services.work_report_delete(actor=tree.town_b, report=report)
     report_services.work_report_delete(actor=tree.town_a, report=report)
     assert not WorkReport.objects.exists()
+
+
+def test_a_hardship_files_page_offers_the_status_changes_its_reader_may_make(tree, aid, client):
+    from gonghui.assistance import selectors as aid_selectors
+
+    file = HardshipFile.objects.get(applicant=aid.a_people[0])
+    steps = {s.target for s in aid_selectors.file_next_steps(tree.town_a, file)}
+    assert steps == {"relieved", "lifted", "closed"}
+    assert aid_selectors.file_next_steps(tree.town_b, file) == []  # not in its subtree
+    client.force_login(tree.town_a)
+    page = client.get(f"/admin/assistance/hardshipfile/{file.pk}/change/")
+    assert page.status_code == 200
+    assert [t for t, _label in page.context["transitions"]] == ["relieved", "lifted", "closed"]
