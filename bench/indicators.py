@@ -212,11 +212,12 @@ def build(members: int) -> None:
             c,
             "INSERT INTO ledger_ledgerentry (title, starts_on, people, person_times, households, "
             "sessions, items, cash_amount, goods_value, note, created_at, category_id, org_id, "
-            "is_estimate) "
+            "approximation, subtype, extra, placings) "
             f"SELECT '台账' || u.id || '-' || n, make_date({YEAR}, 1, 1) + ((u.id * 7 + n * 53) "
             "% 330)::int, 10 + n, 30 + n, 1, 1, 1, 1000 * n, 0, '', now(), "
             "(SELECT array_agg(id ORDER BY id) FROM ledger_ledgercategory)"
-            "[1 + (u.id + n) % (SELECT count(*) FROM ledger_ledgercategory)], u.id, n = 3 "
+            "[1 + (u.id + n) % (SELECT count(*) FROM ledger_ledgercategory)], u.id, "
+            "CASE WHEN n = 3 THEN 'at_least' ELSE '' END, '', '{}', '[]' "
             "FROM bi_unions u, generate_series(1, 3) n",
             label="ledger entries",
         )

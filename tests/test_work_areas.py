@@ -37,7 +37,7 @@ def _areas():
     return [c for c in work_area_apps() if c.work_area]
 
 
-def test_every_work_area_app_declares_its_parts():
+def test_every_work_area_app_declares_its_parts(db):
     missing = []
     for config in _areas():
         assert config.work_area in WorkArea.values, config.label
@@ -75,7 +75,7 @@ def test_every_granted_permission_exists(db):
             assert not item.permission or item.permission in known, item
 
 
-def test_every_indicator_key_starts_with_its_apps_label():
+def test_every_indicator_key_starts_with_its_apps_label(db):
     wrong = [
         f"{config.label}: {ind.key}"
         for config in work_area_apps()

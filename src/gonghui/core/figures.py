@@ -30,7 +30,12 @@ def money(amount) -> str:
 
 
 def count(value, unit: str) -> str:
-    return f"{int(value or 0)}{unit}"
+    """``1101人``; from ten thousand up, in 万 when the figure is a round one, as the seeds
+    write it (``11.5万人``, ``2.62万人``), while an exact count stays exact (``10639人``)."""
+    value = int(value or 0)
+    if value >= TEN_THOUSAND and value % 100 == 0:
+        return _plain(Decimal(value) / TEN_THOUSAND) + "万" + unit
+    return f"{value}{unit}"
 
 
 def _floor_two_digits(value: int) -> int:
@@ -43,10 +48,13 @@ def _floor_two_digits(value: int) -> int:
 
 def at_least(value, unit: str) -> str:
     """A figure known only as a lower bound, with 余: ``"500余人次"``, ``"3400余人"``,
-    ``"180余万元"``, ``"3万余元"``, ``"5000余元"``. Only for figures recorded as estimates
-    (domain.md: 余 never stands for an exact count)."""
+    ``"10万余份"``, ``"180余万元"``, ``"3万余元"``, ``"5000余元"``. Only for figures recorded
+    as estimates (domain.md: 余 never stands for an exact count)."""
     if unit != "元":
-        return f"{_floor_two_digits(int(value or 0))}余{unit}"
+        value = int(value or 0)
+        if value >= 100_000:
+            return f"{_floor_two_digits(value // 10_000)}万余{unit}"
+        return f"{_floor_two_digits(value)}余{unit}"
     amount = Decimal(value or 0)
     if amount < TEN_THOUSAND:
         return f"{_floor_two_digits(int(amount))}余元"
@@ -56,11 +64,36 @@ def at_least(value, unit: str) -> str:
     return f"{_floor_two_digits(wan)}余万元"
 
 
-def figure(value, unit: str, lower_bound: bool = False) -> str:
-    """The one way a figure is written: money in 元/万元, counts with their unit, and 余 only
-    when the figure is a lower bound."""
-    if lower_bound and value:
+def nearly(value, unit: str) -> str:
+    """A figure that comes close to a round one from below, with 近: ``"近万人"`` (9,800),
+    ``"近3000人"``, ``"近50人"``, ``"近2万元"``: rounded up to one significant digit."""
+    amount = Decimal(value or 0)
+    if amount <= 0:
+        return figure(value, unit)
+    step = Decimal(10) ** (len(str(int(amount))) - 1)
+    rounded = (amount / step).to_integral_value(rounding="ROUND_CEILING") * step
+    if unit == "元":
+        return "近" + money(rounded)
+    if rounded == TEN_THOUSAND:
+        return f"近万{unit}"
+    return "近" + count(rounded, unit)
+
+
+# How a recorded figure is known (``core.indicators``): exactly, or as a lower bound written
+# with 余 or 以上, or as close to a round figure, written with 近.
+EXACT, AT_LEAST, OR_MORE, NEARLY = "", "at_least", "or_more", "nearly"
+
+
+def figure(value, unit: str, lower_bound: bool = False, approximation: str = "") -> str:
+    """The one way a figure is written: money in 元/万元, counts with their unit, and the
+    approximation the records carry: 余 or 以上 for a lower bound, 近 for a near figure."""
+    approximation = approximation or (AT_LEAST if lower_bound else EXACT)
+    if value and approximation == AT_LEAST:
         return at_least(value, unit)
+    if value and approximation == OR_MORE:
+        return (money(value) if unit == "元" else count(value, unit)) + "以上"
+    if value and approximation == NEARLY:
+        return nearly(value, unit)
     return money(value) if unit == "元" else count(value, unit)
 
 

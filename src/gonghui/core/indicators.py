@@ -22,6 +22,9 @@ from django.db.models.functions import Substr
 from gonghui.core.workareas import WorkArea
 
 FLOW, STOCK = "flow", "stock"
+# How a record's figures are known, strongest first (``core.figures``): a figure with any
+# record at least so much is a lower bound (余), then 以上, then close to a round figure (近).
+APPROXIMATIONS = ("at_least", "or_more", "nearly")
 
 __all__ = ["FLOW", "STOCK", "Indicator", "WorkArea"]
 
@@ -45,6 +48,9 @@ class Indicator:
     # The records whose figure is only a lower bound ("500余人次"); any of them in the period
     # makes the whole figure one, and it is written with 余.
     estimated: Callable[[], Q] | None = None
+    # The field that says how each record's figures are known (exact, at_least 余, or_more
+    # 以上, nearly 近): the figure takes the records' way (a lower bound wins over a near one).
+    approximation_field: str = ""
     # Which of the source's records the figure takes (members: current ones; grants: paid).
     # Kept apart from ``source`` so that indicators over the same model are computed together,
     # one filtered aggregate each, in one query (see ``evaluate``).
@@ -177,10 +183,24 @@ def evaluate(
                     "pk", filter=ind.records_in(start, end) & ind.estimated()
                 )
                 names[f"e{n}"] = (ind.key, "lower_bound")
+            if ind.approximation_field and periods:
+                start, end = periods[0]
+                for kind in APPROXIMATIONS:
+                    aggregates[f"x{n}_{kind}"] = Count(
+                        "pk",
+                        filter=ind.records_in(start, end) & Q(**{ind.approximation_field: kind}),
+                    )
+                    names[f"x{n}_{kind}"] = (ind.key, ("approximation", kind))
         qs = first.source().filter(**{f"{first._path()}__startswith": root.path})
         row = qs.aggregate(**aggregates)
         for alias, name in names.items():
-            out[name] = bool(row[alias]) if name[1] == "lower_bound" else _clean(row[alias])
+            if name[1] == "lower_bound":
+                out[name] = bool(row[alias])
+            elif isinstance(name[1], tuple) and name[1][0] == "approximation":
+                if row[alias] and not out.get((name[0], "approximation")):
+                    out[(name[0], "approximation")] = name[1][1]  # the first, strongest kind
+            else:
+                out[name] = _clean(row[alias])
     return out
 
 

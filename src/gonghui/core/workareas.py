@@ -4,7 +4,8 @@ A work area (组织建设, 会员, 帮扶, 劳模, 技能, 维权, …) is a Dja
 ``WorkAreaApp``. It declares:
 
 - ``work_area``: which of the eleven areas of domain.md it serves (``WorkArea``);
-- ``indicators``: the dotted path of its list of indicators (``<app>.indicators.INDICATORS``);
+- ``indicators``: the dotted path of its list of indicators (``<app>.indicators.INDICATORS``),
+  or of a function that builds them from the database (with ``indicators_version``);
 - ``imports``: the files it takes in (``ImportKind``: the CLI name and the spec class);
 - ``report_section``: the dotted path of its section of the work report, a function
   ``(writer, org, start, end) -> (heading, paragraphs) | None``; without one, the generic
@@ -128,8 +129,18 @@ class WorkAreaApp(AppConfig):
     supersedes: tuple[str, ...] = ()
     todos: tuple[Todo, ...] = ()
 
+    # A callable saying what the indicators depend on in the database (the ledger's
+    # categories), when ``indicators`` names a function that builds them from it.
+    indicators_version: str = ""
+
     def indicator_list(self) -> list:
-        return list(import_string(self.indicators)) if self.indicators else []
+        if not self.indicators:
+            return []
+        found = import_string(self.indicators)
+        return list(found() if callable(found) else found)
+
+    def indicator_version(self):
+        return import_string(self.indicators_version)() if self.indicators_version else None
 
 
 def work_area_apps() -> list[WorkAreaApp]:

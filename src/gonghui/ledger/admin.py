@@ -42,7 +42,8 @@ class LedgerEntryAdmin(ScopedAdmin):
         "items",
         "cash_amount",
         "goods_value",
-        "is_estimate",
+        "approximation",
+        "subtype",
         "campaign",
         "note",
     )

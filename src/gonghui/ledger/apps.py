@@ -24,7 +24,8 @@ class LedgerConfig(workareas.WorkAreaApp):
     verbose_name = _("Work ledger")
 
     work_area = WorkArea.STATISTICS
-    indicators = "gonghui.ledger.indicators.INDICATORS"
+    indicators = "gonghui.ledger.indicators.indicator_list"
+    indicators_version = "gonghui.ledger.indicators.version"
     imports = (ImportKind("ledger", "gonghui.ledger.imports.LedgerSpec", "工作台账"),)
     demo = (DemoPart(_("Work ledger"), "gonghui.ledger.demo.build_ledger", 80),)
     menu = (

@@ -39,10 +39,19 @@ COLUMNS = (
     C("cash", "资金(元)", aliases=("资金", "金额", "金额(元)", "投入资金(元)")),
     C("goods", "物资折价(元)", aliases=("物资折价", "物资(元)")),
     C("estimate", "是否约数", aliases=("约数", "数字为约数"), choices=("是", "否")),
+    C(
+        "approximation",
+        "约数写法",
+        aliases=("约数方式",),
+        choices=("余", "以上", "近"),
+        hint="约数时报告的写法：余（500余人次）、以上（5家以上）、近（近万人）；空白即“余”",
+    ),
+    C("subtype", "子类", aliases=("类型", "细类"), hint="类别下的细分，如“女职工专项集体合同”"),
     C("note", "备注"),
 )
 COL = {c.key: c for c in COLUMNS}
 COUNTS = ("people", "person_times", "households", "sessions", "items")
+APPROXIMATIONS = {"": "", "余": "at_least", "以上": "or_more", "近": "nearly"}
 STAGE_COLUMNS = (
     "row_no",
     "org_id",
@@ -53,14 +62,17 @@ STAGE_COLUMNS = (
     *COUNTS,
     "cash",
     "goods",
-    "estimate",
+    "approximation",
+    "subtype",
     "note",
 )
 INSERT = (
     "INSERT INTO ledger_ledgerentry (org_id, category_id, title, starts_on, ends_on, people, "
-    "person_times, households, sessions, items, cash_amount, goods_value, is_estimate, note, "
+    "person_times, households, sessions, items, cash_amount, goods_value, approximation, subtype, "
+    "note, extra, placings, "
     "created_at) SELECT org_id, category_id, title, starts_on, ends_on, people, person_times, "
-    "households, sessions, items, cash, goods, estimate, note, now() FROM ledger_stage "
+    "households, sessions, items, cash, goods, approximation, subtype, note, '{}', '[]', "
+    "now() FROM ledger_stage "
     "WHERE NOT (row_no = ANY(%s))"
 )
 DUPLICATES = (
@@ -94,15 +106,19 @@ class LedgerSpec(ImportSpec):
         self.areas = {str(label): code for code, label in WorkArea.choices}
         self.areas.update({code: code for code, _label in WorkArea.choices})
         self.categories = {}
+        self.subtypes = {}
         for c in categories_offered():
             self.categories[(c.work_area, c.name)] = c.pk
             self.categories[(c.work_area, c.code)] = c.pk
+            for sub in c.subtypes:
+                self.subtypes[(c.pk, sub["name"])] = sub["code"]
+                self.subtypes[(c.pk, sub["code"])] = sub["code"]
         ctx.cursor.execute("DROP TABLE IF EXISTS ledger_stage")
         ctx.cursor.execute(
             "CREATE TEMP TABLE ledger_stage (row_no integer, org_id bigint, category_id bigint, "
             "title text, starts_on date, ends_on date, people integer, person_times integer, "
             "households integer, sessions integer, items integer, cash numeric(14,2), "
-            "goods numeric(14,2), estimate boolean, note text) ON COMMIT DROP"
+            "goods numeric(14,2), approximation text, subtype text, note text) ON COMMIT DROP"
         )
 
     def stage_sql(self, ctx) -> str:
@@ -120,6 +136,8 @@ class LedgerSpec(ImportSpec):
             ("cash", lambda: read_money(row, COL["cash"])),
             ("goods", lambda: read_money(row, COL["goods"])),
             ("estimate", lambda: bool(read_bool(row, COL["estimate"]))),
+            ("approximation", lambda: read_text(row, COL["approximation"])),
+            ("subtype", lambda: read_text(row, COL["subtype"])),
             ("note", lambda: read_text(row, COL["note"], max_length=500)),
         ):
             try:
@@ -142,6 +160,19 @@ class LedgerSpec(ImportSpec):
             row.error(COL["ends_on"], _("The end date is before the start date."))
         if not any(values[k] for k in (*COUNTS, "cash", "goods")):
             row.error(None, _("An entry records at least one figure: a count or an amount."))
+        approximation = APPROXIMATIONS.get(values["approximation"])
+        if approximation is None:
+            row.error(COL["approximation"], _("Write 余, 以上 or 近, or leave it empty."))
+        elif approximation == "" and values["estimate"]:
+            approximation = "at_least"
+        subtype = ""
+        if values["subtype"] and category_id is not None:
+            subtype = self.subtypes.get((category_id, values["subtype"]))
+            if subtype is None:
+                row.error(
+                    COL["subtype"],
+                    _("No sub-type “%(s)s” in this category.") % {"s": values["subtype"]},
+                )
         if row.errors:
             return None
         return (
@@ -154,7 +185,8 @@ class LedgerSpec(ImportSpec):
             *(values[k] for k in COUNTS),
             values["cash"],
             values["goods"],
-            values["estimate"],
+            approximation,
+            subtype,
             values["note"],
         )
 

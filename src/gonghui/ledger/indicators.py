@@ -1,6 +1,19 @@
-"""The work ledger's indicators: for each category, the sum of its main unit, and the funds."""
+"""The work ledger's indicators: every figure every category records.
 
-from django.db.models import F, Q, Sum
+For each category (those the platform ships and those administrators add): the main unit
+(``ledger.<code>``, its sum in the category's main unit), each other count (``.people``,
+``.person_times``, ``.households``, ``.sessions``, ``.items``), the funds and goods
+(``.amount``), the number of entries (``.entries``: "先后9次"), each further figure its wording
+declares (``.awards``, ``.jobs``, ``.income`` …) and each sub-type's main count
+(``.<sub-type>``). Units are the category's words for them (份, 期, 家 …). The list is read
+from the categories themselves, so a category added today has its figures today.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, DecimalField, F, IntegerField, Q, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -8,42 +21,161 @@ from gonghui.core.indicators import Indicator
 from gonghui.ledger.models import LedgerEntry
 from gonghui.ledger.taxonomy import CATEGORIES, PHRASES, UNITS
 
+COUNTS = ("people", "person_times", "households", "sessions", "items")
+FIELD_NAMES = {
+    "people": _("people"),
+    "person_times": _("person-times"),
+    "households": _("households or units"),
+    "sessions": _("sessions"),
+    "items": _("items"),
+}
+RESERVED = {*COUNTS, "amount", "entries"}
 
-def _in_category(code):
-    return lambda: Q(category__code=code)
+
+class CategoryFigures:
+    """What the indicators need of a category: read from a row, or from the taxonomy."""
+
+    def __init__(self, work_area, code, name, unit, wording=None, subtypes=None):
+        self.work_area, self.code, self.name, self.unit = work_area, code, name, unit
+        self.wording = wording or {}
+        self.subtypes = subtypes or []
+
+    def unit_word(self, field: str) -> str:
+        return self.wording.get("units", {}).get(field) or UNITS[field]
 
 
-# From the categories the platform ships; categories administrators add are listed in the
-# ledger and the table by category, and get indicators once added to ``taxonomy.py``.
-INDICATORS = [
-    ind
-    for area, code, name, unit in CATEGORIES
-    for ind in (
+def _where(code: str, subtype: str | None = None):
+    if subtype is None:
+        return lambda: Q(category__code=code)
+    return lambda: Q(category__code=code, subtype=subtype)
+
+
+def _common(c: CategoryFigures, code_filter) -> dict:
+    return {
+        "work_area": c.work_area,
+        "source": LedgerEntry.objects.all,
+        "org_field": "org",
+        "date_field": "starts_on",
+        "records": ("admin:ledger_ledgerentry_changelist", {"category__code": c.code}),
+        "where": code_filter,
+        "approximation_field": "approximation",
+    }
+
+
+def indicators_of(c: CategoryFigures) -> list[Indicator]:
+    key = f"ledger.{c.code}"
+    common = _common(c, _where(c.code))
+    out = [
         Indicator(
-            f"ledger.{code}",
-            name,
-            UNITS[unit],
-            area,
-            LedgerEntry.objects.all,
-            "org",
-            date_field="starts_on",
-            measure=Sum(unit),
-            records=("admin:ledger_ledgerentry_changelist", {"category__code": code}),
-            where=_in_category(code),
+            key,
+            c.name,
+            c.unit_word(c.unit),
+            measure=Sum(c.unit),
+            phrase=PHRASES.get(c.code, ""),
             estimated=lambda: Q(is_estimate=True),
-            phrase=PHRASES.get(code, ""),
-        ),
+            **common,
+        )
+    ]
+    for field in COUNTS:
+        if field != c.unit:
+            out.append(
+                Indicator(
+                    f"{key}.{field}",
+                    format_lazy("{}（{}）", c.name, FIELD_NAMES[field]),
+                    c.unit_word(field),
+                    measure=Sum(field),
+                    **common,
+                )
+            )
+    out.append(
         Indicator(
-            f"ledger.{code}.amount",
-            format_lazy("{}{}", name, _("(funds)")),
+            f"{key}.amount",
+            format_lazy("{}{}", c.name, _("(funds)")),
             "元",
-            area,
-            LedgerEntry.objects.all,
-            "org",
-            date_field="starts_on",
             measure=Sum(F("cash_amount") + F("goods_value")),
-            records=("admin:ledger_ledgerentry_changelist", {"category__code": code}),
-            where=_in_category(code),
-        ),
+            **{**common, "approximation_field": ""},
+        )
     )
-]
+    out.append(
+        Indicator(
+            f"{key}.entries",
+            format_lazy("{}{}", c.name, _("(times)")),
+            c.wording.get("entries", "次"),
+            measure=Count("id"),
+            **{**common, "approximation_field": ""},
+        )
+    )
+    for name, unit in c.wording.get("extra", {}).items():
+        if name in RESERVED:
+            continue
+        kind = DecimalField(max_digits=14, decimal_places=2) if unit == "元" else IntegerField()
+        out.append(
+            Indicator(
+                f"{key}.{name}",
+                format_lazy("{}（{}）", c.name, name),
+                unit,
+                measure=Sum(
+                    Coalesce(
+                        Cast(KeyTextTransform(name, "extra"), kind), Value(0), output_field=kind
+                    )
+                ),
+                **common,
+            )
+        )
+    for sub in c.subtypes:
+        if sub["code"] in RESERVED or sub["code"] in c.wording.get("extra", {}):
+            continue
+        out.append(
+            Indicator(
+                f"{key}.{sub['code']}",
+                sub["name"],
+                c.unit_word(c.unit),
+                measure=Sum(c.unit),
+                **_common(c, _where(c.code, sub["code"])),
+            )
+        )
+    return out
+
+
+def _from_taxonomy() -> list[CategoryFigures]:
+    from gonghui.ledger.taxonomy import SUBTYPES, WORDING
+
+    return [
+        CategoryFigures(area, code, name, unit, WORDING.get(code), SUBTYPES.get(code))
+        for area, code, name, unit in CATEGORIES
+    ]
+
+
+def categories() -> list[CategoryFigures]:
+    """The categories as the database has them (with those administrators added); the
+    shipped taxonomy while the table is not there yet (before the first migration)."""
+    from django.db.utils import DatabaseError
+
+    from gonghui.ledger.models import LedgerCategory
+
+    try:
+        rows = list(LedgerCategory.objects.order_by("work_area", "code"))
+    except DatabaseError:
+        return _from_taxonomy()
+    if not rows:
+        return _from_taxonomy()
+    return [
+        CategoryFigures(r.work_area, r.code, r.name, r.unit, r.wording, r.subtypes) for r in rows
+    ]
+
+
+def indicator_list() -> list[Indicator]:
+    return [ind for c in categories() for ind in indicators_of(c)]
+
+
+def version():
+    """What changes when the categories do: the registry rebuilds the list then."""
+    from django.db.models import Max
+    from django.db.utils import DatabaseError
+
+    from gonghui.ledger.models import LedgerCategory
+
+    try:
+        return tuple(LedgerCategory.objects.aggregate(n=Count("id"), at=Max("updated_at")).values())
+    except DatabaseError:
+        return None

@@ -26,6 +26,16 @@ class LedgerCategory(models.Model):
     name = models.CharField(_("Name"), max_length=60)
     unit = models.CharField(_("Main unit"), max_length=16, choices=Unit.choices)
     is_active = models.BooleanField(_("In use"), default=True)
+    # How the report says the category's figures (``ledger.figures``): a list of sentence
+    # parts in the seeds' words, each naming the figures it carries ("签订集体合同{items}",
+    # "覆盖企业{households}"), with the unit word of each count ("items": "份"), and extra
+    # figures the entries carry beyond the five counts (awards, jobs found, income).
+    # Empty: the category's name and its figures.
+    wording = models.JSONField(_("Wording in reports"), default=dict, blank=True)
+    # Kinds of entry that share the category but are told apart in reports (general and
+    # 女职工专项 contracts): [{"code": ..., "name": ...}].
+    subtypes = models.JSONField(_("Sub-types"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("Updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("Ledger category")
@@ -56,13 +66,33 @@ class LedgerEntry(models.Model):
     items = models.PositiveIntegerField(_("Items (件/份)"), default=0)
     cash_amount = models.DecimalField(_("Funds (yuan)"), default=Decimal(0), **MONEY)
     goods_value = models.DecimalField(_("Goods value (yuan)"), default=Decimal(0), **MONEY)
+
+    class Approximation(models.TextChoices):
+        EXACT = "", _("Exact")
+        AT_LEAST = "at_least", _("At least (余: 500余人次)")
+        OR_MORE = "or_more", _("Or more (以上: 5家以上)")
+        NEARLY = "nearly", _("Nearly (近: 近万人)")
+
     # "志愿服务500余人次": the clerk knows only that at least this many took part, so reports
-    # write the figures with 余 (domain.md, "How figures are written").
-    is_estimate = models.BooleanField(
-        _("Counts are estimates (at least)"),
-        default=False,
-        help_text=_("Tick when the counts are a lower bound; reports then write them with 余."),
+    # write the figures with 余, 以上 or 近 (domain.md, "How figures are written").
+    approximation = models.CharField(
+        _("The figures are"),
+        max_length=10,
+        choices=Approximation.choices,
+        default=Approximation.EXACT,
+        blank=True,
+        help_text=_("When the counts are not exact, reports write them with 余, 以上 or 近."),
     )
+    is_estimate = models.GeneratedField(
+        expression=Q(approximation="at_least"),
+        output_field=models.BooleanField(_("Counts are estimates (at least)")),
+        db_persist=True,
+    )
+    subtype = models.CharField(_("Sub-type"), max_length=40, blank=True)
+    # Figures beyond the five counts that the category's wording declares ({"awards": 40}),
+    # and placings the activity won ([{"scope": "全省", "rank": 1}]): data, not free text.
+    extra = models.JSONField(_("Further figures"), default=dict, blank=True)
+    placings = models.JSONField(_("Placings"), default=list, blank=True)
     note = models.CharField(_("Notes"), max_length=500, blank=True)
     campaign = models.ForeignKey(
         "assistance.Campaign",

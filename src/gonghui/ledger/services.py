@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,9 +40,41 @@ def _check(entry: LedgerEntry, *, new_category: bool = True) -> None:
                 % {"category": entry.category.name, "area": taken_by.verbose_name}
             }
         )
-    has_figure = any(getattr(entry, f) for f in COUNTS) or entry.cash_amount or entry.goods_value
+    _check_declared(entry)
+    has_figure = (
+        any(getattr(entry, f) for f in COUNTS)
+        or entry.cash_amount
+        or entry.goods_value
+        or any(entry.extra.values())
+    )
     if not has_figure:
         raise DomainError(_("An entry records at least one figure: a count or an amount."))
+
+
+def _check_declared(entry: LedgerEntry) -> None:
+    """Sub-type, further figures and placings are what the category declares, in kind."""
+    category = entry.category
+    if entry.approximation not in LedgerEntry.Approximation.values:
+        raise DomainError({"approximation": _("Not a way a figure is known.")})
+    codes = {s["code"] for s in category.subtypes}
+    if entry.subtype and entry.subtype not in codes:
+        raise DomainError({"subtype": _("This category has no such sub-type.")})
+    declared = (category.wording or {}).get("extra", {})
+    for key, value in (entry.extra or {}).items():
+        if key not in declared:
+            raise DomainError({"extra": _("This category records no figure “%(k)s”.") % {"k": key}})
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            raise DomainError({"extra": _("“%(v)s” is not a number.") % {"v": value}}) from None
+        if number < 0:
+            raise DomainError({"extra": _("A figure is not below zero.")})
+    for placing in entry.placings or []:
+        rank = placing.get("rank") if isinstance(placing, dict) else None
+        if not isinstance(rank, int) or rank < 1 or not str(placing.get("scope", "")).strip():
+            raise DomainError(
+                {"placings": _("A placing names its field (全省, 全国, 男子组) and a rank from 1.")}
+            )
 
 
 def entry_create(
@@ -61,9 +93,16 @@ def entry_create(
     cash_amount: Decimal | int = 0,
     goods_value: Decimal | int = 0,
     is_estimate: bool = False,
+    approximation: str = "",
+    subtype: str = "",
+    extra: dict | None = None,
+    placings: list | None = None,
     note: str = "",
     campaign=None,
 ) -> LedgerEntry:
+    """One dated entry of an org. ``approximation`` says how its counts are known (exact, or
+    written with 余, 以上 or 近; ``is_estimate`` is 余); ``subtype``, ``extra`` figures and
+    ``placings`` are what the category's wording declares."""
     entry = LedgerEntry(
         org=org,
         category=category,
@@ -77,7 +116,10 @@ def entry_create(
         items=items,
         cash_amount=cash_amount,
         goods_value=goods_value,
-        is_estimate=is_estimate,
+        approximation=approximation or (LedgerEntry.Approximation.AT_LEAST if is_estimate else ""),
+        subtype=subtype,
+        extra=extra or {},
+        placings=placings or [],
         note=note,
         campaign=campaign,
     )

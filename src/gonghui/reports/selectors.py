@@ -35,6 +35,8 @@ class Figure:
     previous: object
     target: object = None
     lower_bound: bool = False
+    # How the records know the figure: "" (exactly), at_least (余), or_more (以上), nearly (近).
+    approximation: str = ""
 
     @property
     def completion(self) -> str:
@@ -57,6 +59,7 @@ class Figure:
             "value": str(value) if not isinstance(value, int) else value,
             "previous": str(self.previous) if not isinstance(self.previous, int) else self.previous,
             "lower_bound": self.lower_bound,
+            "approximation": self.approximation,
         }
 
 
@@ -92,10 +95,23 @@ def _figures(actor, org, start, end, keys=None, previous=True, months=None):
         target = targets.get(ind.key)
         if target is not None and ind.unit != "元":
             target = int(target)
-        lower_bound = bool(value) and values.get((ind.key, "lower_bound"), False)
+        approximation = values.get((ind.key, "approximation"), "") if value else ""
+        lower_bound = bool(value) and (
+            values.get((ind.key, "lower_bound"), False) or approximation in ("at_least", "or_more")
+        )
+        if lower_bound and not approximation:
+            approximation = "at_least"
         out.append(
             Figure(
-                ind.key, str(ind.name), ind.unit, ind.work_area, value, before, target, lower_bound
+                ind.key,
+                str(ind.name),
+                ind.unit,
+                ind.work_area,
+                value,
+                before,
+                target,
+                lower_bound,
+                approximation,
             )
         )
     return out, values

@@ -20,4 +20,9 @@ def figure(value, unit):
 @register.simple_tag
 def figure_of(item):
     """A ``Figure`` written with its unit, and with 余 when it is only a lower bound."""
-    return figures.figure(item.value, item.unit, getattr(item, "lower_bound", False))
+    return figures.figure(
+        item.value,
+        item.unit,
+        getattr(item, "lower_bound", False),
+        getattr(item, "approximation", ""),
+    )
