@@ -46,7 +46,8 @@ class AssistanceConfig(workareas.WorkAreaApp):
     verbose_name = _("Assistance")
 
     work_area = WorkArea.ASSISTANCE
-    indicators = "gonghui.assistance.indicators.INDICATORS"
+    indicators = "gonghui.assistance.indicators.indicator_list"
+    indicators_version = "gonghui.assistance.indicators.version"
     report_section = "gonghui.assistance.report.section"
     imports = (ImportKind("grants", "gonghui.assistance.imports.GrantListSpec", "帮扶发放名单"),)
     demo = (DemoPart(_("Assistance"), "gonghui.assistance.demo.build_assistance", 40),)

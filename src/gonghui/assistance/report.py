@@ -1,5 +1,5 @@
-"""The assistance section of the work report: hardship files, the campaigns' grants by kind,
-group relief."""
+"""The assistance section of the work report: hardship files, each campaign's grants and group
+relief under its own name, the totals, and the area's other figures."""
 
 from __future__ import annotations
 
@@ -26,32 +26,28 @@ def section(w, org, start: datetime.date, end: datetime.date):
         if w.get("assistance.files_opened"):
             text += f"期内新建档{w.n('assistance.files_opened', '户')}。"
         paragraphs.append(text)
-    campaigns = []
-    for kind, label in (
-        ("winter_warmth", "冬送温暖"),
-        ("summer_cooling", "夏送清凉"),
-        ("school_aid", "金秋助学"),
-        ("spring_jobs", "春送岗位"),
-        ("medical_relief", "医疗救助"),
-        ("living_relief", "生活救助"),
-        ("festival_visits", "节日慰问"),
-        ("model_worker_care", "劳模关爱"),
-    ):
-        people = f"assistance.{kind}.people"
-        if w.get(people):
-            campaigns.append(
-                f"“{label}”帮扶{w.n(people, '人')}、发放{w.n(f'assistance.{kind}.amount', '元')}"
-            )
+    # Campaign by campaign, under each one's own name ("春节慰问金", "夏送清凉").
+    campaigns = [
+        sentence
+        for key in w.keys("assistance.campaign.")
+        if key.endswith(".amount") and (sentence := w.say(key))
+    ]
     if campaigns:
-        paragraphs.append(
-            "扎实开展帮扶活动，" + "；".join(campaigns) + "。累计帮扶"
-            f"{w.n('assistance.grants', '人')}，发放帮扶资金"
-            f"{w.n('assistance.grants_amount', '元')}"
-            f"{w.change('assistance.grants_amount', '元')}。"
-        )
-    if w.get("assistance.relief_people"):
-        paragraphs.append(
-            f"开展集体慰问，慰问职工{w.n('assistance.relief_people', '人次')}，"
-            f"投入资金和物资{w.n('assistance.relief_amount', '元')}。"
-        )
+        text = "扎实开展帮扶活动，" + "；".join(campaigns) + "。"
+        if w.get("assistance.grants"):
+            text += (
+                f"累计帮扶{w.n('assistance.grants', '人')}，发放帮扶资金"
+                f"{w.n('assistance.grants_amount', '元')}"
+                f"{w.change('assistance.grants_amount', '元')}"
+            )
+        if w.get("assistance.relief_people"):
+            text += "，" if w.get("assistance.grants") else ""
+            text += (
+                f"集体慰问职工{w.n('assistance.relief_people', '人次')}、"
+                f"投入资金和物资{w.n('assistance.relief_amount', '元')}"
+            )
+        paragraphs.append(text.rstrip("。") + "。")
+    rest = w.rest_of_area("assistance", "此外，")
+    if rest:
+        paragraphs.append(rest)
     return ("精准开展帮扶，兜牢困难职工保障底线", paragraphs) if paragraphs else None

@@ -58,6 +58,19 @@ class Indicator:
     # How a work report says the figure, "{n}" standing for it with its unit
     # ("推动{n}单位签订集体合同"); without one, the name and the figure.
     phrase: str = ""
+    # A figure said together with others in one sentence (a ledger category: "签订集体合同
+    # 90份，覆盖企业183户、职工4972人"): ``parts`` are the sentence parts in order, each a tuple
+    # of alternatives with "{name}" placeholders, the first whose figures are all non-zero being
+    # written; ``part_keys`` maps each name to its indicator's key; ``subparts`` the
+    # (label, key) of sub-types said after it ("其中女职工专项集体合同30份"). An indicator whose
+    # figure is said in another's sentence names that one in ``said_with``.
+    parts: tuple = ()
+    part_keys: dict = field(default_factory=dict)
+    subparts: tuple = ()
+    said_with: str = ""
+    # Why a figure is deliberately not a sentence of the work report (said another way, a
+    # working figure), or "" (it is said when it has data). The report test reads these.
+    leave_out: str = ""
 
     def _path(self) -> str:
         return f"{self.org_field}__path" if self.org_field else "path"

@@ -62,9 +62,30 @@ def _common(c: CategoryFigures, code_filter) -> dict:
     }
 
 
+def _family(c: CategoryFigures, key: str) -> dict:
+    """What the category's sentence says and where each of its figures comes from."""
+    names = {field: f"{key}.{field}" for field in COUNTS if field != c.unit}
+    names[c.unit] = key
+    names["amount"] = f"{key}.amount"
+    names["entries"] = f"{key}.entries"
+    for name in c.wording.get("extra", {}):
+        if name not in RESERVED:
+            names[name] = f"{key}.{name}"
+    parts = tuple(tuple(alternatives) for alternatives in c.wording.get("say", []))
+    if not parts:
+        phrase = PHRASES.get(c.code) or f"{c.name}{{n}}"
+        parts = ((phrase.replace("{n}", "{" + c.unit + "}"),),)
+    subparts = tuple(
+        (sub["name"], f"{key}.{sub['code']}")
+        for sub in c.subtypes
+        if sub["code"] not in RESERVED and sub["code"] not in c.wording.get("extra", {})
+    )
+    return {"parts": parts, "part_keys": names, "subparts": subparts}
+
+
 def indicators_of(c: CategoryFigures) -> list[Indicator]:
     key = f"ledger.{c.code}"
-    common = _common(c, _where(c.code))
+    common = {**_common(c, _where(c.code)), "said_with": key}
     out = [
         Indicator(
             key,
@@ -73,7 +94,8 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
             measure=Sum(c.unit),
             phrase=PHRASES.get(c.code, ""),
             estimated=lambda: Q(is_estimate=True),
-            **common,
+            **{**common, "said_with": ""},
+            **_family(c, key),
         )
     ]
     for field in COUNTS:
@@ -132,6 +154,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
                 c.unit_word(c.unit),
                 measure=Sum(c.unit),
                 **_common(c, _where(c.code, sub["code"])),
+                said_with=key,
             )
         )
     return out

@@ -99,6 +99,7 @@ INDICATORS = [
         records=(LIST, {"status": "current"}),
         as_of=_member_at,
         where=lambda: ~Q(person__new_employment_category=""),
+        phrase="新就业形态劳动者会员{n}",
     ),
     Indicator(
         "members.retained",
@@ -135,5 +136,6 @@ INDICATORS = [
         STOCK,
         as_of=_has_members_at,
         records=("admin:orgs_org_changelist", {}),
+        phrase="会员分布在{n}工会",
     ),
 ]

@@ -8,7 +8,8 @@ import datetime
 def section(w, org, start: datetime.date, end: datetime.date):
     """This area's part of the work report (``reports.summary``), from its indicators."""
     if not w.get("members.current"):
-        return None
+        rest = w.rest_of_area("members")
+        return ("推进会员实名制，扩大会员覆盖", [rest]) if rest else None
     text = (
         f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
         f"{w.change('members.current', '人')}{w.completion('members.current')}"
@@ -28,4 +29,5 @@ def section(w, org, start: datetime.date, end: datetime.date):
         text += f"期内新发展会员{w.n('members.joined', '人')}。"
     if w.get("members.retained"):
         text += f"为退休职工保留会籍{w.n('members.retained', '人')}。"
-    return ("推进会员实名制，扩大会员覆盖", [text])
+    rest = w.rest_of_area("members", "此外，")
+    return ("推进会员实名制，扩大会员覆盖", [text, rest] if rest else [text])

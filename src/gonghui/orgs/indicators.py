@@ -69,6 +69,7 @@ INDICATORS = [
         STOCK,
         records=("admin:orgs_employer_changelist", {}),
         where=_active(),
+        phrase="联系在册单位{n}",
     ),
     Indicator(
         "orgs.reelections_overdue",

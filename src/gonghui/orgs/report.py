@@ -9,7 +9,8 @@ import datetime
 def section(w, org, start: datetime.date, end: datetime.date):
     """This area's part of the work report (``reports.summary``), from its indicators."""
     if not w.get("orgs.grassroots_unions"):
-        return None
+        rest = w.rest_of_area("organisation")
+        return ("强化组织建设，扩大工会覆盖", [rest]) if rest else None
     parts = [f"截至{end:%Y年%-m月%-d日}，共有基层工会{w.n('orgs.grassroots_unions', '个')}"]
     if w.get("orgs.employers_with_union"):
         parts.append(f"已建会单位{w.n('orgs.employers_with_union', '家')}")
@@ -18,20 +19,11 @@ def section(w, org, start: datetime.date, end: datetime.date):
     text = "，".join(parts) + "。"
     if w.get("orgs.unions_founded"):
         text += f"期内新建基层工会{w.n('orgs.unions_founded', '个')}。"
-    points = [
-        (key, label)
-        for key, label in (
-            ("orgs.service_points.workers_home", "职工之家"),
-            ("orgs.service_points.outdoor_station", "户外劳动者服务站点"),
-            ("orgs.service_points.reading_room", "职工书屋"),
-            ("orgs.service_points.nursing_room", "妈咪小屋"),
-            ("orgs.service_points.innovation_studio", "劳模（工匠）创新工作室"),
-        )
-        if w.get(key)
-    ]
+    # Every kind of service point there is, in the order the indicators list them.
+    points = [key for key in w.keys("orgs.service_points.") if w.get(key)]
     paragraphs = [text]
     if points:
-        listed = "、".join(f"{label}{w.n(key, '个')}" for key, label in points)
+        listed = "、".join(f"{w.name(key)}{w.n(key, '个')}" for key in points)
         paragraphs.append(
             f"阵地建设不断加强，建成服务阵地{w.n('orgs.service_points', '个')}，其中{listed}。"
         )
@@ -40,4 +32,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
             f"同时，仍有{w.n('orgs.reelections_overdue', '个')}基层工会超期未换届，"
             f"需督促按期完成换届。"
         )
+    rest = w.rest_of_area("organisation", "此外，")
+    if rest:
+        paragraphs.append(rest)
     return ("强化组织建设，扩大工会覆盖", paragraphs)

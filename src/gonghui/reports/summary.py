@@ -84,10 +84,15 @@ class _Writer:
         used: list,
         targets: dict | None = None,
         lower_bounds: set | None = None,
+        units: dict | None = None,
+        approximations: dict | None = None,
     ):
         self.values, self.previous, self.used = values, previous, used
         self.targets = targets or {}
         self.lower_bounds = lower_bounds or set()
+        self.units = units or {}
+        self.approximations = approximations or {}
+        self.written: set[str] = set()  # the keys said so far, by any section
 
     def completion(self, key: str) -> str:
         """ "，完成年度任务的131%" when the org has a target for the indicator."""
@@ -100,9 +105,35 @@ class _Writer:
     def get(self, key):
         return self.values.get(key, 0)
 
+    def say(self, key: str) -> str:
+        """The sentence of a figure said with others (``Indicator.parts``), or ""."""
+        from gonghui.reports.registry import all_indicators
+
+        ind = all_indicators().get(key)
+        return _family_sentence(self, ind) if ind is not None and ind.parts else ""
+
+    def name(self, key: str) -> str:
+        from gonghui.reports.registry import all_indicators
+
+        return str(all_indicators()[key].name)
+
+    def keys(self, prefix: str) -> list[str]:
+        """The keys of the figures whose key starts with ``prefix``, in the registry's order."""
+        from gonghui.reports.registry import all_indicators
+
+        return [k for k in all_indicators() if k.startswith(prefix)]
+
+    def rest_of_area(self, area: str, opening: str = "") -> str | None:
+        """The area's figures no sentence said yet (its ledger categories, an area's figures
+        without words of their own), as one paragraph: every section ends with it, so nothing
+        recorded is left out of the report."""
+        return area_paragraph(self, area, opening)
+
     def n(self, key: str, unit: str | None = None) -> str:
         value = self.values[key]
-        text = figure(value, unit or "", key in self.lower_bounds)
+        unit = unit if unit is not None else self.units.get(key, "")
+        text = figure(value, unit, key in self.lower_bounds, self.approximations.get(key, ""))
+        self.written.add(key)
         return self._mark(key, value, text)
 
     def _mark(self, key: str, value, text: str) -> str:
@@ -156,6 +187,8 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
         report.used,
         {f.key: f.target for f in rows if f.target},
         {f.key for f in rows if f.lower_bound},
+        {f.key: f.unit for f in rows},
+        {f.key: f.approximation for f in rows},
     )
     period = report.period
     report.opening = (
@@ -190,25 +223,82 @@ LEDGER_HEADINGS = {
 }
 
 
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _family_sentence(w: _Writer, ind) -> str:
+    """The sentence of an indicator said together with others (a ledger category): its parts
+    in order, each the first alternative whose figures are all non-zero; the family's other
+    non-zero counts after the first part; funds not said in brackets; sub-types after "其中"."""
+    w.written.add(ind.key)
+    pieces, said = [], set()
+    for alternatives in ind.parts:
+        for template in alternatives:
+            names = PLACEHOLDER.findall(template)
+            keys = [ind.part_keys.get(name) for name in names]
+            if names and all(key and w.get(key) for key in keys):
+                text = template
+                for name, key in zip(names, keys, strict=True):
+                    text = text.replace("{" + name + "}", w.n(key), 1)
+                pieces.append(text)
+                said |= set(names)
+                break
+    rest = [
+        key
+        for name, key in ind.part_keys.items()
+        if name not in said and name not in ("amount", "entries") and w.get(key)
+    ]
+    if not pieces:
+        if not rest:
+            return ""
+        pieces.append(f"{ind.name}{w.n(rest.pop(0))}")
+    if rest:
+        pieces[0] += "、" + "、".join(w.n(key) for key in rest)
+    text = "，".join(pieces)
+    amount = ind.part_keys.get("amount")
+    if "amount" not in said and amount and w.get(amount):
+        text += f"（投入{w.n(amount)}）"
+    subs = [f"{label}{w.n(key)}" for label, key in ind.subparts if w.get(key)]
+    if subs:
+        text += "，其中" + "、".join(subs)
+    if ind.key in w.values and w.targets.get(ind.key):
+        text += w.completion(ind.key)
+    return text
+
+
 def _area_sentences(w: _Writer, area: str) -> list[str]:
-    """ "开展劳模工匠宣讲16场（投入2万元）" for each figure of the area with data, in the
-    indicators' order: its phrase, or its name and the figure; a figure's own funds (the
-    indicator ``<key>.amount``) in brackets after it."""
+    """ "签订集体合同90份，覆盖企业183户" for each figure of the area with data that no section
+    said yet, in the indicators' order: a family's sentence (``Indicator.parts``), else its
+    phrase, or its name and the figure; its funds (``<key>.amount``) in brackets after it."""
     from gonghui.reports.registry import all_indicators
 
     registry = all_indicators()
     parts = []
     for key, ind in registry.items():
-        if ind.work_area != area or not w.get(key):
+        if ind.work_area != area or ind.said_with or ind.leave_out or key in w.written:
             continue
-        if key.endswith(".amount") and key.removesuffix(".amount") in registry:
-            continue  # said with its figure
-        figure_text = w.n(key, ind.unit)
-        text = ind.phrase.format(n=figure_text) if ind.phrase else f"{ind.name}{figure_text}"
-        if w.get(f"{key}.amount"):
-            text += f"（投入{w.n(f'{key}.amount', '元')}）"
-        parts.append(text)
+        if ind.parts:
+            text = _family_sentence(w, ind)
+        elif not w.get(key) or (
+            key.endswith(".amount") and key.removesuffix(".amount") in registry
+        ):
+            continue
+        else:
+            figure_text = w.n(key, ind.unit)
+            text = ind.phrase.format(n=figure_text) if ind.phrase else f"{ind.name}{figure_text}"
+            if w.get(f"{key}.amount"):
+                text += f"（投入{w.n(f'{key}.amount', '元')}）"
+            text += w.completion(key)
+        if text:
+            parts.append(text)
     return parts
+
+
+def area_paragraph(w: _Writer, area: str, opening: str) -> str | None:
+    """The area's figures no section said yet, as one paragraph, for a section to end with
+    (the ledger's entries of organisation building, members and assistance)."""
+    parts = _area_sentences(w, area)
+    return opening + "，".join(parts) + "。" if parts else None
 
 
 def generic_section(area: str):
