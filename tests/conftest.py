@@ -127,3 +127,16 @@ def snapshot(*models) -> dict:
     return {
         m._meta.label: sorted(map(repr, m.objects.order_by("pk").values_list())) for m in models
     }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo county, built once for a module inside a transaction that is rolled back."""
+    from django.db import transaction
+
+    from gonghui.demo.generator import generate
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        generate(seed=2025)
+        yield
+        transaction.set_rollback(True)

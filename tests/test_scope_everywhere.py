@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.db import transaction
 from django.forms.models import model_to_dict
 from django.urls import NoReverseMatch, reverse
 
@@ -29,17 +28,6 @@ def scoped_admins() -> dict[str, ScopedAdmin]:
         for model, model_admin in admin.site._registry.items()
         if isinstance(model_admin, ScopedAdmin)
     }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo county, built once for the module inside a transaction that is rolled back."""
-    from gonghui.demo.generator import generate
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        generate(seed=2025)
-        yield
-        transaction.set_rollback(True)
 
 
 def _url(model, action: str, pk) -> str | None:

@@ -30,6 +30,9 @@ FIELD_NAMES = {
     "items": _("items"),
 }
 RESERVED = {*COUNTS, "amount", "entries"}
+# How many entries a category has is a working figure: said only where the category's wording
+# counts them ("先后9次下拨"), never as a sentence of its own.
+ENTRIES_LEAVE_OUT = "the number of entries, said only where the wording counts them (先后9次)"
 
 
 class CategoryFigures:
@@ -125,6 +128,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
             c.wording.get("entries", "次"),
             measure=Count("id"),
             **{**common, "approximation_field": ""},
+            leave_out=ENTRIES_LEAVE_OUT,
         )
     )
     for name, unit in c.wording.get("extra", {}).items():
