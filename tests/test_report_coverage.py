@@ -31,3 +31,26 @@ def test_every_figure_of_the_countys_year_is_in_its_report_or_left_out_with_a_re
     text = report.markdown()
     assert "挂包帮和乡村振兴结对帮扶" in text
     assert "“夏送清凉”活动慰问职工" in text and "“冬送温暖”帮扶" in text
+
+
+def test_rates_and_completion_are_on_the_page_and_in_the_report(client, demo, db):
+    from django.urls import reverse
+
+    from gonghui.accounts.models import User
+
+    county = Org.objects.get(code="QS")
+    client.force_login(User.objects.get(username="county"))
+    page = client.get(
+        reverse("reports_statistics"), {"org": county.pk, "date_from": START, "date_to": END}
+    )
+    rates = dict(page.context["rates"])
+    names = {rate.name: value for rate, value in rates.items()}
+    assert names["单位建会率"].endswith("%") and names["集体合同签订率"].endswith("%")
+    assert 'data-testid="rates"' in page.content.decode()
+    text = work_report(None, county, START, END).markdown()
+    assert "建会率" + names["单位建会率"] in text
+    assert "集体合同签订率达" + names["集体合同签订率"] in text
+    # Every figure with a target says its completion, wherever it is written.
+    from gonghui.reports.selectors import targets_for
+
+    assert text.count("完成年度任务的") == len(targets_for(county, 2026))

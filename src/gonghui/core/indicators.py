@@ -30,6 +30,27 @@ __all__ = ["FLOW", "STOCK", "Indicator", "WorkArea"]
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A rate between two indicators, declared once (建会率, 集体合同签订率): computed for any org
+    and period from the two figures, shown on the statistics page, said in the report after its
+    numerator ("，集体合同签订率达32.1%"); ``full`` is said instead when it is 100%."""
+
+    key: str
+    name: str
+    numerator: str
+    denominator: str
+    work_area: str
+    phrase: str  # "{r}" stands for the rate
+    full: str = ""
+
+    def of(self, values: dict) -> str:
+        from gonghui.core.figures import percent
+
+        whole = values.get(self.denominator, 0)
+        return percent(values.get(self.numerator, 0), whole) if whole else ""
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str
     name: str

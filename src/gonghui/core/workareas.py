@@ -132,12 +132,17 @@ class WorkAreaApp(AppConfig):
     # A callable saying what the indicators depend on in the database (the ledger's
     # categories), when ``indicators`` names a function that builds them from it.
     indicators_version: str = ""
+    # The dotted path of a list of ``core.indicators.Rate`` between indicators.
+    rates: str = ""
 
     def indicator_list(self) -> list:
         if not self.indicators:
             return []
         found = import_string(self.indicators)
         return list(found() if callable(found) else found)
+
+    def rate_list(self) -> list:
+        return list(import_string(self.rates)) if self.rates else []
 
     def indicator_version(self):
         return import_string(self.indicators_version)() if self.indicators_version else None

@@ -26,6 +26,7 @@ class LedgerConfig(workareas.WorkAreaApp):
     work_area = WorkArea.STATISTICS
     indicators = "gonghui.ledger.indicators.indicator_list"
     indicators_version = "gonghui.ledger.indicators.version"
+    rates = "gonghui.ledger.rates.RATES"
     imports = (ImportKind("ledger", "gonghui.ledger.imports.LedgerSpec", "工作台账"),)
     demo = (DemoPart(_("Work ledger"), "gonghui.ledger.demo.build_ledger", 80),)
     menu = (

@@ -12,7 +12,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
         return ("推进会员实名制，扩大会员覆盖", [rest]) if rest else None
     text = (
         f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
-        f"{w.change('members.current', '人')}{w.completion('members.current')}"
+        f"{w.change('members.current', '人')}"
     )
     parts = []
     for key, label in (

@@ -25,6 +25,7 @@ class OrgsConfig(workareas.WorkAreaApp):
     work_area = WorkArea.ORGANISATION
     indicators = "gonghui.orgs.indicators.INDICATORS"
     report_section = "gonghui.orgs.report.section"
+    rates = "gonghui.orgs.rates.RATES"
     demo = (DemoPart(_("Union tree, employers and service points"), "gonghui.orgs.demo.build", 10),)
     menu = (
         MenuItem(_("Dashboard"), "dashboard", "admin:index", order=0),

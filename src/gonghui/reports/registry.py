@@ -48,3 +48,14 @@ def _clear() -> None:
 
 
 all_indicators.cache_clear = _clear
+
+
+def all_rates() -> list:
+    """Every rate the installed apps declare whose two figures are indicators."""
+    registry = all_indicators()
+    return [
+        rate
+        for config in work_area_apps()
+        for rate in config.rate_list()
+        if rate.numerator in registry and rate.denominator in registry
+    ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.access import require_in_scope
 from gonghui.core.indicators import evaluate, evaluate_by_child
 from gonghui.orgs.models import Org
-from gonghui.reports.registry import all_indicators
+from gonghui.reports.registry import all_indicators, all_rates
 
 
 def _year_before(day: datetime.date) -> datetime.date:
@@ -230,7 +230,8 @@ def traced_figures(report) -> list[TracedFigure]:
                 "rate": _("rate of change"),
                 "completion": _("target completion"),
             }
-            name = f"{name}（{labels.get(derived, derived)}）"
+            rates = {rate.key: rate.name for rate in all_rates()}
+            name = rates.get(derived) or f"{name}（{labels.get(derived, derived)}）"
         out.append(TracedFigure(base, name, value, text, phrase, phrase in report.text))
     return out
 
@@ -305,6 +306,7 @@ class Dashboard:
     trends: list[Trend]
     split: object  # the Indicator split over the children
     shares: list[Share]
+    rates: list = ()  # [(Rate, "47.5%")], those whose two figures there are
 
 
 def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboard:
@@ -334,7 +336,10 @@ def dashboard(actor, org: Org, start, end, focus: str | None = None) -> Dashboar
     _children, with_targets = _children_targets(org, end.year)
     split_keys = {*with_targets, *([split_key] if split_key in registry else [])}
     per_child = evaluate_by_child([registry[k] for k in split_keys], org, start, end)
+    current = {f.key: f.value for f in rows}
+    rates = [(rate, rate.of(current)) for rate in all_rates() if rate.of(current)]
     return Dashboard(
+        rates=rates,
         areas=areas,
         below=targets_below(actor, org, start, end, per_child),
         focus=registry.get(focus) if focus else None,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from gonghui.core.figures import figure, money, percent
 from gonghui.core.workareas import WorkArea
 from gonghui.orgs.models import Org
+from gonghui.reports.registry import all_rates
 from gonghui.reports.selectors import figures
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -93,12 +94,15 @@ class _Writer:
         self.units = units or {}
         self.approximations = approximations or {}
         self.written: set[str] = set()  # the keys said so far, by any section
+        self.completed: set[str] = set()  # the keys whose target completion is said
+        self.rates: list = []  # core.indicators.Rate, said after their numerator
 
     def completion(self, key: str) -> str:
-        """ "，完成年度任务的131%" when the org has a target for the indicator."""
+        """ "，完成年度任务的131%" when the org has a target for the indicator (said once)."""
         target = self.targets.get(key)
-        if not target:
+        if not target or key in self.completed:
             return ""
+        self.completed.add(key)
         rate = percent(self.values[key], target)
         return f"，完成年度任务的{self._mark(f'{key}#completion', rate, rate)}"
 
@@ -129,12 +133,36 @@ class _Writer:
         recorded is left out of the report."""
         return area_paragraph(self, area, opening)
 
-    def n(self, key: str, unit: str | None = None) -> str:
+    def n(self, key: str, unit: str | None = None, *, after: bool = True) -> str:
+        """The figure as written, remembered for tracing. ``after``: the figure's target
+        completion and the rates it is the numerator of follow it ("，完成年度任务的131%",
+        "，建会率47.5%"), each said once, wherever the figure is said first."""
         value = self.values[key]
         unit = unit if unit is not None else self.units.get(key, "")
         text = figure(value, unit, key in self.lower_bounds, self.approximations.get(key, ""))
         self.written.add(key)
-        return self._mark(key, value, text)
+        marked = self._mark(key, value, text)
+        return marked + (self.completion(key) + self.rates_of(key) if after else "")
+
+    def rates_of(self, key: str) -> str:
+        """ "，集体合同签订率达32.1%" for each declared rate whose numerator is ``key``."""
+        said = []
+        for rate in self.rates:
+            if rate.numerator != key or rate.key in self.written:
+                continue
+            whole = self.values.get(rate.denominator, 0)
+            if not whole or not self.values.get(key):
+                continue
+            text = percent(self.values[key], whole)
+            self.written.add(rate.key)
+            # Traced under its numerator: the rate is two indicator values, not one. At 100%
+            # a rate may be said in words ("均已建立"), which then stand for the figure.
+            if rate.full and text == "100%":
+                said.append("，" + self._mark(f"{key}#{rate.key}", text, rate.full))
+            else:
+                marked = self._mark(f"{key}#{rate.key}", text, text)
+                said.append("，" + rate.phrase.replace("{r}", marked))
+        return "".join(said)
 
     def _mark(self, key: str, value, text: str) -> str:
         """Record a figure and leave a marker where it goes; ``resolve`` writes the figure in
@@ -190,6 +218,7 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
         {f.key: f.unit for f in rows},
         {f.key: f.approximation for f in rows},
     )
+    w.rates = all_rates()
     period = report.period
     report.opening = (
         f"{period}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
@@ -239,7 +268,9 @@ def _family_sentence(w: _Writer, ind) -> str:
             if names and all(key and w.get(key) for key in keys):
                 text = template
                 for name, key in zip(names, keys, strict=True):
-                    text = text.replace("{" + name + "}", w.n(key), 1)
+                    text = text.replace("{" + name + "}", w.n(key, after=False), 1)
+                # A figure's completion and rates close the part it is said in.
+                text += "".join(w.completion(k) + w.rates_of(k) for k in keys)
                 pieces.append(text)
                 said |= set(names)
                 break
@@ -251,9 +282,9 @@ def _family_sentence(w: _Writer, ind) -> str:
     if not pieces:
         if not rest:
             return ""
-        pieces.append(f"{ind.name}{w.n(rest.pop(0))}")
+        pieces.append(f"{ind.name}{w.n(rest.pop(0), after=False)}")
     if rest:
-        pieces[0] += "、" + "、".join(w.n(key) for key in rest)
+        pieces[0] += "、" + "、".join(w.n(key, after=False) for key in rest)
     text = "，".join(pieces)
     amount = ind.part_keys.get("amount")
     if "amount" not in said and amount and w.get(amount):
@@ -261,8 +292,6 @@ def _family_sentence(w: _Writer, ind) -> str:
     subs = [f"{label}{w.n(key)}" for label, key in ind.subparts if w.get(key)]
     if subs:
         text += "，其中" + "、".join(subs)
-    if ind.key in w.values and w.targets.get(ind.key):
-        text += w.completion(ind.key)
     return text
 
 
@@ -284,11 +313,11 @@ def _area_sentences(w: _Writer, area: str) -> list[str]:
         ):
             continue
         else:
-            figure_text = w.n(key, ind.unit)
+            figure_text = w.n(key, ind.unit, after=False)
             text = ind.phrase.format(n=figure_text) if ind.phrase else f"{ind.name}{figure_text}"
+            text += w.completion(key) + w.rates_of(key)
             if w.get(f"{key}.amount"):
                 text += f"（投入{w.n(f'{key}.amount', '元')}）"
-            text += w.completion(key)
         if text:
             parts.append(text)
     return parts

@@ -68,6 +68,7 @@ def statistics_view(request):
             start=start,
             end=end,
             areas=board.areas,
+            rates=board.rates,
             below=board.below,
             query=period.urlencode(),
             focus=board.focus,
