@@ -24,7 +24,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
             text += "，其中" + "、".join(parts)
         text += "。"
         if w.get("assistance.files_opened"):
-            text += f"期内新建档{w.n('assistance.files_opened', '户')}。"
+            text += f"{w.span}新建档{w.n('assistance.files_opened', '户')}。"
         paragraphs.append(text)
     # Campaign by campaign, under each one's own name ("春节慰问金", "夏送清凉").
     campaigns = [

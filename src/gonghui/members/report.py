@@ -26,7 +26,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
         text += "，其中" + "、".join(parts)
     text += "。"
     if w.get("members.joined"):
-        text += f"期内新发展会员{w.n('members.joined', '人')}。"
+        text += f"{w.span}新发展会员{w.n('members.joined', '人')}。"
     if w.get("members.retained"):
         text += f"为退休职工保留会籍{w.n('members.retained', '人')}。"
     rest = w.rest_of_area("members", "此外，")

@@ -18,7 +18,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
         parts.append(f"联合工会和区域性工会{w.n('orgs.joint_unions', '个')}")
     text = "，".join(parts) + "。"
     if w.get("orgs.unions_founded"):
-        text += f"期内新建基层工会{w.n('orgs.unions_founded', '个')}。"
+        text += f"{w.span}新建基层工会{w.n('orgs.unions_founded', '个')}。"
     # Every kind of service point there is, in the order the indicators list them.
     points = [key for key in w.keys("orgs.service_points.") if w.get(key)]
     paragraphs = [text]

@@ -70,12 +70,14 @@ def figures(
     end: datetime.date,
     keys: list[str] | None = None,
     previous: bool = True,
+    previous_span: tuple[datetime.date, datetime.date] | None = None,
 ) -> list[Figure]:
-    """Every indicator (or those of ``keys``) for ``org``'s subtree over the period."""
-    return _figures(actor, org, start, end, keys, previous)[0]
+    """Every indicator (or those of ``keys``) for ``org``'s subtree over the period, beside its
+    figure of ``previous_span`` (default: the same dates a year before)."""
+    return _figures(actor, org, start, end, keys, previous, previous_span=previous_span)[0]
 
 
-def _figures(actor, org, start, end, keys=None, previous=True, months=None):
+def _figures(actor, org, start, end, keys=None, previous=True, months=None, previous_span=None):
     """``figures``, and the raw values of ``evaluate`` with the month spans ``months`` asks
     for ({key: spans}), read in the same queries."""
     require_in_scope(actor, org)
@@ -86,7 +88,7 @@ def _figures(actor, org, start, end, keys=None, previous=True, months=None):
     targets = targets_for(org, end.year)
     periods = [(start, end)]
     if previous:
-        periods.append((_year_before(start), _year_before(end)))
+        periods.append(previous_span or (_year_before(start), _year_before(end)))
     values = evaluate(chosen, org, periods, months)
     out = []
     for ind in chosen:

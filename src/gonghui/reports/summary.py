@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass, field
 
 from gonghui.core.figures import figure, money, percent
+from gonghui.core.indicators import STOCK
 from gonghui.core.workareas import WorkArea
 from gonghui.orgs.models import Org
-from gonghui.reports.registry import all_rates
+from gonghui.reports.periods import Period
+from gonghui.reports.registry import all_indicators, all_rates
 from gonghui.reports.selectors import figures
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -67,14 +69,6 @@ class ReportText:
         return "\n".join(lines)
 
 
-def _period_text(start: datetime.date, end: datetime.date) -> str:
-    if start.month == 1 and start.day == 1 and end == datetime.date(start.year, 12, 31):
-        return f"{start.year}年"
-    if start.year == end.year:
-        return f"{start.year}年{start.month}月至{end.month}月"
-    return f"{start:%Y年%-m月}至{end:%Y年%-m月}"
-
-
 class _Writer:
     """Turns figures into phrases and remembers each one it writes."""
 
@@ -96,6 +90,9 @@ class _Writer:
         self.written: set[str] = set()  # the keys said so far, by any section
         self.completed: set[str] = set()  # the keys whose target completion is said
         self.rates: list = []  # core.indicators.Rate, said after their numerator
+        self.compared = self.compared_stock = "比上年同期"  # how a change is introduced
+        self.kinds: dict = {}  # key → flow or stock
+        self.span = "期内"  # what a section says before its figures
 
     def completion(self, key: str) -> str:
         """ "，完成年度任务的131%" when the org has a target for the indicator (said once)."""
@@ -187,7 +184,8 @@ class _Writer:
         return "".join(out)
 
     def change(self, key: str, unit: str) -> str:
-        """ "，比上年同期增加120人、增长3.6%" or "" when there is no earlier figure."""
+        """ "，比上年同期增加120人、增长3.6%" ("比前五年" for a five-year review), or "" when
+        there is no earlier figure."""
         now, before = self.values[key], self.previous.get(key, 0)
         if not before or now == before:
             return ""
@@ -197,18 +195,16 @@ class _Writer:
         amount = self._mark(f"{key}#change", diff, amount)
         rate = percent(abs(diff), before)
         rate = self._mark(f"{key}#rate", rate, rate)
-        return f"，比上年同期{word}{amount}、{'增长' if diff > 0 else '下降'}{rate}"
+        compared = self.compared_stock if self.kinds.get(key) == STOCK else self.compared
+        return f"，{compared}{word}{amount}、{'增长' if diff > 0 else '下降'}{rate}"
 
 
 def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> ReportText:
-    rows = figures(actor, org, start, end)
+    span = Period(start, end)
+    rows = figures(actor, org, start, end, previous_span=span.previous())
     values = {f.key: f.value for f in rows}
     previous = {f.key: f.previous for f in rows}
-    report = ReportText(
-        title=f"{org.name}{_period_text(start, end)}工作总结",
-        period=_period_text(start, end),
-        opening="",
-    )
+    report = ReportText(title=f"{org.name}{span.label()}工作总结", period=span.label(), opening="")
     w = _Writer(
         values,
         previous,
@@ -219,9 +215,11 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
         {f.key: f.approximation for f in rows},
     )
     w.rates = all_rates()
-    period = report.period
+    w.compared, w.compared_stock = span.compared(), span.compared(stock=True)
+    w.span = span.span_words()
+    w.kinds = {key: ind.kind for key, ind in all_indicators().items()}
     report.opening = (
-        f"{period}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
+        f"{span.opening()}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
         f"会员服务、困难职工帮扶等重点工作，团结动员广大职工建功立业，各项工作取得新进展。"
         f"现将主要工作情况总结如下。"
     )
@@ -337,8 +335,7 @@ def generic_section(area: str):
         parts = _area_sentences(w, area)
         if not parts:
             return None
-        whole_year = end.month == 12 and end.day == 31
-        opening = "全年" if whole_year else "期内"
+        opening = w.span
         heading = LEDGER_HEADINGS.get(area) or str(WorkArea(area).label)
         return (heading, [opening + "，".join(parts) + "。"])
 
