@@ -133,3 +133,28 @@ def test_draft_edit_and_download_through_the_back_office(members, client):
     )
     assert bad.status_code == 200 and WorkReport.objects.count() == 1
     assert "早于" in bad.content.decode() or "之前" in bad.content.decode()
+
+
+def test_next_years_targets_and_plan_items_make_the_plan_section(tree):
+    from gonghui.reports import services as report_services
+    from gonghui.reports.models import PlanItem
+
+    report_services.target_set(
+        actor=tree.county_staff, org=tree.a, indicator="members.current", year=2027, value=35000
+    )
+    report_services.target_set(
+        actor=tree.county_staff, org=tree.a, indicator="ledger.honours.lecture", year=2027, value=20
+    )
+    item = report_services.plan_item_create(
+        actor=tree.town_a, org=tree.a, year=2027, text="持续推进八大群体入会"
+    )
+    with pytest.raises(NotFound):  # another township's plan
+        report_services.plan_item_create(actor=tree.town_b, org=tree.a, year=2027, text="越界")
+    report = work_report(tree.town_a, tree.a, START, END)
+    heading, paragraphs = report.sections[-1]
+    assert heading == "2027年工作计划"
+    assert paragraphs[0] == "2027年，力争会员人数达到3.5万人；力争开展劳模工匠宣讲20场。"
+    assert paragraphs[1] == "持续推进八大群体入会。"
+    report_services.plan_item_update(actor=tree.town_a, item=item, changes={"text": "建会入会"})
+    report_services.plan_item_delete(actor=tree.town_a, item=item)
+    assert not PlanItem.objects.exists()

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.admin import ScopedAdmin, download
 from gonghui.orgs.selectors import org_choices
 from gonghui.reports import selectors, services
-from gonghui.reports.models import Target, WorkReport
+from gonghui.reports.models import PlanItem, Target, WorkReport
 from gonghui.reports.registry import all_indicators
 
 
@@ -144,3 +144,23 @@ class WorkReportAdmin(ScopedAdmin):
 
         report = get_object_or_404(self.get_queryset(request), pk=pk)
         return download(docx_from_text(report.title, report.text), f"{report.title}.docx")
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(ScopedAdmin):
+    """An org's own plan for a year, said in its work report after the targets it was set."""
+
+    list_display = ("year", "org", "order", "text")
+    list_filter = ("year",)
+    ordering = ("-year", "org__path", "order")
+    fields = ("org", "year", "order", "text")
+    selector = staticmethod(selectors.plan_items_visible_to)
+
+    def service_create(self, actor, data):
+        return services.plan_item_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.plan_item_update(actor=actor, item=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.plan_item_delete(actor=actor, item=obj)

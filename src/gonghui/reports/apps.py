@@ -16,7 +16,11 @@ from gonghui.core.workareas import (
 
 # Whoever keeps the ledger also writes the org's work report from it; the orgs above set the
 # targets of the orgs beneath.
-_REPORTS = crud("reports.workreport", *ALL) | crud("reports.target", "view")
+_REPORTS = (
+    crud("reports.workreport", *ALL)
+    | crud("reports.target", "view")
+    | crud("reports.planitem", *ALL)
+)
 _TARGETS = _REPORTS | crud("reports.target", *ALL)
 
 
@@ -51,6 +55,14 @@ class ReportsConfig(workareas.WorkAreaApp):
             "reports_statistics",
             "orgs.view_org",
             order=50,
+            group=WorkArea.STATISTICS,
+        ),
+        MenuItem(
+            _("Plan items"),
+            "checklist",
+            "admin:reports_planitem_changelist",
+            "reports.view_planitem",
+            order=55,
             group=WorkArea.STATISTICS,
         ),
         MenuItem(

@@ -87,3 +87,24 @@ class WorkReport(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PlanItem(models.Model):
+    """A line of an org's own plan for a year (工作计划: "持续推进八大行业工会组建"), said in the
+    work report's plan section after the targets the org above set."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("Organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("Year"))
+    text = models.CharField(_("Plan"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("Order"), default=0)
+    created_at = models.DateTimeField(_("Created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Plan item")
+        verbose_name_plural = _("Plan items")
+        ordering = ["org", "year", "order", "id"]
+
+    def __str__(self):
+        return self.text

@@ -231,6 +231,7 @@ def traced_figures(report) -> list[TracedFigure]:
                 "change": _("change on last year"),
                 "rate": _("rate of change"),
                 "completion": _("target completion"),
+                "plan": _("target of the next year"),
             }
             rates = {rate.key: rate.name for rate in all_rates()}
             name = rates.get(derived) or f"{name}（{labels.get(derived, derived)}）"
@@ -401,3 +402,10 @@ def figure_records(indicator, org: Org, start, end, limit: int):
         day = getattr(record, indicator.date_field) if indicator.date_field else ""
         rows.append((str(target), url, str(where), day))
     return rows, queryset.count()
+
+
+def plan_items_visible_to(actor):
+    from gonghui.core.scoping import scope
+    from gonghui.reports.models import PlanItem
+
+    return scope(PlanItem.objects.select_related("org"), actor)

@@ -12,7 +12,7 @@ from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.orgs.models import Org
-from gonghui.reports.models import Target, WorkReport
+from gonghui.reports.models import PlanItem, Target, WorkReport
 from gonghui.reports.registry import all_indicators
 
 
@@ -194,3 +194,25 @@ def targets_split(*, actor, org: Org, indicator: str, year: int, values: dict) -
             target_set(actor=actor, org=child, indicator=indicator, year=year, value=amount)
             written += 1
     return written
+
+
+def plan_item_create(*, actor, org: Org, year: int, text: str, order: int = 0) -> PlanItem:
+    """A line of the org's own plan for a year."""
+    from gonghui.core.services import record_create
+
+    text = (text or "").strip()
+    if not text:
+        raise DomainError({"text": _("The plan item is empty.")})
+    return record_create(actor=actor, instance=PlanItem(org=org, year=year, text=text, order=order))
+
+
+def plan_item_update(*, actor, item: PlanItem, changes: dict) -> PlanItem:
+    from gonghui.core.services import record_update
+
+    return record_update(actor=actor, instance=item, changes=changes)
+
+
+def plan_item_delete(*, actor, item: PlanItem) -> None:
+    from gonghui.core.services import record_delete
+
+    record_delete(actor=actor, instance=item)

@@ -229,12 +229,49 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
             heading, paragraphs = written
             resolved = [w.resolve(text, report.phrase_of) for text in paragraphs]
             report.sections.append((heading, resolved))
+    plan = _plan(w, org, end.year + 1)
+    if plan is not None:
+        heading, paragraphs = plan
+        report.sections.append((heading, [w.resolve(t, report.phrase_of) for t in paragraphs]))
     report.closing = (
         "成绩来之不易，但对照职工群众的期盼，工作中仍有不足：部分基层工会作用发挥不够充分，"
         "服务职工的精准度还需提高。下一步，我们将持续深化工会改革，扩大组织覆盖，做实会员"
         "服务，织密帮扶保障网，为推动经济社会高质量发展贡献工会力量。"
     )
     return report
+
+
+def _plan(w: _Writer, org: Org, year: int):
+    """The next year's plan: each target the org above set, in the seeds' words ("力争会员
+    总数达到3.5万人"), then the org's own plan items; None when there is neither."""
+    from gonghui.reports.models import PlanItem
+    from gonghui.reports.selectors import targets_for
+
+    registry = all_indicators()
+    sentences = []
+    for key, value in sorted(
+        targets_for(org, year).items(),
+        key=lambda kv: list(registry).index(kv[0]) if kv[0] in registry else 0,
+    ):
+        ind = registry.get(key)
+        if ind is None:
+            continue
+        amount = value if ind.unit == "元" else int(value)
+        shown = w._mark(f"{key}#plan", amount, figure(amount, ind.unit))
+        said = ind.phrase.format(n=shown) if ind.phrase else f"{ind.name}达到{shown}"
+        sentences.append("力争" + said)
+    items = list(
+        PlanItem.objects.filter(org=org, year=year)
+        .order_by("order", "id")
+        .values_list("text", flat=True)
+    )
+    if not sentences and not items:
+        return None
+    paragraphs = []
+    if sentences:
+        paragraphs.append(f"{year}年，" + "；".join(sentences) + "。")
+    paragraphs += [text if text.endswith("。") else text + "。" for text in items]
+    return (f"{year}年工作计划", paragraphs)
 
 
 LEDGER_HEADINGS = {
