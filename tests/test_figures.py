@@ -75,6 +75,13 @@ def test_yu_is_never_written_for_an_exact_figure(value, unit):
     assert "余" not in figure(0, unit, lower_bound=True)  # nothing is not "at least nothing"
 
 
+@pytest.mark.parametrize("approximation", ["at_least", "or_more", "nearly"])
+def test_a_count_under_ten_is_written_exactly_whatever_the_entry_says(approximation):
+    assert figure(1, "场", approximation=approximation) == "1场"
+    assert figure(9, "人", approximation=approximation) == "9人"
+    assert figure(10, "人", approximation=approximation) != "10人"
+
+
 @pytest.mark.parametrize(
     ("part", "whole", "text"),
     [

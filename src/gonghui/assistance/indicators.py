@@ -195,7 +195,7 @@ def _campaign_indicators(campaign: Campaign) -> list[Indicator]:
         Indicator(
             f"{key}.relief_people",
             format_lazy(_("{kind}: people reached by group relief"), kind=name),
-            "人次",
+            "人",
             A,
             measure=Sum("headcount"),
             records=reliefs,

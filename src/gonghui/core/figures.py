@@ -88,6 +88,10 @@ def figure(value, unit: str, lower_bound: bool = False, approximation: str = "")
     """The one way a figure is written: money in 元/万元, counts with their unit, and the
     approximation the records carry: 余 or 以上 for a lower bound, 近 for a near figure."""
     approximation = approximation or (AT_LEAST if lower_bound else EXACT)
+    if unit != "元" and (value or 0) < 10:
+        # A count under ten is written exactly whatever the entry says of its larger ones:
+        # nobody writes "1余场".
+        approximation = EXACT
     if value and approximation == AT_LEAST:
         return at_least(value, unit)
     if value and approximation == OR_MORE:

@@ -148,7 +148,14 @@ WORDING = {
         "say": [["组织职工参加互助保障{people}"], ["参保单位{households}"]],
     },
     "mutual.payout": {
-        "say": [["为{person_times}职工发放互助金{amount}", "办理互助保障理赔{person_times}"]],
+        "units": {"people": "名"},
+        "say": [
+            [
+                "为{people}职工发放互助金{amount}",
+                "为{person_times}职工发放互助金{amount}",
+                "办理互助保障理赔{person_times}",
+            ]
+        ],
     },
     "honours.lecture": {"say": [["开展劳模工匠宣讲{sessions}"], ["受众{person_times}"]]},
     "honours.recuperation": {

@@ -85,9 +85,16 @@ class Period:
         return f"{self.start:%Y年%-m月}至{self.end:%Y年%-m月}"
 
     def opening(self) -> str:
-        """The report's first words: 2026年 / 这五年来 / 2020年以来 / 2026年上半年."""
+        """The report's first words: 2026年 / 这五年来 / 2020年以来 / 2026年上半年 / 今年以来
+        (from New Year to a day of the same year that ends no half or quarter)."""
         if self.years > 1:
             return f"这{_numeral(self.years)}年来"
+        if (
+            (self.start.month, self.start.day) == (1, 1)
+            and self.start.year == self.end.year
+            and not (self.years or self.half or self.quarter)
+        ):
+            return "今年以来"
         return self.label()
 
     def span_words(self) -> str:
