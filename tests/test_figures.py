@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from gonghui.core.figures import at_least, count, figure, money, percent
+from gonghui.core.figures import at_least, count, figure, money, percent, placing, read_placings
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,29 @@ def test_a_count_under_ten_is_written_exactly_whatever_the_entry_says(approximat
 )
 def test_rates_have_at_most_one_decimal(part, whole, text):
     assert percent(part, whole) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "data", "written"),
+    [
+        (
+            "全省第一、全国第十八",
+            [{"scope": "全省", "rank": 1, "group": ""}, {"scope": "全国", "rank": 18, "group": ""}],
+            "全省第一、全国第十八",
+        ),
+        ("男子组第三名", [{"scope": "", "rank": 3, "group": "男子组"}], "男子组第三名"),
+        ("全市女子组第2名", [{"scope": "全市", "rank": 2, "group": "女子组"}], "全市女子组第二名"),
+        ("", [], ""),
+    ],
+)
+def test_placings_are_read_as_a_clerk_writes_them_and_written_back(text, data, written):
+    assert read_placings(text) == data
+    assert "、".join(placing(p) for p in data) == written
+
+
+@pytest.mark.parametrize("text", ["第一", "全省第零", "全省冠军", "全国第x"])
+def test_what_is_not_a_placing_is_refused_in_chinese(text):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValueError, match="不是名次的写法"):
+        read_placings(text)

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gonghui.core.errors import NotFound
 from gonghui.ledger import selectors, services
@@ -288,6 +289,174 @@ def test_the_ledger_import_reads_the_estimate_column(tree, tmp_path):
         "学雷锋": True,
         "植树": False,
     }
+
+
+def test_an_approximate_entry_leaves_the_figures_of_exact_ones_exact(tree):
+    """ "投入扶持资金180余万元" on one entry, "项目53个" on another: only the entries that give a
+    figure its value say how it is known, amounts included."""
+    entry(tree, tree.a1, "skills.training", sessions=3, people=120)
+    entry(tree, tree.a1, "skills.training", cash_amount=Decimal("1834000"), is_estimate=True)
+    by_key = {f.key: f for f in figures(tree.county_staff, tree.county, START, END)}
+    assert by_key["ledger.skills.training.amount"].approximation == "at_least"
+    assert by_key["ledger.skills.training"].approximation == ""
+    assert by_key["ledger.skills.training.sessions"].approximation == ""
+    from gonghui.reports.summary import work_report
+
+    text = work_report(tree.county_staff, tree.county, START, END).markdown()
+    assert "举办职工技能培训3期，培训职工120人（投入180余万元）" in text
+
+
+def test_an_entry_counts_in_a_word_its_category_allows_and_the_figure_follows_its_entries(tree):
+    contracts = "rights.contract"
+    entry(tree, tree.a1, contracts, households=120, units={"households": "家"})
+    by_key = {f.key: f for f in figures(tree.county_staff, tree.county, START, END)}
+    assert by_key["ledger.rights.contract"].unit == "家"
+    entry(tree, tree.b1, contracts, households=6)  # counted in the category's own 户
+    by_key = {f.key: f for f in figures(tree.county_staff, tree.county, START, END)}
+    assert (by_key["ledger.rights.contract"].value, by_key["ledger.rights.contract"].unit) == (
+        126,
+        "户",
+    )  # mixed words: the category's own
+    a = {f.key: f for f in figures(tree.town_a, tree.a, START, END)}
+    assert a["ledger.rights.contract"].unit == "家"
+    with pytest.raises(ValidationError):
+        entry(tree, tree.a1, contracts, households=1, units={"households": "头"})
+    with pytest.raises(ValidationError):
+        entry(tree, tree.a1, contracts, people=1, units={"people": "家"})
+
+
+def test_placings_are_data_and_the_report_names_them(tree):
+    from gonghui.reports.summary import work_report
+
+    entry(tree, tree.a1, "skills.competition", sessions=1, people=12, placings=[
+        {"scope": "全省", "rank": 1, "group": ""}, {"scope": "全国", "rank": 18, "group": ""},
+    ])  # fmt: skip
+    entry(tree, tree.b1, "skills.competition", sessions=1, placings=[
+        {"scope": "", "rank": 3, "group": "男子组"},
+    ])  # fmt: skip
+    text = work_report(tree.county_staff, tree.county, START, END).markdown()
+    assert "劳模工匠精神进校园巡回宣讲获得全省第一、全国第十八" in text
+    assert "获得男子组第三名" in text
+    b = work_report(tree.town_b, tree.b, START, END).markdown()
+    assert "全国第十八" not in b  # another township's placings stay in its subtree
+    for bad in ([{"scope": "全省", "rank": 0}], [{"rank": 2}], ["第一"]):
+        with pytest.raises(ValidationError):
+            entry(tree, tree.a1, "skills.competition", sessions=1, placings=bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("获奖：40", {"awards": 40}),
+        ("获奖40件", {"awards": 40}),
+        ("awards=7", {"awards": 7}),
+        ("", {}),
+    ],
+)
+def test_further_figures_are_read_by_the_words_the_report_says_them_in(db, text, data):
+    from gonghui.ledger.entry_text import extra_text, read_extra
+
+    category = LedgerCategory.objects.get(code="skills.competition")
+    assert read_extra(category, text) == data
+    if data:
+        assert read_extra(category, extra_text(category, data)) == data
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("奖金：40", "获奖"),  # not a figure the category records; the message names those it does
+        ("获奖：4.5", "整数"),
+    ],
+)
+def test_a_further_figure_the_category_does_not_record_is_refused_in_chinese(db, text, message):
+    from gonghui.ledger.entry_text import read_extra
+
+    category = LedgerCategory.objects.get(code="skills.competition")
+    with pytest.raises(ValueError, match=message):
+        read_extra(category, text)
+
+
+def test_unit_words_are_read_for_the_one_count_that_allows_them(db):
+    from gonghui.ledger.entry_text import read_units, units_text
+
+    contracts = LedgerCategory.objects.get(code="rights.contract")
+    assert read_units(contracts, "家") == {"households": "家"}
+    assert read_units(contracts, "户、份") == {}  # the category's own words need no note
+    assert units_text({"households": "家"}) == "家"
+    with pytest.raises(ValueError, match="家"):
+        read_units(contracts, "头")
+
+
+def test_the_ledger_import_reads_further_figures_placings_and_unit_words(tree, tmp_path):
+    import csv
+
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.ledger.imports import LedgerSpec
+
+    path = tmp_path / "台账.csv"
+    head = ["组织", "工作领域", "类别", "标题", "开始日期", "场次", "户数/家数", "其他数字", "名次",
+            "计量单位"]  # fmt: skip
+    skills, rights = "劳动和技能竞赛", "维权"
+    rows = [
+        ["甲镇总工会", skills, "劳动和技能竞赛", "茶叶加工技能竞赛", "2026-05-01", "1", "",
+         "获奖：3", "全省第一、全国第十八", ""],
+        ["甲镇总工会", rights, "集体合同签订", "集体合同", "2026-06-01", "", "226", "", "", "家"],
+        ["甲镇总工会", skills, "劳动和技能竞赛", "气排球", "2026-05-02", "1", "", "奖金：3", "",
+         ""],
+        ["甲镇总工会", skills, "劳动和技能竞赛", "象棋", "2026-05-03", "1", "", "", "优秀", ""],
+        ["甲镇总工会", rights, "集体合同签订", "合同", "2026-06-02", "", "3", "", "", "头"],
+        ["甲镇总工会", skills, "劳动和技能竞赛", "征文", "2026-05-04", "", "", "获奖：5", "", ""],
+    ]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([head, *rows])
+    outcome = run_import(LedgerSpec(), path, actor=tree.town_a, org=tree.a, mode=Mode.PARTIAL)
+    problems = {(p.row, p.column): p.message for p in outcome.problems}
+    assert set(problems) == {(4, "其他数字"), (5, "名次"), (6, "计量单位")}, problems
+    assert "获奖" in problems[(4, "其他数字")] and "全省第一" in problems[(5, "名次")]
+    assert "家" in problems[(6, "计量单位")]
+    assert outcome.counts()["imported"] == 3  # an entry with only a further figure is one
+    stored = {e.title: e for e in LedgerEntry.objects.all()}
+    assert stored["茶叶加工技能竞赛"].extra == {"awards": 3}
+    assert stored["茶叶加工技能竞赛"].placings == [
+        {"scope": "全省", "rank": 1, "group": ""},
+        {"scope": "全国", "rank": 18, "group": ""},
+    ]
+    assert stored["集体合同"].units == {"households": "家"}
+    assert stored["征文"].extra == {"awards": 5}
+
+
+def test_the_entry_form_takes_further_figures_placings_and_unit_words_as_written(tree, client):
+    client.force_login(tree.town_a)
+    competition = LedgerCategory.objects.get(code="skills.competition")
+    form = {
+        "org": tree.a1.pk,
+        "category": competition.pk,
+        "title": "茶叶加工技能竞赛",
+        "starts_on": "2026-05-01",
+        **dict.fromkeys(("people", "person_times", "households", "items"), "0"),
+        "sessions": "1",
+        "cash_amount": "0",
+        "goods_value": "0",
+        "further_figures": "获奖：3",
+        "placings_text": "全省第一、全国第十八",
+        "unit_words": "",
+    }
+    bad = client.post("/admin/ledger/ledgerentry/add/", {**form, "placings_text": "优秀"})
+    assert bad.status_code == 200 and "全省第一" in bad.content.decode()
+    assert not LedgerEntry.objects.exists()
+    saved = client.post("/admin/ledger/ledgerentry/add/", form)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    e = LedgerEntry.objects.get()
+    assert (e.extra, e.placings[1]["rank"]) == ({"awards": 3}, 18)
+    page = client.get(f"/admin/ledger/ledgerentry/{e.pk}/change/").content.decode()
+    assert "全省第一、全国第十八" in page and "获奖：3" in page
+    client.post(
+        f"/admin/ledger/ledgerentry/{e.pk}/change/",
+        {**form, "placings_text": "男子组第三名", "further_figures": ""},
+    )
+    e.refresh_from_db()
+    assert (e.placings, e.extra) == ([{"scope": "", "rank": 3, "group": "男子组"}], {})
 
 
 # -- attachments ------------------------------------------------------------------------------

@@ -8,7 +8,11 @@ below ten thousand (5000元); counts with their unit (1101人); rates with at mo
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
+
+import cn2an
+from django.utils.translation import gettext as _
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -107,3 +111,41 @@ def percent(part, whole) -> str:
         return "—"
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return _plain(value) + "%"
+
+
+# The fields a placing is won in, as the seeds name them; anything else before 第 is a group
+# within the competition (男子组, 团体).
+SCOPES = ("全国", "全省", "全区", "全市", "全州", "全盟", "全县", "全镇")
+PLACING = re.compile(r"^(?P<where>.*?)第(?P<rank>[零〇一二两三四五六七八九十百\d]+)名?$")
+
+
+def placing(value: dict) -> str:
+    """``{"scope": "全省", "rank": 1}`` → ``全省第一``; with a group, ``男子组第三名``."""
+    rank = cn2an.an2cn(int(value["rank"]))
+    group = value.get("group", "")
+    return f"{value.get('scope', '')}{group}第{rank}{'名' if group else ''}"
+
+
+def read_placings(text: str) -> list[dict]:
+    """The placings a clerk writes ("全省第一、全国第十八", "男子组第三名") as data; a
+    ``ValueError`` in Chinese names the part that is not one."""
+    out = []
+    for part in re.split(r"[、，,；;\s]+", text or ""):
+        if not part:
+            continue
+        m = PLACING.match(part)
+        rank = None
+        if m:
+            try:
+                rank = int(cn2an.cn2an(m["rank"], "smart"))
+            except ValueError:
+                rank = None
+        if not m or not rank or rank < 1 or not m["where"]:
+            raise ValueError(
+                _("“%(part)s” is not a placing: write it like 全省第一 or 男子组第三名.")
+                % {"part": part}
+            )
+        where = m["where"]
+        scope = next((s for s in SCOPES if where.startswith(s)), "")
+        out.append({"scope": scope, "rank": rank, "group": where[len(scope) :]})
+    return out

@@ -12,6 +12,7 @@ for a stock it is the date the record came into being.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,8 @@ FLOW, STOCK = "flow", "stock"
 # How a record's figures are known, strongest first (``core.figures``): a figure with any
 # record at least so much is a lower bound (余), then 以上, then close to a round figure (近).
 APPROXIMATIONS = ("at_least", "or_more", "nearly")
+# A figure's place in a sentence part of ``Indicator.parts`` ("签订集体合同{items}").
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 __all__ = ["FLOW", "STOCK", "Indicator", "WorkArea"]
 
@@ -66,12 +69,18 @@ class Indicator:
     as_of: Callable[[datetime.date], Q] | None = None
     # The back-office list of the records behind the figure: (admin url name, query params).
     records: tuple[str, dict] | None = None
-    # The records whose figure is only a lower bound ("500余人次"); any of them in the period
-    # makes the whole figure one, and it is written with 余.
-    estimated: Callable[[], Q] | None = None
     # The field that says how each record's figures are known (exact, at_least 余, or_more
     # 以上, nearly 近): the figure takes the records' way (a lower bound wins over a near one).
     approximation_field: str = ""
+    # Which of the period's records give the figure a value (a ledger entry with people, for
+    # its people count): only they decide how the figure is known and the word it is said in,
+    # so "投入扶持资金180余万元" on one entry leaves "项目53个" of another exact.
+    contributes: Callable[[], Q] | None = None
+    # The unit words a record may choose instead of ``unit`` ("签订集体合同226家" where the
+    # category counts in 户), kept in the record's ``unit_field``: the figure is said in a
+    # word when every record that gives it a value chose that word.
+    unit_field: str = ""
+    unit_words: tuple = ()
     # Which of the source's records the figure takes (members: current ones; grants: paid).
     # Kept apart from ``source`` so that indicators over the same model are computed together,
     # one filtered aggregate each, in one query (see ``evaluate``).
@@ -89,6 +98,9 @@ class Indicator:
     part_keys: dict = field(default_factory=dict)
     subparts: tuple = ()
     said_with: str = ""
+    # What the records behind a figure won, said after its sentence ("全国茶叶加工职业技能竞赛
+    # 获得全省第一、全国第十八"): called with (root, start, end), returns the phrases.
+    notes: Callable[[object, datetime.date, datetime.date], list[str]] | None = None
     # Why a figure is deliberately not a sentence of the work report (said another way, a
     # working figure), or "" (it is said when it has data). The report test reads these.
     leave_out: str = ""
@@ -194,8 +206,9 @@ def evaluate(
     indicators, root, periods, months: dict[str, list] | None = None
 ) -> dict[tuple[str, object], object]:
     """Every indicator for ``root``'s subtree over each of ``periods`` ([(start, end)]), as
-    {(key, period index): value}, plus {(key, "lower_bound"): bool} for the first period of
-    indicators that can be estimates, and {(key, ("month", i)): value} for the month spans
+    {(key, period index): value}, plus for the first period how the figures are known
+    ({(key, "approximation"): kind}, {(key, "lower_bound"): bool}) and the unit word their
+    records chose ({(key, "unit"): word}), and {(key, ("month", i)): value} for the month spans
     ``months`` asks of some indicators (their trends). One query per model, whatever the
     number of indicators and periods: a filtered aggregate per (indicator, period), so a
     dashboard reads each model's records of the subtree once."""
@@ -211,30 +224,45 @@ def evaluate(
             for i, (start, end) in enumerate(months.get(ind.key, ())):
                 aggregates[f"m{n}_{i}"] = ind.measure_in(start, end)
                 names[f"m{n}_{i}"] = (ind.key, ("month", i))
-            if ind.estimated is not None and periods:
+            if periods and (ind.approximation_field or ind.unit_words):
                 start, end = periods[0]
-                aggregates[f"e{n}"] = Count(
-                    "pk", filter=ind.records_in(start, end) & ind.estimated()
-                )
-                names[f"e{n}"] = (ind.key, "lower_bound")
-            if ind.approximation_field and periods:
-                start, end = periods[0]
-                for kind in APPROXIMATIONS:
+                giving = ind.records_in(start, end)
+                if ind.contributes is not None:
+                    giving &= ind.contributes()
+                for kind in APPROXIMATIONS if ind.approximation_field else ():
                     aggregates[f"x{n}_{kind}"] = Count(
-                        "pk",
-                        filter=ind.records_in(start, end) & Q(**{ind.approximation_field: kind}),
+                        "pk", filter=giving & Q(**{ind.approximation_field: kind})
                     )
                     names[f"x{n}_{kind}"] = (ind.key, ("approximation", kind))
+                if ind.unit_words:
+                    aggregates[f"u{n}"] = Count("pk", filter=giving)
+                    names[f"u{n}"] = (ind.key, ("unit", ""))
+                for i, word in enumerate(ind.unit_words):
+                    aggregates[f"u{n}_{i}"] = Count(
+                        "pk", filter=giving & Q(**{ind.unit_field: word})
+                    )
+                    names[f"u{n}_{i}"] = (ind.key, ("unit", word))
         qs = first.source().filter(**{f"{first._path()}__startswith": root.path})
         row = qs.aggregate(**aggregates)
+        giving: dict[str, int] = {}
         for alias, name in names.items():
-            if name[1] == "lower_bound":
-                out[name] = bool(row[alias])
-            elif isinstance(name[1], tuple) and name[1][0] == "approximation":
+            if isinstance(name[1], tuple) and name[1][0] == "approximation":
                 if row[alias] and not out.get((name[0], "approximation")):
                     out[(name[0], "approximation")] = name[1][1]  # the first, strongest kind
+            elif isinstance(name[1], tuple) and name[1][0] == "unit":
+                word = name[1][1]
+                if not word:
+                    giving[name[0]] = row[alias]
+                elif row[alias] and row[alias] == giving.get(name[0]):
+                    out[(name[0], "unit")] = word  # every record giving a value chose it
             else:
                 out[name] = _clean(row[alias])
+        for ind in batch:
+            if ind.approximation_field and periods:
+                out[(ind.key, "lower_bound")] = out.get((ind.key, "approximation")) in (
+                    "at_least",
+                    "or_more",
+                )
     return out
 
 

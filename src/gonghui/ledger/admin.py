@@ -8,13 +8,98 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.figures import read_placings
 from gonghui.core.files import CheckedFileField, stored_file_response
-from gonghui.ledger import selectors, services
+from gonghui.ledger import entry_text, selectors, services
 from gonghui.ledger.models import LedgerCategory, LedgerEntry
+
+ENTRY_FIELDS = (
+    "org",
+    "category",
+    "title",
+    "starts_on",
+    "ends_on",
+    "people",
+    "person_times",
+    "households",
+    "sessions",
+    "items",
+    "cash_amount",
+    "goods_value",
+    "approximation",
+    "subtype",
+    "campaign",
+    "note",
+)
+
+
+class LedgerEntryForm(forms.ModelForm):
+    """The entry, with its further figures, placings and unit words written as a clerk says
+    them ("获奖：40", "全省第一、全国第十八", "家"), read by the same rules as the import."""
+
+    further_figures = forms.CharField(
+        label=gettext_lazy("Further figures"),
+        required=False,
+        help_text=gettext_lazy(
+            "The category's other figures, e.g. 获奖：40；帮助实现就业：56 (separate with ；)."
+        ),
+    )
+    placings_text = forms.CharField(
+        label=gettext_lazy("Placings"),
+        required=False,
+        help_text=gettext_lazy("What the activity won, e.g. 全省第一、全国第十八 or 男子组第三名."),
+    )
+    unit_words = forms.CharField(
+        label=gettext_lazy("Unit words"),
+        required=False,
+        help_text=gettext_lazy(
+            "Only where a figure is counted in another word the category allows, e.g. 家."
+        ),
+    )
+    TEXT = {"further_figures": "extra", "placings_text": "placings", "unit_words": "units"}
+
+    class Meta:
+        model = LedgerEntry
+        fields = ENTRY_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        entry = self.instance
+        if entry.pk:
+            category = entry.category
+            self.initial.update(
+                further_figures=entry_text.extra_text(category, entry.extra),
+                placings_text=entry_text.placings_text(entry.placings),
+                unit_words=entry_text.units_text(entry.units),
+            )
+
+    def clean(self):
+        data = super().clean()
+        category = data.get("category")
+        for name, read in (
+            ("further_figures", lambda text: entry_text.read_extra(category, text)),
+            ("placings_text", read_placings),
+            ("unit_words", lambda text: entry_text.read_units(category, text)),
+        ):
+            try:
+                data[name] = read(data.get(name) or "")  # the box's data, for the service
+            except ValueError as exc:
+                self.add_error(name, str(exc))
+        return data
+
+
+def _from_text(values: dict) -> dict:
+    """The form's text boxes are the entry's data: a changed box changes its field."""
+    out = dict(values)
+    for name, field in LedgerEntryForm.TEXT.items():
+        if name in out:
+            out[field] = out.pop(name)
+    return out
 
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ScopedAdmin):
+    form = LedgerEntryForm
     list_display = (
         "starts_on",
         "title",
@@ -29,24 +114,7 @@ class LedgerEntryAdmin(ScopedAdmin):
     search_fields = ("title",)
     ordering = ("-starts_on", "-id")
     change_form_template = "ledger/entry_change_form.html"
-    fields = (
-        "org",
-        "category",
-        "title",
-        "starts_on",
-        "ends_on",
-        "people",
-        "person_times",
-        "households",
-        "sessions",
-        "items",
-        "cash_amount",
-        "goods_value",
-        "approximation",
-        "subtype",
-        "campaign",
-        "note",
-    )
+    fields = (*ENTRY_FIELDS[:-2], *LedgerEntryForm.TEXT, *ENTRY_FIELDS[-2:])
 
     selector = staticmethod(selectors.entries_visible_to)
 
@@ -70,10 +138,10 @@ class LedgerEntryAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def service_create(self, actor, data):
-        return services.entry_create(actor=actor, **data)
+        return services.entry_create(actor=actor, **_from_text(data))
 
     def service_update(self, actor, obj, changes):
-        return services.entry_update(actor=actor, entry=obj, changes=changes)
+        return services.entry_update(actor=actor, entry=obj, changes=_from_text(changes))
 
     def service_delete(self, actor, obj):
         services.entry_delete(actor=actor, entry=obj)

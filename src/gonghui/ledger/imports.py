@@ -3,10 +3,12 @@ template's columns; every check is done without the database, then one COPY and 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.figures import read_placings
 from gonghui.core.imports.spec import (
     CellError,
     CellMemo,
@@ -20,6 +22,7 @@ from gonghui.core.imports.spec import (
     read_text,
 )
 from gonghui.core.workareas import WorkArea
+from gonghui.ledger import entry_text
 from gonghui.ledger.selectors import categories_offered
 from gonghui.orgs.imports import OrgResolver, any_org
 
@@ -47,6 +50,20 @@ COLUMNS = (
         hint="约数时报告的写法：余（500余人次）、以上（5家以上）、近（近万人）；空白即“余”",
     ),
     C("subtype", "子类", aliases=("类型", "细类"), hint="类别下的细分，如“女职工专项集体合同”"),
+    C(
+        "extra",
+        "其他数字",
+        aliases=("其他数据", "成果"),
+        hint="类别的其他数字，如“获奖：40”“帮助实现就业：56”，多项用“；”分隔",
+        width=24,
+    ),
+    C(
+        "placings",
+        "名次",
+        aliases=("获奖名次", "成绩"),
+        hint="如“全省第一、全国第十八”“男子组第三名”",
+    ),
+    C("units", "计量单位", aliases=("单位词",), hint="与类别惯用单位不同时填写，如集体合同“家”"),
     C("note", "备注"),
 )
 COL = {c.key: c for c in COLUMNS}
@@ -64,15 +81,18 @@ STAGE_COLUMNS = (
     "goods",
     "approximation",
     "subtype",
+    "extra",
+    "placings",
+    "units",
     "note",
 )
 INSERT = (
     "INSERT INTO ledger_ledgerentry (org_id, category_id, title, starts_on, ends_on, people, "
     "person_times, households, sessions, items, cash_amount, goods_value, approximation, subtype, "
-    "note, extra, placings, "
+    "note, extra, placings, units, "
     "created_at) SELECT org_id, category_id, title, starts_on, ends_on, people, person_times, "
-    "households, sessions, items, cash, goods, approximation, subtype, note, '{}', '[]', "
-    "now() FROM ledger_stage "
+    "households, sessions, items, cash, goods, approximation, subtype, note, extra::jsonb, "
+    "placings::jsonb, units::jsonb, now() FROM ledger_stage "
     "WHERE NOT (row_no = ANY(%s))"
 )
 DUPLICATES = (
@@ -107,7 +127,9 @@ class LedgerSpec(ImportSpec):
         self.areas.update({code: code for code, _label in WorkArea.choices})
         self.categories = {}
         self.subtypes = {}
+        self.category_rows = {}
         for c in categories_offered():
+            self.category_rows[c.pk] = c
             self.categories[(c.work_area, c.name)] = c.pk
             self.categories[(c.work_area, c.code)] = c.pk
             for sub in c.subtypes:
@@ -118,7 +140,8 @@ class LedgerSpec(ImportSpec):
             "CREATE TEMP TABLE ledger_stage (row_no integer, org_id bigint, category_id bigint, "
             "title text, starts_on date, ends_on date, people integer, person_times integer, "
             "households integer, sessions integer, items integer, cash numeric(14,2), "
-            "goods numeric(14,2), approximation text, subtype text, note text) ON COMMIT DROP"
+            "goods numeric(14,2), approximation text, subtype text, extra text, placings text, "
+            "units text, note text) ON COMMIT DROP"
         )
 
     def stage_sql(self, ctx) -> str:
@@ -138,6 +161,9 @@ class LedgerSpec(ImportSpec):
             ("estimate", lambda: bool(read_bool(row, COL["estimate"]))),
             ("approximation", lambda: read_text(row, COL["approximation"])),
             ("subtype", lambda: read_text(row, COL["subtype"])),
+            ("extra", lambda: read_text(row, COL["extra"])),
+            ("placings", lambda: read_text(row, COL["placings"])),
+            ("units", lambda: read_text(row, COL["units"])),
             ("note", lambda: read_text(row, COL["note"], max_length=500)),
         ):
             try:
@@ -158,7 +184,20 @@ class LedgerSpec(ImportSpec):
             row.error(COL["starts_on"], _("The start date is empty."))
         elif values["ends_on"] and values["ends_on"] < values["starts_on"]:
             row.error(COL["ends_on"], _("The end date is before the start date."))
-        if not any(values[k] for k in (*COUNTS, "cash", "goods")):
+        declared = {}
+        category = self.category_rows.get(category_id)
+        for key, read in (
+            ("extra", lambda text: entry_text.read_extra(category, text)),
+            ("placings", read_placings),
+            ("units", lambda text: entry_text.read_units(category, text)),
+        ):
+            try:
+                declared[key] = read(values[key]) if values[key] and category else read("")
+            except ValueError as exc:
+                row.error(COL[key], str(exc))
+        if not any(values[k] for k in (*COUNTS, "cash", "goods")) and not any(
+            declared.get("extra", {}).values()
+        ):
             row.error(None, _("An entry records at least one figure: a count or an amount."))
         approximation = APPROXIMATIONS.get(values["approximation"])
         if approximation is None:
@@ -187,6 +226,9 @@ class LedgerSpec(ImportSpec):
             values["goods"],
             approximation,
             subtype,
+            json.dumps(declared["extra"], ensure_ascii=False),
+            json.dumps(declared["placings"], ensure_ascii=False),
+            json.dumps(declared["units"], ensure_ascii=False),
             values["note"],
         )
 

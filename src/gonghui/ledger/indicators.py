@@ -17,7 +17,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.indicators import Indicator
+from gonghui.core.figures import placing
+from gonghui.core.indicators import PLACEHOLDER, Indicator
 from gonghui.ledger.models import LedgerEntry
 from gonghui.ledger.taxonomy import CATEGORIES, PHRASES, UNITS
 
@@ -45,6 +46,63 @@ class CategoryFigures:
 
     def unit_word(self, field: str) -> str:
         return self.wording.get("units", {}).get(field) or UNITS[field]
+
+    def figure_label(self, name: str) -> str:
+        return figure_label(self.wording, name)
+
+    def unit_choices(self, field: str) -> tuple:
+        """The words an entry may count ``field`` in instead (家 beside 户)."""
+        return tuple(self.wording.get("unit_choices", {}).get(field, ()))
+
+
+# A report names at most this many placed activities per category, the best placed first.
+PLACED_SHOWN = 8
+
+
+def _placings_of(code: str):
+    def notes(root, start, end) -> list[str]:
+        entries = (
+            LedgerEntry.objects.filter(
+                category__code=code,
+                org__path__startswith=root.path,
+                starts_on__gte=start,
+                starts_on__lte=end,
+            )
+            .exclude(placings=[])
+            .order_by("starts_on", "id")
+            .values_list("title", "placings")
+        )
+        placed = sorted(entries, key=lambda e: min(p["rank"] for p in e[1]))[:PLACED_SHOWN]
+        return [f"{title}获得{'、'.join(placing(p) for p in won)}" for title, won in placed]
+
+    return notes
+
+
+def figure_label(wording: dict, name: str) -> str:
+    """What a further figure is, in the words of the part that says it ("获奖" from
+    "获奖{awards}", "帮助实现就业" from "帮助{jobs}实现就业"); its code without one."""
+    for alternatives in (wording or {}).get("say", []):
+        for template in alternatives:
+            if "{" + name + "}" in template:
+                return PLACEHOLDER.sub("", template).strip("，、 ") or name
+    return name
+
+
+def _giving(field: str):
+    """The entries that give a count or a further figure a value."""
+    if field == "amount":
+        return lambda: Q(cash_amount__gt=0) | Q(goods_value__gt=0)
+    if field in COUNTS:
+        return lambda: Q(**{f"{field}__gt": 0})
+    return lambda: Q(**{f"extra__{field}__gt": 0})
+
+
+def _count_words(c: CategoryFigures, field: str) -> dict:
+    return {
+        "contributes": _giving(field),
+        "unit_field": f"units__{field}",
+        "unit_words": c.unit_choices(field),
+    }
 
 
 def _where(code: str, subtype: str | None = None):
@@ -96,9 +154,10 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
             c.unit_word(c.unit),
             measure=Sum(c.unit),
             phrase=PHRASES.get(c.code, ""),
-            estimated=lambda: Q(is_estimate=True),
             **{**common, "said_with": ""},
+            **_count_words(c, c.unit),
             **_family(c, key),
+            notes=_placings_of(c.code),
         )
     ]
     for field in COUNTS:
@@ -110,6 +169,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
                     c.unit_word(field),
                     measure=Sum(field),
                     **common,
+                    **_count_words(c, field),
                 )
             )
     out.append(
@@ -118,7 +178,8 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
             format_lazy("{}{}", c.name, _("(funds)")),
             "元",
             measure=Sum(F("cash_amount") + F("goods_value")),
-            **{**common, "approximation_field": ""},
+            **common,
+            contributes=_giving("amount"),
         )
     )
     out.append(
@@ -138,7 +199,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
         out.append(
             Indicator(
                 f"{key}.{name}",
-                format_lazy("{}（{}）", c.name, name),
+                format_lazy("{}（{}）", c.name, c.figure_label(name)),
                 unit,
                 measure=Sum(
                     Coalesce(
@@ -146,6 +207,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
                     )
                 ),
                 **common,
+                contributes=_giving(name),
             )
         )
     for sub in c.subtypes:
@@ -158,6 +220,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
                 c.unit_word(c.unit),
                 measure=Sum(c.unit),
                 **_common(c, _where(c.code, sub["code"])),
+                **_count_words(c, c.unit),
                 said_with=key,
             )
         )

@@ -93,6 +93,8 @@ class LedgerEntry(models.Model):
     # and placings the activity won ([{"scope": "全省", "rank": 1}]): data, not free text.
     extra = models.JSONField(_("Further figures"), default=dict, blank=True)
     placings = models.JSONField(_("Placings"), default=list, blank=True)
+    # The word a count is said in where the category allows another ({"households": "家"}).
+    units = models.JSONField(_("Unit words"), default=dict, blank=True)
     note = models.CharField(_("Notes"), max_length=500, blank=True)
     campaign = models.ForeignKey(
         "assistance.Campaign",

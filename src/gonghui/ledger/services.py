@@ -70,10 +70,23 @@ def _check_declared(entry: LedgerEntry) -> None:
         if number < 0:
             raise DomainError({"extra": _("A figure is not below zero.")})
     for placing in entry.placings or []:
-        rank = placing.get("rank") if isinstance(placing, dict) else None
-        if not isinstance(rank, int) or rank < 1 or not str(placing.get("scope", "")).strip():
+        placing = placing if isinstance(placing, dict) else {}
+        rank = placing.get("rank")
+        where = str(placing.get("scope", "")).strip() + str(placing.get("group", "")).strip()
+        if not isinstance(rank, int) or rank < 1 or not where:
             raise DomainError(
                 {"placings": _("A placing names its field (全省, 全国, 男子组) and a rank from 1.")}
+            )
+    choices = (category.wording or {}).get("unit_choices", {})
+    for field, word in (entry.units or {}).items():
+        if field not in COUNTS or word not in choices.get(field, ()):
+            # The clerk knows the count by its label (人数, 户数), never by its code.
+            label = LedgerEntry._meta.get_field(field).verbose_name if field in COUNTS else field
+            raise DomainError(
+                {
+                    "units": _("This category does not count %(label)s in “%(word)s”.")
+                    % {"label": label, "word": word}
+                }
             )
 
 
@@ -97,12 +110,14 @@ def entry_create(
     subtype: str = "",
     extra: dict | None = None,
     placings: list | None = None,
+    units: dict | None = None,
     note: str = "",
     campaign=None,
 ) -> LedgerEntry:
-    """One dated entry of an org. ``approximation`` says how its counts are known (exact, or
+    """One dated entry of an org. ``approximation`` says how its figures are known (exact, or
     written with 余, 以上 or 近; ``is_estimate`` is 余); ``subtype``, ``extra`` figures and
-    ``placings`` are what the category's wording declares."""
+    ``units`` (the word a count is said in, {"households": "家"}) are what the category's
+    wording declares; ``placings`` what the activity won ([{"scope": "全省", "rank": 1}])."""
     entry = LedgerEntry(
         org=org,
         category=category,
@@ -120,6 +135,7 @@ def entry_create(
         subtype=subtype,
         extra=extra or {},
         placings=placings or [],
+        units=units or {},
         note=note,
         campaign=campaign,
     )

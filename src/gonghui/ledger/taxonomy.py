@@ -92,7 +92,9 @@ PHRASES = {
 # parts in order, each a list of alternatives, the first whose figures are all non-zero being
 # written ("{items}" is the items count with its unit, "{amount}" the funds and goods,
 # "{entries}" how many entries, "{awards}" a further figure the entries carry); ``extra``:
-# the further figures and their units; ``entries``: the unit word of the number of entries.
+# the further figures and their units; ``entries``: the unit word of the number of entries;
+# ``unit_choices``: other words an entry may count a field in (集体合同: 覆盖企业183户 in one
+# report, 签订集体合同226家 in another).
 WORDING = {
     "org.founding_drive": {
         "units": {"households": "家"},
@@ -137,15 +139,21 @@ WORDING = {
     "aid.consumption": {"say": [["开展消费帮扶{households}"], ["金额{amount}"]]},
     "aid.jobs_fair": {
         "units": {"items": "条"},
-        "extra": {"jobs": "人"},
+        "extra": {"jobs": "人", "leaflets": "份"},
         "say": [
             ["举办招聘会和就业援助活动{sessions}"],
             ["发布招聘信息{items}"],
+            ["发放资料{leaflets}"],
             ["帮助{jobs}实现就业"],
         ],
     },
     "mutual.enrolment": {
-        "say": [["组织职工参加互助保障{people}"], ["参保单位{households}"]],
+        "units": {"items": "个"},
+        "say": [
+            ["设立互助保障项目{items}"],
+            ["参保单位{households}"],
+            ["组织职工参加互助保障{people}"],
+        ],
     },
     "mutual.payout": {
         "units": {"people": "名"},
@@ -168,8 +176,9 @@ WORDING = {
         "say": [["为{people}劳模发放慰问金{amount}", "慰问劳模{people}"]],
     },
     "skills.competition": {
+        "units": {"people": "名"},
         "extra": {"awards": "件"},
-        "say": [["举办劳动和技能竞赛{sessions}"], ["参赛职工{people}"], ["获奖{awards}"]],
+        "say": [["举办劳动和技能竞赛{sessions}"], ["组织{people}职工参赛"], ["获奖{awards}"]],
     },
     "skills.training": {
         "units": {"sessions": "期"},
@@ -188,6 +197,7 @@ WORDING = {
     },
     "rights.contract": {
         "units": {"items": "份"},
+        "unit_choices": {"households": ["家"]},
         "say": [
             [
                 "签订集体合同{items}，覆盖企业{households}",
@@ -231,9 +241,13 @@ WORDING = {
     "culture.sports": {"say": [["举办文体活动{sessions}"], ["参与职工{person_times}"]]},
     "culture.reading": {
         "units": {"items": "册"},
-        "say": [["开展职工读书活动{sessions}"], ["配送图书{items}"]],
+        "extra": {"cards": "张"},
+        "say": [["开展职工读书活动{sessions}"], ["配送图书{items}"], ["发放电子书屋阅读卡{cards}"]],
     },
-    "culture.volunteer": {"say": [["开展志愿服务{person_times}"]]},
+    "culture.volunteer": {
+        "extra": {"leaflets": "份"},
+        "say": [["开展志愿服务{person_times}"], ["发放宣传资料{leaflets}"]],
+    },
     "culture.publicity": {"units": {"items": "篇"}, "say": [["刊发宣传报道{items}"]]},
     "statistics.research": {"units": {"items": "篇"}, "say": [["完成调查研究{items}"]]},
 }

@@ -129,13 +129,13 @@ INDICATORS = [
     Indicator(
         "members.unions_with_members",
         _("Unions with members on record"),
-        "个",
+        "家",
         A,
         Org.objects.all,
         "",
         STOCK,
         as_of=_has_members_at,
         records=("admin:orgs_org_changelist", {}),
-        phrase="会员分布在{n}工会",
+        phrase="会员实名制信息采集{n}",
     ),
 ]

@@ -10,8 +10,11 @@ def section(w, org, start: datetime.date, end: datetime.date):
     if not w.get("members.current"):
         rest = w.rest_of_area("members")
         return ("推进会员实名制，扩大会员覆盖", [rest]) if rest else None
+    # "会员实名制信息采集1734家、会员11.5万人": how many unions have their members on record.
+    unions = w.get("members.unions_with_members")
+    collected = f"会员实名制信息采集{w.n('members.unions_with_members', '家')}，" if unions else ""
     text = (
-        f"深入推进会员实名制管理，会员总数达{w.n('members.current', '人')}"
+        f"深入推进会员实名制管理，{collected}会员总数达{w.n('members.current', '人')}"
         f"{w.change('members.current', '人')}"
     )
     parts = []

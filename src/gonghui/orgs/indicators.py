@@ -12,6 +12,8 @@ def _active(**more):
 
 
 A = WorkArea.ORGANISATION
+# Stations are counted in 家 ("建设完成户外劳动者服务站41家", "爱心驿站5家"), homes and rooms in 个.
+POINT_UNITS = {ServicePoint.Kind.OUTDOOR_STATION: "家"}
 INDICATORS = [
     Indicator(
         "orgs.grassroots_unions",
@@ -99,7 +101,7 @@ INDICATORS = [
         Indicator(
             f"orgs.service_points.{kind}",
             label,
-            "个",
+            POINT_UNITS.get(kind, "个"),
             A,
             ServicePoint.objects.all,
             "org",

@@ -23,7 +23,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
     points = [key for key in w.keys("orgs.service_points.") if w.get(key)]
     paragraphs = [text]
     if points:
-        listed = "、".join(f"{w.name(key)}{w.n(key, '个')}" for key in points)
+        listed = "、".join(f"{w.name(key)}{w.n(key)}" for key in points)  # 站 in 家
         paragraphs.append(
             f"阵地建设不断加强，建成服务阵地{w.n('orgs.service_points', '个')}，其中{listed}。"
         )

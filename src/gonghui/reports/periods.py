@@ -111,9 +111,13 @@ class Period:
             return f"{self.start.year}年以来"
         return "期内"
 
-    def previous(self) -> tuple[datetime.date, datetime.date]:
+    def previous(self) -> tuple[datetime.date, datetime.date] | None:
         """The span compared with: as many years back as the period is long (the previous five
-        years for a five-year review), otherwise a year back (the same months last year)."""
+        years for a five-year review), otherwise a year back (the same months last year); none
+        for a span since a year (2020年以来), which no earlier span of equal length matches
+        without overlapping it."""
+        if self.since:
+            return None
         back = self.years if self.years > 1 else 1
         return _shift_years(self.start, back), _shift_years(self.end, back)
 

@@ -107,7 +107,7 @@ def _figures(actor, org, start, end, keys=None, previous=True, months=None, prev
             Figure(
                 ind.key,
                 str(ind.name),
-                ind.unit,
+                values.get((ind.key, "unit")) or ind.unit,
                 ind.work_area,
                 value,
                 before,

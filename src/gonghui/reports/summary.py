@@ -16,15 +16,16 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from cn2an import an2cn
+
 from gonghui.core.figures import figure, money, percent
-from gonghui.core.indicators import STOCK
+from gonghui.core.indicators import PLACEHOLDER, STOCK
 from gonghui.core.workareas import WorkArea
 from gonghui.orgs.models import Org
 from gonghui.reports.periods import Period
 from gonghui.reports.registry import all_indicators, all_rates
 from gonghui.reports.selectors import figures
 
-CHINESE_NUMERALS = "一二三四五六七八九十"
 MARKER = re.compile("\x00(\\d+)\x00")
 STOPS = "，。；、：（）\n"
 
@@ -45,7 +46,7 @@ class ReportText:
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", self.opening, ""]
         for i, (heading, paragraphs) in enumerate(self.sections):
-            lines += [f"## {CHINESE_NUMERALS[i]}、{heading}", ""]
+            lines += [f"## {an2cn(i + 1)}、{heading}", ""]
             for p in paragraphs:
                 lines += [p, ""]
         lines += [self.closing, ""]
@@ -63,7 +64,7 @@ class ReportText:
         """The text a clerk edits: one paragraph per line, headings as 一、…, no title."""
         lines = [self.opening]
         for i, (heading, paragraphs) in enumerate(self.sections):
-            lines.append(f"{CHINESE_NUMERALS[i]}、{heading}")
+            lines.append(f"{an2cn(i + 1)}、{heading}")
             lines += paragraphs
         lines.append(self.closing)
         return "\n".join(lines)
@@ -93,6 +94,7 @@ class _Writer:
         self.compared = self.compared_stock = "比上年同期"  # how a change is introduced
         self.kinds: dict = {}  # key → flow or stock
         self.span = "期内"  # what a section says before its figures
+        self.scope = None  # (org, start, end) of the report, for what records won (notes)
 
     def completion(self, key: str) -> str:
         """ "，完成年度任务的131%" when the org has a target for the indicator (said once)."""
@@ -201,7 +203,10 @@ class _Writer:
 
 def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> ReportText:
     span = Period(start, end)
-    rows = figures(actor, org, start, end, previous_span=span.previous())
+    previous_span = span.previous()
+    rows = figures(
+        actor, org, start, end, previous=previous_span is not None, previous_span=previous_span
+    )
     values = {f.key: f.value for f in rows}
     previous = {f.key: f.previous for f in rows}
     report = ReportText(title=f"{org.name}{span.label()}工作总结", period=span.label(), opening="")
@@ -217,6 +222,7 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
     w.rates = all_rates()
     w.compared, w.compared_stock = span.compared(), span.compared(stock=True)
     w.span = span.span_words()
+    w.scope = (org, start, end)
     w.kinds = {key: ind.kind for key, ind in all_indicators().items()}
     report.opening = (
         f"{span.opening()}，{org.name}在上级工会的坚强领导下，坚持以职工为中心，紧紧围绕组织建设、"
@@ -287,9 +293,6 @@ LEDGER_HEADINGS = {
 }
 
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
 def _family_sentence(w: _Writer, ind) -> str:
     """The sentence of an indicator said together with others (a ledger category): its parts
     in order, each the first alternative whose figures are all non-zero; the family's other
@@ -327,6 +330,8 @@ def _family_sentence(w: _Writer, ind) -> str:
     subs = [f"{label}{w.n(key)}" for label, key in ind.subparts if w.get(key)]
     if subs:
         text += "，其中" + "、".join(subs)
+    if ind.notes is not None and w.scope is not None:
+        text += "".join(f"；{note}" for note in ind.notes(*w.scope))
     return text
 
 
@@ -348,7 +353,7 @@ def _area_sentences(w: _Writer, area: str) -> list[str]:
         ):
             continue
         else:
-            figure_text = w.n(key, ind.unit, after=False)
+            figure_text = w.n(key, after=False)
             text = ind.phrase.format(n=figure_text) if ind.phrase else f"{ind.name}{figure_text}"
             text += w.completion(key) + w.rates_of(key)
             if w.get(f"{key}.amount"):
