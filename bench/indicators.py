@@ -18,6 +18,8 @@ Then it times, after one warm-up, the median of ``--repeat`` runs of:
   year earlier, the targets beneath, three month-by-month trends, the split over the orgs
   beneath), for one county and for the city;
 * ``statistics_table()``: every indicator per child org, for the county and for the city;
+* ``work_report()``: the county's work report for the year, as its Markdown text (every
+  figure, a year earlier for the comparisons, the targets, the plan);
 * the baseline: ``SELECT count(*) FROM members_membership``, on the same connection.
 """
 
@@ -212,12 +214,12 @@ def build(members: int) -> None:
             c,
             "INSERT INTO ledger_ledgerentry (title, starts_on, people, person_times, households, "
             "sessions, items, cash_amount, goods_value, note, created_at, category_id, org_id, "
-            "approximation, subtype, extra, placings) "
+            "approximation, subtype, extra, placings, units) "
             f"SELECT '台账' || u.id || '-' || n, make_date({YEAR}, 1, 1) + ((u.id * 7 + n * 53) "
             "% 330)::int, 10 + n, 30 + n, 1, 1, 1, 1000 * n, 0, '', now(), "
             "(SELECT array_agg(id ORDER BY id) FROM ledger_ledgercategory)"
             "[1 + (u.id + n) % (SELECT count(*) FROM ledger_ledgercategory)], u.id, "
-            "CASE WHEN n = 3 THEN 'at_least' ELSE '' END, '', '{}', '[]' "
+            "CASE WHEN n = 3 THEN 'at_least' ELSE '' END, '', '{}', '[]', '{}' "
             "FROM bi_unions u, generate_series(1, 3) n",
             label="ledger entries",
         )
@@ -261,6 +263,7 @@ def main() -> None:
     from gonghui.orgs.models import Org
     from gonghui.reports.registry import all_indicators
     from gonghui.reports.selectors import dashboard, statistics_table
+    from gonghui.reports.summary import work_report
 
     city = Org.objects.get(code="BI-CITY")
     county = Org.objects.filter(parent=city).order_by("code").first()
@@ -288,6 +291,7 @@ def main() -> None:
         ("county statistics table", lambda: statistics_table(None, county, start, end)),
         ("city dashboard", lambda: dashboard(None, city, start, end)),
         ("city statistics table", lambda: statistics_table(None, city, start, end)),
+        ("county work report", lambda: work_report(None, county, start, end).markdown()),
     ):
         rows.append((label, median_time(fn, args.repeat)))
     print(f"\n{'':48} {'seconds':>9} {'× count(*)':>11}")

@@ -338,3 +338,41 @@ def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     paragraphs = [p.text for p in Document(str(edited_path)).paragraphs]
     assert paragraphs[-1] == "谢谢各位。" and any("会员总数达300人" in p for p in paragraphs)
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("username", "first_todo"),
+    [
+        ("county", "待审核的帮扶申请"),
+        ("town_a", "待审核的帮扶申请"),
+        ("clerk_a1", "尚未提交的帮扶申请"),
+    ],
+)
+def test_each_role_starts_from_its_to_dos(browser, live_server, live_tree, username, first_todo):
+    """The first screen says what waits on this role; one click opens exactly that list. Also
+    kept as screenshots at desktop and phone width."""
+    from tests.aid import build_aid
+    from tests.test_assistance import grant
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    aid = build_aid(live_tree)
+    grant(aid, live_tree, n=0)  # a draft of 甲公司
+    grant(aid, live_tree, n=1, step_until="submit")
+    for width, height in ((1440, 900), (390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        todos = page.locator("[data-home=todos]")
+        expect(todos).to_contain_text("待办事项")
+        expect(todos).to_contain_text(first_todo)
+        page.screenshot(path=str(ARTIFACTS / f"home-{username}-{width}.png"), full_page=True)
+        # Nothing of the home page is wider than the phone.
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{username} at {width}px: {overflow}px too wide"
+        page.get_by_role("link", name=first_todo).first.click()
+        expect(page.locator("#result_list")).to_contain_text("职工")
+        page.close()

@@ -10,6 +10,7 @@ from gonghui.core.workareas import (
     DemoPart,
     ImportKind,
     MenuItem,
+    Todo,
     WorkArea,
     crud,
 )
@@ -97,6 +98,77 @@ class AssistanceConfig(workareas.WorkAreaApp):
             "tune",
             "admin:assistance_localpolicy_changelist",
             "assistance.view_localpolicy",
+        ),
+    )
+    todos = (
+        Todo(
+            "grants.review",
+            _("Applications to review"),
+            "gonghui.assistance.selectors.grants_waiting",
+            "admin:assistance_grant_changelist",
+            "assistance.review_grant",
+            order=10,
+        ),
+        Todo(
+            "grants.notice",
+            _("Reviewed, to put on public notice"),
+            "gonghui.assistance.selectors.grants_waiting",
+            "admin:assistance_grant_changelist",
+            "assistance.approve_grant",
+            order=20,
+        ),
+        Todo(
+            "grants.approve",
+            _("Public notice ended, to approve"),
+            "gonghui.assistance.selectors.grants_waiting",
+            "admin:assistance_grant_changelist",
+            "assistance.approve_grant",
+            order=30,
+        ),
+        Todo(
+            "grants.batch",
+            _("Approved, waiting for a payment batch"),
+            "gonghui.assistance.selectors.grants_waiting",
+            "admin:assistance_grant_changelist",
+            "assistance.add_paymentbatch",
+            order=40,
+        ),
+        Todo(
+            "batches.unpaid",
+            _("Payment batches not yet marked paid"),
+            "gonghui.assistance.selectors.batches_waiting",
+            "admin:assistance_paymentbatch_changelist",
+            "assistance.change_paymentbatch",
+            order=50,
+        ),
+        Todo(
+            "grants.draft",
+            _("Applications not yet submitted"),
+            "gonghui.assistance.selectors.grants_waiting",
+            "admin:assistance_grant_changelist",
+            "assistance.add_grant",
+            order=60,
+        ),
+        Todo(
+            "grants.returned",
+            _("Applications rejected (campaign still open)"),
+            "gonghui.assistance.selectors.grants_waiting",
+            "admin:assistance_grant_changelist",
+            "assistance.add_grant",
+            order=70,
+        ),
+        Todo(
+            "files.review",
+            _("Hardship files due for their yearly review"),
+            "gonghui.assistance.selectors.files_waiting",
+            "admin:assistance_hardshipfile_changelist",
+            "assistance.change_hardshipfile",
+            order=80,
+        ),
+    )
+    actions = (
+        MenuItem(
+            _("New application"), "post_add", "admin:assistance_grant_add", "assistance.add_grant"
         ),
     )
     grants = {

@@ -259,3 +259,59 @@ def file_next_steps(actor, file: HardshipFile) -> list:
     from gonghui.assistance.services import HARDSHIP_FILE
 
     return HARDSHIP_FILE.available_steps(actor, file)
+
+
+def grants_waiting(actor, key: str, today: datetime.date) -> QuerySet[Grant]:
+    """The grants a to-do of the home page counts and its list shows, by the same rule as who
+    may take the step (``services.grants.may_take``):
+
+    - ``grants.review``: submitted, and the actor is above the applying union (or organises the
+      campaign the union applied to as its own);
+    - ``grants.notice``: reviewed, in a campaign the actor organises;
+    - ``grants.approve``: on public notice whose period has ended, in such a campaign;
+    - ``grants.batch``: approved and in no payment batch yet, in such a campaign;
+    - ``grants.draft``: the actor's own union's drafts, not yet submitted;
+    - ``grants.returned``: the actor's own union's rejected applications in campaigns still open.
+    """
+    own = getattr(actor, "org", None)
+    if own is None:
+        return Grant.objects.none()
+    grants = scope(Grant.objects.all(), actor)
+    G = Grant.Status
+    organised = Q(campaign__org__path__startswith=own.path)
+    if key == "grants.review":
+        return grants.filter(status=G.SUBMITTED).filter(
+            ~Q(org=own) | Q(org_id=F("campaign__org_id"))
+        )
+    if key == "grants.notice":
+        return grants.filter(organised, status=G.REVIEWED)
+    if key == "grants.approve":
+        return grants.filter(organised, status=G.NOTICED).filter(
+            Q(notice_ends_on__isnull=True) | Q(notice_ends_on__lte=today)
+        )
+    if key == "grants.batch":
+        return grants.filter(organised, status=G.APPROVED, payment_batch__isnull=True)
+    if key == "grants.draft":
+        return grants.filter(org=own, status=G.DRAFT)
+    if key == "grants.returned":
+        return grants.filter(org=own, status=G.REJECTED, campaign__is_open=True)
+    return Grant.objects.none()
+
+
+def batches_waiting(actor, key: str, today: datetime.date) -> QuerySet[PaymentBatch]:
+    """To-do ``batches.unpaid``: payment batches the actor's union prepared and has not yet
+    marked paid (the bank file is out, the money not confirmed)."""
+    own = getattr(actor, "org", None)
+    if own is None:
+        return PaymentBatch.objects.none()
+    return scope(PaymentBatch.objects.all(), actor).filter(
+        org=own, status=PaymentBatch.Status.PREPARED
+    )
+
+
+def files_waiting(actor, key: str, today: datetime.date) -> QuerySet[HardshipFile]:
+    """To-do ``files.review``: open hardship files whose yearly review is overdue or due within
+    60 days (the 复核 the rules ask for)."""
+    return scope(HardshipFile.objects.all(), actor).filter(
+        review_q("overdue", today) | review_q("due", today)
+    )

@@ -28,7 +28,8 @@ from gonghui.core.errors import NotFound, keep_records
 from gonghui.core.files import SPREADSHEETS, CheckedFileField
 from gonghui.core.models import AccessLog, Event, ImportJob
 from gonghui.core.scoping import scope, subtree_q
-from gonghui.core.selectors import events_visible_to
+from gonghui.core.selectors import events_visible_to, waiting_for
+from gonghui.core.workareas import todos
 
 
 class _DryRun(Exception):
@@ -66,6 +67,35 @@ def error_text(exc) -> str:
     return str(exc) or _("The record does not exist.")
 
 
+class TodoFilter(admin.SimpleListFilter):
+    """待办: the records of one of the home page's to-dos, from the same selector the count
+    came from. Offered on every list some to-do opens (``?todo=<key>``)."""
+
+    title = gettext_lazy("To do")
+    parameter_name = "todo"
+
+    def lookups(self, request, model_admin):
+        url = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
+        return [
+            (todo.key, todo.title)
+            for _config, todo in todos()
+            if todo.url == url and (not todo.permission or request.user.has_perm(todo.permission))
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(pk__in=waiting_for(request.user, self.value()).values("pk"))
+
+
+def with_todo_filter(model_admin, request, list_filter) -> tuple:
+    """The list's filters, the 待办 filter first when some to-do opens this list."""
+    url = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
+    if any(todo.url == url for _config, todo in todos()):
+        return (TodoFilter, *list_filter)
+    return tuple(list_filter)
+
+
 class ScopedAdmin(ModelAdmin):
     list_per_page = 50
     list_filter_submit = True
@@ -80,6 +110,9 @@ class ScopedAdmin(ModelAdmin):
 
     def scoped_queryset(self, actor):
         return self.selector(actor)
+
+    def get_list_filter(self, request):
+        return with_todo_filter(self, request, super().get_list_filter(request))
 
     # Subclasses provide these three, each calling one service.
 
@@ -274,6 +307,10 @@ class ImportJobAdmin(ModelAdmin):
     list_display_links = ("created_at", "file_name")
     list_filter = ("status", "kind")
     list_per_page = 50
+
+    def get_list_filter(self, request):
+        return with_todo_filter(self, request, super().get_list_filter(request))
+
     change_form_template = "core/importjob_detail.html"
 
     def get_queryset(self, request):

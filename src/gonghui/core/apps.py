@@ -7,6 +7,7 @@ from gonghui.core.workareas import (
     PLATFORM_ADMIN,
     ROLES,
     MenuItem,
+    Todo,
     WorkArea,
     crud,
 )
@@ -43,6 +44,15 @@ class CoreConfig(workareas.WorkAreaApp):
             "core.view_accesslog",
             group=ADMINISTRATION,
             order=30,
+        ),
+    )
+    todos = (
+        Todo(
+            "imports.unfinished",
+            _("Imports to fix and send again"),
+            "gonghui.core.selectors.imports_waiting",
+            "admin:core_importjob_changelist",
+            "core.view_importjob",
         ),
     )
     grants = {

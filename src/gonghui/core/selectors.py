@@ -15,3 +15,79 @@ def stored_file_content(stored) -> bytes:
     from gonghui.core.services import FILE_PURPOSE
 
     return cipher().decrypt_bytes(bytes(stored.content), f"{FILE_PURPOSE}.{stored.id}")
+
+
+def waiting_for(actor, key: str, today=None) -> QuerySet:
+    """The records behind the to-do ``key`` for ``actor``: what its list's 待办 filter shows and
+    what the home page counts. A key nobody declared is an empty answer, not an error (a
+    bookmarked link after an upgrade)."""
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from gonghui.core.workareas import todos
+
+    today = today or timezone.localdate()
+    for _config, todo in todos():
+        if todo.key == key:
+            return import_string(todo.waiting)(actor, key, today)
+    return Event.objects.none()
+
+
+def home_todos(actor, today=None) -> list[dict]:
+    """The home page's 待办: each declared to-do the actor may act on, with its count and the
+    filtered list it opens; routine ones (``always``) at zero too, the others only when
+    something waits."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    from gonghui.core.workareas import MENU_TITLES, todos
+
+    if actor is None or getattr(actor, "org", None) is None:
+        return []
+    today = today or timezone.localdate()
+    found = []
+    for config, todo in todos():
+        if todo.permission and not actor.has_perm(todo.permission):
+            continue
+        count = import_string(todo.waiting)(actor, todo.key, today).count()
+        if count or todo.always:
+            found.append(
+                {
+                    "key": todo.key,
+                    "title": todo.title,
+                    "count": count,
+                    "area": MENU_TITLES.get(config.work_area, ""),
+                    "link": f"{reverse(todo.url)}?todo={todo.key}",
+                    "routine": todo.always,
+                }
+            )
+    return found
+
+
+def imports_waiting(actor, key: str, today) -> QuerySet:
+    """To-do ``imports.unfinished``: the actor's own uploads of the last 14 days that were
+    refused or failed and that no later successful upload of the same kind for the same org
+    has made up for: a file the clerk still has to fix and send again."""
+    import datetime
+
+    from django.db.models import Exists, OuterRef
+
+    from gonghui.core.models import ImportJob
+
+    since = today - datetime.timedelta(days=14)
+    redone = ImportJob.objects.filter(
+        kind=OuterRef("kind"),
+        org=OuterRef("org"),
+        status=ImportJob.Status.SUCCEEDED,
+        created_at__gt=OuterRef("created_at"),
+    )
+    return (
+        scope(ImportJob.objects.all(), actor)
+        .filter(
+            created_by=actor,
+            status__in=(ImportJob.Status.REFUSED, ImportJob.Status.FAILED),
+            created_at__date__gte=since,
+        )
+        .exclude(Exists(redone))
+    )

@@ -15,7 +15,8 @@ A work area (组织建设, 会员, 帮扶, 劳模, 技能, 维权, …) is a Dja
 - ``grants``: what each role may do with its records (role → permissions);
 - ``supersedes``: the ledger categories its records replace (no longer offered for new entries,
   old entries still read and reported, never counted twice);
-- ``todos``: what waits on a user in its area, for the home page (``Todo``).
+- ``todos``: what waits on a user in its area, for the home page (``Todo``), and ``actions``:
+  its quick actions there (``MenuItem``).
 
 Every shared place (indicator registry, import registry and ``gonghui import``, sidebar, roles,
 demo runner, report writer, home page, the cross-org test) reads ``work_area_apps()`` instead of
@@ -25,7 +26,7 @@ a list of its own, so adding an area is one folder and one line in ``INSTALLED_A
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from django.apps import AppConfig, apps
@@ -107,13 +108,21 @@ class DemoPart:
 
 @dataclass(frozen=True)
 class Todo:
-    """What waits on a user in an area, for the home page: a count and the list behind it."""
+    """What waits on a user in an area: a count on the home page and the list behind it.
 
-    title: object
-    count: str  # the dotted path of ``count(actor) -> int`` (a selector)
-    url: str  # the URL name of the list
+    ``waiting`` names a selector ``waiting(actor, key, today) -> QuerySet`` answering, for
+    this to-do, the records the actor must act on now. The home page counts it, and the list
+    at ``url`` filters by it (``?todo=<key>``, the 待办 filter every scoped list has), so the
+    count and the list it opens cannot disagree."""
+
+    key: str  # "grants.review": unique over the platform, the list's filter value
+    title: object  # 待审核的帮扶申请
+    waiting: str
+    url: str  # the URL name of the list (a changelist)
     permission: str = ""
-    query: dict = field(default_factory=dict)  # the list's filter
+    # Shown at zero too: a reminder of routine work (this month's ledger), not a backlog.
+    always: bool = False
+    order: int = 100
 
 
 class WorkAreaApp(AppConfig):
@@ -128,6 +137,9 @@ class WorkAreaApp(AppConfig):
     grants: dict[str, frozenset[str]] = {}
     supersedes: tuple[str, ...] = ()
     todos: tuple[Todo, ...] = ()
+    # The home page's quick actions beside the to-dos (登记会员, 登记台账): the area's most
+    # frequent first steps, shown to whoever holds their permission.
+    actions: tuple[MenuItem, ...] = ()
 
     # A callable saying what the indicators depend on in the database (the ledger's
     # categories), when ``indicators`` names a function that builds them from it.
@@ -172,6 +184,31 @@ def import_kinds() -> dict[str, ImportKind]:
 def demo_parts() -> list[DemoPart]:
     parts = [part for config in work_area_apps() for part in config.demo]
     return sorted(parts, key=lambda p: p.order)
+
+
+def todos() -> list[tuple[WorkAreaApp, Todo]]:
+    """Every declared to-do with the app declaring it, in work-area order then ``order``."""
+    found = [(config, todo) for config in work_area_apps() for todo in config.todos]
+    keys = [todo.key for _config, todo in found]
+    if len(keys) != len(set(keys)):
+        raise RuntimeError("two to-dos share a key")
+    areas = list(MENU_GROUPS)
+    return sorted(
+        found,
+        key=lambda pair: (areas.index(pair[0].work_area or ADMINISTRATION), pair[1].order),
+    )
+
+
+def quick_actions(user) -> list[dict]:
+    """The home page's quick actions the user may take, in work-area order."""
+    from django.urls import reverse
+
+    return [
+        {"title": item.title, "icon": item.icon, "link": reverse(item.url, args=item.args)}
+        for config in work_area_apps()
+        for item in config.actions
+        if not item.permission or user.has_perm(item.permission)
+    ]
 
 
 def superseded_ledger_categories() -> dict[str, WorkAreaApp]:

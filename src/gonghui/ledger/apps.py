@@ -9,6 +9,7 @@ from gonghui.core.workareas import (
     DemoPart,
     ImportKind,
     MenuItem,
+    Todo,
     WorkArea,
     crud,
 )
@@ -44,6 +45,24 @@ class LedgerConfig(workareas.WorkAreaApp):
             "ledger.add_ledgerentry",
             args=("ledger",),
             order=20,
+        ),
+    )
+    todos = (
+        Todo(
+            "ledger.month",
+            _("Ledger entries recorded this month"),
+            "gonghui.ledger.selectors.entries_waiting",
+            "admin:ledger_ledgerentry_changelist",
+            "ledger.add_ledgerentry",
+            always=True,
+        ),
+    )
+    actions = (
+        MenuItem(
+            _("Record a ledger entry"),
+            "edit_note",
+            "admin:ledger_ledgerentry_add",
+            "ledger.add_ledgerentry",
         ),
     )
     grants = {

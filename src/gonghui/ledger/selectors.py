@@ -21,3 +21,14 @@ def categories_offered():
     return LedgerCategory.objects.filter(is_active=True).exclude(
         code__in=list(superseded_ledger_categories())
     )
+
+
+def entries_waiting(actor, key: str, today) -> QuerySet[LedgerEntry]:
+    """To-do ``ledger.month`` (a routine one, shown at zero too): the entries the actor's own
+    union has recorded for this month so far, so a month without any is noticed in time."""
+    own = getattr(actor, "org", None)
+    if own is None or key != "ledger.month":
+        return LedgerEntry.objects.none()
+    return scope(LedgerEntry.objects.all(), actor).filter(
+        org=own, starts_on__year=today.year, starts_on__month=today.month
+    )

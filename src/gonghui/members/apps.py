@@ -10,6 +10,7 @@ from gonghui.core.workareas import (
     DemoPart,
     ImportKind,
     MenuItem,
+    Todo,
     WorkArea,
     crud,
 )
@@ -54,6 +55,36 @@ class MembersConfig(workareas.WorkAreaApp):
             "swap_horiz",
             "admin:members_membershiptransfer_changelist",
             "members.view_membershiptransfer",
+        ),
+    )
+    todos = (
+        Todo(
+            "transfers.incoming",
+            _("Member transfers to accept"),
+            "gonghui.members.selectors.members_waiting",
+            "admin:members_membershiptransfer_changelist",
+            "members.change_membershiptransfer",
+            order=10,
+        ),
+        Todo(
+            "members.provisional",
+            _("Provisional members to confirm"),
+            "gonghui.members.selectors.members_waiting",
+            "admin:members_person_changelist",
+            "members.change_membership",
+            order=20,
+        ),
+    )
+    actions = (
+        MenuItem(
+            _("Register a member"), "person_add", "admin:members_person_add", "members.add_person"
+        ),
+        MenuItem(
+            _("Import roster"),
+            "upload_file",
+            "admin:core_importjob_upload",
+            "members.add_person",
+            args=("members",),
         ),
     )
     grants = {

@@ -154,3 +154,21 @@ def membership_next_steps(actor, membership: Membership) -> list:
     from gonghui.members.services import MEMBERSHIP
 
     return MEMBERSHIP.available_steps(actor, membership)
+
+
+def members_waiting(actor, key: str, today: datetime.date) -> QuerySet:
+    """The to-dos of the registry:
+
+    - ``members.provisional``: people whose membership is still provisional (预备), to confirm;
+    - ``transfers.incoming``: transfers into a union of the actor's subtree that wait for the
+      receiving union's answer.
+    """
+    if key == "members.provisional":
+        return persons_visible_to(actor).filter(
+            latest_membership__status=Membership.Status.PROVISIONAL
+        )
+    if key == "transfers.incoming":
+        return MembershipTransfer.objects.filter(
+            subtree_q(actor, "to_org"), status=MembershipTransfer.Status.PENDING
+        )
+    return Person.objects.none()

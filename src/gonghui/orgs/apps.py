@@ -10,6 +10,7 @@ from gonghui.core.workareas import (
     TOWNSHIP_STAFF,
     DemoPart,
     MenuItem,
+    Todo,
     WorkArea,
     crud,
 )
@@ -45,6 +46,15 @@ class OrgsConfig(workareas.WorkAreaApp):
             "gavel",
             "admin:orgs_orgpolicy_changelist",
             "orgs.view_orgpolicy",
+        ),
+    )
+    todos = (
+        Todo(
+            "orgs.reelection",
+            _("Unions overdue for re-election"),
+            "gonghui.orgs.selectors.orgs_waiting",
+            "admin:orgs_org_changelist",
+            "orgs.view_org",
         ),
     )
     grants = {

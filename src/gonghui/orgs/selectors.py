@@ -216,3 +216,13 @@ def region_of(org: Org) -> str:
         .first()
     )
     return code or ""
+
+
+def orgs_waiting(actor, key: str, today: datetime.date) -> QuerySet[Org]:
+    """To-do ``orgs.reelection``: active unions of the actor's subtree (its own included) whose
+    committee's term has ended without a re-election recorded."""
+    if key != "orgs.reelection":
+        return Org.objects.none()
+    return orgs_visible_to(actor).filter(
+        reelection_q(Org.ReelectionStatus.OVERDUE, today), is_active=True
+    )

@@ -32,6 +32,7 @@ class ReportsConfig(workareas.WorkAreaApp):
     verbose_name = _("Statistics and reports")
 
     demo = (DemoPart(_("Yearly targets"), "gonghui.reports.demo.build_targets", 90),)
+    actions = (MenuItem(_("Statistics"), "monitoring", "reports_statistics", "orgs.view_org"),)
     menu = (
         MenuItem(
             _("Yearly targets"),
