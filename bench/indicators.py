@@ -18,7 +18,7 @@ Then it times, after one warm-up, the median of ``--repeat`` runs of:
   year earlier, the targets beneath, three month-by-month trends, the split over the orgs
   beneath), for one county and for the city;
 * ``statistics_table()``: every indicator per child org, for the county and for the city;
-* ``work_report()``: the county's work report for the year, as its Markdown text (every
+* ``work_report()``: the county's work report for the year, its text built (every
   figure, a year earlier for the comparisons, the targets, the plan);
 * the baseline: ``SELECT count(*) FROM members_membership``, on the same connection.
 """
@@ -128,12 +128,12 @@ def build(members: int) -> None:
         _run(
             c,
             "INSERT INTO members_person (name, name_initials, id_number, id_number_digest, "
-            "id_last4, gender, birth_date, ethnicity, phone_last4, education, political_status, "
+            "id_last4_digest, gender, birth_date, ethnicity, phone_last4, education, political_status, "
             "hukou_type, is_migrant_worker, new_employment_category, "
             "card_number, created_at, updated_at) "
             "SELECT '会员' || g, 'hy', decode(md5('id' || g), 'hex'), "
             "decode(md5('d' || g), 'hex'), "
-            "lpad((g % 10000)::text, 4, '0'), CASE WHEN g % 20 < 9 THEN 'F' ELSE 'M' END, "
+            "decode(md5('l4' || g), 'hex'), CASE WHEN g % 20 < 9 THEN 'F' ELSE 'M' END, "
             "make_date(1970, 1, 1) + (g % 12000), '', '', '', '', '', g % 10 < 3, "
             "CASE WHEN g % 25 = 0 THEN 'courier' ELSE '' END, 'BI' || g, now(), now() "
             f"FROM generate_series(1, {members}) g",
@@ -202,9 +202,9 @@ def build(members: int) -> None:
         _run(
             c,
             "INSERT INTO assistance_grouprelief (date, headcount, cash_amount, goods_value, note, "
-            "photo, created_at, campaign_id, org_id) "
+            "photo_id, created_at, campaign_id, org_id) "
             f"SELECT make_date({YEAR}, 1 + (t.id % 11)::int, 10), 20 + t.id % 30, 6000, 2000, '', "
-            "'', now(), camp.id, t.id FROM orgs_org t "
+            "NULL, now(), camp.id, t.id FROM orgs_org t "
             "JOIN assistance_campaign camp ON camp.org_id = t.parent_id "
             "AND camp.kind = 'winter_warmth' WHERE t.level = 5 AND t.code LIKE 'BI-T%%'",
             label="group relief",
@@ -291,7 +291,7 @@ def main() -> None:
         ("county statistics table", lambda: statistics_table(None, county, start, end)),
         ("city dashboard", lambda: dashboard(None, city, start, end)),
         ("city statistics table", lambda: statistics_table(None, city, start, end)),
-        ("county work report", lambda: work_report(None, county, start, end).markdown()),
+        ("county work report", lambda: work_report(None, county, start, end)),
     ):
         rows.append((label, median_time(fn, args.repeat)))
     print(f"\n{'':48} {'seconds':>9} {'× count(*)':>11}")
