@@ -128,8 +128,8 @@ def build(members: int) -> None:
         _run(
             c,
             "INSERT INTO members_person (name, name_initials, id_number, id_number_digest, "
-            "id_last4_digest, gender, birth_date, ethnicity, phone_last4, education, political_status, "
-            "hukou_type, is_migrant_worker, new_employment_category, "
+            "id_last4_digest, gender, birth_date, ethnicity, phone_last4, education, "
+            "political_status, hukou_type, is_migrant_worker, new_employment_category, "
             "card_number, created_at, updated_at) "
             "SELECT '会员' || g, 'hy', decode(md5('id' || g), 'hex'), "
             "decode(md5('d' || g), 'hex'), "

@@ -587,3 +587,62 @@ def test_removing_an_attachment_or_its_entry_removes_the_file(
     with django_capture_on_commit_callbacks(execute=True):
         services.entry_delete(actor=tree.town_a, entry=e)
     assert _stored(media) == []
+
+
+def test_grouped_evaluation_equals_one_filtered_aggregate_per_indicator(tree):
+    """The ledger's indicators are computed in one grouped query (``Indicator.group_by``); on
+    random entries every figure, how it is known, its unit word, its months and its split over
+    the orgs beneath equal those of the plain way, one filtered aggregate per indicator."""
+    import dataclasses
+    import random
+
+    from gonghui.core.indicators import evaluate, evaluate_by_child, month_spans
+    from gonghui.ledger.indicators import indicator_list
+
+    from gonghui.core.workareas import superseded_ledger_categories
+
+    rng = random.Random(12)
+    taken = superseded_ledger_categories()
+    categories = [c for c in LedgerCategory.objects.filter(is_active=True) if c.code not in taken]
+    rng.shuffle(categories)
+    chosen = categories[:6] + [LedgerCategory.objects.get(code="rights.contract")]
+    orgs = [tree.a1, tree.b1, tree.a, tree.county]
+    for n in range(80):
+        c = rng.choice(chosen)
+        extra = {k: rng.randint(0, 40) for k in (c.wording or {}).get("extra", {})}
+        units = {
+            field: words[0]
+            for field, words in (c.wording or {}).get("unit_choices", {}).items()
+            if rng.random() < 0.5
+        }
+        services.entry_create(
+            actor=tree.county_staff,
+            org=rng.choice(orgs),
+            category=c,
+            title=f"活动{n}",
+            starts_on=datetime.date(rng.choice([2025, 2026]), rng.randint(1, 12), 15),
+            people=rng.choice([0, 0, rng.randint(1, 20000)]),
+            person_times=rng.choice([0, rng.randint(1, 500)]),
+            households=rng.choice([0, rng.randint(1, 50)]),
+            sessions=rng.randint(1, 9) if n % 3 == 0 else rng.choice([0, rng.randint(1, 9)]),
+            items=rng.choice([0, rng.randint(1, 30)]),
+            cash_amount=Decimal(rng.choice([0, rng.randint(1, 900000)])) / 100,
+            approximation=rng.choice(["", "", "at_least", "or_more", "nearly"]),
+            subtype=rng.choice(["", *[s["code"] for s in c.subtypes]]),
+            extra={k: v for k, v in extra.items() if v},
+            units=units,
+        )
+    prefixes = tuple(f"ledger.{c.code}" for c in chosen)
+    grouped = [i for i in indicator_list() if i.key.startswith(prefixes)]
+    assert grouped and all(i.group_by for i in grouped)
+    plain = [dataclasses.replace(i, group_by=(), group_value=()) for i in grouped]
+    periods = [(START, END), (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))]
+    months = {grouped[0].key: month_spans(START, END)}
+    got = evaluate(grouped, tree.county, periods, months)
+    want = evaluate(plain, tree.county, periods, months)
+    assert got == want
+    assert any(v for k, v in got.items() if k[1] == 0)  # the entries gave figures
+    assert any(k[1] == "unit" for k in got) and any(k[1] == "approximation" for k in got)
+    assert evaluate_by_child(grouped, tree.county, START, END) == evaluate_by_child(
+        plain, tree.county, START, END
+    )

@@ -85,6 +85,13 @@ class Indicator:
     # Kept apart from ``source`` so that indicators over the same model are computed together,
     # one filtered aggregate each, in one query (see ``evaluate``).
     where: Callable[[], Q] | None = None
+    # Many indicators that differ only in which value of some fields they take (the work
+    # ledger's: every figure of every category, by category code and sub-type) say so here:
+    # ``where`` must then equal "each ``group_by`` field equals its ``group_value``" (None: any
+    # value). They are computed in one grouped query, each distinct measure once per group,
+    # instead of a filtered aggregate each: hundreds of them stay one small query.
+    group_by: tuple[str, ...] = ()
+    group_value: tuple = ()
     # How a work report says the figure, "{n}" standing for it with its unit
     # ("推动{n}单位签订集体合同"); without one, the name and the figure.
     phrase: str = ""
@@ -198,8 +205,106 @@ def _batches(indicators) -> list[list[Indicator]]:
         if base.query.where:
             alone.append([ind])
         else:
-            groups.setdefault((base.model, ind.org_field), []).append(ind)
+            groups.setdefault((base.model, ind.org_field, ind.group_by), []).append(ind)
     return [*groups.values(), *alone]
+
+
+def _takes(ind: Indicator, row: dict) -> bool:
+    """Whether a grouped row is one of those the indicator takes."""
+    return all(
+        wanted is None or row[name] == wanted
+        for name, wanted in zip(ind.group_by, ind.group_value, strict=True)
+    )
+
+
+class _Aliases:
+    """Each distinct aggregate once: indicators that share a measure (every category's
+    ``Sum("people")``) share its column of the grouped query."""
+
+    def __init__(self):
+        self.aggregates: dict[str, object] = {}
+        self._by_expression: dict[object, str] = {}
+
+    def of(self, measure, condition: Q) -> str:
+        """The column of ``measure`` over the records meeting ``condition``. (An aggregate's
+        equality ignores a filter set after it was made, so the pair is the key.)"""
+        key = (measure, condition)
+        alias = self._by_expression.get(key)
+        if alias is None:
+            alias = f"g{len(self.aggregates)}"
+            self._by_expression[key] = alias
+            aggregate = measure.copy()
+            aggregate.filter = condition if measure.filter is None else measure.filter & condition
+            self.aggregates[alias] = aggregate
+        return alias
+
+
+COUNT = Count("pk")
+
+
+def _period_measure(columns: _Aliases, ind: Indicator, start, end) -> str:
+    """The measure over the period's records, without ``where`` (the groups stand for it)."""
+    return columns.of(ind.measure, ind.in_period(start, end))
+
+
+def _evaluate_grouped(batch, root, periods, months, out) -> None:
+    """``evaluate`` for indicators declaring ``group_by``: one query grouped by those fields,
+    each distinct measure, approximation count and unit-word count once per group, then each
+    indicator's figure as the sum over the groups it takes."""
+    first = batch[0]
+    columns = _Aliases()
+    wanted: list[tuple[Indicator, object, str]] = []  # (indicator, what, alias)
+    for ind in batch:
+        for p, (start, end) in enumerate(periods):
+            wanted.append((ind, p, _period_measure(columns, ind, start, end)))
+        for i, (start, end) in enumerate(months.get(ind.key, ())):
+            wanted.append((ind, ("month", i), _period_measure(columns, ind, start, end)))
+        if periods and (ind.approximation_field or ind.unit_words):
+            start, end = periods[0]
+            giving = ind.in_period(start, end)
+            if ind.contributes is not None:
+                giving &= ind.contributes()
+            for kind in APPROXIMATIONS if ind.approximation_field else ():
+                q = giving & Q(**{ind.approximation_field: kind})
+                wanted.append((ind, ("approximation", kind), columns.of(COUNT, q)))
+            if ind.unit_words:
+                wanted.append((ind, ("unit", ""), columns.of(COUNT, giving)))
+            for word in ind.unit_words:
+                q = giving & Q(**{ind.unit_field: word})
+                wanted.append((ind, ("unit", word), columns.of(COUNT, q)))
+    rows = list(
+        first.source()
+        .filter(**{f"{first._path()}__startswith": root.path})
+        .order_by()
+        .values(*first.group_by)
+        .annotate(**columns.aggregates)
+    )
+    taken: dict[tuple, list[dict]] = {}  # the rows each group value takes, found once
+    sums: dict[tuple[str, object], object] = {}
+    for ind, what, alias in wanted:
+        if ind.group_value not in taken:
+            taken[ind.group_value] = [row for row in rows if _takes(ind, row)]
+        sums[(ind.key, what)] = sum((row[alias] or 0 for row in taken[ind.group_value]), start=0)
+    for ind in batch:
+        for p in range(len(periods)):
+            out[(ind.key, p)] = _clean(sums[(ind.key, p)])
+        for i in range(len(months.get(ind.key, ()))):
+            out[(ind.key, ("month", i))] = _clean(sums[(ind.key, ("month", i))])
+        if not periods:
+            continue
+        if ind.approximation_field:
+            for kind in APPROXIMATIONS:  # the first, strongest kind any record has
+                if sums[(ind.key, ("approximation", kind))]:
+                    out[(ind.key, "approximation")] = kind
+                    break
+            out[(ind.key, "lower_bound")] = out.get((ind.key, "approximation")) in (
+                "at_least",
+                "or_more",
+            )
+        giving_count = sums.get((ind.key, ("unit", "")), 0)
+        for word in ind.unit_words:
+            if giving_count and sums[(ind.key, ("unit", word))] == giving_count:
+                out[(ind.key, "unit")] = word  # every record giving a value chose it
 
 
 def evaluate(
@@ -216,6 +321,9 @@ def evaluate(
     out: dict[tuple[str, object], object] = {}
     for batch in _batches(indicators):
         first = batch[0]
+        if first.group_by:
+            _evaluate_grouped(batch, root, periods, months, out)
+            continue
         aggregates, names = {}, {}
         for n, ind in enumerate(batch):
             for p, (start, end) in enumerate(periods):
@@ -273,6 +381,25 @@ def evaluate_by_child(indicators, root, start, end) -> dict[str, dict[str, objec
     out: dict[str, dict[str, object]] = {ind.key: {} for ind in indicators}
     for batch in _batches(indicators):
         first = batch[0]
+        if first.group_by:
+            columns = _Aliases()
+            alias = {ind.key: _period_measure(columns, ind, start, end) for ind in batch}
+            rows = list(
+                first.source()
+                .filter(**{f"{first._path()}__startswith": root.path})
+                .order_by()
+                .annotate(branch=Substr(first._path(), 1, width))
+                .values("branch", *first.group_by)
+                .annotate(**columns.aggregates)
+            )
+            for ind in batch:
+                totals = out[ind.key]
+                for row in rows:
+                    if _takes(ind, row) and row[alias[ind.key]]:
+                        totals[row["branch"]] = totals.get(row["branch"], 0) + row[alias[ind.key]]
+                for branch, value in totals.items():
+                    totals[branch] = _clean(value)
+            continue
         aggregates = {f"a{n}": ind.measure_in(start, end) for n, ind in enumerate(batch)}
         rows = (
             first.source()

@@ -111,14 +111,17 @@ def _where(code: str, subtype: str | None = None):
     return lambda: Q(category__code=code, subtype=subtype)
 
 
-def _common(c: CategoryFigures, code_filter) -> dict:
+def _common(c: CategoryFigures, subtype: str | None = None) -> dict:
     return {
         "work_area": c.work_area,
         "source": LedgerEntry.objects.all,
         "org_field": "org",
         "date_field": "starts_on",
         "records": ("admin:ledger_ledgerentry_changelist", {"category__code": c.code}),
-        "where": code_filter,
+        "where": _where(c.code, subtype),
+        # Every figure of every category in one small grouped query (core.indicators).
+        "group_by": ("category__code", "subtype"),
+        "group_value": (c.code, subtype),
         "approximation_field": "approximation",
     }
 
@@ -146,7 +149,7 @@ def _family(c: CategoryFigures, key: str) -> dict:
 
 def indicators_of(c: CategoryFigures) -> list[Indicator]:
     key = f"ledger.{c.code}"
-    common = {**_common(c, _where(c.code)), "said_with": key}
+    common = {**_common(c), "said_with": key}
     out = [
         Indicator(
             key,
@@ -219,7 +222,7 @@ def indicators_of(c: CategoryFigures) -> list[Indicator]:
                 sub["name"],
                 c.unit_word(c.unit),
                 measure=Sum(c.unit),
-                **_common(c, _where(c.code, sub["code"])),
+                **_common(c, sub["code"]),
                 **_count_words(c, c.unit),
                 said_with=key,
             )

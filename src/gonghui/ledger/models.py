@@ -120,7 +120,14 @@ class LedgerEntry(models.Model):
                 name="ledger_money_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["category", "starts_on"], name="ledger_category_day")]
+        indexes = [
+            models.Index(fields=["category", "starts_on"], name="ledger_category_day"),
+            # The few entries with placings, which the report reads per category: a small
+            # index instead of a pass over every entry of the subtree for each category.
+            models.Index(
+                fields=["category", "starts_on"], name="ledger_placed", condition=~Q(placings=[])
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -146,6 +146,7 @@ class MemberRosterSpec(ImportSpec):
     title = "会员信息采集表"
     columns = COLUMNS
     permission = "members.add_person"
+    written_tables = ("members_person", "members_membership")
 
     def may_omit(self, ctx, column: Column) -> bool:
         # A grassroots clerk's own roster need not say which union on every row.

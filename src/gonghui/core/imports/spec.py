@@ -122,6 +122,9 @@ class ImportSpec:
     parse_queries_database = False
     # How many rows at the top may hold titles, notes and merged cells above the header.
     header_search_rows = 20
+    # The tables ``write`` fills. After a large import they are analysed in its transaction,
+    # so the next statistics page is planned for the rows it brought (see ``engine``).
+    written_tables: tuple[str, ...] = ()
 
     def upload_fields(self, actor) -> dict:
         """Extra form fields of the upload page (their values become the job's options)."""
