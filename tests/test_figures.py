@@ -11,20 +11,34 @@ from gonghui.core.figures import at_least, count, figure, money, percent, placin
     ("amount", "text"),
     [
         ("611900", "61.19万元"),
-        ("158320", "15.832万元"),
-        ("235286", "23.5286万元"),
+        ("158320", "15.83万元"),  # as clerks write it: two decimals
+        ("453355", "45.34万元"),  # rounded half up
+        ("235286", "23.53万元"),
         ("5000", "5000元"),
         ("10000", "1万元"),
         ("266300.00", "26.63万元"),
         ("9999.5", "9999.5元"),
         ("9999.99", "9999.99元"),
-        ("12345678.9", "1234.5679万元"),  # four decimals at most, rounded half up
+        ("12345678.9", "1234.57万元"),
         ("0", "0元"),
         (None, "0元"),
     ],
 )
 def test_money_in_wan_without_trailing_zeros(amount, text):
     assert money(Decimal(amount) if amount is not None else None) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [("158320", "15.832万元"), ("235286", "23.5286万元"), ("12345678.9", "1234.5679万元")],
+)
+def test_money_exact_to_the_yuan_has_up_to_four_decimals(amount, text):
+    assert money(Decimal(amount), places=4) == text
+
+
+def test_a_lower_bound_in_money_is_never_rounded_up():
+    assert figure(Decimal("453399"), "元", approximation="or_more") == "45.33万元以上"
+    assert figure(Decimal("453399"), "元") == "45.34万元"
 
 
 @pytest.mark.parametrize(

@@ -597,15 +597,14 @@ def test_grouped_evaluation_equals_one_filtered_aggregate_per_indicator(tree):
     import random
 
     from gonghui.core.indicators import evaluate, evaluate_by_child, month_spans
-    from gonghui.ledger.indicators import indicator_list
-
     from gonghui.core.workareas import superseded_ledger_categories
+    from gonghui.ledger.indicators import indicator_list
 
     rng = random.Random(12)
     taken = superseded_ledger_categories()
     categories = [c for c in LedgerCategory.objects.filter(is_active=True) if c.code not in taken]
     rng.shuffle(categories)
-    chosen = categories[:6] + [LedgerCategory.objects.get(code="rights.contract")]
+    chosen = [*categories[:6], LedgerCategory.objects.get(code="rights.contract")]
     orgs = [tree.a1, tree.b1, tree.a, tree.county]
     for n in range(80):
         c = rng.choice(chosen)

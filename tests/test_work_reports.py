@@ -68,6 +68,39 @@ def test_edits_are_kept_and_edited_figures_are_flagged(members):
     assert any("会员总数达4人" in t and f == "仿宋_GB2312" for t, f in paragraphs)
 
 
+def test_the_word_file_is_ready_to_file_a4_page_numbers_and_signature(members):
+    """GB/T 9704: A4 with the official margins, "— 1 —" page numbers, and the 落款 (the org
+    over the date) at the right under the text, in Word as in the Markdown."""
+    from django.utils import timezone
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from gonghui.reports.exports import work_report_docx
+
+    tree = members
+    report = work_report(tree.town_a, tree.a, START, END)
+    today = timezone.localdate()
+    written = f"{today.year}年{today.month}月{today.day}日"
+    assert report.signature() == ["甲镇总工会", written]
+    assert report.markdown().rstrip().endswith(f"甲镇总工会\n\n{written}")
+    assert report.body().endswith(f"甲镇总工会\n{written}")
+    doc = Document(io.BytesIO(work_report_docx(report)))
+    page = doc.sections[0]
+    sizes = (page.page_width, page.page_height, page.top_margin, page.bottom_margin)
+    sizes += (page.left_margin, page.right_margin)
+    assert [round(length.mm) for length in sizes] == [210, 297, 37, 35, 28, 26]
+    footer = page.footer.paragraphs[0]
+    assert 'w:instr="PAGE"' in footer._p.xml and footer.text.startswith("— ")
+    org, date = doc.paragraphs[-2], doc.paragraphs[-1]
+    assert (org.text, date.text) == ("甲镇总工会", written)
+    assert org.alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # An edited text whose last line is no date has no 落款 set to the right.
+    from gonghui.reports.exports import docx_from_text
+
+    edited = docx_from_text(report.title, report.body() + "\n加强宣传。")
+    last = Document(io.BytesIO(edited)).paragraphs[-1]
+    assert last.text == "加强宣传。" and last.alignment != WD_ALIGN_PARAGRAPH.RIGHT
+
+
 @pytest.mark.parametrize(("title", "text"), [("", "正文"), ("标题", "  \n ")])
 def test_an_empty_title_or_text_is_refused_and_nothing_changes(members, title, text):
     tree = members

@@ -1,15 +1,15 @@
 """Figures as the federations write them (domain.md, "How figures are written").
 
-Money in 万元 with up to four decimals and no trailing zeros (61.19万元, 15.832万元), or in 元
-below ten thousand (5000元); counts with their unit (1101人); rates with at most one decimal
-(131%); 余 only for a figure recorded as a lower bound
+Money in 万元 with two decimals and no trailing zeros (61.19万元, 45.34万元; domain.md allows
+up to four, ``money(places=4)``), or in 元 below ten thousand (5000元); counts with their unit
+(1101人); rates with at most one decimal (131%); 余 only for a figure recorded as a lower bound
 (500余人次). Formatting happens only here, at the edge; amounts stay ``Decimal`` in 元 elsewhere.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import cn2an
 from django.utils.translation import gettext as _
@@ -24,12 +24,17 @@ def _plain(value: Decimal) -> str:
     return text
 
 
-def money(amount) -> str:
-    """``Decimal("611900")`` → ``"61.19万元"``; ``Decimal("5000")`` → ``"5000元"``."""
+def money(amount, places: int = 2, rounding: str = ROUND_HALF_UP) -> str:
+    """``Decimal("611900")`` → ``"61.19万元"``; ``Decimal("5000")`` → ``"5000元"``.
+
+    In 万元 with two decimals as clerks write it in prose (``453355`` → ``45.34万元``; domain.md
+    allows up to four), ``places=4`` for the figure exact to the yuan. A lower bound is cut
+    down (``rounding=ROUND_DOWN``) so that it never overstates."""
     amount = Decimal(amount or 0)
     if abs(amount) < TEN_THOUSAND:
-        return _plain(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + "元"
-    wan = (amount / TEN_THOUSAND).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return _plain(amount.quantize(Decimal("0.01"), rounding=rounding)) + "元"
+    step = Decimal(1).scaleb(-places)
+    wan = (amount / TEN_THOUSAND).quantize(step, rounding=rounding)
     return _plain(wan) + "万元"
 
 
@@ -99,7 +104,8 @@ def figure(value, unit: str, lower_bound: bool = False, approximation: str = "")
     if value and approximation == AT_LEAST:
         return at_least(value, unit)
     if value and approximation == OR_MORE:
-        return (money(value) if unit == "元" else count(value, unit)) + "以上"
+        written = money(value, rounding=ROUND_DOWN) if unit == "元" else count(value, unit)
+        return written + "以上"
     if value and approximation == NEARLY:
         return nearly(value, unit)
     return money(value) if unit == "元" else count(value, unit)

@@ -52,16 +52,26 @@ def work_report_docx(report: ReportText) -> bytes:
     return docx_from_text(report.title, report.body())
 
 
+SIGNED_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
 def docx_from_text(title: str, text: str) -> bytes:
-    """A report as an official Word document: 小标宋 title in 二号, 黑体 headings (一、),
-    楷体 sub-headings (（一）), 仿宋 body in 三号, first lines indented two characters, 28-point
-    line spacing. ``text`` has a paragraph per line, as the draft editor keeps it."""
+    """A report as an official Word document (GB/T 9704-2012): A4, margins 37/35/28/26 mm,
+    小标宋 title in 二号, 黑体 headings (一、), 楷体 sub-headings (（一）), 仿宋 body in 三号,
+    first lines indented two characters, 28-point line spacing, the page number "— 1 —" in
+    四号 at the foot, and the 落款 (the org, then the date, as the text's last two lines end
+    with) set to the right. ``text`` has a paragraph per line, as the draft editor keeps it."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     doc = Document()
+    page = doc.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.top_margin, page.bottom_margin = Mm(37), Mm(35)
+    page.left_margin, page.right_margin = Mm(28), Mm(26)
 
     def styled(paragraph, font: str, size: float, bold: bool = False):
         for run in paragraph.runs:
@@ -72,14 +82,36 @@ def docx_from_text(title: str, text: str) -> bytes:
         paragraph.paragraph_format.line_spacing = Pt(28)
         return paragraph
 
+    # The page number as a field Word fills in: "— 1 —", centred.
+    foot = page.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("— ")
+    number = OxmlElement("w:fldSimple")
+    number.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    placeholder = OxmlElement("w:t")
+    placeholder.text = "1"
+    run.append(placeholder)
+    number.append(run)
+    foot._p.append(number)
+    foot.add_run(" —")
+    styled(foot, "宋体", 14)
+
     head = doc.add_paragraph(title)
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     styled(head, "方正小标宋简体", 22)
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    signed = 2 if len(lines) >= 2 and SIGNED_DATE.match(lines[-1]) else 0
+    for n, line in enumerate(lines):
         p = doc.add_paragraph(line)
+        if n >= len(lines) - signed:
+            # 落款: the org over the date, on the right, the date four characters in.
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.right_indent = Pt(16 * (4 if n == len(lines) - 1 else 2))
+            if n == len(lines) - signed:
+                p.paragraph_format.space_before = Pt(28)
+            styled(p, "仿宋_GB2312", 16)
+            continue
         p.paragraph_format.first_line_indent = Pt(32)
         if HEADING.match(line):
             styled(p, "黑体", 16)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from cn2an import an2cn
+from django.utils import timezone
 
 from gonghui.core.figures import figure, money, percent
 from gonghui.core.indicators import PLACEHOLDER, STOCK
@@ -42,6 +43,14 @@ class ReportText:
     closing: str = ""
     used: list[tuple[str, object, str]] = field(default_factory=list)
     phrase_of: dict[int, str] = field(default_factory=dict)  # index in ``used`` → phrase
+    # 落款: the org that writes the report and the day it is written, under the text.
+    signed_by: str = ""
+    signed_on: datetime.date | None = None
+
+    def signature(self) -> list[str]:
+        if not self.signed_by:
+            return []
+        return [self.signed_by, signed_date(self.signed_on)] if self.signed_on else [self.signed_by]
 
     def markdown(self) -> str:
         lines = [f"# {self.title}", "", self.opening, ""]
@@ -50,6 +59,8 @@ class ReportText:
             for p in paragraphs:
                 lines += [p, ""]
         lines += [self.closing, ""]
+        for line in self.signature():
+            lines += [line, ""]
         return "\n".join(lines)
 
     def phrases(self) -> list[tuple[str, object, str, str]]:
@@ -67,7 +78,13 @@ class ReportText:
             lines.append(f"{an2cn(i + 1)}、{heading}")
             lines += paragraphs
         lines.append(self.closing)
+        lines += self.signature()
         return "\n".join(lines)
+
+
+def signed_date(day: datetime.date) -> str:
+    """The date of a 落款 as official documents write it (GB/T 9704): 2026年12月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class _Writer:
@@ -209,7 +226,13 @@ def work_report(actor, org: Org, start: datetime.date, end: datetime.date) -> Re
     )
     values = {f.key: f.value for f in rows}
     previous = {f.key: f.previous for f in rows}
-    report = ReportText(title=f"{org.name}{span.label()}工作总结", period=span.label(), opening="")
+    report = ReportText(
+        title=f"{org.name}{span.label()}工作总结",
+        period=span.label(),
+        opening="",
+        signed_by=org.name,
+        signed_on=timezone.localdate(),
+    )
     w = _Writer(
         values,
         previous,
