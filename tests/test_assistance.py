@@ -14,8 +14,10 @@ from django.db import connection
 
 from gonghui.assistance import selectors, services
 from gonghui.assistance.models import Grant, GroupRelief, HardshipFile, PaymentBatch
+from gonghui.core.crypto import cipher
 from gonghui.core.errors import NotFound
 from gonghui.core.models import AccessLog, Event
+from gonghui.members.crypto import ID_PURPOSE
 from tests.aid import TODAY, build_aid, file_for, student
 from tests.conftest import snapshot
 
@@ -372,7 +374,13 @@ def test_payment_batch_bank_file_and_paid(tree, aid, client):
         .get_sheet_by_index(0)
         .to_python()
     )
-    assert rows[1][1:5] == ["职工1", "农业银行", "6228480000000000001", 5000.0]
+    # The header: who pays, the batch, how many and how much; then the columns and the rows.
+    assert rows[0][0] == "代发明细"
+    assert rows[1][0].startswith(f"付款单位：青山县总工会　批次号：{batch.pk}　笔数：1　合计：5000")
+    assert rows[3][:7] == ["序号", "姓名", "身份证号", "开户银行", "银行账号", "金额(元)", "摘要"]
+    person_id = cipher().decrypt(g.person.id_number, ID_PURPOSE)
+    assert rows[4][1:6] == ["职工1", person_id, "农业银行", "6228480000000000001", 5000.0]
+    assert rows[5][4:6] == ["合计", 5000.0]
     assert AccessLog.objects.filter(action="export_unmasked", target_id=str(batch.pk)).exists()
     services.payment_batch_mark_paid(
         actor=tree.county_staff, batch=batch, paid_on=datetime.date(2026, 10, 30), reference="DF001"
@@ -395,8 +403,47 @@ def test_notice_list_and_export_are_masked(tree, aid, client):
     assert "职**" in page and full not in page
     data = client.get(f"/admin/assistance/campaign/{aid.school.pk}/notice.xlsx").content
     sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-    row = sheet.to_python()[1]
+    cells = sheet.to_python()
+    row = cells[3]
     assert row[2] == "职**" and row[3].count("*") == 10 and row[4] == "学**"
+
+
+def test_the_notice_says_what_a_posted_notice_must(tree, aid, client):
+    """Title, the period it runs, the list, 合计, where objections go and the 落款, on the page
+    and in the workbook alike."""
+    services.campaign_update(
+        actor=tree.county_staff,
+        campaign=aid.school,
+        changes={"objection_contact": "县总工会权益保障部 0875-1234567"},
+    )
+    aid.school.refresh_from_db()
+    grant(aid, tree, n=0, amount=5000, step_until="notice")
+    grant(aid, tree, n=1, amount=2000, step_until="notice")
+    notice = selectors.notice_of(tree.county_staff, aid.school, today=TODAY)
+    assert notice.title == "青山县总工会金秋助学拟资助人员名单公示"
+    assert notice.total == Decimal(7000) and len(notice.rows) == 2
+    assert notice.period == "2026年10月20日至2026年10月25日"
+    assert notice.objections == "县总工会权益保障部 0875-1234567"
+    client.force_login(tree.county_staff)
+    page = client.get(f"/admin/assistance/campaign/{aid.school.pk}/notice/").content.decode()
+    assert "公示时间：2026年10月20日至2026年10月25日" in page
+    assert "请向县总工会权益保障部 0875-1234567反映" in page
+    assert "共2人" in page and "7000" in page
+    data = client.get(f"/admin/assistance/campaign/{aid.school.pk}/notice.xlsx").content
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    cells = [[c for c in row if c != ""] for row in sheet.to_python()]
+    assert cells[0] == ["青山县总工会金秋助学拟资助人员名单公示"]
+    assert cells[1] == ["公示时间：2026年10月20日至2026年10月25日"]
+    assert cells[5] == ["合计", "2人", 7000.0]
+    text = [c for row in cells for c in row]
+    assert "公示期间如有异议，请向县总工会权益保障部 0875-1234567反映。" in text
+    assert text[-2] == "青山县总工会" and text[-1].endswith("日")
+    # Without a contact, objections go to the organiser.
+    services.campaign_update(
+        actor=tree.county_staff, campaign=aid.school, changes={"objection_contact": ""}
+    )
+    aid.school.refresh_from_db()
+    assert selectors.notice_of(tree.county_staff, aid.school).objections == "青山县总工会"
 
 
 def test_dashboard_figures_equal_the_grants_behind_them(tree, aid):

@@ -266,8 +266,9 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
     bank = tmp_path / "bank.xlsx"
     download.value.save_as(bank)
     rows = python_calamine.CalamineWorkbook.from_path(str(bank)).get_sheet_by_index(0)
-    assert rows.to_python()[1][1:5] == [
+    assert rows.to_python()[4][1:6] == [
         parent.name,
+        parent_id,
         "农业银行青山支行",
         "6228480012345678901",
         5000.0,

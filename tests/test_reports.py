@@ -14,6 +14,7 @@ import pytest
 import python_calamine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from gonghui.assistance import services as aid_services
 from gonghui.core.errors import NotFound
@@ -162,20 +163,24 @@ def test_table_query_count_does_not_grow_with_the_tree(scenario):
 
 def test_table_as_excel(scenario):
     tree = scenario
-    table = statistics_table(
-        tree.county_staff, tree.county, START, END, ["members.current", "members.women"]
-    )
+    keys = ["members.current", "members.women", "orgs.grassroots_unions"]
+    table = statistics_table(tree.county_staff, tree.county, START, END, keys)
     rows = (
         python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(statistics_table_xlsx(table)))
         .get_sheet_by_index(0)
         .to_python()
     )
+    # The band names each work area over its columns (merged cells keep their first value).
+    assert rows[1][:4] == ["", "会员管理", "", "组织建设"]
     assert rows[2][:3] == ["单位", "会员人数（人）", "女会员（人）"]
-    assert [r[:3] for r in rows[3:]] == [
+    assert [r[:3] for r in rows[3:6]] == [
         ["甲镇总工会", 3.0, 2.0],
         ["乙镇总工会", 2.0, 0.0],
         ["合计", 5.0, 2.0],
     ]
+    today = timezone.localdate()
+    made = f"制表单位：青山县总工会　　制表日期：{today.year}年{today.month}月{today.day}日"
+    assert rows[7][0] == made
 
 
 def test_every_indicator_has_a_unique_key_and_a_unit(db):

@@ -263,6 +263,7 @@ class CampaignAdmin(ScopedAdmin):
         "school_levels",
         "lower_units_may_apply",
         "notice_days",
+        "objection_contact",
         "is_open",
         "note",
     )
@@ -371,24 +372,25 @@ class CampaignAdmin(ScopedAdmin):
 
     def notice_view(self, request, pk):
         campaign = self._campaign(request, pk)
-        rows = selectors.notice_rows(request.user, campaign)
+        notice = selectors.notice_of(request.user, campaign)
         return TemplateResponse(
             request,
             "assistance/notice.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "rows": rows,
+                "notice": notice,
+                "rows": notice.rows,
                 "campaign": campaign,
                 "title": _("Public notice: %(c)s") % {"c": campaign.name},
-                "total": sum((r["amount"] for r in rows), 0),
+                "total": notice.total,
             },
         )
 
     def notice_export(self, request, pk):
         campaign = self._campaign(request, pk)
-        rows = selectors.notice_rows(request.user, campaign)
-        return download(exports.notice_xlsx(rows), f"{campaign.name}-公示名单.xlsx")
+        notice = selectors.notice_of(request.user, campaign)
+        return download(exports.notice_xlsx(notice), f"{campaign.name}-公示名单.xlsx")
 
 
 @admin.register(AmountStandard)

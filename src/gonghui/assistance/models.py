@@ -228,6 +228,14 @@ class Campaign(models.Model):
         _("Lower unions may submit applications"), default=True
     )
     notice_days = models.PositiveSmallIntegerField(_("Public notice period (days)"), default=5)
+    # Where an objection to the public notice goes (the notice must say it): a department,
+    # a person and a telephone number.
+    objection_contact = models.CharField(
+        _("Contact for objections"),
+        max_length=120,
+        blank=True,
+        help_text=_("Printed on the public notice, e.g. 县总工会权益保障部 张老师 0875-1234567."),
+    )
     is_open = models.BooleanField(_("Open"), default=True)
     note = models.CharField(_("Notes"), max_length=500, blank=True)
 

@@ -124,10 +124,61 @@ def notice_rows(actor, campaign: Campaign) -> list[dict]:
                 "school_level": g.get_school_level_display() if g.school_level else "",
                 "category": g.get_category_display() if g.category else "",
                 "amount": g.amount,
+                "noticed_on": g.noticed_on,
                 "notice_ends_on": g.notice_ends_on,
             }
         )
     return rows
+
+
+@dataclass
+class Notice:
+    """A public notice (公示) as it is posted: the title, the list, its total, the period it
+    runs, where objections go, and the 落款 (the organiser and the day)."""
+
+    campaign: Campaign
+    title: str
+    rows: list[dict]
+    total: Decimal
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+    contact: str
+    signed_by: str
+    signed_on: datetime.date
+
+    @property
+    def period(self) -> str:
+        """公示时间：2026年10月20日至2026年10月25日 (the dates of the applications on notice)."""
+        if self.starts_on is None:
+            return ""
+
+        def day(d):
+            return f"{d.year}年{d.month}月{d.day}日"
+
+        return f"{day(self.starts_on)}至{day(self.ends_on or self.starts_on)}"
+
+    @property
+    def objections(self) -> str:
+        return self.contact or self.signed_by
+
+
+def notice_of(actor, campaign: Campaign, today: datetime.date | None = None) -> Notice:
+    """The campaign's public notice for ``actor``: its grants on notice (names and ID numbers
+    masked), with what a posted notice must say besides the list."""
+    rows = notice_rows(actor, campaign)
+    starts = [r["noticed_on"] for r in rows if r["noticed_on"]]
+    ends = [r["notice_ends_on"] for r in rows if r["notice_ends_on"]]
+    return Notice(
+        campaign=campaign,
+        title=f"{campaign.org.name}{campaign.name}拟资助人员名单公示",
+        rows=rows,
+        total=sum((r["amount"] for r in rows), Decimal(0)),
+        starts_on=min(starts) if starts else None,
+        ends_on=max(ends) if ends else None,
+        contact=campaign.objection_contact,
+        signed_by=campaign.org.name,
+        signed_on=today or timezone.localdate(),
+    )
 
 
 @dataclass

@@ -66,6 +66,8 @@ class Payee:
     bank_account: str  # in full: the bank file is the one place it is written out
     amount: Decimal
     memo: str = ""
+    # The bank checks the payee's ID number against the account holder's (also in full).
+    id_number: str = ""
 
 
 class Payable:
@@ -128,9 +130,14 @@ def payment_batch_create(
     return batch
 
 
+# The bank file's column headers are on this row, under the title and the batch's line.
+HEADER_ROW = 3
+
+
 def payment_batch_bank_file(*, actor, payable: Payable, batch) -> bytes:
-    """The bank's transfer list (name, bank, full account, amount); an unmasked export, so
-    written to the access log."""
+    """The bank's transfer list: a header saying who pays, which batch, how many and how much,
+    then a row per payee (name, ID number, bank, full account, amount, memo) and the total; an
+    unmasked export, so written to the access log."""
     import xlsxwriter
 
     from gonghui.core.access_log import log_access
@@ -144,27 +151,41 @@ def payment_batch_bank_file(*, actor, payable: Payable, batch) -> bytes:
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
     text = book.add_format({"num_format": "@"})
     money = book.add_format({"num_format": "0.00"})
-    for i, h in enumerate(("序号", "姓名", "开户银行", "银行账号", "金额(元)", "摘要")):
-        sheet.write_string(0, i, h, head)
+    title = book.add_format({"bold": True, "font_size": 14})
+    sheet.write_string(0, 0, "代发明细", title)
+    day = timezone.localdate()
+    sheet.write_string(
+        1,
+        0,
+        f"付款单位：{batch.org.name}　批次号：{batch.pk}　笔数：{batch.count}　"
+        f"合计：{batch.total}元　制表日期：{day:%Y-%m-%d}",
+    )
+    columns = ("序号", "姓名", "身份证号", "开户银行", "银行账号", "金额(元)", "摘要")
+    for i, h in enumerate(columns):
+        sheet.write_string(HEADER_ROW, i, h, head)
     sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 2, 14)
-    sheet.set_column(3, 3, 26, text)
-    sheet.set_column(4, 4, 12, money)
-    sheet.set_column(5, 5, 24)
+    sheet.set_column(1, 1, 14)
+    sheet.set_column(2, 2, 22, text)
+    sheet.set_column(3, 3, 14)
+    sheet.set_column(4, 4, 26, text)
+    sheet.set_column(5, 5, 12, money)
+    sheet.set_column(6, 6, 24)
     items = payable.model.objects.filter(
         **{payable.batch_field: batch, f"{payable.amount_field}__gt": 0}
     ).order_by("pk")
-    n = 0
+    row = HEADER_ROW
     for n, item in enumerate(items, start=1):
         payee = payable.payee(item)
-        sheet.write_number(n, 0, n)
-        sheet.write_string(n, 1, payee.name)
-        sheet.write_string(n, 2, payee.bank_name)
-        sheet.write_string(n, 3, payee.bank_account, text)
-        sheet.write_number(n, 4, float(payee.amount), money)
-        sheet.write_string(n, 5, payee.memo[:20])
-    sheet.write_string(n + 1, 3, "合计")
-    sheet.write_number(n + 1, 4, float(batch.total), money)
+        row = HEADER_ROW + n
+        sheet.write_number(row, 0, n)
+        sheet.write_string(row, 1, payee.name)
+        sheet.write_string(row, 2, payee.id_number, text)
+        sheet.write_string(row, 3, payee.bank_name)
+        sheet.write_string(row, 4, payee.bank_account, text)
+        sheet.write_number(row, 5, float(payee.amount), money)
+        sheet.write_string(row, 6, payee.memo[:20])
+    sheet.write_string(row + 1, 4, "合计")
+    sheet.write_number(row + 1, 5, float(batch.total), money)
     book.close()
     with transaction.atomic():
         log_access(

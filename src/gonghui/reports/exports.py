@@ -13,7 +13,14 @@ from gonghui.reports.summary import ReportText
 
 
 def statistics_table_xlsx(table: StatisticsTable) -> bytes:
-    """A row per child org (and the org's own records), a column per indicator, the total."""
+    """A row per child org (and the org's own records), a column per indicator, the total;
+    above the columns a band naming each work area, under the table 制表单位 and 制表日期;
+    printed A4 landscape, one page wide, the headings repeated on every page."""
+    from django.utils import timezone
+
+    from gonghui.core.workareas import WorkArea
+
+    areas = dict(WorkArea.choices)
 
     def write(book, st):
         sheet = book.add_worksheet("统计表")
@@ -24,8 +31,20 @@ def statistics_table_xlsx(table: StatisticsTable) -> bytes:
             st["title"],
         )
         sheet.write_string(2, 0, "单位", st["head"])
+        sheet.write_string(1, 0, "", st["head"])
         for i, ind in enumerate(table.columns, start=1):
             sheet.write_string(2, i, f"{ind.name}（{ind.unit}）", st["head"])
+        # The band: one merged cell per run of columns of the same work area.
+        first = 1
+        for i in range(1, len(table.columns) + 1):
+            area = table.columns[i - 1].work_area
+            if i == len(table.columns) or table.columns[i].work_area != area:
+                label = str(areas.get(area, area))
+                if i > first:
+                    sheet.merge_range(1, first, 1, i, label, st["head"])
+                else:
+                    sheet.write_string(1, i, label, st["head"])
+                first = i + 1
         sheet.set_row(2, 48)
         sheet.set_column(0, 0, 34)
         sheet.set_column(1, len(table.columns), 12)
@@ -39,7 +58,16 @@ def statistics_table_xlsx(table: StatisticsTable) -> bytes:
                     ("bold_money" if money else "bold") if last else ("money" if money else "cell")
                 )
                 sheet.write_number(r, i, float(value), st[style])
+        day = timezone.localdate()
+        made = f"制表单位：{table.org.name}　　制表日期：{day.year}年{day.month}月{day.day}日"
+        sheet.write_string(4 + len(table.rows) + 1, 0, made)
         sheet.freeze_panes(3, 1)
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)  # one page wide, as many pages down as it takes
+        sheet.repeat_rows(1, 2)
+        sheet.repeat_columns(0)
+        sheet.set_footer(f"&L{made}&R第 &P 页，共 &N 页")
 
     return workbook_bytes(write)
 

@@ -44,6 +44,7 @@ def campaign_create(
     school_levels: list[str] | tuple = (),
     lower_units_may_apply: bool = True,
     notice_days: int = 5,
+    objection_contact: str = "",
     is_open: bool = True,
     note: str = "",
 ) -> Campaign:
@@ -62,6 +63,7 @@ def campaign_create(
             school_levels=list(school_levels),
             lower_units_may_apply=lower_units_may_apply,
             notice_days=notice_days,
+            objection_contact=objection_contact,
             is_open=is_open,
             note=note,
         ),

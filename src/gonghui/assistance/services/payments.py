@@ -20,6 +20,7 @@ from gonghui.core import payments
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.workflow import Step
+from gonghui.members.crypto import ID_PURPOSE
 
 # -- payment -----------------------------------------------------------------------------------
 
@@ -58,6 +59,7 @@ class GrantPayments(payments.Payable):
             bank_account=cipher().decrypt(item.bank_account, BANK_PURPOSE),
             amount=item.cash_amount,
             memo=item.campaign.name,
+            id_number=cipher().decrypt(item.person.id_number, ID_PURPOSE),
         )
 
     def paid(self, *, actor, items, batch, paid_on, reference) -> None:
