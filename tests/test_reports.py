@@ -307,7 +307,7 @@ def test_report_commands_write_the_table_and_the_work_report(tmp_path):
     run = cli("table", "--indicators", "members.current,members.women", "-o", str(table))
     assert run.returncode == 0, run.stderr
     rows = python_calamine.CalamineWorkbook.from_path(str(table)).get_sheet_by_index(0)
-    assert rows.to_python()[-1][:3] == ["合计", 1.0, 1.0]
+    assert rows.to_python()[-3][:3] == ["合计", 1.0, 1.0]
     assert cli("table", "--indicators", "no.such", "-o", str(table)).returncode != 0
     docx_path = tmp_path / "summary.docx"
     run = cli("summary", "-o", str(docx_path))
@@ -331,7 +331,7 @@ def test_statistics_page_shows_figures_and_serves_the_downloads(scenario, client
         .get_sheet_by_index(0)
         .to_python()
     )
-    assert rows[-1][0] == "合计"
+    assert rows[-3][0] == "合计" and rows[-1][0].startswith("制表单位：甲镇总工会")
     report = client.get(url, {**params, "download": "report"})
     assert report["Content-Type"].endswith("wordprocessingml.document")
     # Another township's org is not among the choices: the form refuses it.
@@ -588,7 +588,7 @@ def test_the_table_can_be_cut_to_some_work_areas(scenario, client):
     )
     members = [k for k, ind in all_indicators().items() if ind.work_area == "members"]
     assert len(rows[2]) == 1 + len(members)
-    assert rows[2][1] == "会员人数（人）" and rows[-1][:2] == ["合计", 5.0]
+    assert rows[2][1] == "会员人数（人）" and rows[-3][:2] == ["合计", 5.0]
 
 
 def test_member_figures_of_an_earlier_day_count_who_was_a_member_then(scenario):

@@ -279,7 +279,8 @@ class AmountStandard(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.campaign} {self.category} {self.school_level} ≤ {self.max_amount}"
+        which = self.get_category_display() or self.get_school_level_display()
+        return f"{self.campaign} {which} ≤ {self.max_amount}"
 
 
 class EligibilityGroup(models.TextChoices):

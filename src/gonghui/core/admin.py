@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from gonghui.core.errors import NotFound, keep_records
+from gonghui.core.events import action_label, details_lines
 from gonghui.core.files import SPREADSHEETS, CheckedFileField
 from gonghui.core.models import AccessLog, Event, ImportJob
 from gonghui.core.scoping import scope, subtree_q
@@ -224,27 +225,53 @@ class ScopedAdmin(ModelAdmin):
             messages.error(request, message)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The event log's filter by what was done, in words (action_label), not codes."""
+
+    title = gettext_lazy("Action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = (
+            model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        )
+        return sorted(((a, action_label(a)) for a in actions), key=lambda pair: str(pair[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(ModelAdmin):
-    list_display = ("occurred_at", "actor_name", "action", "target_repr", "org")
-    list_filter = ("action", ("occurred_at", admin.DateFieldListFilter))
+    list_display = ("occurred_at", "actor_name", "action_display", "target_repr", "org")
+    list_filter = (ActionFilter, ("occurred_at", admin.DateFieldListFilter))
     search_fields = ("actor_name", "target_repr", "action")
     list_per_page = 50
     date_hierarchy = None
     readonly_fields = (
         "occurred_at",
         "actor_name",
-        "action",
+        "action_display",
         "target_type",
         "target_id",
         "target_repr",
         "org",
-        "details",
+        "details_display",
     )
     fields = readonly_fields
 
     def get_queryset(self, request):
         return events_visible_to(request.user)
+
+    @admin.display(description=gettext_lazy("Action"), ordering="action")
+    def action_display(self, obj):
+        return action_label(obj.action)
+
+    @admin.display(description=gettext_lazy("Details"))
+    def details_display(self, obj):
+        from django.utils.html import format_html_join
+
+        return format_html_join("", "<div>{}</div>", ((line,) for line in details_lines(obj)))
 
     def has_add_permission(self, request):
         return False

@@ -53,7 +53,9 @@ class Event(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+        from gonghui.core.events import action_label
+
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {action_label(self.action)}"
 
 
 class AccessLog(models.Model):

@@ -225,8 +225,10 @@ class AttachForm(forms.Form):
 class LedgerCategoryAdmin(admin.ModelAdmin):
     """Taxonomy of the whole platform: administrators only (see accounts.roles)."""
 
-    list_display = ("work_area", "code", "name", "unit", "is_active")
+    # The code is the import's and the indicators' key, kept on the form; the list reads in words.
+    list_display = ("work_area", "name", "unit", "is_active")
     list_filter = ("work_area", "is_active")
+    search_fields = ("name", "code")
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -47,6 +47,22 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EightGroupsFilter(admin.SimpleListFilter):
+    """八大群体 as 是/否: the column is a generated one, which Django's own filter would show
+    by its field name with True/False."""
+
+    title = gettext_lazy("One of the eight groups")
+    parameter_name = "eight_groups"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_eight_groups=self.value() == "yes")
+        return queryset
+
+
 class OrgSubtreeFilter(admin.SimpleListFilter):
     """A union and everything beneath it, among the unions the actor may see."""
 
@@ -106,7 +122,7 @@ class PersonAdmin(ScopedAdmin):
         "gender",
         AgeBandFilter,
         "is_migrant_worker",
-        "is_eight_groups",
+        EightGroupsFilter,
         "new_employment_category",
         "education",
         "political_status",

@@ -37,7 +37,12 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.org} {self.year} {self.indicator} {self.value}"
+        # In words, as messages and the event log show it: 青山县总工会2026年会员人数任务36000.
+        from gonghui.reports.registry import all_indicators
+
+        found = all_indicators().get(self.indicator)
+        name = found.name if found is not None else self.indicator
+        return f"{self.org}{self.year}年{name}任务{self.value}"
 
 
 class WorkReport(models.Model):
