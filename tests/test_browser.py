@@ -187,9 +187,11 @@ def test_clerk_uploads_a_roster_fixes_the_errors_and_sees_the_members(
     page.close()
 
 
-def _login(browser, live_server, username):
+def _login(browser, live_server, username, width=1280):
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+        viewport={"width": width, "height": 900 if width > 500 else 844},
+        locale="zh-CN",
+        accept_downloads=True,
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/")
@@ -377,3 +379,33 @@ def test_each_role_starts_from_its_to_dos(browser, live_server, live_tree, usern
         page.get_by_role("link", name=first_todo).first.click()
         expect(page.locator("#result_list")).to_contain_text("职工")
         page.close()
+
+
+def test_the_clerks_pages_fit_a_phone(browser, live_server, live_tree):
+    """At 390 px (a phone in WeChat) the pages a clerk works in fit the screen: nothing makes
+    the page wider than the phone (a wide table scrolls inside its own box)."""
+    from tests.aid import build_aid
+    from tests.test_assistance import grant
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    aid = build_aid(live_tree)
+    grant(aid, live_tree, n=1, step_until="submit")
+    pages = {
+        "clerk_a1": ["/admin/assistance/grant/new/", "/admin/core/importjob/new/members/"],
+        "county": ["/admin/reports/statistics/", "/admin/assistance/grant/"],
+    }
+    too_wide = []
+    for username, urls in pages.items():
+        context, page = _login(browser, live_server, username, width=390)
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            expect(page.locator("body")).to_contain_text("工会工作平台")
+            name = url.strip("/").replace("/", "-")
+            page.screenshot(path=str(ARTIFACTS / f"phone-{username}-{name}.png"), full_page=True)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                too_wide.append(f"{url}: {overflow}px")
+        context.close()
+    assert too_wide == []

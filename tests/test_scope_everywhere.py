@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from gonghui.accounts.models import User
 from gonghui.core.admin import ScopedAdmin
+from tests.test_chinese_everywhere import EXEMPT, ROLES, foreign, pages_of, shown
 
 MISSING_PK = 987654321
 SAMPLE = 3
@@ -86,3 +87,52 @@ def test_nobody_reaches_records_outside_their_subtree(client, demo, db, label):
             f"no record of {label} in the demo lies outside town01's or clerk's subtree: give "
             f"the area's demo part records in more than one township, or the scope is unproven"
         )
+
+
+# -- Chinese everywhere (issue 13): the same demo, every page of every role ----------------
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_of_every_role_opens_and_is_chinese(client, demo, db, username):
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    problems = []
+    urls = pages_of(user)
+    assert len(urls) > 10
+    for url in urls:
+        response = client.get(url, follow=True)  # an add page may first ask for a campaign
+        if response.status_code == 200 and any(
+            url.startswith(page) and url != page for page in EXEMPT
+        ):
+            continue  # it opened; its words are exempt, with the reason in EXEMPT
+        if response.status_code != 200:
+            problems.append(f"{url}: {response.status_code}")
+            continue
+        text = shown(response.content.decode())
+        found = foreign(text, user)
+        if found:
+            where = [text[max(0, text.find(w) - 30) : text.find(w) + 30] for w in found[:3]]
+            problems.append(f"{url}: {', '.join(found[:12])} … {' | '.join(where)}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_action_of_the_demo_is_said_in_words(demo, db):
+    """The event log's actions and details in Chinese: every action the demo's records wrote."""
+    import re
+
+    from gonghui.core.events import action_label, details_lines
+    from gonghui.core.models import Event
+
+    actions = set(Event.objects.values_list("action", flat=True))
+    assert len(actions) > 10
+    unsaid = {a: action_label(a) for a in actions if re.search(r"[A-Za-z]", action_label(a))}
+    assert unsaid == {}
+    assert action_label("grant.approve") == "帮扶发放：批准"
+    assert action_label("no_such.thing") == "no_such.thing"  # an unknown code stays visible
+    codes = {
+        (event.action, line.split("：", 1)[0])
+        for event in Event.objects.exclude(details={})
+        for line in details_lines(event)
+        if re.fullmatch(r"[A-Za-z_]+", line.split("：", 1)[0])
+    }
+    assert codes == set(), sorted(codes)
