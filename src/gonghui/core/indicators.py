@@ -140,15 +140,6 @@ class Indicator:
         qs = self.source().filter(**{f"{self._path()}__startswith": root.path})
         return qs.filter(self.records_in(start, end))
 
-    def measure_in(self, start, end, extra: Q | None = None):
-        """The measure as a filtered aggregate over the period's records."""
-        measure = self.measure.copy()
-        wanted = self.records_in(start, end)
-        if extra is not None:
-            wanted &= extra
-        measure.filter = wanted if measure.filter is None else measure.filter & wanted
-        return measure
-
     def has_trend(self) -> bool:
         # A flow without a date has no months to spread over.
         return self.kind == STOCK or bool(self.date_field)
@@ -243,14 +234,19 @@ COUNT = Count("pk")
 
 
 def _period_measure(columns: _Aliases, ind: Indicator, start, end) -> str:
-    """The measure over the period's records, without ``where`` (the groups stand for it)."""
-    return columns.of(ind.measure, ind.in_period(start, end))
+    """The measure over the period's records. A grouped indicator leaves ``where`` out: the
+    groups it takes stand for it."""
+    return columns.of(ind.measure, _records(ind, start, end))
 
 
-def _evaluate_grouped(batch, root, periods, months, out) -> None:
-    """``evaluate`` for indicators declaring ``group_by``: one query grouped by those fields,
-    each distinct measure, approximation count and unit-word count once per group, then each
-    indicator's figure as the sum over the groups it takes."""
+def _records(ind: Indicator, start, end) -> Q:
+    return ind.in_period(start, end) if ind.group_by else ind.records_in(start, end)
+
+
+def _evaluate_batch(batch, root, periods, months, out) -> None:
+    """``evaluate`` for indicators over one model: each distinct measure, approximation count
+    and unit-word count is one column of one query (grouped by ``group_by`` when the batch
+    declares it, else one row), and each indicator's figure is the sum over the rows it takes."""
     first = batch[0]
     columns = _Aliases()
     wanted: list[tuple[Indicator, object, str]] = []  # (indicator, what, alias)
@@ -261,7 +257,7 @@ def _evaluate_grouped(batch, root, periods, months, out) -> None:
             wanted.append((ind, ("month", i), _period_measure(columns, ind, start, end)))
         if periods and (ind.approximation_field or ind.unit_words):
             start, end = periods[0]
-            giving = ind.in_period(start, end)
+            giving = _records(ind, start, end)
             if ind.contributes is not None:
                 giving &= ind.contributes()
             for kind in APPROXIMATIONS if ind.approximation_field else ():
@@ -272,13 +268,11 @@ def _evaluate_grouped(batch, root, periods, months, out) -> None:
             for word in ind.unit_words:
                 q = giving & Q(**{ind.unit_field: word})
                 wanted.append((ind, ("unit", word), columns.of(COUNT, q)))
-    rows = list(
-        first.source()
-        .filter(**{f"{first._path()}__startswith": root.path})
-        .order_by()
-        .values(*first.group_by)
-        .annotate(**columns.aggregates)
-    )
+    qs = first.source().filter(**{f"{first._path()}__startswith": root.path})
+    if first.group_by:
+        rows = list(qs.order_by().values(*first.group_by).annotate(**columns.aggregates))
+    else:
+        rows = [qs.aggregate(**columns.aggregates)]
     taken: dict[tuple, list[dict]] = {}  # the rows each group value takes, found once
     sums: dict[tuple[str, object], object] = {}
     for ind, what, alias in wanted:
@@ -320,57 +314,7 @@ def evaluate(
     months = months or {}
     out: dict[tuple[str, object], object] = {}
     for batch in _batches(indicators):
-        first = batch[0]
-        if first.group_by:
-            _evaluate_grouped(batch, root, periods, months, out)
-            continue
-        aggregates, names = {}, {}
-        for n, ind in enumerate(batch):
-            for p, (start, end) in enumerate(periods):
-                aggregates[f"a{n}_{p}"] = ind.measure_in(start, end)
-                names[f"a{n}_{p}"] = (ind.key, p)
-            for i, (start, end) in enumerate(months.get(ind.key, ())):
-                aggregates[f"m{n}_{i}"] = ind.measure_in(start, end)
-                names[f"m{n}_{i}"] = (ind.key, ("month", i))
-            if periods and (ind.approximation_field or ind.unit_words):
-                start, end = periods[0]
-                giving = ind.records_in(start, end)
-                if ind.contributes is not None:
-                    giving &= ind.contributes()
-                for kind in APPROXIMATIONS if ind.approximation_field else ():
-                    aggregates[f"x{n}_{kind}"] = Count(
-                        "pk", filter=giving & Q(**{ind.approximation_field: kind})
-                    )
-                    names[f"x{n}_{kind}"] = (ind.key, ("approximation", kind))
-                if ind.unit_words:
-                    aggregates[f"u{n}"] = Count("pk", filter=giving)
-                    names[f"u{n}"] = (ind.key, ("unit", ""))
-                for i, word in enumerate(ind.unit_words):
-                    aggregates[f"u{n}_{i}"] = Count(
-                        "pk", filter=giving & Q(**{ind.unit_field: word})
-                    )
-                    names[f"u{n}_{i}"] = (ind.key, ("unit", word))
-        qs = first.source().filter(**{f"{first._path()}__startswith": root.path})
-        row = qs.aggregate(**aggregates)
-        giving: dict[str, int] = {}
-        for alias, name in names.items():
-            if isinstance(name[1], tuple) and name[1][0] == "approximation":
-                if row[alias] and not out.get((name[0], "approximation")):
-                    out[(name[0], "approximation")] = name[1][1]  # the first, strongest kind
-            elif isinstance(name[1], tuple) and name[1][0] == "unit":
-                word = name[1][1]
-                if not word:
-                    giving[name[0]] = row[alias]
-                elif row[alias] and row[alias] == giving.get(name[0]):
-                    out[(name[0], "unit")] = word  # every record giving a value chose it
-            else:
-                out[name] = _clean(row[alias])
-        for ind in batch:
-            if ind.approximation_field and periods:
-                out[(ind.key, "lower_bound")] = out.get((ind.key, "approximation")) in (
-                    "at_least",
-                    "or_more",
-                )
+        _evaluate_batch(batch, root, periods, months, out)
     return out
 
 
@@ -381,37 +325,21 @@ def evaluate_by_child(indicators, root, start, end) -> dict[str, dict[str, objec
     out: dict[str, dict[str, object]] = {ind.key: {} for ind in indicators}
     for batch in _batches(indicators):
         first = batch[0]
-        if first.group_by:
-            columns = _Aliases()
-            alias = {ind.key: _period_measure(columns, ind, start, end) for ind in batch}
-            rows = list(
-                first.source()
-                .filter(**{f"{first._path()}__startswith": root.path})
-                .order_by()
-                .annotate(branch=Substr(first._path(), 1, width))
-                .values("branch", *first.group_by)
-                .annotate(**columns.aggregates)
-            )
-            for ind in batch:
-                totals = out[ind.key]
-                for row in rows:
-                    if _takes(ind, row) and row[alias[ind.key]]:
-                        totals[row["branch"]] = totals.get(row["branch"], 0) + row[alias[ind.key]]
-                for branch, value in totals.items():
-                    totals[branch] = _clean(value)
-            continue
-        aggregates = {f"a{n}": ind.measure_in(start, end) for n, ind in enumerate(batch)}
-        rows = (
+        columns = _Aliases()
+        alias = {ind.key: _period_measure(columns, ind, start, end) for ind in batch}
+        rows = list(
             first.source()
             .filter(**{f"{first._path()}__startswith": root.path})
             .order_by()  # a model's default ordering must not join the GROUP BY
             .annotate(branch=Substr(first._path(), 1, width))
-            .values("branch")
-            .annotate(**aggregates)
+            .values("branch", *first.group_by)
+            .annotate(**columns.aggregates)
         )
-        for row in rows:
-            for n, ind in enumerate(batch):
-                value = _clean(row[f"a{n}"])
-                if value:
-                    out[ind.key][row["branch"]] = value
+        for ind in batch:
+            totals = out[ind.key]
+            for row in rows:
+                if _takes(ind, row) and row[alias[ind.key]]:
+                    totals[row["branch"]] = totals.get(row["branch"], 0) + row[alias[ind.key]]
+            for branch, value in totals.items():
+                totals[branch] = _clean(value)
     return out

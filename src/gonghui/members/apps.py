@@ -15,6 +15,15 @@ from gonghui.core.workareas import (
     crud,
 )
 
+# The roster upload: in the sidebar and among the home page's quick actions.
+IMPORT_ROSTER = MenuItem(
+    _("Import roster"),
+    "upload_file",
+    "admin:core_importjob_upload",
+    "members.add_person",
+    args=("members",),
+)
+
 # Everyone who keeps a roster: register, correct, change status, import, transfer.
 MEMBER_WORK = (
     crud("members.person", "view", "add", "change")
@@ -43,13 +52,7 @@ class MembersConfig(workareas.WorkAreaApp):
     demo = (DemoPart(_("Member roster"), "gonghui.members.demo.build_members", 30),)
     menu = (
         MenuItem(_("Members"), "badge", "admin:members_person_changelist", "members.view_person"),
-        MenuItem(
-            _("Import roster"),
-            "upload_file",
-            "admin:core_importjob_upload",
-            "members.add_person",
-            args=("members",),
-        ),
+        IMPORT_ROSTER,
         MenuItem(
             _("Membership transfers"),
             "swap_horiz",
@@ -79,13 +82,7 @@ class MembersConfig(workareas.WorkAreaApp):
         MenuItem(
             _("Register a member"), "person_add", "admin:members_person_add", "members.add_person"
         ),
-        MenuItem(
-            _("Import roster"),
-            "upload_file",
-            "admin:core_importjob_upload",
-            "members.add_person",
-            args=("members",),
-        ),
+        IMPORT_ROSTER,
     )
     grants = {
         **dict.fromkeys(ROLES, MEMBER_WORK),
