@@ -210,7 +210,7 @@ def test_another_township_cannot_see_or_act(tree, aid, client):
 
 def test_approval_waits_for_the_end_of_the_notice(tree, aid):
     g = grant(aid, tree, step_until="notice")
-    with pytest.raises(Exception, match="公示期到"):
+    with pytest.raises(Exception, match="公示期满（10月25日）后可批准"):
         services.grant_transition(
             actor=tree.county_staff,
             grant=g,

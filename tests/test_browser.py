@@ -202,7 +202,7 @@ def _login(browser, live_server, username, width=1280):
 
 
 def test_school_aid_from_application_to_the_bank_file(browser, live_server, live_tree, tmp_path):
-    from gonghui.assistance.models import Campaign
+    from gonghui.assistance.models import Campaign, Grant
     from tests.aid import build_aid, student
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -235,20 +235,26 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
     page.click("button[data-step=submit]")
     expect(page.locator("[data-testid=grant-status]")).to_contain_text("已提交")
     page.screenshot(path=str(ARTIFACTS / "grant-submitted.png"), full_page=True)
-    grant_url = page.url
     context.close()
 
-    # The township reviews it; the county publishes the notice and approves.
-    for username, step, status in (
-        ("town_a", "review", "已审核"),
-        ("county", "notice", "公示中"),
-        ("county", "approve", "已批准"),
+    # The township reviews it; the county publishes the notice, approves and pays: each from
+    # the 审批 page's tab, ticking the application, never opening its form.
+    approvals = f"{live_server.url}/admin/assistance/grant/approvals/?campaign={aid.school.pk}"
+    for username, tab, step, status in (
+        ("town_a", "grants.review", "review", "reviewed"),
+        ("county", "grants.notice", "notice", "noticed"),
+        ("county", "grants.approve", "approve", "approved"),
     ):
         context, page = _login(browser, live_server, username)
-        page.goto(grant_url)
+        page.goto(f"{approvals}&tab={tab}")
+        rows = page.locator("[data-testid=queue-rows]")
+        expect(rows).to_contain_text(parent.name)
+        rows.locator("input[name=ids]").first.check()
         page.click(f"button[data-step={step}]")
-        expect(page.locator("[data-testid=grant-status]")).to_contain_text(status)
+        expect(page.locator(".messagelist, [data-testid=queues]").first).to_be_visible()
+        assert Grant.objects.get().status == status, (username, step)
         if step == "notice":
+            page.screenshot(path=str(ARTIFACTS / "approvals-after-notice.png"), full_page=True)
             page.goto(f"{live_server.url}/admin/assistance/campaign/{aid.school.pk}/notice/")
             notice = page.locator("[data-testid=notice]")
             expect(notice).to_contain_text("职**")
@@ -259,10 +265,10 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
 
     # The county pays it in a batch and downloads the bank's transfer list.
     context, page = _login(browser, live_server, "county")
-    page.goto(f"{live_server.url}/admin/assistance/grant/?status=approved")
-    page.locator("#result_list tbody input[type=checkbox]").first.check()
-    page.select_option("select[name=action]", "pay_selected")
-    page.locator("button[type=submit][name=index]").first.click()
+    page.goto(f"{approvals}&tab=grants.batch")
+    page.screenshot(path=str(ARTIFACTS / "approvals-to-pay.png"), full_page=True)
+    page.locator("[data-testid=queue-rows] input[name=ids]").first.check()
+    page.click("button[data-step=pay]")
     with page.expect_download() as download:
         page.click("[data-testid=bank-file]")
     bank = tmp_path / "bank.xlsx"
@@ -377,7 +383,8 @@ def test_each_role_starts_from_its_to_dos(browser, live_server, live_tree, usern
         )
         assert overflow <= 0, f"{username} at {width}px: {overflow}px too wide"
         page.get_by_role("link", name=first_todo).first.click()
-        expect(page.locator("#result_list")).to_contain_text("职工")
+        expect(page.locator("[data-testid=queue-rows]")).to_contain_text("职工")
+        page.screenshot(path=str(ARTIFACTS / f"approvals-{username}-{width}.png"), full_page=True)
         page.close()
 
 
@@ -392,7 +399,11 @@ def test_the_clerks_pages_fit_a_phone(browser, live_server, live_tree):
     grant(aid, live_tree, n=1, step_until="submit")
     pages = {
         "clerk_a1": ["/admin/assistance/grant/new/", "/admin/core/importjob/new/members/"],
-        "county": ["/admin/reports/statistics/", "/admin/assistance/grant/"],
+        "county": [
+            "/admin/reports/statistics/",
+            "/admin/assistance/grant/",
+            "/admin/assistance/grant/approvals/",
+        ],
     }
     too_wide = []
     for username, urls in pages.items():

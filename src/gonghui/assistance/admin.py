@@ -3,6 +3,8 @@ public notice, grants through their steps, payment batches and group relief."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -305,9 +307,12 @@ class CampaignAdmin(ScopedAdmin):
         from django.utils.html import format_html
 
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}?campaign={}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:assistance_campaign_dashboard", args=[obj.pk]),
             _("Dashboard"),
+            reverse("admin:assistance_grant_approvals"),
+            obj.pk,
+            _("Approvals"),
             reverse("admin:assistance_campaign_notice", args=[obj.pk]),
             _("Public notice"),
         )
@@ -504,6 +509,7 @@ class GrantAdmin(ScopedAdmin):
         return [
             path("new/", view(self.new_view), name="assistance_grant_new"),
             path("<int:pk>/step/", view(self.step_view), name="assistance_grant_step"),
+            path("approvals/", view(self.approvals_view), name="assistance_grant_approvals"),
             *super().get_urls(),
         ]
 
@@ -563,8 +569,148 @@ class GrantAdmin(ScopedAdmin):
             steps = [
                 (step.name, step.label) for step in selectors.grant_next_steps(request.user, grant)
             ]
-            extra.update(grant=grant, steps=steps, masked_id=masked_id_number(grant.person))
+            extra.update(
+                grant=grant,
+                steps=steps,
+                masked_id=masked_id_number(grant.person),
+                progress=selectors.grant_progress(request.user, grant),
+            )
         return super().change_view(request, object_id, form_url, extra)
+
+    def approvals_view(self, request):
+        """The 审批 page: the grant workflow's tabs (待审核, 公示中, 可批准, 待发放…), one
+        campaign or all, the ticked grants taken one step at once."""
+        if not request.user.has_perm("assistance.view_grant"):
+            raise PermissionDenied
+        params = request.POST if request.method == "POST" else request.GET
+        campaigns = selectors.campaigns_visible_to(request.user).order_by("-year", "code")
+        campaign = None
+        if str(params.get("campaign", "")).isdigit():
+            campaign = campaigns.filter(pk=params["campaign"]).first()
+        tab = params.get("tab") or params.get("todo") or ""
+        if request.method == "POST":
+            batch = self._approvals_step(request)
+            if batch is not None:  # the bank file is fetched from the batch
+                return HttpResponseRedirect(
+                    reverse("admin:assistance_paymentbatch_change", args=[batch.pk])
+                )
+            query = {"tab": tab, "after": 1, **({"campaign": campaign.pk} if campaign else {})}
+            return HttpResponseRedirect(
+                reverse("admin:assistance_grant_approvals") + "?" + urlencode(query)
+            )
+        board = selectors.grant_queues(
+            request.user, campaign=campaign, key=tab, page=request.GET.get("page", 1)
+        )
+        if request.GET.get("after") and board["tab"] is not None and not board["tab"]["count"]:
+            # The step emptied its tab: follow the work to the next tab that holds some.
+            board = selectors.grant_queues(request.user, campaign=campaign)
+        rows = [
+            {
+                "pk": row["obj"].pk,
+                "url": reverse("admin:assistance_grant_change", args=[row["obj"].pk]),
+                "cells": self._approval_cells(row["obj"]),
+                "wait": row["wait"],
+            }
+            for row in board["rows"]
+        ]
+        return TemplateResponse(
+            request,
+            "admin/workflow_queues.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Grant approvals"),
+                "board": board,
+                "rows": rows,
+                "headers": [
+                    _("Recipient"),
+                    _("ID number"),
+                    _("Applying union"),
+                    _("Campaign"),
+                    _("Category"),
+                    _("Amount (yuan)"),
+                    _("Status"),
+                ],
+                "filters": [
+                    {
+                        "name": "campaign",
+                        "label": _("Campaign"),
+                        "all": _("All campaigns"),
+                        "choices": [(c.pk, str(c)) for c in campaigns[:200]],
+                        "value": campaign.pk if campaign else "",
+                    }
+                ],
+                "keep": {"campaign": campaign.pk} if campaign else {},
+                "total": board.get("total"),
+            },
+        )
+
+    def _approval_cells(self, grant):
+        return [
+            grant.person.name,
+            masked_id_number(grant.person),
+            grant.org.name,
+            grant.campaign.name,
+            grant.get_category_display() or grant.get_eligibility_group_display(),
+            grant.amount,
+            grant.get_status_display()
+            + (
+                "（" + _("rejected: %(r)s") % {"r": grant.reason} + "）"
+                if grant.status == Grant.Status.REJECTED and grant.reason
+                else ""
+            ),
+        ]
+
+    def _approvals_step(self, request):
+        step = request.POST.get("step", "")
+        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        grants = list(
+            self.get_queryset(request)
+            .filter(pk__in=ids)
+            .select_related("person", "campaign__org", "org")
+        )
+        if not grants:
+            messages.error(request, _("Tick the applications first."))
+            return
+        if step == "pay":
+            if len({g.campaign_id for g in grants}) != 1:
+                messages.error(request, _("A batch holds grants of one campaign only."))
+                return
+            try:
+                batch = services.payment_batch_create(
+                    actor=request.user, campaign=grants[0].campaign, grants=grants
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+                return
+            messages.success(
+                request,
+                _(
+                    "Payment batch %(batch)s made with %(n)d grants: download the bank file "
+                    "from the batch, and mark it paid when the bank confirms."
+                )
+                % {"batch": batch, "n": len(grants)},
+            )
+            return batch
+        try:
+            done = services.grants_take_step(
+                actor=request.user,
+                grants=grants,
+                step=step,
+                reason=request.POST.get("reason", ""),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(
+                request, _("Nothing was changed: %(reason)s") % {"reason": error_text(exc)}
+            )
+            return
+        first = Grant.objects.select_related("campaign__org", "org").get(pk=grants[0].pk)
+        messages.success(
+            request,
+            _("%(n)d grants %(step)s.") % {"n": done, "step": services.STEP_NAMES.get(step, step)}
+            + " "
+            + services.GRANT.next_hint(first),
+        )
 
     def step_view(self, request, pk):
         grant = self.get_queryset(request).filter(pk=pk).first()

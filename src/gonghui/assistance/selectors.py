@@ -305,6 +305,40 @@ def grant_next_steps(actor, grant: Grant) -> list:
     return GRANT.available_steps(actor, grant)
 
 
+def grant_queues(
+    actor, campaign: Campaign | None = None, key: str = "", page=1, today=None
+) -> dict:
+    """The grants' 审批 page (``core.selectors.queue_board`` over ``services.GRANT``), for one
+    campaign or all, with the chosen tab's total amount."""
+    from gonghui.assistance.services import GRANT
+    from gonghui.core.selectors import queue_board
+
+    def narrow(grants):
+        grants = grants.select_related("person", "org", "campaign__org")
+        return grants.filter(campaign=campaign) if campaign is not None else grants
+
+    board = queue_board(actor, GRANT, key, narrow=narrow, today=today, page=page)
+    if board["tab"] is not None:
+        sums = board["tab"]["records"].aggregate(cash=Sum("cash_amount"), goods=Sum("goods_value"))
+        board["total"] = (sums["cash"] or Decimal(0)) + (sums["goods"] or Decimal(0))
+    return board
+
+
+def grant_progress(actor, grant: Grant) -> dict:
+    """The step bar, who acts next and the history of one grant, for its page."""
+    from gonghui.assistance.services import GRANT
+    from gonghui.core.selectors import record_history
+
+    history = list(record_history(actor, grant))
+    passed = {e.details.get("from") for e in history if isinstance(e.details, dict)}
+    return {
+        "bar": GRANT.progress(grant, passed),
+        "next": GRANT.next_hint(grant),
+        "history": history,
+        "waiting": [said for _step, said in GRANT.waiting_steps(actor, grant)],
+    }
+
+
 def file_next_steps(actor, file: HardshipFile) -> list:
     """The status changes this actor may make to this hardship file now."""
     from gonghui.assistance.services import HARDSHIP_FILE
@@ -319,6 +353,8 @@ def grants_waiting(actor, key: str, today: datetime.date) -> QuerySet[Grant]:
     - ``grants.review``: submitted, and the actor is above the applying union (or organises the
       campaign the union applied to as its own);
     - ``grants.notice``: reviewed, in a campaign the actor organises;
+    - ``grants.noticed``: on public notice still running, in such a campaign (the 审批 page's
+      公示中 tab; not a to-do: nothing can be done before the period ends);
     - ``grants.approve``: on public notice whose period has ended, in such a campaign;
     - ``grants.batch``: approved and in no payment batch yet, in such a campaign;
     - ``grants.draft``: the actor's own union's drafts, not yet submitted;
@@ -336,6 +372,8 @@ def grants_waiting(actor, key: str, today: datetime.date) -> QuerySet[Grant]:
         )
     if key == "grants.notice":
         return grants.filter(organised, status=G.REVIEWED)
+    if key == "grants.noticed":
+        return grants.filter(organised, status=G.NOTICED, notice_ends_on__gt=today)
     if key == "grants.approve":
         return grants.filter(organised, status=G.NOTICED).filter(
             Q(notice_ends_on__isnull=True) | Q(notice_ends_on__lte=today)

@@ -76,11 +76,11 @@ class TodoFilter(admin.SimpleListFilter):
     parameter_name = "todo"
 
     def lookups(self, request, model_admin):
-        url = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
         return [
             (todo.key, todo.title)
             for _config, todo in todos()
-            if todo.url == url and (not todo.permission or request.user.has_perm(todo.permission))
+            if _opens(todo, model_admin)
+            and (not todo.permission or request.user.has_perm(todo.permission))
         ]
 
     def queryset(self, request, queryset):
@@ -89,10 +89,15 @@ class TodoFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=waiting_for(request.user, self.value()).values("pk"))
 
 
+def _opens(todo, model_admin) -> bool:
+    # A to-do belongs to a model's list when it opens one of that model's pages (its list, or
+    # its 审批 page, which shows the same records in tabs).
+    return todo.url.startswith(f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_")
+
+
 def with_todo_filter(model_admin, request, list_filter) -> tuple:
     """The list's filters, the 待办 filter first when some to-do opens this list."""
-    url = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
-    if any(todo.url == url for _config, todo in todos()):
+    if any(_opens(todo, model_admin) for _config, todo in todos()):
         return (TodoFilter, *list_filter)
     return tuple(list_filter)
 

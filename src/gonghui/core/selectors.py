@@ -91,3 +91,58 @@ def imports_waiting(actor, key: str, today) -> QuerySet:
         )
         .exclude(Exists(redone))
     )
+
+
+def record_history(actor, obj) -> QuerySet[Event]:
+    """The events of one record, oldest first, as far as the actor may read them: the history
+    under a record's step bar."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        events_visible_to(actor)
+        .filter(target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk))
+        .order_by("occurred_at", "id")
+    )
+
+
+def queue_board(actor, workflow, key: str = "", narrow=None, today=None, page=1, per_page=50):
+    """A workflow's 审批 page for ``actor``: its tabs (``workflow.queues`` whose permission the
+    actor holds) with their counts, the chosen tab (``key``, else the first with something
+    waiting), and that tab's records a page at a time, each with the sentence that says why
+    the tab's step must wait for it ("公示期满（12月6日）后可批准"), if it must.
+
+    ``narrow(queryset)`` restricts every tab alike (one campaign)."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+    from django.utils.module_loading import import_string
+
+    today = today or timezone.localdate()
+    tabs = []
+    for queue in workflow.queues:
+        if queue.permission and not actor.has_perm(queue.permission):
+            continue
+        records = import_string(queue.waiting)(actor, queue.key, today)
+        if narrow is not None:
+            records = narrow(records)
+        tabs.append({"queue": queue, "records": records, "count": records.count()})
+    chosen = next((t for t in tabs if t["queue"].key == key), None)
+    chosen = chosen or next((t for t in tabs if t["count"]), None) or (tabs[0] if tabs else None)
+    board = {"tabs": tabs, "tab": chosen, "rows": [], "page": None, "wait": "", "steps": []}
+    if chosen is None:
+        return board
+    queue = chosen["queue"]
+    pages = Paginator(chosen["records"].order_by("pk"), per_page)
+    board["page"] = pages.get_page(page)
+    step = None
+    if queue.step:
+        step = next(s for s in workflow.steps if s.name == queue.step)
+    waits = []
+    for obj in board["page"].object_list:
+        said = workflow.wait(obj, step, today) if step is not None else ""
+        board["rows"].append({"obj": obj, "wait": said})
+        if said:
+            waits.append((step.not_before(obj), said))
+    if waits and len(waits) == len(board["rows"]):
+        board["wait"] = min(waits)[1]  # every row waits: the button says until when
+    board["steps"] = [s for s in workflow.steps if s.name in (queue.step, *queue.also)]
+    return board

@@ -13,10 +13,12 @@ the back office's buttons and, later, the member portal and the API.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_in_scope, require_perm
@@ -40,6 +42,34 @@ class Step:
     # False for steps only a service takes inside a larger write (a batch's payment, a
     # transfer): not offered as a button, not taken by ``transition``.
     manual: bool = True
+    # The first day the step may be taken, read from the record (the day a public notice
+    # ends); before it the step is refused with ``wait_text`` % {"date": "12月6日"}, the
+    # sentence the 审批 page shows on its greyed button.
+    not_before: Callable[[models.Model], datetime.date | None] | None = None
+    wait_text: object = ""
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One tab of a workflow's 审批 page: the records waiting for one step, and its button.
+
+    ``waiting`` names a selector ``waiting(actor, key, today) -> QuerySet`` (the to-do
+    selectors of the home page, so a to-do's count and its tab's count are one answer).
+    ``step`` is the step the tab's button takes for the ticked records ("" for a tab that
+    only shows, as 被退回); ``also`` the further steps offered beside it (退回, with a reason).
+    """
+
+    key: str
+    title: object
+    waiting: str
+    step: str = ""
+    permission: str = ""
+    also: tuple[str, ...] = ()
+
+
+def day_text(day: datetime.date) -> str:
+    """A date as a clerk says it in a sentence about this year's work: 12月6日."""
+    return f"{day.month}月{day.day}日"
 
 
 class Workflow:
@@ -58,6 +88,8 @@ class Workflow:
         lock_first: Callable[[models.Model], None] | None = None,
         refused_step: object = None,
         refused_target: object = None,
+        queues: Iterable[Queue] = (),
+        who_org: Callable[[models.Model, str], str] | None = None,
     ):
         self.model, self.steps, self.event = model, list(steps), event
         self.status_field, self.org, self.related = status_field, org, related
@@ -66,6 +98,10 @@ class Workflow:
         self.lock_first = lock_first
         self.refused_step = refused_step
         self.refused_target = refused_target
+        self.queues = list(queues)
+        # The name of the union that takes a step of the given ``who`` on this record, for
+        # "下一步：公示，由某某县总工会办理"; ``who_names`` when it answers "".
+        self.who_org = who_org
         names = [s.name for s in self.steps]
         if len(names) != len(set(names)):
             raise ValueError(f"{event}: two steps share a name")
@@ -97,9 +133,62 @@ class Workflow:
     def targets_from(self, source: str) -> list[str]:
         return [s.target for s in self.steps if s.manual and source in s.sources]
 
+    def line(self) -> list[str]:
+        """The statuses of the way forward, from the first step's status to the last (草稿 →
+        已提交 → … → 已发放): the step bar. Steps that need a reason (退回, 撤回) leave it."""
+        forward = [s for s in self.steps if not s.needs_reason]
+        if not forward:
+            return []
+        statuses = [forward[0].sources[0]]
+        while True:
+            step = next((s for s in forward if statuses[-1] in s.sources), None)
+            if step is None or step.target in statuses:
+                return statuses
+            statuses.append(step.target)
+
+    def next_step(self, obj) -> Step | None:
+        """The step that moves ``obj`` forward from where it stands, if any."""
+        status = getattr(obj, self.status_field)
+        return next((s for s in self.steps if not s.needs_reason and status in s.sources), None)
+
+    def progress(self, obj, passed: Iterable[str] = ()) -> list[dict]:
+        """The step bar of ``obj``: each status of ``line()`` as done, current or to come. A
+        record that left the line (退回) shows the statuses it passed (``passed``, from its
+        history) as done, and where it stopped."""
+        choices = dict(obj._meta.get_field(self.status_field).choices)
+        status = getattr(obj, self.status_field)
+        line = self.line()
+        bar = []
+        if status in line:
+            at = line.index(status)
+            for i, s in enumerate(line):
+                state = "done" if i < at else "current" if i == at else "todo"
+                bar.append({"status": s, "label": choices.get(s, s), "state": state})
+            return bar
+        passed = set(passed)
+        for s in line:
+            if s in passed:
+                bar.append({"status": s, "label": choices.get(s, s), "state": "done"})
+        bar.append({"status": status, "label": choices.get(status, status), "state": "stopped"})
+        return bar
+
+    def next_hint(self, obj) -> str:
+        """Who acts next, in words: "下一步：公示，由某某县总工会办理" ("" at the end)."""
+        step = self.next_step(obj)
+        if step is None:
+            return ""
+        who = self.who_org(obj, step.who) if self.who_org is not None else ""
+        who = who or str(self.who_names.get(step.who, ""))
+        if who:
+            return _("Next: %(step)s, by %(who)s.") % {"step": step.label, "who": who}
+        return _("Next: %(step)s.") % {"step": step.label}
+
+    def queue(self, key: str) -> Queue | None:
+        return next((q for q in self.queues if q.key == key), None)
+
     # -- who may ------------------------------------------------------------------------
 
-    def refusal(self, actor, obj, step: Step) -> str:
+    def refusal(self, actor, obj, step: Step, today: datetime.date | None = None) -> str:
         """Why ``actor`` may not take ``step`` on ``obj`` now ("" when they may), from what the
         record says (no locks: the answer ``transition`` gives is the one that counts)."""
         if actor is not None and not actor.has_perm(step.permission):
@@ -112,11 +201,30 @@ class Workflow:
             return _("This step is taken at another level: %(who)s.") % {
                 "who": self.who_names.get(step.who, step.who)
             }
+        return self.wait(obj, step, today)
+
+    def wait(self, obj, step: Step, today: datetime.date | None = None) -> str:
+        """ "公示期满（12月6日）后可批准" while ``step`` must wait for a day, else ""."""
+        day = step.not_before(obj) if step.not_before is not None else None
+        if day is not None and (today or timezone.localdate()) < day:
+            return str(step.wait_text) % {"date": day_text(day)}
         return ""
 
-    def available_steps(self, actor, obj) -> list[Step]:
+    def available_steps(self, actor, obj, today: datetime.date | None = None) -> list[Step]:
         """The steps this actor may take on this record now, in the table's order."""
-        return [s for s in self.steps if s.manual and not self.refusal(actor, obj, s)]
+        return [s for s in self.steps if s.manual and not self.refusal(actor, obj, s, today)]
+
+    def waiting_steps(self, actor, obj, today: datetime.date | None = None) -> list:
+        """The steps this actor could take but for a day yet to come: (step, "…后可批准"),
+        the greyed buttons."""
+        found = []
+        for s in self.steps:
+            if not s.manual or self.refusal(actor, obj, s, datetime.date.max):
+                continue
+            said = self.wait(obj, s, today)
+            if said:
+                found.append((s, said))
+        return found
 
     def _refused(self, obj, step: Step) -> str:
         current = obj._meta.get_field(self.status_field)
@@ -139,6 +247,7 @@ class Workflow:
         details: dict | None = None,
         apply: Callable[[models.Model, Step], None] | None = None,
         internal: bool = False,
+        today: datetime.date | None = None,
     ) -> models.Model:
         """Take ``step`` (or the step that leads to status ``to``) on ``obj``.
 
@@ -166,7 +275,7 @@ class Workflow:
                 if chosen is None or not chosen.manual:
                     raise DomainError(str(self.refused_target) % self._labels(locked, to))
                 require_perm(actor, chosen.permission)
-            refused = self.refusal(actor, locked, chosen)
+            refused = self.refusal(actor, locked, chosen, today)
             if refused:
                 raise DomainError(refused)
             if chosen.needs_reason and not reason.strip():

@@ -33,7 +33,7 @@ from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.scoping import org_in_scope
-from gonghui.core.workflow import Step, Workflow
+from gonghui.core.workflow import Queue, Step, Workflow
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Org
 
@@ -250,6 +250,8 @@ def _lock_campaign(grant: Grant) -> None:
     Campaign.objects.select_for_update().get(pk=grant.campaign_id)
 
 
+WAITING = "gonghui.assistance.selectors.grants_waiting"
+
 # The grant workflow, on the platform's one mechanism (``core.workflow``).
 GRANT = Workflow(
     Grant,
@@ -289,6 +291,8 @@ GRANT = Workflow(
             ORGANISER,
             gettext_lazy("Approve"),
             gettext_lazy("approved"),
+            not_before=lambda grant: grant.notice_ends_on,
+            wait_text=gettext_lazy("Can be approved once the public notice ends (%(date)s)"),
         ),
         Step(
             "reject",
@@ -333,11 +337,68 @@ GRANT = Workflow(
     },
     lock_first=_lock_campaign,
     refused_step=gettext_lazy("A grant that is “%(from)s” cannot be %(step)s."),
+    who_org=lambda grant, who: _who_org(grant, who),
+    # The 审批 page's tabs, in the order the work flows; each key is a to-do's, so the home
+    # page's count and the tab's count come from one selector.
+    queues=[
+        Queue(
+            "grants.draft",
+            gettext_lazy("To submit"),
+            WAITING,
+            "submit",
+            "assistance.add_grant",
+            also=("withdraw",),
+        ),
+        Queue(
+            "grants.review",
+            gettext_lazy("To review"),
+            WAITING,
+            "review",
+            "assistance.review_grant",
+            also=("reject",),
+        ),
+        Queue(
+            "grants.notice",
+            gettext_lazy("To put on notice"),
+            WAITING,
+            "notice",
+            "assistance.approve_grant",
+            also=("reject",),
+        ),
+        Queue(
+            "grants.noticed",
+            gettext_lazy("On public notice"),
+            WAITING,
+            "approve",
+            "assistance.approve_grant",
+            also=("reject",),
+        ),
+        Queue(
+            "grants.approve",
+            gettext_lazy("Ready to approve"),
+            WAITING,
+            "approve",
+            "assistance.approve_grant",
+            also=("reject",),
+        ),
+        Queue(
+            "grants.batch", gettext_lazy("To pay"), WAITING, "pay", "assistance.add_paymentbatch"
+        ),
+        Queue("grants.returned", gettext_lazy("Returned"), WAITING, "", "assistance.add_grant"),
+    ],
 )
 # The table as step → (from statuses, to status, who, permission), and as (from, to) → step.
 GRANT_STEPS = {s.name: (s.sources, s.target, s.who, s.permission) for s in GRANT.steps}
 TRANSITIONS = GRANT.transitions()
 STEP_NAMES = {s.name: s.done for s in GRANT.steps}
+
+
+def _who_org(grant: Grant, who: str) -> str:
+    if who == APPLICANT:
+        return grant.org.name
+    if who in (ORGANISER, PAYER):
+        return grant.campaign.org.name
+    return ""  # the reviewer: whichever union above the applicant takes it
 
 
 def may_take(actor, grant: Grant, who: str) -> bool:
@@ -370,18 +431,20 @@ def grant_transition(
             locked.noticed_on = today
             locked.notice_ends_on = today + datetime.timedelta(days=locked.campaign.notice_days)
         elif taken.name == "approve":
-            if locked.notice_ends_on and today < locked.notice_ends_on:
-                raise DomainError(
-                    _("The public notice runs until %(d)s; approve after it.")
-                    % {"d": locked.notice_ends_on.isoformat()}
-                )
+            # The notice period is the step's own ``not_before``, checked by the workflow.
             _check_limits(locked.campaign, [locked])
             locked.approved_at = now
         if reason:
             locked.reason = reason.strip()[:300]
 
     return GRANT.transition(
-        actor=actor, obj=grant, step=step, reason=reason, details={"reason": reason}, apply=apply
+        actor=actor,
+        obj=grant,
+        step=step,
+        reason=reason,
+        details={"reason": reason},
+        apply=apply,
+        today=today,
     )
 
 
@@ -421,9 +484,14 @@ def _check_limits(campaign: Campaign, grants: list[Grant]) -> None:
             )
 
 
-def grants_take_step(*, actor, grants: list[Grant], step: str) -> int:
-    """Take one step for several grants at once: all of them or none (one transaction)."""
+def grants_take_step(*, actor, grants: list[Grant], step: str, reason: str = "", today=None) -> int:
+    """Take one step for several grants at once: all of them or none (one transaction). A
+    refusal names the grant it stopped at, so the clerk knows which one to untick."""
     with transaction.atomic():
         for grant in sorted(grants, key=lambda g: g.pk):
-            grant_transition(actor=actor, grant=grant, step=step)
+            try:
+                grant_transition(actor=actor, grant=grant, step=step, reason=reason, today=today)
+            except DomainError as exc:
+                said = "；".join(exc.messages)
+                raise DomainError(f"{grant.person.name}：{said}") from None
     return len(grants)
