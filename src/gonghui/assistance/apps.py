@@ -64,6 +64,7 @@ class AssistanceConfig(workareas.WorkAreaApp):
             "volunteer_activism",
             "admin:assistance_campaign_changelist",
             "assistance.view_campaign",
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
         MenuItem(
             _("Grant approvals"),
@@ -98,12 +99,14 @@ class AssistanceConfig(workareas.WorkAreaApp):
             "rule",
             "admin:assistance_amountstandard_changelist",
             "assistance.view_amountstandard",
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
         MenuItem(
             _("Local standards"),
             "tune",
             "admin:assistance_localpolicy_changelist",
             "assistance.view_localpolicy",
+            hidden_for=(TOWNSHIP_STAFF, GRASSROOTS_CLERK),
         ),
     )
     todos = (

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core import workareas
 from gonghui.core.workareas import (
     ADMINISTRATION,
+    GRASSROOTS_CLERK,
     PLATFORM_ADMIN,
     ROLES,
     MenuItem,
@@ -36,6 +37,7 @@ class CoreConfig(workareas.WorkAreaApp):
             "core.view_event",
             group=ADMINISTRATION,
             order=20,
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
         MenuItem(
             _("Personal data access log"),

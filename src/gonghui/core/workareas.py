@@ -89,6 +89,10 @@ class MenuItem:
     group: str = ""
     # Place within the group; items of equal order keep their apps' order.
     order: int = 100
+    # Roles whose sidebar leaves the entry out although they may open the page: reference
+    # pages they read from where the work uses them (the amount standards on the application
+    # form), so the grassroots clerk's menu lists the day's work only.
+    hidden_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,10 +257,27 @@ def _nav_item(item: MenuItem) -> dict:
     from django.urls import reverse
 
     entry = {"title": item.title, "icon": item.icon, "link": reverse(item.url, args=item.args)}
-    if item.permission:
-        entry["permission"] = _has_perm(item.permission)
+    if item.permission or item.hidden_for:
+        entry["permission"] = _shown(item)
     return entry
 
 
-def _has_perm(permission: str) -> Callable:
-    return lambda request: request.user.has_perm(permission)
+def _shown(item: MenuItem) -> Callable:
+    def shown(request) -> bool:
+        user = request.user
+        if item.permission and not user.has_perm(item.permission):
+            return False
+        return getattr(user, "role", "") not in item.hidden_for
+
+    return shown
+
+
+def menu_for(user) -> list[str]:
+    """The titles of the sidebar entries ``user`` sees, in order (for tests and the docs)."""
+    request = type("R", (), {"user": user})()
+    return [
+        str(entry["title"])
+        for group in navigation(None)
+        for entry in group["items"]
+        if "permission" not in entry or entry["permission"](request)
+    ]

@@ -30,10 +30,20 @@ class OrgsConfig(workareas.WorkAreaApp):
     demo = (DemoPart(_("Union tree, employers and service points"), "gonghui.orgs.demo.build", 10),)
     menu = (
         MenuItem(_("Dashboard"), "dashboard", "admin:index", order=0),
-        MenuItem(_("Union tree"), "account_tree", "admin:orgs_org_tree", "orgs.view_org"),
+        MenuItem(
+            _("Union tree"),
+            "account_tree",
+            "admin:orgs_org_tree",
+            "orgs.view_org",
+            hidden_for=(GRASSROOTS_CLERK,),
+        ),
         MenuItem(_("Unions"), "groups", "admin:orgs_org_changelist", "orgs.view_org"),
         MenuItem(
-            _("Employers"), "apartment", "admin:orgs_employer_changelist", "orgs.view_employer"
+            _("Employers"),
+            "apartment",
+            "admin:orgs_employer_changelist",
+            "orgs.view_employer",
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
         MenuItem(
             _("Service points"),
@@ -46,6 +56,7 @@ class OrgsConfig(workareas.WorkAreaApp):
             "gavel",
             "admin:orgs_orgpolicy_changelist",
             "orgs.view_orgpolicy",
+            hidden_for=(TOWNSHIP_STAFF, GRASSROOTS_CLERK),
         ),
     )
     todos = (

@@ -41,6 +41,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "reports.view_target",
             order=30,
             group=WorkArea.STATISTICS,
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
         MenuItem(
             _("Hand out yearly targets"),
@@ -65,6 +66,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "reports.view_planitem",
             order=55,
             group=WorkArea.STATISTICS,
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
         MenuItem(
             _("Work reports"),
@@ -73,6 +75,7 @@ class ReportsConfig(workareas.WorkAreaApp):
             "reports.view_workreport",
             order=60,
             group=WorkArea.STATISTICS,
+            hidden_for=(GRASSROOTS_CLERK,),
         ),
     )
     grants = {
