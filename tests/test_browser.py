@@ -312,7 +312,7 @@ def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     page.screenshot(path=str(ARTIFACTS / "statistics.png"), full_page=True)
     row.get_by_role("link", name="会员人数").click()
     expect(page.locator("[data-testid=records-figure]")).to_contain_text("3人")
-    expect(page.locator("[data-testid=records] tr")).to_have_count(4)  # header + 3
+    expect(page.locator("[data-testid=records] tr")).to_have_count(5)  # header, 3, total
     page.screenshot(path=str(ARTIFACTS / "statistics-records.png"), full_page=True)
     page.go_back()
     with page.expect_download() as download:

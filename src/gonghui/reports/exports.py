@@ -150,3 +150,43 @@ def docx_from_text(title: str, text: str) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def figure_records_xlsx(indicator, org, start, end, rows) -> bytes:
+    """The records behind one figure as a workbook: the drill-down list with every row (not
+    a page), each record's value where the figure sums one, and the total, which is the figure.
+    Written in constant memory (``core.exports.large_workbook``): a county's members fit."""
+    import io
+
+    from gonghui.core.exports import large_workbook, styles
+    from gonghui.reports.selectors import record_value
+
+    sums = record_value(indicator) is not None
+    out = io.BytesIO()
+    with large_workbook(out) as book:
+        s = styles(book)
+        sheet = book.add_worksheet("明细")
+        title = f"{indicator.name}（{org.name}，{start:%Y年%m月%d日}至{end:%Y年%m月%d日}）"
+        sheet.write_string(0, 0, title, s["title"])
+        headers = ["序号", "记录", "组织", "日期"] + ([f"数值（{indicator.unit}）"] if sums else [])
+        for col, header in enumerate(headers):
+            sheet.write_string(2, col, header, s["head"])
+        sheet.set_column(0, 0, 6)
+        sheet.set_column(1, 2, 30)
+        sheet.set_column(3, 4, 14)
+        total, r = 0, 2
+        for n, (label, _url, where, day, value) in enumerate(rows, start=1):
+            r = n + 2
+            sheet.write_number(r, 0, n, s["cell"])
+            sheet.write_string(r, 1, label, s["cell"])
+            sheet.write_string(r, 2, where, s["cell"])
+            sheet.write_string(r, 3, day.isoformat() if day else "", s["cell"])
+            if sums:
+                sheet.write_number(r, 4, float(value or 0), s["money"])
+                total += value or 0
+        sheet.write_string(r + 1, 0, "合计", s["bold"])
+        sheet.write_string(r + 1, 1, f"{r - 2}条", s["bold"])
+        if sums:
+            sheet.write_number(r + 1, 4, float(total), s["bold_money"])
+        book.close()
+    return out.getvalue()

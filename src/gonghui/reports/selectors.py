@@ -372,10 +372,24 @@ def target_split_rows(actor, org: Org, key: str, year: int) -> list[tuple[Org, o
     return [(c, current.get(c.pk, ""), before.get(c.path, 0)) for c in children]
 
 
-def figure_records(indicator, org: Org, start, end, limit: int):
-    """The newest ``limit`` records behind one figure, as (label, change-page address, org,
-    date) rows, and how many there are in all. The rows come from the indicator's own queryset
-    (exactly what was counted), with the relations their labels name read in the same query."""
+def record_value(indicator):
+    """What one record adds to a summed figure (a grant's cash plus goods, an entry's people),
+    as an expression to annotate each record with; None for a figure that counts records or
+    people, where each record adds one (or a person once)."""
+    from django.db.models import Case, Sum, Value, When
+
+    measure = indicator.measure
+    if not isinstance(measure, Sum):
+        return None
+    value = measure.get_source_expressions()[0]
+    if measure.filter is not None:
+        value = Case(When(measure.filter, then=value), default=Value(0))
+    return value
+
+
+def _figure_rows(indicator, org: Org, start, end):
+    """The records behind one figure, newest first, as a queryset with each record's
+    contribution (``_value``) where the figure sums, and a function making a row of one."""
     from django.urls import NoReverseMatch, reverse
 
     queryset = indicator.queryset(org, start, end)
@@ -385,8 +399,12 @@ def figure_records(indicator, org: Org, start, end, limit: int):
     related = {f.name for f in model._meta.concrete_fields if f.many_to_one and not f.null}
     if indicator.org_field:
         related.add(indicator.org_field)
-    rows = []
-    for record in queryset.select_related(*related).order_by("-pk")[:limit]:
+    value = record_value(indicator)
+    records = queryset.select_related(*related).order_by("-pk")
+    if value is not None:
+        records = records.annotate(_value=value)
+
+    def row(record) -> tuple:
         # A membership opens its member's page, which shows the membership.
         target = record.person if model._meta.model_name == "membership" else record
         try:
@@ -400,8 +418,28 @@ def figure_records(indicator, org: Org, start, end, limit: int):
         for part in indicator.org_field.split("__") if indicator.org_field else []:
             where = getattr(where, part)
         day = getattr(record, indicator.date_field) if indicator.date_field else ""
-        rows.append((str(target), url, str(where), day))
-    return rows, queryset.count()
+        return (str(target), url, str(where), day, getattr(record, "_value", None))
+
+    return records, row, value is not None
+
+
+def figure_records(indicator, org: Org, start, end, limit: int, page: int = 1):
+    """One page (``limit`` rows, newest first) of the records behind one figure, as (label,
+    change-page address, org, date, value) rows; how many there are in all; and whether the
+    figure sums a value per record (else value is None: each record counts one). The rows
+    come from the indicator's own queryset (exactly what was counted)."""
+    records, row, sums = _figure_rows(indicator, org, start, end)
+    offset = max(page - 1, 0) * limit
+    rows = [row(record) for record in records[offset : offset + limit]]
+    return rows, indicator.queryset(org, start, end).count(), sums
+
+
+def figure_records_all(indicator, org: Org, start, end):
+    """Every record behind one figure, as ``figure_records`` rows, read in chunks: the
+    drill-down's Excel export."""
+    records, row, _sums = _figure_rows(indicator, org, start, end)
+    for record in records.iterator(chunk_size=2000):
+        yield row(record)
 
 
 def plan_items_visible_to(actor):

@@ -15,12 +15,17 @@ from gonghui.core.admin import download
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_choices
 from gonghui.reports.charts import bar_chart
-from gonghui.reports.exports import statistics_table_xlsx, work_report_docx
+from gonghui.reports.exports import (
+    figure_records_xlsx,
+    statistics_table_xlsx,
+    work_report_docx,
+)
 from gonghui.reports.forms import PeriodForm
 from gonghui.reports.registry import all_indicators
 from gonghui.reports.selectors import (
     dashboard,
     figure_records,
+    figure_records_all,
     statistics_table,
 )
 from gonghui.reports.summary import work_report
@@ -128,15 +133,30 @@ def records_view(request):
     }
     if indicator is not None and form.is_valid():
         org, start, end = (form.cleaned_data[k] for k in ("org", "date_from", "date_to"))
-        rows, count = figure_records(indicator, org, start, end, RECORDS_SHOWN)
+        if request.GET.get("export") == "xlsx":
+            content = figure_records_xlsx(
+                indicator, org, start, end, figure_records_all(indicator, org, start, end)
+            )
+            return download(content, f"{indicator.name}-明细.xlsx", personal=True)
+        page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        rows, count, sums = figure_records(indicator, org, start, end, RECORDS_SHOWN, page)
+        pages = max((count + RECORDS_SHOWN - 1) // RECORDS_SHOWN, 1)
+        query = request.GET.copy()
+        query.pop("page", None)
         context.update(
             org=org,
             start=start,
             end=end,
             rows=rows,
             count=count,
+            sums=sums,
+            page_total=sum((r[4] or 0) for r in rows) if sums else None,
             value=indicator.value(org, start, end),
             shown=RECORDS_SHOWN,
+            page=min(page, pages),
+            pages=pages,
+            first=(min(page, pages) - 1) * RECORDS_SHOWN,
+            query=query.urlencode(),
         )
     return TemplateResponse(request, "reports/records.html", context)
 
