@@ -292,6 +292,50 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
     context.close()
 
 
+def test_the_application_form_follows_the_campaign_and_finds_the_member(
+    browser, live_server, live_tree
+):
+    """Winter warmth asks no student fields; the clerk types a name, picks the member from
+    the list (masked number, union, category) and gets the standard as the amount; school aid
+    brings the student fields back."""
+    from gonghui.assistance.models import Grant
+    from tests.aid import build_aid
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    build_aid(live_tree)
+    for width in (1440, 390):
+        context, page = _login(browser, live_server, "clerk_a1", width=width)
+        page.goto(f"{live_server.url}/admin/assistance/grant/new/")
+        page.select_option("#id_campaign", label="2026 冬送温暖")
+        expect(page.locator("#id_student_name")).to_be_hidden()
+        expect(page.locator("#id_eligibility_group")).to_be_visible()
+        page.fill("#id_id_number_text", "职工")
+        people = page.locator("[data-testid=person-preview] button")
+        expect(people).to_have_count(4)
+        expect(people.first).to_contain_text("5305")
+        expect(people.first).to_contain_text("*")
+        people.first.click()
+        chosen = page.locator(".gh-person-chosen")
+        expect(chosen).to_contain_text("职工1")
+        expect(chosen).to_contain_text("深度困难")
+        expect(page.locator("#id_cash_amount")).to_have_value("2000.00")
+        expect(page.locator("[data-testid=standard-hint]")).to_contain_text("2000.00")
+        page.screenshot(path=str(ARTIFACTS / f"grant-form-{width}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{width}px: {overflow}px too wide"
+        if width == 1440:
+            page.click("#gh-form button[type=submit]")
+            expect(page.locator("[data-testid=grant-status]")).to_contain_text("草稿")
+            assert Grant.objects.get().cash_amount == 2000
+        else:
+            page.select_option("#id_campaign", label="2026 金秋助学")
+            expect(page.locator("#id_student_name")).to_be_visible()
+            expect(page.locator("#id_eligibility_group")).to_be_hidden()
+        context.close()
+
+
 def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     browser, live_server, live_tree, tmp_path
 ):

@@ -508,6 +508,7 @@ class GrantAdmin(ScopedAdmin):
         view = self.admin_site.admin_view
         return [
             path("new/", view(self.new_view), name="assistance_grant_new"),
+            path("new/lookup/", view(self.lookup_view), name="assistance_grant_lookup"),
             path("<int:pk>/step/", view(self.step_view), name="assistance_grant_step"),
             path("approvals/", view(self.approvals_view), name="assistance_grant_approvals"),
             *super().get_urls(),
@@ -520,15 +521,14 @@ class GrantAdmin(ScopedAdmin):
         if not request.user.has_perm("assistance.add_grant"):
             raise PermissionDenied
         form = GrantAddForm(request.POST or None)
-        form.fields["campaign"].queryset = selectors.campaigns_visible_to(request.user).filter(
-            is_open=True
-        )
+        campaigns = selectors.campaigns_visible_to(request.user).filter(is_open=True)
+        form.fields["campaign"].queryset = campaigns
         form.fields["org"].queryset = _orgs(request)
         form.fields["org"].initial = getattr(request.user.org, "pk", None)
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                person = person_by_id_number(request.user, data.pop("id_number_text"))
+                person = self._recipient(request, data.pop("id_number_text"), data.pop("person"))
                 draft = services.grant_create(
                     actor=request.user,
                     person=person,
@@ -549,14 +549,67 @@ class GrantAdmin(ScopedAdmin):
                 )
         return TemplateResponse(
             request,
-            "assistance/form_page.html",
+            "assistance/grant_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "form": form,
                 "title": _("New grant application"),
+                # What each campaign asks for, so the form shows only those fields.
+                "campaign_kinds": {
+                    str(c.pk): {
+                        "school": c.kind == Campaign.Kind.SCHOOL_AID,
+                        "groups": c.eligibility == Campaign.Eligibility.ON_FILE_OR_GROUPS,
+                    }
+                    for c in campaigns
+                },
             },
         )
+
+    def _recipient(self, request, text: str, pk):
+        """The member the form names: the one picked from the list, else the one the full ID
+        number (or a search that finds exactly one member) gives, within the user's subtree."""
+        from gonghui.members.selectors import person_get, persons_visible_to, search_persons
+
+        if pk:
+            return person_get(request.user, pk)
+        try:
+            return person_by_id_number(request.user, text)
+        except NotFound:
+            found = list(search_persons(persons_visible_to(request.user), text)[:2])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise NotFound(
+                    _("Several members match “%(text)s”: pick one from the list.") % {"text": text}
+                ) from None
+            raise NotFound(
+                _("No member matching “%(text)s” in your organisation's registry.") % {"text": text}
+            ) from None
+
+    def lookup_view(self, request):
+        """The application form's live answers (``selectors.grant_form_lookup``) as JSON."""
+        from django.http import JsonResponse
+
+        if not request.user.has_perm("assistance.add_grant"):
+            raise PermissionDenied
+        campaign = None
+        if request.GET.get("campaign", "").isdigit():
+            campaign = (
+                selectors.campaigns_visible_to(request.user)
+                .filter(pk=request.GET["campaign"])
+                .first()
+            )
+        answer = selectors.grant_form_lookup(
+            request.user,
+            campaign,
+            text=request.GET.get("who", "")[:40],
+            person_pk=request.GET.get("person", ""),
+            school_level=request.GET.get("school_level", ""),
+        )
+        response = JsonResponse(answer)
+        response["Cache-Control"] = "no-store"  # names of members
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = dict(extra_context or {})

@@ -38,7 +38,17 @@ class GrantAddForm(forms.Form):
     org = forms.ModelChoiceField(
         label=_("Applying union"), queryset=Org.objects.none(), widget=SELECT
     )
-    id_number_text = forms.CharField(label=_("Recipient's ID number"), max_length=40, widget=TEXT)
+    id_number_text = forms.CharField(
+        label=_("Recipient"),
+        max_length=40,
+        widget=TEXT,
+        help_text=_(
+            "A name, a name with the last four ID characters, or the full ID number; pick the "
+            "member from the list that appears."
+        ),
+    )
+    # The member picked from the list (their ID number never goes to the browser in full).
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     cash_amount = _amount(_("Cash (yuan)"), required=False)
     goods_value = _amount(_("Goods value (yuan)"), required=False)
     eligibility_group = forms.ChoiceField(

@@ -27,6 +27,7 @@ from gonghui.assistance.models import (
 from gonghui.assistance.services import REVIEW_EVERY
 from gonghui.core import idnumbers
 from gonghui.core.scoping import scope, subtree_q
+from gonghui.members.models import Membership
 from gonghui.orgs.models import Org
 
 NOT_ON_FILE = gettext_lazy("Not on file")
@@ -322,6 +323,55 @@ def grant_queues(
         sums = board["tab"]["records"].aggregate(cash=Sum("cash_amount"), goods=Sum("goods_value"))
         board["total"] = (sums["cash"] or Decimal(0)) + (sums["goods"] or Decimal(0))
     return board
+
+
+def grant_form_lookup(
+    actor, campaign: Campaign | None, text: str = "", person_pk=None, school_level: str = ""
+) -> dict:
+    """What the application form shows as the clerk types: the fields the campaign asks for
+    (student fields for school aid, the group where a file is not required), the members the
+    typed name or number finds in the actor's subtree (masked ID, union, hardship category),
+    and, once one person is settled, the campaign's amount standard for them: the most the
+    grant may give, which the form offers as the amount."""
+    from gonghui.assistance.services import standard_for
+    from gonghui.members.selectors import masked_id_number, persons_visible_to, search_persons
+
+    answer = {"school": False, "groups": False, "people": [], "standard": None, "more": False}
+    if campaign is not None:
+        answer["school"] = campaign.kind == Campaign.Kind.SCHOOL_AID
+        answer["groups"] = campaign.eligibility == Campaign.Eligibility.ON_FILE_OR_GROUPS
+    people = persons_visible_to(actor)
+    if person_pk and str(person_pk).isdigit():
+        found = list(people.filter(pk=person_pk)[:1])
+    elif len((text or "").strip()) >= 2:
+        found = list(search_persons(people, text).order_by("name", "pk")[:9])
+    else:
+        found = []
+    answer["more"] = len(found) > 8
+    files = {
+        f.applicant_id: f
+        for f in HardshipFile.objects.filter(
+            applicant__in=[p.pk for p in found], status__in=HardshipFile.OPEN
+        )
+    }
+    for person in found[:8]:
+        m = person.latest_membership
+        file = files.get(person.pk)
+        answer["people"].append(
+            {
+                "id": person.pk,
+                "name": person.name,
+                "id_number": masked_id_number(person),
+                "org": m.org.name if m else "",
+                "member": bool(m and m.status in Membership.CURRENT),
+                "file": file.get_category_display() if file else str(NOT_ON_FILE),
+            }
+        )
+    if campaign is not None and len(answer["people"]) == 1:
+        file = files.get(answer["people"][0]["id"])
+        limit = standard_for(campaign, file.category if file else "", school_level)
+        answer["standard"] = str(limit) if limit is not None else None
+    return answer
 
 
 def grant_progress(actor, grant: Grant) -> dict:

@@ -1,0 +1,90 @@
+"""The application form follows the case: the campaign says which fields it asks for, the
+recipient is found by name or number within the clerk's subtree and shown with their union and
+hardship category, and the campaign's standard is offered as the amount."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from gonghui.assistance.models import Grant, HardshipFile
+from gonghui.assistance.selectors import grant_form_lookup
+from tests.aid import build_aid
+
+LOOKUP = "admin:assistance_grant_lookup"
+
+
+@pytest.fixture
+def aid(tree):
+    return build_aid(tree)
+
+
+def test_the_lookup_says_what_the_campaign_asks_and_who_the_recipient_is(tree, aid):
+    clerk = tree.clerk_a1
+    school = grant_form_lookup(clerk, aid.school)
+    assert school["school"] is True and school["groups"] is False and school["people"] == []
+    winter = grant_form_lookup(clerk, aid.winter, text="职工")
+    assert winter["school"] is False and winter["groups"] is True
+    # 职工1–4 are 甲公司's; 乙公司's 职工11–13 are outside the clerk's subtree.
+    assert [p["name"] for p in winter["people"]] == ["职工1", "职工2", "职工3", "职工4"]
+    assert winter["standard"] is None  # four people: no one to set a standard for
+    first = winter["people"][0]
+    assert "*" in first["id_number"] and first["org"] == tree.a1.name
+    file = HardshipFile.objects.get(applicant=aid.a_people[0])
+    assert first["file"] == file.get_category_display()  # the open file's category
+    one = grant_form_lookup(clerk, aid.winter, person_pk=first["id"])
+    assert [p["name"] for p in one["people"]] == ["职工1"]
+    # 职工1's file is of deep hardship: the winter campaign's standard for it applies.
+    assert file.category == "deep" and one["standard"] == "2000.00"
+    # No file: 职工4 is not on file, so no category standard; the school campaign's
+    # standard goes by school level.
+    assert grant_form_lookup(clerk, aid.winter, text="职工4")["people"][0]["file"] == "未建档"
+    by_level = grant_form_lookup(clerk, aid.school, text="职工4", school_level="high_school")
+    assert by_level["standard"] == "2000.00"
+    # Outside the subtree: nobody, whether by name or by number.
+    assert grant_form_lookup(clerk, aid.winter, text="职工11")["people"] == []
+    b_person = aid.b_people[0]
+    assert grant_form_lookup(clerk, aid.winter, person_pk=b_person.pk)["people"] == []
+    assert grant_form_lookup(tree.town_b, aid.winter, text="职工11")["people"][0]["name"] == (
+        "职工11"
+    )
+
+
+def test_the_lookup_page_answers_json_without_caching_and_only_to_applicants(tree, aid, client):
+    client.force_login(tree.clerk_a1)
+    answer = client.get(reverse(LOOKUP), {"campaign": aid.winter.pk, "who": "职工2"})
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
+    assert answer.json()["people"][0]["name"] == "职工2"
+    # A campaign number that is not the user's, or not a number: the fields' default answer.
+    assert client.get(reverse(LOOKUP), {"campaign": "x", "who": "职"}).json()["people"] == []
+
+
+def test_a_recipient_picked_by_name_is_saved_and_a_vague_name_is_refused(tree, aid, client):
+    client.force_login(tree.clerk_a1)
+    base = {
+        "campaign": aid.winter.pk,
+        "org": tree.a1.pk,
+        "cash_amount": "800",
+        "eligibility_group": "",
+    }
+    vague = client.post(reverse("admin:assistance_grant_new"), {**base, "id_number_text": "职工"})
+    assert vague.status_code == 200 and "请从名单中选择一人" in vague.content.decode()
+    nobody = client.post(
+        reverse("admin:assistance_grant_new"), {**base, "id_number_text": "职工11"}
+    )
+    assert "没有与“职工11”相符的会员" in nobody.content.decode()
+    assert not Grant.objects.exists()
+    # One member by that name: taken; a member picked from the list: taken by number.
+    client.post(reverse("admin:assistance_grant_new"), {**base, "id_number_text": "职工2"})
+    picked = aid.a_people[2]
+    client.post(
+        reverse("admin:assistance_grant_new"),
+        {**base, "id_number_text": picked.name, "person": picked.pk},
+    )
+    assert sorted(g.person.name for g in Grant.objects.all()) == ["职工2", "职工3"]
+    # A picked number outside the subtree is refused like an unknown one.
+    outside = client.post(
+        reverse("admin:assistance_grant_new"),
+        {**base, "id_number_text": "x", "person": aid.b_people[0].pk},
+    )
+    assert outside.status_code == 200 and Grant.objects.count() == 2
