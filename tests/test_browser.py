@@ -336,6 +336,31 @@ def test_the_application_form_follows_the_campaign_and_finds_the_member(
         context.close()
 
 
+def test_the_hardship_file_form_says_the_category_as_figures_are_typed(
+    browser, live_server, live_tree
+):
+    from tests.aid import build_aid
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    build_aid(live_tree)
+    context, page = _login(browser, live_server, "clerk_a1", width=390)
+    page.goto(f"{live_server.url}/admin/assistance/hardshipfile/new/")
+    box = page.locator("[data-testid=assessment]")
+    expect(box).to_contain_text("填写家庭人口")
+    page.fill("#id_household_size", "3")
+    page.fill("#id_annual_income", "30000")
+    expect(box.locator("strong")).to_have_text("相对困难")  # 833.33 a head, line 720
+    page.fill("#id_expense_illness", "6000")
+    expect(box).to_contain_text("666.67")
+    expect(box.locator("strong")).to_have_text("深度困难")
+    page.screenshot(path=str(ARTIFACTS / "hardship-form-390.png"), full_page=True)
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
+    context.close()
+
+
 def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     browser, live_server, live_tree, tmp_path
 ):

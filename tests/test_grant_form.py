@@ -88,3 +88,40 @@ def test_a_recipient_picked_by_name_is_saved_and_a_vague_name_is_refused(tree, a
         {**base, "id_number_text": "x", "person": aid.b_people[0].pk},
     )
     assert outside.status_code == 200 and Grant.objects.count() == 2
+
+
+def test_the_file_form_computes_income_per_head_and_category_as_the_rule_does(tree, aid, client):
+    from gonghui.assistance.selectors import file_assessment
+
+    clerk, org = tree.clerk_a1, tree.a1.pk
+    # 3 people, 30,000 a year, 6,000 of medical costs: (30000 − 6000) ÷ 12 ÷ 3 = 666.67 < 720.
+    deep = file_assessment(clerk, org, "3", "30000", ["6000", "", "", ""])
+    assert deep == {
+        "per_capita": "666.67",
+        "line": "720.00",
+        "category": "deep",
+        "label": "深度困难",
+    }
+    relative = file_assessment(clerk, org, "3", "30000", [])
+    assert relative["category"] == "relative" and relative["per_capita"] == "833.33"
+    above = file_assessment(clerk, org, "1", "30000", [])
+    assert above["category"] == "" and above["label"] == ""
+    accident = file_assessment(clerk, org, "1", "30000", [], accident=True)
+    assert accident["category"] == "accident"
+    # Half-typed or foreign: no answer rather than an error.
+    assert file_assessment(clerk, org, "", "30000") == {"missing": True}
+    assert file_assessment(clerk, org, "3", "三万") == {"missing": True}
+    assert file_assessment(clerk, tree.b1.pk, "3", "30000") == {"missing": True}
+    assert file_assessment(clerk, org, "0", "30000") == {"missing": True}
+    # No local line on that day: the rule's own refusal.
+    early = file_assessment(clerk, org, "3", "30000", on=__import__("datetime").date(2025, 6, 1))
+    assert "530524" in early["refused"] and "2025-06-01" in early["refused"]
+
+    client.force_login(clerk)
+    page = client.get(reverse("admin:assistance_hardshipfile_new"))
+    assert page.status_code == 200 and 'data-testid="assessment"' in page.content.decode()
+    answer = client.get(
+        reverse("admin:assistance_hardshipfile_assess"),
+        {"org": org, "household_size": "3", "annual_income": "30000", "expense_illness": "6000"},
+    ).json()
+    assert answer["label"] == "深度困难"

@@ -138,6 +138,7 @@ class HardshipFileAdmin(ScopedAdmin):
         return [
             path("new/", view(self.new_view), name="assistance_hardshipfile_new"),
             path("<int:pk>/status/", view(self.status_view), name="assistance_hardshipfile_status"),
+            path("new/assess/", view(self.assess_view), name="assistance_hardshipfile_assess"),
             path("<int:pk>/member/", view(self.member_view), name="assistance_hardshipfile_member"),
             *super().get_urls(),
         ]
@@ -184,13 +185,34 @@ class HardshipFileAdmin(ScopedAdmin):
                 )
         return TemplateResponse(
             request,
-            "assistance/form_page.html",
+            "assistance/hardship_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "form": form,
                 "title": _("Open a hardship file"),
             },
+        )
+
+    def assess_view(self, request):
+        """The file form's live income per head and category (``selectors.file_assessment``)."""
+        from django.http import JsonResponse
+
+        if not request.user.has_perm("assistance.add_hardshipfile"):
+            raise PermissionDenied
+        q = request.GET
+        return JsonResponse(
+            selectors.file_assessment(
+                request.user,
+                q.get("org", ""),
+                q.get("household_size", ""),
+                q.get("annual_income", ""),
+                [
+                    q.get(f"expense_{k}", "")
+                    for k in ("illness", "disability", "schooling", "other")
+                ],
+                accident=bool(q.get("accident_reason", "").strip()),
+            )
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

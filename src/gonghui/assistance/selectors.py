@@ -20,6 +20,7 @@ from gonghui.assistance.models import (
     Campaign,
     Grant,
     GroupRelief,
+    HardshipCategory,
     HardshipFile,
     LocalPolicy,
     PaymentBatch,
@@ -372,6 +373,52 @@ def grant_form_lookup(
         limit = standard_for(campaign, file.category if file else "", school_level)
         answer["standard"] = str(limit) if limit is not None else None
     return answer
+
+
+def file_assessment(
+    actor,
+    org_pk,
+    household_size,
+    annual_income,
+    expenses=(),
+    accident: bool = False,
+    on: datetime.date | None = None,
+) -> dict:
+    """The hardship file form's live answer, by the rule the file will be opened by
+    (``services.assess``): the household's monthly income per head, the local subsistence line
+    in force for the union's region, and the category it gives ("" above twice the line).
+    Unparseable or missing figures answer {"missing": True}; a refusal, its sentence."""
+    from gonghui.assistance.services import assess
+    from gonghui.core.errors import DomainError
+
+    org = None
+    if str(org_pk).isdigit():
+        org = scope(Org.objects.all(), actor, None).filter(pk=org_pk).first()
+    try:
+        size = int(household_size)
+        income = Decimal(str(annual_income))
+        spent = sum((Decimal(str(e)) for e in expenses if str(e).strip()), Decimal(0))
+    except (ValueError, ArithmeticError):
+        return {"missing": True}
+    if org is None or size < 1:
+        return {"missing": True}
+    try:
+        result = assess(
+            org=org,
+            on=on or timezone.localdate(),
+            household_size=size,
+            annual_income=income,
+            expenses=spent,
+            accident=accident,
+        )
+    except DomainError as exc:
+        return {"refused": " ".join(exc.messages)}
+    return {
+        "per_capita": str(result.per_capita_monthly),
+        "line": str(result.subsistence_line),
+        "category": result.category or "",
+        "label": str(HardshipCategory(result.category).label) if result.category else "",
+    }
 
 
 def grant_progress(actor, grant: Grant) -> dict:
