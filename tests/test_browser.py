@@ -361,6 +361,22 @@ def test_the_hardship_file_form_says_the_category_as_figures_are_typed(
     context.close()
 
 
+def test_the_ledger_form_shows_the_counts_of_the_chosen_category(browser, live_server, live_tree):
+    from gonghui.ledger.models import LedgerCategory
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    legal = LedgerCategory.objects.get(code="org.legal_person")
+    context, page = _login(browser, live_server, "clerk_a1", width=390)
+    page.goto(f"{live_server.url}/admin/ledger/ledgerentry/add/")
+    expect(page.locator("#id_people")).to_be_visible()  # no category yet: every count
+    page.select_option("#id_category", str(legal.pk))
+    expect(page.locator("#id_items")).to_be_visible()
+    for hidden in ("people", "person_times", "households", "sessions", "cash_amount"):
+        expect(page.locator(f"#id_{hidden}")).to_be_hidden()
+    page.screenshot(path=str(ARTIFACTS / "ledger-form-390.png"), full_page=True)
+    context.close()
+
+
 def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     browser, live_server, live_tree, tmp_path
 ):

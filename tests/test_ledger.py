@@ -6,7 +6,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from gonghui.core.errors import NotFound
 from gonghui.ledger import selectors, services
@@ -645,3 +647,72 @@ def test_grouped_evaluation_equals_one_filtered_aggregate_per_indicator(tree):
     assert evaluate_by_child(grouped, tree.county, START, END) == evaluate_by_child(
         plain, tree.county, START, END
     )
+
+
+def test_the_entry_form_shows_only_the_figures_a_category_uses(db, client, tree):
+    from gonghui.ledger.admin import LedgerEntryAdmin
+    from gonghui.ledger.selectors import categories_using, fields_used
+
+    legal = LedgerCategory.objects.get(code="org.legal_person")
+    assert fields_used(legal) == {"items"}  # 办理工会法人资格登记{items}: one count
+    bare = LedgerCategory(code="x", name="新类别", unit="people", work_area="rights")
+    assert {"people", "items", "cash_amount", "goods_value"} <= fields_used(bare)  # says all
+    using = categories_using()
+    assert legal.pk in using["items"] and legal.pk not in using["people"]
+    conditions = LedgerEntryAdmin(LedgerEntry, admin.site).conditional_fields
+    assert conditions["people"].startswith("!category || [")
+    assert "Number(people) > 0" in conditions["people"]  # a typed figure never hides
+    client.force_login(tree.clerk_a1)
+    page = client.get(reverse("admin:ledger_ledgerentry_add")).content.decode()
+    assert 'x-show="!category ||' in page
+
+
+def test_attachments_go_with_the_first_save_and_a_bad_one_keeps_the_entry_out(tree, client, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    category = LedgerCategory.objects.get(code="culture.sports")
+    form = {
+        "org": tree.a1.pk,
+        "category": category.pk,
+        "title": "职工趣味运动会",
+        "starts_on": "2026-05-01",
+        "people": 0,
+        "person_times": 0,
+        "households": 0,
+        "sessions": 1,
+        "items": 0,
+        "cash_amount": "0",
+        "goods_value": "0",
+        "approximation": "",
+    }
+    client.force_login(tree.clerk_a1)
+    add = reverse("admin:ledger_ledgerentry_add")
+    assert 'name="first_attachments"' in client.get(add).content.decode()
+    refused = client.post(
+        add,
+        {
+            **form,
+            "first_attachments": [SimpleUploadedFile("照片.jpg", b"%PDF-1.4 not a picture")],
+        },
+    )
+    assert refused.status_code == 200 and "不是真正的" in refused.content.decode()
+    assert not LedgerEntry.objects.exists() and _stored(media) == []
+    from gonghui.core.models import StoredFile
+
+    assert not StoredFile.objects.exists()  # nothing half-written
+    saved = client.post(
+        add,
+        {
+            **form,
+            "first_attachments": [
+                SimpleUploadedFile("签到表.docx", _docx_bytes()),
+                SimpleUploadedFile("通知.pdf", b"%PDF-1.4 notice"),
+            ],
+        },
+    )
+    assert saved.status_code == 302
+    e = LedgerEntry.objects.get()
+    assert sorted(a.name for a in e.attachments.all()) == ["签到表.docx", "通知.pdf"]
+    # On the entry's own page the form has no upload box of its own: the panel adds more.
+    page = client.get(reverse("admin:ledger_ledgerentry_change", args=[e.pk])).content.decode()
+    assert 'name="first_attachments"' not in page and 'data-testid="attach"' in page

@@ -187,6 +187,23 @@ class CheckedFileField(forms.FileField):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CheckedFilesField(CheckedFileField):
+    """Several files in one field (the sign-in sheet and the photos of an activity), each
+    checked as ``CheckedFileField`` checks one; cleans to a list."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if not uploads and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(CheckedFilesField, self).clean(upload, initial) for upload in uploads]
+
+
 def stored_file_response(stored, *, inline: bool = False) -> HttpResponse:
     """A kept file as the browser gets it: downloaded under its own name, or, for a photo
     asked for ``inline``, shown; never able to run script from the platform's origin."""

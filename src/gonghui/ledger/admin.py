@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,12 +8,23 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from gonghui.core.admin import ScopedAdmin, error_text
 from gonghui.core.figures import read_placings
-from gonghui.core.files import CheckedFileField, stored_file_response
+from gonghui.core.files import CheckedFileField, CheckedFilesField, stored_file_response
 from gonghui.ledger import entry_text, selectors, services
 from gonghui.ledger.models import LedgerCategory, LedgerEntry
+
+COUNT_FIELDS = (
+    "people",
+    "person_times",
+    "households",
+    "sessions",
+    "items",
+    "cash_amount",
+    "goods_value",
+)
 
 ENTRY_FIELDS = (
     "org",
@@ -40,6 +53,7 @@ class LedgerEntryForm(forms.ModelForm):
     further_figures = forms.CharField(
         label=gettext_lazy("Further figures"),
         required=False,
+        widget=UnfoldAdminTextInputWidget,
         help_text=gettext_lazy(
             "The category's other figures, e.g. 获奖：40；帮助实现就业：56 (separate with ；)."
         ),
@@ -47,14 +61,23 @@ class LedgerEntryForm(forms.ModelForm):
     placings_text = forms.CharField(
         label=gettext_lazy("Placings"),
         required=False,
+        widget=UnfoldAdminTextInputWidget,
         help_text=gettext_lazy("What the activity won, e.g. 全省第一、全国第十八 or 男子组第三名."),
     )
     unit_words = forms.CharField(
         label=gettext_lazy("Unit words"),
         required=False,
+        widget=UnfoldAdminTextInputWidget,
         help_text=gettext_lazy(
             "Only where a figure is counted in another word the category allows, e.g. 家."
         ),
+    )
+    # Sign-in sheets and photos with the entry's first save (later ones on its page).
+    first_attachments = CheckedFilesField(
+        label=gettext_lazy("Attachments"),
+        required=False,
+        kinds=services.ATTACHMENT_KINDS,
+        max_bytes=services.ATTACHMENT_MAX_BYTES,
     )
     TEXT = {"further_figures": "extra", "placings_text": "placings", "unit_words": "units"}
 
@@ -94,6 +117,8 @@ def _from_text(values: dict) -> dict:
     for name, field in LedgerEntryForm.TEXT.items():
         if name in out:
             out[field] = out.pop(name)
+    if "first_attachments" in out:
+        out["attachments"] = out.pop("first_attachments")
     return out
 
 
@@ -118,8 +143,34 @@ class LedgerEntryAdmin(ScopedAdmin):
 
     selector = staticmethod(selectors.entries_visible_to)
 
+    @property
+    def conditional_fields(self) -> dict[str, str]:
+        """Unfold's conditional fields (an Alpine expression per field, over the form's
+        values): a count or amount shows for the categories that use it
+        (``selectors.categories_using``) and wherever it already holds a value, so nothing
+        typed is ever hidden; with no category chosen yet, everything shows."""
+        shown = {}
+        for name, pks in selectors.categories_using().items():
+            value = f"Number({name}) > 0" if name in COUNT_FIELDS else f"!!{name}"
+            shown[name] = f"!category || {json.dumps(pks)}.includes(Number(category)) || {value}"
+        return shown
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return (*fields, "first_attachments") if obj is None else fields
+
+    def get_changeform_initial_data(self, request):
+        # A clerk records their own union's work: its org is the one to start from.
+        initial = super().get_changeform_initial_data(request)
+        if getattr(request.user, "org", None) is not None:
+            initial.setdefault("org", request.user.org.pk)
+        return initial
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            # A saved entry takes more files through its attachments panel.
+            form.base_fields.pop("first_attachments", None)
         if obj is not None and "category" in form.base_fields:
             # An old entry keeps its category, even one an area's own records took over.
             offered = selectors.categories_offered() | LedgerCategory.objects.filter(

@@ -32,3 +32,58 @@ def entries_waiting(actor, key: str, today) -> QuerySet[LedgerEntry]:
     return scope(LedgerEntry.objects.all(), actor).filter(
         org=own, starts_on__year=today.year, starts_on__month=today.month
     )
+
+
+# The entry form's fields that only some categories use, and the field of the wording (or of
+# the category) that says a category uses them.
+OPTIONAL_FIELDS = (
+    "people",
+    "person_times",
+    "households",
+    "sessions",
+    "items",
+    "cash_amount",
+    "goods_value",
+    "further_figures",
+    "unit_words",
+    "subtype",
+    "campaign",
+)
+
+
+def fields_used(category) -> set[str]:
+    """The entry form's optional fields ``category`` uses: its main count and the counts its
+    wording says ("签订集体合同{items}，覆盖企业{households}"), the amounts where it says
+    {amount}, further figures, unit words and sub-types where it declares them, the campaign
+    for assistance. A category whose wording is empty says all its figures: every count and
+    the amounts."""
+    from gonghui.core.workareas import WorkArea
+
+    wording = category.wording or {}
+    said = " ".join(t for alternatives in wording.get("say", []) for t in alternatives)
+    counts = ("people", "person_times", "households", "sessions", "items")
+    if not said:
+        used = {*counts, "cash_amount", "goods_value"}
+    else:
+        used = {category.unit} | {c for c in counts if "{" + c + "}" in said}
+        if "{amount}" in said:
+            used |= {"cash_amount", "goods_value"}
+    if wording.get("extra"):
+        used.add("further_figures")
+    if wording.get("unit_choices"):
+        used.add("unit_words")
+    if category.subtypes:
+        used.add("subtype")
+    if category.work_area == WorkArea.ASSISTANCE:
+        used.add("campaign")
+    return used
+
+
+def categories_using() -> dict[str, list[int]]:
+    """For each optional field of the entry form, the offered categories that use it: the
+    form shows the field for those (and wherever it already holds a value)."""
+    using: dict[str, list[int]] = {name: [] for name in OPTIONAL_FIELDS}
+    for category in categories_offered().order_by("pk"):
+        for name in fields_used(category):
+            using[name].append(category.pk)
+    return using

@@ -113,11 +113,14 @@ def entry_create(
     units: dict | None = None,
     note: str = "",
     campaign=None,
+    attachments=(),
 ) -> LedgerEntry:
-    """One dated entry of an org. ``approximation`` says how its figures are known (exact, or
-    written with 余, 以上 or 近; ``is_estimate`` is 余); ``subtype``, ``extra`` figures and
-    ``units`` (the word a count is said in, {"households": "家"}) are what the category's
-    wording declares; ``placings`` what the activity won ([{"scope": "全省", "rank": 1}])."""
+    """One dated entry of an org, with its ``attachments`` (uploads) kept in the same
+    transaction: a refused file leaves no entry behind. ``approximation`` says how its figures
+    are known (exact, or written with 余, 以上 or 近; ``is_estimate`` is 余); ``subtype``,
+    ``extra`` figures and ``units`` (the word a count is said in, {"households": "家"}) are
+    what the category's wording declares; ``placings`` what the activity won
+    ([{"scope": "全省", "rank": 1}])."""
     entry = LedgerEntry(
         org=org,
         category=category,
@@ -140,7 +143,11 @@ def entry_create(
         campaign=campaign,
     )
     _check(entry)
-    return record_create(actor=actor, instance=entry)
+    with transaction.atomic():
+        entry = record_create(actor=actor, instance=entry)
+        for upload in attachments or ():
+            attachment_add(actor=actor, entry=entry, upload=upload)
+    return entry
 
 
 def entry_update(*, actor, entry: LedgerEntry, changes: dict) -> LedgerEntry:
