@@ -365,7 +365,16 @@ def test_the_ledger_form_shows_the_counts_of_the_chosen_category(browser, live_s
     from gonghui.ledger.models import LedgerCategory
 
     ARTIFACTS.mkdir(exist_ok=True)
-    legal = LedgerCategory.objects.get(code="org.legal_person")
+    # Made here: a browser test's database is emptied between tests, migrations' rows too.
+    legal, _new = LedgerCategory.objects.update_or_create(
+        code="org.legal_person",
+        defaults={
+            "work_area": "organisation",
+            "name": "工会法人资格登记",
+            "unit": "items",
+            "wording": {"units": {"items": "个"}, "say": [["办理工会法人资格登记{items}"]]},
+        },
+    )
     context, page = _login(browser, live_server, "clerk_a1", width=390)
     page.goto(f"{live_server.url}/admin/ledger/ledgerentry/add/")
     expect(page.locator("#id_people")).to_be_visible()  # no category yet: every count

@@ -235,3 +235,30 @@ def test_every_change_writes_one_event_in_the_same_transaction(tree):
     assert event.action == "org.update"
     assert event.actor == tree.admin
     assert event.details == {"changes": {"chair_name": ["", "张三"]}}
+
+
+def test_the_org_picker_is_the_users_subtree_as_an_indented_searchable_tree(tree):
+    from django import forms
+
+    from gonghui.orgs.selectors import org_choices
+    from gonghui.orgs.widgets import INDENT, OrgTreeSelect
+
+    def labels(user):
+        field = forms.ModelChoiceField(queryset=org_choices(user), widget=OrgTreeSelect)
+        html = field.widget.render("org", None)
+        assert 'data-language="zh-CN"' in html and "unfold-admin-autocomplete" in html
+        return [
+            option["label"]
+            for _g, options, _i in field.widget.optgroups("org", [])
+            for option in options
+            if option["value"] != ""
+        ]
+
+    county = labels(tree.county_staff)
+    assert county[0] == tree.county.name  # the top of the user's subtree, not indented
+    assert f"{INDENT}{tree.a.name}" in county
+    assert f"{INDENT * 2}{tree.a1.name}" in county
+    town = labels(tree.town_a)
+    assert town[0] == tree.a.name and f"{INDENT}{tree.a1.name}" in town
+    assert not any(tree.b.name in label for label in town)  # another township's: absent
+    assert "zh-CN.js" in str(OrgTreeSelect().media)

@@ -20,6 +20,7 @@ from gonghui.assistance.models import (
 from gonghui.core.files import PHOTO_MAX_BYTES, PHOTOS, CheckedFileField
 from gonghui.core.models import MONEY
 from gonghui.orgs.models import Org
+from gonghui.orgs.widgets import OrgTreeSelect
 
 TEXT = UnfoldAdminTextInputWidget
 SELECT = UnfoldAdminSelectWidget
@@ -36,7 +37,7 @@ class GrantAddForm(forms.Form):
         label=_("Campaign"), queryset=Campaign.objects.none(), widget=SELECT
     )
     org = forms.ModelChoiceField(
-        label=_("Applying union"), queryset=Org.objects.none(), widget=SELECT
+        label=_("Applying union"), queryset=Org.objects.none(), widget=OrgTreeSelect
     )
     id_number_text = forms.CharField(
         label=_("Recipient"),
@@ -86,7 +87,7 @@ class StepForm(forms.Form):
 class HardshipFileAddForm(forms.Form):
     id_number_text = forms.CharField(label=_("Applicant's ID number"), max_length=40, widget=TEXT)
     org = forms.ModelChoiceField(
-        label=_("Filing union"), queryset=Org.objects.none(), widget=SELECT
+        label=_("Filing union"), queryset=Org.objects.none(), widget=OrgTreeSelect
     )
     household_size = forms.IntegerField(
         label=_("Household size"), min_value=1, widget=UnfoldAdminIntegerFieldWidget

@@ -31,6 +31,7 @@ from gonghui.core.models import AccessLog, Event, ImportJob
 from gonghui.core.scoping import scope, subtree_q
 from gonghui.core.selectors import events_visible_to, waiting_for
 from gonghui.core.workareas import todos
+from gonghui.orgs.widgets import OrgTreeSelect
 
 
 class _DryRun(Exception):
@@ -141,6 +142,7 @@ class ScopedAdmin(ModelAdmin):
             from gonghui.orgs.selectors import org_choices
 
             kwargs["queryset"] = org_choices(request.user, groups=True)
+            kwargs["widget"] = OrgTreeSelect
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # -- writes -------------------------------------------------------------------------
@@ -298,7 +300,9 @@ admin.site.index_title = gettext_lazy("Dashboard")
 
 
 class ImportUploadForm(forms.Form):
-    org = forms.ModelChoiceField(label=gettext_lazy("Import into"), queryset=None)
+    org = forms.ModelChoiceField(
+        label=gettext_lazy("Import into"), queryset=None, widget=OrgTreeSelect
+    )
     mode = forms.ChoiceField(
         label=gettext_lazy("Mode"),
         choices=ImportJob.Mode.choices,

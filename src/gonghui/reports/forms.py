@@ -10,11 +10,12 @@ from unfold.widgets import (
 )
 
 from gonghui.orgs.models import Org
+from gonghui.orgs.widgets import OrgTreeSelect
 
 
 class PeriodForm(forms.Form):
     org = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Org.objects.none(), widget=UnfoldAdminSelectWidget
+        label=_("Organisation"), queryset=Org.objects.none(), widget=OrgTreeSelect
     )
     date_from = forms.DateField(label=_("From"), widget=UnfoldAdminSingleDateWidget)
     date_to = forms.DateField(label=_("To"), widget=UnfoldAdminSingleDateWidget)
@@ -37,7 +38,7 @@ class TargetSplitForm(forms.Form):
     """Which split to edit: the org whose children get targets, the indicator, the year."""
 
     org = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Org.objects.none(), widget=UnfoldAdminSelectWidget
+        label=_("Organisation"), queryset=Org.objects.none(), widget=OrgTreeSelect
     )
     indicator = forms.ChoiceField(label=_("Indicator"), widget=UnfoldAdminSelectWidget)
     year = forms.IntegerField(

@@ -39,6 +39,8 @@
     if (!field) return;
     field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(assess, 300); });
     field.addEventListener("change", assess);
+    // The union picker is a select2, whose changes only jQuery hears.
+    if (window.django && window.django.jQuery) window.django.jQuery(field).on("change", assess);
   });
   assess();
 })();
