@@ -386,6 +386,37 @@ def test_the_ledger_form_shows_the_counts_of_the_chosen_category(browser, live_s
     context.close()
 
 
+def test_a_long_roster_export_runs_in_the_worker_with_its_progress_page(
+    browser, live_server, live_tree, worker, monkeypatch, tmp_path
+):
+    from gonghui.core import exportjobs
+    from gonghui.members.services import member_register
+    from tests.rosters import id_number
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    monkeypatch.setattr(exportjobs, "INLINE_ROWS", 2)  # three members make a long export here
+    for n, org in enumerate((live_tree.a1, live_tree.a1, live_tree.b1)):
+        member_register(actor=None, org=org, id_number=id_number(seq=n * 2 + 2), name=f"会员{n}")
+    context, page = _login(browser, live_server, "county")
+    page.goto(f"{live_server.url}/admin/members/person/")
+    page.get_by_role("link", name="导出 Excel（打码）").click()
+    expect(page.locator("[data-testid=export-job]")).to_contain_text("会员名册")
+    page.screenshot(path=str(ARTIFACTS / "export-progress.png"), full_page=True)
+    # The page follows the worker and shows the file when it is written.
+    expect(page.locator("[data-testid=export-result]")).to_contain_text(
+        "已写入 3 行", timeout=60000
+    )
+    with page.expect_download() as download:
+        page.click("[data-testid=export-file]")
+    path = tmp_path / "roster.xlsx"
+    download.value.save_as(path)
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert sorted(r[0] for r in rows[1:]) == ["会员0", "会员1", "会员2"]
+    assert all("*" in r[1] for r in rows[1:])  # masked
+    page.screenshot(path=str(ARTIFACTS / "export-done.png"), full_page=True)
+    context.close()
+
+
 def test_county_opens_the_statistics_clicks_a_figure_and_downloads_the_report(
     browser, live_server, live_tree, tmp_path
 ):

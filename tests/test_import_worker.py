@@ -122,7 +122,7 @@ def _clear_copies(since: float, needle: bytes, skip=()) -> list[str]:
 
 
 def test_the_sweep_closes_only_jobs_nobody_runs(transactional_db):
-    from gonghui.core.imports.jobs import _Progress, import_jobs_sweep
+    from gonghui.core.imports.jobs import JobProgress, import_jobs_sweep
 
     tree = build_tree()
     jobs = [
@@ -132,7 +132,7 @@ def test_the_sweep_closes_only_jobs_nobody_runs(transactional_db):
         for n in range(2)
     ]
     ImportJob.objects.update(status=ImportJob.Status.RUNNING)
-    held = _Progress(jobs[0].pk)  # a live worker holds the first
+    held = JobProgress(jobs[0].pk)  # a live worker holds the first
     try:
         assert held.locked
         assert import_jobs_sweep() == 1

@@ -27,9 +27,9 @@ from unfold.admin import ModelAdmin
 from gonghui.core.errors import NotFound, keep_records
 from gonghui.core.events import action_label, details_lines
 from gonghui.core.files import SPREADSHEETS, CheckedFileField
-from gonghui.core.models import AccessLog, Event, ImportJob
+from gonghui.core.models import AccessLog, Event, ExportJob, ImportJob
 from gonghui.core.scoping import scope, subtree_q
-from gonghui.core.selectors import events_visible_to, waiting_for
+from gonghui.core.selectors import events_visible_to, export_jobs_visible_to, waiting_for
 from gonghui.core.workareas import todos
 from gonghui.orgs.widgets import OrgTreeSelect
 
@@ -501,6 +501,77 @@ def _import_kinds() -> dict[str, str]:
     from gonghui.core.workareas import import_kinds
 
     return {kind: spec_for(kind).title for kind in import_kinds()}
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(ModelAdmin):
+    """The user's own background exports: progress while the worker writes, then the file."""
+
+    list_display = ("created_at", "title", "status", "rows_total", "expires_at")
+    list_display_links = ("created_at", "title")
+    list_filter = ("status",)
+    list_per_page = 50
+    change_form_template = "core/exportjob_detail.html"
+
+    def get_queryset(self, request):
+        return export_jobs_visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # an export starts from its list's export button
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/status/", view(self.status_view), name="core_exportjob_status"),
+            path("<int:pk>/file/", view(self.file_view), name="core_exportjob_file"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from gonghui.core.exportjobs import is_stalled
+
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(job),
+            "job": job,
+            "stalled": is_stalled(job),
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "core/exportjob_detail.html", context)
+
+    def status_view(self, request, pk):
+        from gonghui.core.exportjobs import is_stalled
+
+        job = get_object_or_404(self.get_queryset(request), pk=pk)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "finished": job.is_finished,
+                "stalled": is_stalled(job),
+                "percent": job.percent,
+                "rows_done": job.rows_done,
+                "rows_total": job.rows_total,
+            }
+        )
+
+    def file_view(self, request, pk):
+        from gonghui.core.exportjobs import export_job_content
+
+        job = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            content = export_job_content(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(reverse("admin:core_exportjob_change", args=[pk]))
+        return download(content, job.file_name, personal=True)
 
 
 @admin.register(AccessLog)

@@ -31,6 +31,14 @@ class CoreConfig(workareas.WorkAreaApp):
             order=200,
         ),
         MenuItem(
+            _("My exports"),
+            "download",
+            "admin:core_exportjob_changelist",
+            "core.view_exportjob",
+            group=WorkArea.MEMBERS,
+            order=210,
+        ),
+        MenuItem(
             _("Event log"),
             "history",
             "admin:core_event_changelist",

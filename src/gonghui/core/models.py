@@ -189,6 +189,66 @@ class ImportJob(models.Model):
         return min(99, int(self.rows_done * 100 / self.rows_total))
 
 
+class ExportJob(models.Model):
+    """A large export written by the background worker (a county's roster), with its progress
+    like an import's; the finished workbook is kept encrypted for its owner to download until
+    it expires, then dropped."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("Kind of export"), max_length=32)
+    title = models.CharField(_("Export"), max_length=100)
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("Organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("Asked at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("Started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # What to write: the records' ids as the list showed them at the click (re-scoped when
+    # written), and the export's own options (unmasked).
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    rows_total = models.IntegerField(_("Rows"), default=0)
+    rows_done = models.IntegerField(_("Rows written"), default=0)
+    message = models.TextField(_("Message"), blank=True)
+    file_name = models.CharField(_("File"), max_length=255, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("Kept until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Export")
+        verbose_name_plural = _("Exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(self.rows_done * 100 / self.rows_total))
+
+
 class StoredFile(models.Model):
     """An uploaded file, checked by its first bytes (``core.files``) and kept encrypted in the
     database under a random id, in the transaction of the record it belongs to: a refused save

@@ -146,3 +146,12 @@ def queue_board(actor, workflow, key: str = "", narrow=None, today=None, page=1,
         board["wait"] = min(waits)[1]  # every row waits: the button says until when
     board["steps"] = [s for s in workflow.steps if s.name in (queue.step, *queue.also)]
     return board
+
+
+def export_jobs_visible_to(actor):
+    """A background export is its asker's alone: it holds what they were allowed to see."""
+    from gonghui.core.models import ExportJob
+
+    if getattr(actor, "pk", None) is None:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(created_by=actor).select_related("org")

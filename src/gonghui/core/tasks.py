@@ -25,3 +25,19 @@ def run_import_job(job_id: int) -> None:
     from gonghui.core.imports.jobs import import_job_run
 
     import_job_run(job_id)
+
+
+@app.task(queue="imports")
+def run_export_job(job_id: int) -> None:
+    from gonghui.core.exportjobs import export_job_run
+
+    export_job_run(job_id)
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue="housekeeping", queueing_lock="export_jobs_sweep")
+def sweep_export_jobs(timestamp: int) -> None:
+    # Exports whose worker died, and finished files past their 24 hours.
+    from gonghui.core.exportjobs import export_jobs_sweep
+
+    export_jobs_sweep()

@@ -103,6 +103,18 @@ class ImportKind:
 
 
 @dataclass(frozen=True)
+class ExportKind:
+    """An export large enough to be written by the background worker (``core.exportjobs``)."""
+
+    kind: str
+    # The dotted path of ``write(job, target, progress) -> rows``: writes the job's workbook
+    # to ``target``, calling ``progress(done, total)`` as it goes.
+    write: str
+    title: str  # 会员名册: the job's name and the file's
+    permission: str
+
+
+@dataclass(frozen=True)
 class DemoPart:
     label: str  # what the demo prints while it builds the part, in Chinese
     build: str  # the dotted path of ``build(generator, demo_county)``
@@ -135,6 +147,7 @@ class WorkAreaApp(AppConfig):
     work_area: str = ""
     indicators: str = ""
     imports: tuple[ImportKind, ...] = ()
+    exports: tuple[ExportKind, ...] = ()
     report_section: str = ""
     demo: tuple[DemoPart, ...] = ()
     menu: tuple[MenuItem, ...] = ()
@@ -174,6 +187,17 @@ def app_of_area(area: str) -> list[WorkAreaApp]:
 
 
 @cache
+def export_kinds() -> dict[str, ExportKind]:
+    """Every declared background export, by kind."""
+    kinds: dict[str, ExportKind] = {}
+    for config in work_area_apps():
+        for kind in config.exports:
+            if kind.kind in kinds:
+                raise RuntimeError(f"two apps declare the export kind {kind.kind!r}")
+            kinds[kind.kind] = kind
+    return kinds
+
+
 def import_kinds() -> dict[str, ImportKind]:
     """``gonghui import <kind>`` and the upload pages: every declared import, by kind."""
     kinds: dict[str, ImportKind] = {}

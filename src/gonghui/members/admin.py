@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core import exportjobs
 from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.errors import NotFound
 from gonghui.core.scoping import org_in_scope, scope
@@ -380,6 +381,8 @@ class PersonAdmin(ScopedAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         unmasked = request.GET.get("unmasked") == "1"
+        if unmasked and not request.user.has_perm("members.export_unmasked"):
+            raise PermissionDenied
         params = request.GET.copy()
         params.pop("unmasked", None)
         request.GET = params
@@ -390,6 +393,20 @@ class PersonAdmin(ScopedAdmin):
             # The list itself refuses such a filter (a hand-edited address): say so, as it does.
             messages.error(request, _("The filter is not valid; the list shows all members."))
             return HttpResponseRedirect(reverse("admin:members_person_changelist"))
+        total = queryset.count()
+        if total > exportjobs.INLINE_ROWS:
+            # Too long for the request: the worker writes it, the job page shows how far.
+            try:
+                job = exportjobs.export_job_create(
+                    actor=request.user,
+                    kind="members",
+                    ids=list(queryset.order_by().values_list("pk", flat=True)),
+                    options={"unmasked": unmasked, "description": request.GET.urlencode()},
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+                return HttpResponseRedirect(reverse("admin:members_person_changelist"))
+            return HttpResponseRedirect(reverse("admin:core_exportjob_change", args=[job.pk]))
         # The finished workbook stays in memory: never a named file on disk.
         out = io.BytesIO()
         count = exports.export_members(

@@ -8,6 +8,7 @@ from gonghui.core.workareas import (
     PLATFORM_ADMIN,
     ROLES,
     DemoPart,
+    ExportKind,
     ImportKind,
     MenuItem,
     Todo,
@@ -30,6 +31,7 @@ MEMBER_WORK = (
     | crud("members.membership", "view", "change")
     | crud("members.membershiptransfer", "view", "add", "change")
     | crud("core.importjob", "view", "add")
+    | crud("core.exportjob", "view")
 )
 # Full ID numbers and unmasked exports: federation staff who pay and report, each time logged.
 PERSONAL_DATA = frozenset({"members.view_full_id_number", "members.export_unmasked"})
@@ -42,6 +44,14 @@ class MembersConfig(workareas.WorkAreaApp):
     work_area = WorkArea.MEMBERS
     indicators = "gonghui.members.indicators.INDICATORS"
     report_section = "gonghui.members.report.section"
+    exports = (
+        ExportKind(
+            "members",
+            "gonghui.members.exports.export_job_write",
+            "会员名册",
+            "members.view_person",
+        ),
+    )
     imports = (
         ImportKind(
             "members",

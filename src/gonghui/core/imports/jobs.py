@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+import psycopg.sql
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -98,23 +99,24 @@ def import_job_create(
     return job
 
 
-def _job_lock_key(job_id: int) -> int:
-    return JOB_LOCK_PREFIX | job_id
+def _job_lock_key(job_id: int, prefix: int = JOB_LOCK_PREFIX) -> int:
+    return prefix | job_id
 
 
-class _Progress:
+class JobProgress:
     """Writes ``rows_done`` on its own autocommit connection, at most once a second, and holds
-    the job's advisory lock on it while the job runs."""
+    the job's advisory lock on it while the job runs: an import's, or any background job's
+    whose table has the same progress columns (``table``) under its own lock ``prefix``."""
 
-    def __init__(self, job_id: int):
-        self.job_id = job_id
+    def __init__(self, job_id: int, table: str = "core_importjob", prefix: int = JOB_LOCK_PREFIX):
+        self.job_id, self.table = job_id, table
         self.last = 0.0
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)
         self.conn = psycopg.connect(**params, autocommit=True)
         (self.locked,) = self.conn.execute(
-            "SELECT pg_try_advisory_lock(%s)", (_job_lock_key(job_id),)
+            "SELECT pg_try_advisory_lock(%s)", (_job_lock_key(job_id, prefix),)
         ).fetchone()
 
     def __call__(self, done: int, total: int) -> None:
@@ -123,8 +125,9 @@ class _Progress:
             return
         self.last = now
         self.conn.execute(
-            "UPDATE core_importjob SET rows_done = %s, rows_total = %s, heartbeat_at = now() "
-            "WHERE id = %s",
+            psycopg.sql.SQL(
+                "UPDATE {} SET rows_done = %s, rows_total = %s, heartbeat_at = now() WHERE id = %s"
+            ).format(psycopg.sql.Identifier(self.table)),
             (done, max(total, done), self.job_id),
         )
 
@@ -136,7 +139,7 @@ class _Progress:
 def import_job_run(job_id: int) -> ImportJob:
     """Run a queued job to its end. Safe to call twice: only a queued job is started."""
     # The lock first: from the moment the job is "running", its lock says someone runs it.
-    progress = _Progress(job_id)
+    progress = JobProgress(job_id)
     try:
         if not progress.locked:  # another worker has it
             return ImportJob.objects.get(pk=job_id)
@@ -187,9 +190,9 @@ def import_job_run(job_id: int) -> ImportJob:
         progress.close()
 
 
-def _lock_is_free(job_id: int) -> bool:
+def lock_is_free(job_id: int, prefix: int = JOB_LOCK_PREFIX) -> bool:
     """Nobody holds the job's lock: no worker is running it (any more)."""
-    key = _job_lock_key(job_id)
+    key = _job_lock_key(job_id, prefix)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         (free,) = cursor.fetchone()
@@ -205,7 +208,7 @@ def import_jobs_sweep() -> int:
     closed = 0
     running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).values_list("pk", flat=True)
     for job_id in list(running):
-        if not _lock_is_free(job_id):
+        if not lock_is_free(job_id):
             continue
         closed += ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
             status=ImportJob.Status.FAILED,
@@ -310,4 +313,4 @@ def import_job_error_workbook(*, actor, job: ImportJob) -> bytes:
 def is_stalled(job: ImportJob) -> bool:
     """Running, but no worker holds the job: it died mid-import, and its transaction (so every
     row) was rolled back with it. The sweep will close the job."""
-    return job.status == ImportJob.Status.RUNNING and _lock_is_free(job.pk)
+    return job.status == ImportJob.Status.RUNNING and lock_is_free(job.pk)
