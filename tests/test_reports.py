@@ -383,6 +383,8 @@ def test_targets_are_set_from_above_and_completion_is_shown(scenario, client):
     )
     html = page.content.decode()
     assert 'data-testid="targets-below"' in html and "150%" in html and "50%" in html
+    # Each target's list of organisations beneath folds under one line.
+    assert html.count('<details class="gh-below">') == len(page.context["below"]) >= 1
 
 
 def test_every_figure_opens_the_records_behind_it(scenario, client):
@@ -659,3 +661,16 @@ def test_targets_are_handed_out_to_the_orgs_beneath_all_or_nothing(scenario, cli
         f"/admin/reports/targets/split/?org={tree.a.pk}&indicator=members.current&year=2027"
     )
     assert [c.name for c, _v, _b in own.context["rows"]] == ["甲公司工会委员会"]
+
+
+def test_the_statistics_page_folds_by_work_area_and_by_target(scenario, client):
+    tree = scenario
+    client.force_login(tree.county_staff)
+    page = client.get(
+        "/admin/reports/statistics/",
+        {"org": tree.county.pk, "date_from": "2026-01-01", "date_to": "2026-12-31"},
+    )
+    html = page.content.decode()
+    areas = len(page.context["areas"])
+    assert html.count('data-testid="area"') == areas
+    assert html.count('data-testid="area" open') == min(areas, 2)  # the first two open

@@ -7,39 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_access_log_registry_answer'),
-        ('orgs', '0004_org_policy'),
+        ("core", "0005_access_log_registry_answer"),
+        ("orgs", "0004_org_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32, verbose_name='Kind of export')),
-                ('title', models.CharField(max_length=100, verbose_name='Export')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='Asked at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='Started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='Finished at')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Running'), ('succeeded', 'Done'), ('failed', 'Failed')], db_index=True, default='queued', max_length=16, verbose_name='Status')),
-                ('rows_total', models.IntegerField(default=0, verbose_name='Rows')),
-                ('rows_done', models.IntegerField(default=0, verbose_name='Rows written')),
-                ('message', models.TextField(blank=True, verbose_name='Message')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='File')),
-                ('content', models.BinaryField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='Kept until')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Asked by')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='Organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32, verbose_name="Kind of export")),
+                ("title", models.CharField(max_length=100, verbose_name="Export")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="Asked at"
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Finished at"),
+                ),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Running"),
+                            ("succeeded", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=16,
+                        verbose_name="Status",
+                    ),
+                ),
+                ("rows_total", models.IntegerField(default=0, verbose_name="Rows")),
+                ("rows_done", models.IntegerField(default=0, verbose_name="Rows written")),
+                ("message", models.TextField(blank=True, verbose_name="Message")),
+                ("file_name", models.CharField(blank=True, max_length=255, verbose_name="File")),
+                ("content", models.BinaryField(blank=True, null=True)),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="Kept until"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Asked by",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="Organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Export',
-                'verbose_name_plural': 'Exports',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "Export",
+                "verbose_name_plural": "Exports",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
