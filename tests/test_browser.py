@@ -345,6 +345,11 @@ def test_the_hardship_file_form_says_the_category_as_figures_are_typed(
     build_aid(live_tree)
     context, page = _login(browser, live_server, "clerk_a1", width=390)
     page.goto(f"{live_server.url}/admin/assistance/hardshipfile/new/")
+    page.fill("#id_id_number_text", "职工4")
+    picked = page.locator("[data-testid=person-preview] button")
+    expect(picked).to_contain_text("未建档")  # the same picker as the application's
+    picked.click()
+    expect(page.locator(".gh-person-chosen")).to_contain_text("职工4")
     box = page.locator("[data-testid=assessment]")
     expect(box).to_contain_text("填写家庭人口")
     page.fill("#id_household_size", "3")

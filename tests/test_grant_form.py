@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.assistance.models import Grant, HardshipFile
-from gonghui.assistance.selectors import grant_form_lookup
+from gonghui.assistance.selectors import person_lookup
 from tests.aid import build_aid
 
 LOOKUP = "admin:assistance_grant_lookup"
@@ -21,9 +21,9 @@ def aid(tree):
 
 def test_the_lookup_says_what_the_campaign_asks_and_who_the_recipient_is(tree, aid):
     clerk = tree.clerk_a1
-    school = grant_form_lookup(clerk, aid.school)
+    school = person_lookup(clerk, aid.school)
     assert school["school"] is True and school["groups"] is False and school["people"] == []
-    winter = grant_form_lookup(clerk, aid.winter, text="职工")
+    winter = person_lookup(clerk, aid.winter, text="职工")
     assert winter["school"] is False and winter["groups"] is True
     # 职工1–4 are 甲公司's; 乙公司's 职工11–13 are outside the clerk's subtree.
     assert [p["name"] for p in winter["people"]] == ["职工1", "职工2", "职工3", "职工4"]
@@ -31,23 +31,21 @@ def test_the_lookup_says_what_the_campaign_asks_and_who_the_recipient_is(tree, a
     first = winter["people"][0]
     assert "*" in first["id_number"] and first["org"] == tree.a1.name
     file = HardshipFile.objects.get(applicant=aid.a_people[0])
-    assert first["file"] == file.get_category_display()  # the open file's category
-    one = grant_form_lookup(clerk, aid.winter, person_pk=first["id"])
+    assert first["note"] == file.get_category_display()  # the open file's category
+    one = person_lookup(clerk, aid.winter, person_pk=first["id"])
     assert [p["name"] for p in one["people"]] == ["职工1"]
     # 职工1's file is of deep hardship: the winter campaign's standard for it applies.
     assert file.category == "deep" and one["standard"] == "2000.00"
     # No file: 职工4 is not on file, so no category standard; the school campaign's
     # standard goes by school level.
-    assert grant_form_lookup(clerk, aid.winter, text="职工4")["people"][0]["file"] == "未建档"
-    by_level = grant_form_lookup(clerk, aid.school, text="职工4", school_level="high_school")
+    assert person_lookup(clerk, aid.winter, text="职工4")["people"][0]["note"] == "未建档"
+    by_level = person_lookup(clerk, aid.school, text="职工4", school_level="high_school")
     assert by_level["standard"] == "2000.00"
     # Outside the subtree: nobody, whether by name or by number.
-    assert grant_form_lookup(clerk, aid.winter, text="职工11")["people"] == []
+    assert person_lookup(clerk, aid.winter, text="职工11")["people"] == []
     b_person = aid.b_people[0]
-    assert grant_form_lookup(clerk, aid.winter, person_pk=b_person.pk)["people"] == []
-    assert grant_form_lookup(tree.town_b, aid.winter, text="职工11")["people"][0]["name"] == (
-        "职工11"
-    )
+    assert person_lookup(clerk, aid.winter, person_pk=b_person.pk)["people"] == []
+    assert person_lookup(tree.town_b, aid.winter, text="职工11")["people"][0]["name"] == ("职工11")
 
 
 def test_the_lookup_page_answers_json_without_caching_and_only_to_applicants(tree, aid, client):
@@ -125,3 +123,36 @@ def test_the_file_form_computes_income_per_head_and_category_as_the_rule_does(tr
         {"org": org, "household_size": "3", "annual_income": "30000", "expense_illness": "6000"},
     ).json()
     assert answer["label"] == "深度困难"
+
+
+def test_the_file_form_picks_its_applicant_the_same_way(tree, aid, client):
+    from gonghui.assistance.models import HardshipFile
+
+    client.force_login(tree.clerk_a1)
+    answer = client.get(
+        reverse("admin:assistance_hardshipfile_lookup"), {"who": "职工4", "person": "x"}
+    ).json()
+    # 职工4 has no file yet: the note says so before the clerk opens one.
+    assert [(p["name"], p["note"]) for p in answer["people"]] == [("职工4", "未建档")]
+    picked = aid.a_people[3]
+    form = {
+        "id_number_text": picked.name,
+        "person": picked.pk,
+        "org": tree.a1.pk,
+        "household_size": "3",
+        "annual_income": "24000",
+        "filing_level": "county",
+    }
+    saved = client.post(reverse("admin:assistance_hardshipfile_new"), form)
+    assert saved.status_code == 302
+    assert HardshipFile.objects.get(applicant=picked).category == "deep"
+    # Another township's member, picked by number: refused like an unknown one, no file.
+    other = aid.b_people[2]
+    refused = client.post(
+        reverse("admin:assistance_hardshipfile_new"), {**form, "person": other.pk}
+    )
+    assert refused.status_code == 200 and not HardshipFile.objects.filter(applicant=other)
+    # 乙镇's staff asking for 甲公司's member by name: nobody, on either form's lookup.
+    client.force_login(tree.town_b)
+    for name in ("admin:assistance_grant_lookup", "admin:assistance_hardshipfile_lookup"):
+        assert client.get(reverse(name), {"who": "职工4"}).json()["people"] == []

@@ -29,13 +29,28 @@ from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.errors import NotFound
 from gonghui.core.files import stored_file_response
 from gonghui.core.scoping import scope
-from gonghui.members.selectors import masked_id_number, person_by_id_number
+from gonghui.members.selectors import masked_id_number, person_from_form
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_choices
 
 
 def _orgs(request, **levels):
     return org_choices(request.user, **levels)
+
+
+def _lookup_answer(request, campaign):
+    from django.http import JsonResponse
+
+    answer = selectors.person_lookup(
+        request.user,
+        campaign,
+        text=request.GET.get("who", "")[:40],
+        person_pk=request.GET.get("person", ""),
+        school_level=request.GET.get("school_level", ""),
+    )
+    response = JsonResponse(answer)
+    response["Cache-Control"] = "no-store"  # names of members
+    return response
 
 
 @admin.register(LocalPolicy)
@@ -139,6 +154,7 @@ class HardshipFileAdmin(ScopedAdmin):
             path("new/", view(self.new_view), name="assistance_hardshipfile_new"),
             path("<int:pk>/status/", view(self.status_view), name="assistance_hardshipfile_status"),
             path("new/assess/", view(self.assess_view), name="assistance_hardshipfile_assess"),
+            path("new/lookup/", view(self.lookup_view), name="assistance_hardshipfile_lookup"),
             path("<int:pk>/member/", view(self.member_view), name="assistance_hardshipfile_member"),
             *super().get_urls(),
         ]
@@ -155,7 +171,7 @@ class HardshipFileAdmin(ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                person = person_by_id_number(request.user, data["id_number_text"])
+                person = person_from_form(request.user, data["id_number_text"], data["person"])
                 file = services.hardship_file_create(
                     actor=request.user,
                     applicant=person,
@@ -193,6 +209,12 @@ class HardshipFileAdmin(ScopedAdmin):
                 "title": _("Open a hardship file"),
             },
         )
+
+    def lookup_view(self, request):
+        """The file form's person picker (``selectors.person_lookup``) as JSON."""
+        if not request.user.has_perm("assistance.add_hardshipfile"):
+            raise PermissionDenied
+        return _lookup_answer(request, None)
 
     def assess_view(self, request):
         """The file form's live income per head and category (``selectors.file_assessment``)."""
@@ -550,7 +572,9 @@ class GrantAdmin(ScopedAdmin):
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                person = self._recipient(request, data.pop("id_number_text"), data.pop("person"))
+                person = person_from_form(
+                    request.user, data.pop("id_number_text"), data.pop("person")
+                )
                 draft = services.grant_create(
                     actor=request.user,
                     person=person,
@@ -588,31 +612,8 @@ class GrantAdmin(ScopedAdmin):
             },
         )
 
-    def _recipient(self, request, text: str, pk):
-        """The member the form names: the one picked from the list, else the one the full ID
-        number (or a search that finds exactly one member) gives, within the user's subtree."""
-        from gonghui.members.selectors import person_get, persons_visible_to, search_persons
-
-        if pk:
-            return person_get(request.user, pk)
-        try:
-            return person_by_id_number(request.user, text)
-        except NotFound:
-            found = list(search_persons(persons_visible_to(request.user), text)[:2])
-            if len(found) == 1:
-                return found[0]
-            if found:
-                raise NotFound(
-                    _("Several members match “%(text)s”: pick one from the list.") % {"text": text}
-                ) from None
-            raise NotFound(
-                _("No member matching “%(text)s” in your organisation's registry.") % {"text": text}
-            ) from None
-
     def lookup_view(self, request):
-        """The application form's live answers (``selectors.grant_form_lookup``) as JSON."""
-        from django.http import JsonResponse
-
+        """The application form's live answers (``selectors.person_lookup``) as JSON."""
         if not request.user.has_perm("assistance.add_grant"):
             raise PermissionDenied
         campaign = None
@@ -622,16 +623,7 @@ class GrantAdmin(ScopedAdmin):
                 .filter(pk=request.GET["campaign"])
                 .first()
             )
-        answer = selectors.grant_form_lookup(
-            request.user,
-            campaign,
-            text=request.GET.get("who", "")[:40],
-            person_pk=request.GET.get("person", ""),
-            school_level=request.GET.get("school_level", ""),
-        )
-        response = JsonResponse(answer)
-        response["Cache-Control"] = "no-store"  # names of members
-        return response
+        return _lookup_answer(request, campaign)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = dict(extra_context or {})

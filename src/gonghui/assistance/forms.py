@@ -32,15 +32,9 @@ def _amount(label, required: bool = True) -> forms.DecimalField:
     )
 
 
-class GrantAddForm(forms.Form):
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.none(), widget=SELECT
-    )
-    org = forms.ModelChoiceField(
-        label=_("Applying union"), queryset=Org.objects.none(), widget=OrgTreeSelect
-    )
-    id_number_text = forms.CharField(
-        label=_("Recipient"),
+def _person_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         max_length=40,
         widget=TEXT,
         help_text=_(
@@ -48,6 +42,16 @@ class GrantAddForm(forms.Form):
             "member from the list that appears."
         ),
     )
+
+
+class GrantAddForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), widget=SELECT
+    )
+    org = forms.ModelChoiceField(
+        label=_("Applying union"), queryset=Org.objects.none(), widget=OrgTreeSelect
+    )
+    id_number_text = _person_field(_("Recipient"))
     # The member picked from the list (their ID number never goes to the browser in full).
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     cash_amount = _amount(_("Cash (yuan)"), required=False)
@@ -85,7 +89,8 @@ class StepForm(forms.Form):
 
 
 class HardshipFileAddForm(forms.Form):
-    id_number_text = forms.CharField(label=_("Applicant's ID number"), max_length=40, widget=TEXT)
+    id_number_text = _person_field(_("Applicant"))
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     org = forms.ModelChoiceField(
         label=_("Filing union"), queryset=Org.objects.none(), widget=OrgTreeSelect
     )

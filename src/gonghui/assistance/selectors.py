@@ -28,7 +28,6 @@ from gonghui.assistance.models import (
 from gonghui.assistance.services import REVIEW_EVERY
 from gonghui.core import idnumbers
 from gonghui.core.scoping import scope, subtree_q
-from gonghui.members.models import Membership
 from gonghui.orgs.models import Org
 
 NOT_ON_FILE = gettext_lazy("Not on file")
@@ -326,50 +325,36 @@ def grant_queues(
     return board
 
 
-def grant_form_lookup(
-    actor, campaign: Campaign | None, text: str = "", person_pk=None, school_level: str = ""
+def person_lookup(
+    actor, campaign: Campaign | None = None, text: str = "", person_pk=None, school_level=""
 ) -> dict:
-    """What the application form shows as the clerk types: the fields the campaign asks for
-    (student fields for school aid, the group where a file is not required), the members the
-    typed name or number finds in the actor's subtree (masked ID, union, hardship category),
-    and, once one person is settled, the campaign's amount standard for them: the most the
-    grant may give, which the form offers as the amount."""
+    """What the application and hardship-file forms show as the clerk types: the members the
+    typed name or number finds in the actor's subtree (``members.selectors.people_found``),
+    each with their open hardship file's category as its note; for an application, the fields
+    the campaign asks for (student fields for school aid, the group where a file is not
+    required) and, once one person is settled, the campaign's amount standard for them: the
+    most the grant may give, which the form offers as the amount."""
     from gonghui.assistance.services import standard_for
-    from gonghui.members.selectors import masked_id_number, persons_visible_to, search_persons
+    from gonghui.members.selectors import people_found, person_card
 
-    answer = {"school": False, "groups": False, "people": [], "standard": None, "more": False}
+    answer = {"school": False, "groups": False, "people": [], "standard": None}
     if campaign is not None:
         answer["school"] = campaign.kind == Campaign.Kind.SCHOOL_AID
         answer["groups"] = campaign.eligibility == Campaign.Eligibility.ON_FILE_OR_GROUPS
-    people = persons_visible_to(actor)
-    if person_pk and str(person_pk).isdigit():
-        found = list(people.filter(pk=person_pk)[:1])
-    elif len((text or "").strip()) >= 2:
-        found = list(search_persons(people, text).order_by("name", "pk")[:9])
-    else:
-        found = []
-    answer["more"] = len(found) > 8
+    found, answer["more"] = people_found(actor, text, person_pk)
     files = {
         f.applicant_id: f
         for f in HardshipFile.objects.filter(
             applicant__in=[p.pk for p in found], status__in=HardshipFile.OPEN
         )
     }
-    for person in found[:8]:
-        m = person.latest_membership
+    for person in found:
         file = files.get(person.pk)
-        answer["people"].append(
-            {
-                "id": person.pk,
-                "name": person.name,
-                "id_number": masked_id_number(person),
-                "org": m.org.name if m else "",
-                "member": bool(m and m.status in Membership.CURRENT),
-                "file": file.get_category_display() if file else str(NOT_ON_FILE),
-            }
-        )
-    if campaign is not None and len(answer["people"]) == 1:
-        file = files.get(answer["people"][0]["id"])
+        card = person_card(person)
+        card["note"] = file.get_category_display() if file else str(NOT_ON_FILE)
+        answer["people"].append(card)
+    if campaign is not None and len(found) == 1:
+        file = files.get(found[0].pk)
         limit = standard_for(campaign, file.category if file else "", school_level)
         answer["standard"] = str(limit) if limit is not None else None
     return answer

@@ -172,3 +172,54 @@ def members_waiting(actor, key: str, today: datetime.date) -> QuerySet:
             subtree_q(actor, "to_org"), status=MembershipTransfer.Status.PENDING
         )
     return Person.objects.none()
+
+
+def people_found(actor, text: str = "", person_pk=None, limit: int = 8) -> tuple[list, bool]:
+    """The members a form's person picker offers: the one picked (``person_pk``), else those
+    the registry's search box finds for ``text`` (two characters at least), within the actor's
+    subtree; and whether there are more than ``limit``."""
+    people = persons_visible_to(actor)
+    if person_pk and str(person_pk).isdigit():
+        return list(people.filter(pk=person_pk)[:1]), False
+    if len((text or "").strip()) < 2:
+        return [], False
+    found = list(search_persons(people, text).order_by("name", "pk")[: limit + 1])
+    return found[:limit], len(found) > limit
+
+
+def person_card(person: Person) -> dict:
+    """A member as the picker shows them: never the full ID number."""
+    m = person.latest_membership
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "id_number": masked_id_number(person),
+        "org": m.org.name if m else "",
+        "member": bool(m and m.status in Membership.CURRENT),
+        "note": "",
+    }
+
+
+def person_from_form(actor, text: str, person_pk=None) -> Person:
+    """The member a form names: the one picked from the picker's list, else the one the full
+    ID number gives, else the only one the search finds; within the actor's subtree, or
+    ``NotFound`` saying what to do."""
+    from django.utils.translation import gettext as _
+
+    from gonghui.core.errors import NotFound
+
+    if person_pk:
+        return person_get(actor, person_pk)
+    try:
+        return person_by_id_number(actor, text)
+    except NotFound:
+        found = list(search_persons(persons_visible_to(actor), text)[:2])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise NotFound(
+                _("Several members match “%(text)s”: pick one from the list.") % {"text": text}
+            ) from None
+        raise NotFound(
+            _("No member matching “%(text)s” in your organisation's registry.") % {"text": text}
+        ) from None
