@@ -424,14 +424,17 @@ def _figure_rows(indicator, org: Org, start, end):
 
 
 def figure_records(indicator, org: Org, start, end, limit: int, page: int = 1):
-    """One page (``limit`` rows, newest first) of the records behind one figure, as (label,
-    change-page address, org, date, value) rows; how many there are in all; and whether the
-    figure sums a value per record (else value is None: each record counts one). The rows
-    come from the indicator's own queryset (exactly what was counted)."""
+    """One page (``limit`` rows, newest first; a page past the last is the last) of the
+    records behind one figure, as (label, change-page address, org, date, value) rows; how many
+    there are in all; whether the figure sums a value per record (else value is None: each
+    record counts one); and the page shown. The rows come from the indicator's own queryset
+    (exactly what was counted)."""
     records, row, sums = _figure_rows(indicator, org, start, end)
-    offset = max(page - 1, 0) * limit
+    count = indicator.queryset(org, start, end).count()
+    page = min(max(page, 1), max((count + limit - 1) // limit, 1))
+    offset = (page - 1) * limit
     rows = [row(record) for record in records[offset : offset + limit]]
-    return rows, indicator.queryset(org, start, end).count(), sums
+    return rows, count, sums, page
 
 
 def figure_records_all(indicator, org: Org, start, end):

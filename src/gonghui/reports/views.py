@@ -139,7 +139,7 @@ def records_view(request):
             )
             return download(content, f"{indicator.name}-明细.xlsx", personal=True)
         page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-        rows, count, sums = figure_records(indicator, org, start, end, RECORDS_SHOWN, page)
+        rows, count, sums, page = figure_records(indicator, org, start, end, RECORDS_SHOWN, page)
         pages = max((count + RECORDS_SHOWN - 1) // RECORDS_SHOWN, 1)
         query = request.GET.copy()
         query.pop("page", None)
@@ -153,9 +153,9 @@ def records_view(request):
             page_total=sum((r[4] or 0) for r in rows) if sums else None,
             value=indicator.value(org, start, end),
             shown=RECORDS_SHOWN,
-            page=min(page, pages),
+            page=page,
             pages=pages,
-            first=(min(page, pages) - 1) * RECORDS_SHOWN,
+            first=(page - 1) * RECORDS_SHOWN,
             query=query.urlencode(),
         )
     return TemplateResponse(request, "reports/records.html", context)
