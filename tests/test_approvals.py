@@ -185,7 +185,7 @@ def test_tabs_page_past_fifty_and_keep_the_total(tree, aid):
     assert board["page"].paginator.num_pages == 2
     full = selectors.grant_queues(tree.clerk_a1, campaign=aid.winter, key="grants.draft")
     assert full["total"] == 3000
-    # A user with no step in the workflow gets no tabs, not an error.
+    # A tab key nobody declared (an old bookmark) opens the first tab that holds something.
     assert queue_board(tree.clerk_a1, GRANT, "no.such")["tab"]["queue"].key == "grants.draft"
 
 
@@ -198,3 +198,26 @@ def test_the_home_to_do_opens_its_tab_with_the_same_count(tree, aid, client):
     response = client.get(link)
     assert response.context["board"]["tab"]["queue"].key == "grants.review"
     assert response.context["board"]["tab"]["count"] == 1
+
+
+def test_odd_input_on_the_approvals_page_is_answered_not_crashed(tree, aid, client):
+    g = grant(aid, tree, n=0, amount=1000, campaign=aid.winter, step_until="submit")
+    client.force_login(tree.town_a)
+    for query in ({"campaign": "²"}, {"campaign": "x", "page": "x"}, {"tab": "no.such"}):
+        assert client.get(reverse(PAGE), query).status_code == 200, query
+    odd = client.post(reverse(PAGE), {"tab": "grants.review", "step": "review", "ids": ["²"]})
+    assert odd.status_code == 302 and statuses([g]) == ["submitted"]
+    unknown = take(client, tree.town_a, "grants.review", "fly", [g], aid.winter)
+    assert unknown.status_code == 200 and statuses([g]) == ["submitted"]
+    # A reason typed and then 审核 taken is not kept as the grant's reason.
+    take(client, tree.town_a, "grants.review", "review", [g], aid.winter, reason="随手写的")
+    g.refresh_from_db()
+    assert g.status == "reviewed" and g.reason == ""
+
+
+def test_a_role_that_may_not_pay_is_told_so_and_nothing_is_batched(tree, aid, client):
+    g = grant(aid, tree, n=0, amount=1000, campaign=aid.winter, step_until="approve")
+    # The township may not make payment batches; a hand-made POST gets a message, not a 500.
+    response = take(client, tree.town_a, "grants.batch", "pay", [g], aid.winter)
+    assert response.status_code == 200 and said(response)
+    assert statuses([g]) == ["approved"] and not PaymentBatch.objects.exists()

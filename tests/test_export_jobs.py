@@ -94,6 +94,9 @@ def test_a_long_export_is_written_in_the_background_and_waits_for_its_asker(
     for name in ("change", "file", "status"):
         url = reverse(f"admin:core_exportjob_{name}", args=[job.pk])
         assert client.get(url).status_code in (302, 404)
+    client.force_login(tree.county_staff)
+    for odd in ("abc", "²", "99999999999999999999"):
+        assert client.get(f"/admin/core/exportjob/{odd}/change/").status_code == 404, odd
     with pytest.raises(Exception, match="不是您发起的"):
         exportjobs.export_job_content(actor=tree.town_a, job=done)
 

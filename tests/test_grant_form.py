@@ -48,13 +48,17 @@ def test_the_lookup_says_what_the_campaign_asks_and_who_the_recipient_is(tree, a
     assert person_lookup(tree.town_b, aid.winter, text="职工11")["people"][0]["name"] == ("职工11")
 
 
-def test_the_lookup_page_answers_json_without_caching_and_only_to_applicants(tree, aid, client):
+def test_the_lookup_page_answers_json_without_caching_and_odd_input_plainly(tree, aid, client):
     client.force_login(tree.clerk_a1)
     answer = client.get(reverse(LOOKUP), {"campaign": aid.winter.pk, "who": "职工2"})
     assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
-    assert answer.json()["people"][0]["name"] == "职工2"
-    # A campaign number that is not the user's, or not a number: the fields' default answer.
-    assert client.get(reverse(LOOKUP), {"campaign": "x", "who": "职"}).json()["people"] == []
+    assert answer.json()["people"][0]["name"] == "职工2" and answer.json()["groups"] is True
+    # A campaign that is no number ("x", a superscript two) or not the user's: the people are
+    # still found, and no campaign's fields are asked for.
+    for campaign in ("x", "²", "99999999999999999999", str(aid.winter.pk + 999)):
+        odd = client.get(reverse(LOOKUP), {"campaign": campaign, "who": "职工2", "person": "²"})
+        assert odd.status_code == 200, campaign
+        assert odd.json()["people"][0]["name"] == "职工2" and odd.json()["groups"] is False
 
 
 def test_a_recipient_picked_by_name_is_saved_and_a_vague_name_is_refused(tree, aid, client):
@@ -66,13 +70,16 @@ def test_a_recipient_picked_by_name_is_saved_and_a_vague_name_is_refused(tree, a
         "eligibility_group": "",
     }
     vague = client.post(reverse("admin:assistance_grant_new"), {**base, "id_number_text": "职工"})
-    assert vague.status_code == 200 and "请从名单中选择一人" in vague.content.decode()
+    assert vague.status_code == 200 and "请从名单中点选会员" in vague.content.decode()
     nobody = client.post(
         reverse("admin:assistance_grant_new"), {**base, "id_number_text": "职工11"}
     )
     assert "没有与“职工11”相符的会员" in nobody.content.decode()
     assert not Grant.objects.exists()
-    # One member by that name: taken; a member picked from the list: taken by number.
+    # Part of a name is never enough, even when it finds only one member.
+    part = client.post(reverse("admin:assistance_grant_new"), {**base, "id_number_text": "工2"})
+    assert "请从名单中点选会员" in part.content.decode() and not Grant.objects.exists()
+    # One member of exactly that name: taken; a member picked from the list: taken by number.
     client.post(reverse("admin:assistance_grant_new"), {**base, "id_number_text": "职工2"})
     picked = aid.a_people[2]
     client.post(
@@ -111,6 +118,9 @@ def test_the_file_form_computes_income_per_head_and_category_as_the_rule_does(tr
     assert file_assessment(clerk, org, "3", "三万") == {"missing": True}
     assert file_assessment(clerk, tree.b1.pk, "3", "30000") == {"missing": True}
     assert file_assessment(clerk, org, "0", "30000") == {"missing": True}
+    for income in ("1e30", "NaN", "Infinity", "-1e30"):
+        assert file_assessment(clerk, org, "3", income) == {"missing": True}, income
+    assert file_assessment(clerk, "²", "3", "30000") == {"missing": True}
     # No local line on that day: the rule's own refusal.
     early = file_assessment(clerk, org, "3", "30000", on=__import__("datetime").date(2025, 6, 1))
     assert "530524" in early["refused"] and "2025-06-01" in early["refused"]

@@ -716,3 +716,26 @@ def test_attachments_go_with_the_first_save_and_a_bad_one_keeps_the_entry_out(tr
     # On the entry's own page the form has no upload box of its own: the panel adds more.
     page = client.get(reverse("admin:ledger_ledgerentry_change", args=[e.pk])).content.decode()
     assert 'name="first_attachments"' not in page and 'data-testid="attach"' in page
+
+
+def test_a_refused_attachment_leaves_no_entry_behind_in_the_service_too(tree, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.models import StoredFile
+
+    category = LedgerCategory.objects.get(code="culture.sports")
+    with pytest.raises(ValidationError, match="不是真正的"):
+        services.entry_create(
+            actor=tree.clerk_a1,
+            org=tree.a1,
+            category=category,
+            title="职工趣味运动会",
+            starts_on=datetime.date(2026, 5, 1),
+            sessions=1,
+            attachments=[
+                SimpleUploadedFile("通知.pdf", b"%PDF-1.4 notice"),
+                SimpleUploadedFile("照片.jpg", b"%PDF-1.4 not a picture"),
+            ],
+        )
+    # The entry and the first, good file went with the refused second one.
+    assert not LedgerEntry.objects.exists() and not StoredFile.objects.exists()

@@ -26,6 +26,7 @@ from gonghui.assistance.models import (
     PaymentBatch,
 )
 from gonghui.core.admin import ScopedAdmin, download, error_text
+from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.files import stored_file_response
 from gonghui.core.scoping import scope
@@ -241,7 +242,7 @@ class HardshipFileAdmin(ScopedAdmin):
         extra = dict(extra_context or {})
         file = (
             self.get_queryset(request).filter(pk=object_id).first()
-            if str(object_id).isdigit()
+            if record_id(object_id) is not None
             else None
         )
         if file is not None:
@@ -617,10 +618,10 @@ class GrantAdmin(ScopedAdmin):
         if not request.user.has_perm("assistance.add_grant"):
             raise PermissionDenied
         campaign = None
-        if request.GET.get("campaign", "").isdigit():
+        if record_id(request.GET.get("campaign")) is not None:
             campaign = (
                 selectors.campaigns_visible_to(request.user)
-                .filter(pk=request.GET["campaign"])
+                .filter(pk=record_id(request.GET["campaign"]))
                 .first()
             )
         return _lookup_answer(request, campaign)
@@ -629,7 +630,7 @@ class GrantAdmin(ScopedAdmin):
         extra = dict(extra_context or {})
         grant = (
             self.get_queryset(request).filter(pk=object_id).first()
-            if str(object_id).isdigit()
+            if record_id(object_id) is not None
             else None
         )
         if grant is not None:
@@ -652,8 +653,8 @@ class GrantAdmin(ScopedAdmin):
         params = request.POST if request.method == "POST" else request.GET
         campaigns = selectors.campaigns_visible_to(request.user).order_by("-year", "code")
         campaign = None
-        if str(params.get("campaign", "")).isdigit():
-            campaign = campaigns.filter(pk=params["campaign"]).first()
+        if record_id(params.get("campaign")) is not None:
+            campaign = campaigns.filter(pk=record_id(params["campaign"])).first()
         tab = params.get("tab") or params.get("todo") or ""
         if request.method == "POST":
             batch = self._approvals_step(request)
@@ -730,7 +731,7 @@ class GrantAdmin(ScopedAdmin):
 
     def _approvals_step(self, request):
         step = request.POST.get("step", "")
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [n for n in map(record_id, request.POST.getlist("ids")) if n is not None]
         grants = list(
             self.get_queryset(request)
             .filter(pk__in=ids)
@@ -747,7 +748,7 @@ class GrantAdmin(ScopedAdmin):
                 batch = services.payment_batch_create(
                     actor=request.user, campaign=grants[0].campaign, grants=grants
                 )
-            except (ValidationError, PermissionDenied) as exc:
+            except (ValidationError, PermissionDenied, NotFound) as exc:
                 messages.error(request, error_text(exc))
                 return
             messages.success(
@@ -759,14 +760,16 @@ class GrantAdmin(ScopedAdmin):
                 % {"batch": batch, "n": len(grants)},
             )
             return batch
+        # The reason box belongs to 退回 and 撤回: typed and then 审核 taken, it is not kept.
+        needs_reason = any(s.name == step and s.needs_reason for s in services.GRANT.steps)
         try:
             done = services.grants_take_step(
                 actor=request.user,
                 grants=grants,
                 step=step,
-                reason=request.POST.get("reason", ""),
+                reason=request.POST.get("reason", "") if needs_reason else "",
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except (ValidationError, PermissionDenied, NotFound) as exc:
             messages.error(
                 request, _("Nothing was changed: %(reason)s") % {"reason": error_text(exc)}
             )
@@ -873,7 +876,7 @@ class PaymentBatchAdmin(ScopedAdmin):
         extra = dict(extra_context or {})
         batch = (
             self.get_queryset(request).filter(pk=object_id).first()
-            if str(object_id).isdigit()
+            if record_id(object_id) is not None
             else None
         )
         if batch is not None:

@@ -267,7 +267,7 @@ class GrantListSpec(ImportSpec):
             )
             return None
         typed = read_text(row, COL["bank_account"])
-        account = "".join(ch for ch in typed if ch.isdigit())
+        account = "".join(ch for ch in typed if ch.isascii() and ch.isdigit())
         if account and account != typed:
             row.repaired(COL["bank_account"], _("blanks or dashes removed"))
         if account and not 12 <= len(account) <= 30:

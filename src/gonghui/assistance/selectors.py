@@ -31,6 +31,8 @@ from gonghui.core.scoping import scope, subtree_q
 from gonghui.orgs.models import Org
 
 NOT_ON_FILE = gettext_lazy("Not on file")
+# No household's yearly income or expenses reach this (yuan).
+LARGEST = Decimal(10) ** 10
 
 
 def policies_visible_to(actor) -> QuerySet[LocalPolicy]:
@@ -342,9 +344,11 @@ def person_lookup(
         answer["school"] = campaign.kind == Campaign.Kind.SCHOOL_AID
         answer["groups"] = campaign.eligibility == Campaign.Eligibility.ON_FILE_OR_GROUPS
     found, answer["more"] = people_found(actor, text, person_pk)
+    # Only files the actor may see: a member who moved in may have one held by another
+    # township, whose category is not the actor's to learn here.
     files = {
         f.applicant_id: f
-        for f in HardshipFile.objects.filter(
+        for f in files_visible_to(actor).filter(
             applicant__in=[p.pk for p in found], status__in=HardshipFile.OPEN
         )
     }
@@ -374,18 +378,22 @@ def file_assessment(
     in force for the union's region, and the category it gives ("" above twice the line).
     Unparseable or missing figures answer {"missing": True}; a refusal, its sentence."""
     from gonghui.assistance.services import assess
+    from gonghui.core.cleaning import record_id
     from gonghui.core.errors import DomainError
 
     org = None
-    if str(org_pk).isdigit():
-        org = scope(Org.objects.all(), actor, None).filter(pk=org_pk).first()
+    if record_id(org_pk) is not None:
+        org = scope(Org.objects.all(), actor, None).filter(pk=record_id(org_pk)).first()
     try:
         size = int(household_size)
         income = Decimal(str(annual_income))
         spent = sum((Decimal(str(e)) for e in expenses if str(e).strip()), Decimal(0))
     except (ValueError, ArithmeticError):
         return {"missing": True}
-    if org is None or size < 1:
+    # Half-typed, or beyond any household (1e30, NaN): no answer rather than an error.
+    if org is None or not 1 <= size <= 100:
+        return {"missing": True}
+    if not all(v.is_finite() and abs(v) < LARGEST for v in (income, spent)):
         return {"missing": True}
     try:
         result = assess(

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
+from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound, keep_records
 from gonghui.core.events import action_label, details_lines
 from gonghui.core.files import SPREADSHEETS, CheckedFileField
@@ -536,6 +537,8 @@ class ExportJobAdmin(ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         from gonghui.core.exportjobs import is_stalled
 
+        if record_id(object_id) is None:
+            raise Http404
         job = get_object_or_404(self.get_queryset(request), pk=object_id)
         context = {
             **self.admin_site.each_context(request),

@@ -37,3 +37,13 @@ def has_fullwidth(value: str) -> bool:
 def needs_cleaning(value: str) -> bool:
     """A quick test that lets clean cells (nearly all of them) skip the cleaners."""
     return _NEEDS_CLEANING.search(value) is not None
+
+
+def record_id(value, max_digits: int = 18) -> int | None:
+    """A record's number from an address or a form (``?campaign=12``), or None: ASCII digits
+    only ("²" and "١٢" are digits to Python, not to PostgreSQL) and at most ``max_digits`` of
+    them (a bigint holds 18 for sure)."""
+    text = str(value if value is not None else "")
+    if text.isascii() and text.isdecimal() and len(text) <= max_digits:
+        return int(text)
+    return None

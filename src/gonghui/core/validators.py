@@ -44,7 +44,7 @@ def validate_uscc(value: str) -> None:
 
 def region_name(code: str) -> str | None:
     """The name of a GB/T 2260 region code, or ``None`` when the code is unknown."""
-    if not (isinstance(code, str) and len(code) == 6 and code.isdigit()):
+    if not (isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     parts = numdb.get("cn/loc").info(code)
     names = [props.get("county") or props.get("province") for _part, props in parts if props]
@@ -56,7 +56,7 @@ def region_name(code: str) -> str | None:
 
 
 def validate_region_code(value: str) -> None:
-    if not (len(value) == 6 and value.isdigit()):
+    if not (len(value) == 6 and value.isascii() and value.isdigit()):
         raise ValidationError(_("A region code has 6 digits."), code="region_format")
     if region_name(value) is None:
         raise ValidationError(

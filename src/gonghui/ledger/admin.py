@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.cleaning import record_id
 from gonghui.core.figures import read_placings
 from gonghui.core.files import CheckedFileField, CheckedFilesField, stored_file_response
 from gonghui.ledger import entry_text, selectors, services
@@ -76,6 +77,10 @@ class LedgerEntryForm(forms.ModelForm):
     first_attachments = CheckedFilesField(
         label=gettext_lazy("Attachments"),
         required=False,
+        help_text=gettext_lazy(
+            "Sign-in sheets, photos, signed contracts: pictures (jpg, png), PDF, Word, Excel, "
+            "PowerPoint or WPS files of at most 20 MB."
+        ),
         kinds=services.ATTACHMENT_KINDS,
         max_bytes=services.ATTACHMENT_MAX_BYTES,
     )
@@ -201,7 +206,7 @@ class LedgerEntryAdmin(ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = dict(extra_context or {})
-        if str(object_id).isdigit():
+        if record_id(object_id) is not None:
             extra.update(
                 attachments=selectors.attachments_visible_to(request.user).filter(
                     entry_id=object_id

@@ -179,8 +179,10 @@ def people_found(actor, text: str = "", person_pk=None, limit: int = 8) -> tuple
     the registry's search box finds for ``text`` (two characters at least), within the actor's
     subtree; and whether there are more than ``limit``."""
     people = persons_visible_to(actor)
-    if person_pk and str(person_pk).isdigit():
-        return list(people.filter(pk=person_pk)[:1]), False
+    from gonghui.core.cleaning import record_id
+
+    if record_id(person_pk) is not None:
+        return list(people.filter(pk=record_id(person_pk))[:1]), False
     if len((text or "").strip()) < 2:
         return [], False
     found = list(search_persons(people, text).order_by("name", "pk")[: limit + 1])
@@ -202,8 +204,9 @@ def person_card(person: Person) -> dict:
 
 def person_from_form(actor, text: str, person_pk=None) -> Person:
     """The member a form names: the one picked from the picker's list, else the one the full
-    ID number gives, else the only one the search finds; within the actor's subtree, or
-    ``NotFound`` saying what to do."""
+    ID number gives, else the only member of exactly that name (or name with the last four ID
+    characters); within the actor's subtree, or ``NotFound`` saying what to do. A part of a
+    name ("工2") never settles who gets a grant: the clerk picks from the list."""
     from django.utils.translation import gettext as _
 
     from gonghui.core.errors import NotFound
@@ -213,12 +216,18 @@ def person_from_form(actor, text: str, person_pk=None) -> Person:
     try:
         return person_by_id_number(actor, text)
     except NotFound:
-        found = list(search_persons(persons_visible_to(actor), text)[:2])
-        if len(found) == 1:
-            return found[0]
+        typed = strip_all_blanks(to_halfwidth(text or ""))
+        found = list(search_persons(persons_visible_to(actor), typed)[:20])
+        exact = [p for p in found if _LAST4.match(typed) or p.name == typed]
+        if len(exact) == 1:
+            return exact[0]
         if found:
             raise NotFound(
-                _("Several members match “%(text)s”: pick one from the list.") % {"text": text}
+                _(
+                    "“%(text)s” is not the full name of exactly one member: pick the member "
+                    "from the list."
+                )
+                % {"text": text}
             ) from None
         raise NotFound(
             _("No member matching “%(text)s” in your organisation's registry.") % {"text": text}

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.admin import ScopedAdmin, download
+from gonghui.core.cleaning import record_id
 from gonghui.orgs.selectors import org_choices
 from gonghui.reports import selectors, services
 from gonghui.reports.models import PlanItem, Target, WorkReport
@@ -125,7 +126,7 @@ class WorkReportAdmin(ScopedAdmin):
         extra = dict(extra_context or {})
         report = (
             self.get_queryset(request).filter(pk=object_id).first()
-            if str(object_id).isdigit()
+            if record_id(object_id) is not None
             else None
         )
         if report is not None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.admin import download
+from gonghui.core.cleaning import record_id
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_choices
 from gonghui.reports.charts import bar_chart
@@ -138,7 +139,7 @@ def records_view(request):
                 indicator, org, start, end, figure_records_all(indicator, org, start, end)
             )
             return download(content, f"{indicator.name}-明细.xlsx", personal=True)
-        page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+        page = record_id(request.GET.get("page"), max_digits=6) or 1
         rows, count, sums, page = figure_records(indicator, org, start, end, RECORDS_SHOWN, page)
         pages = max((count + RECORDS_SHOWN - 1) // RECORDS_SHOWN, 1)
         query = request.GET.copy()

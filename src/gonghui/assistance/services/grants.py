@@ -185,7 +185,7 @@ def grant_create(
         entry_year=entry_year,
         eligibility_group=eligibility_group,
     )
-    account = "".join(ch for ch in (bank_account or "") if ch.isdigit())
+    account = "".join(ch for ch in (bank_account or "") if ch.isascii() and ch.isdigit())
     if bank_account and not 12 <= len(account) <= 30:
         raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})
     warnings = []

@@ -248,7 +248,7 @@ def read_date(row: Row, column: Column) -> datetime.date | None:
     text = to_halfwidth(str(raw)).strip()
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
     if match is None:
-        if text.isdigit() and 1 <= int(text) < 2958466:
+        if text.isascii() and text.isdigit() and 1 <= int(text) < 2958466:
             return _EXCEL_EPOCH + datetime.timedelta(days=int(text))
         raise CellError(
             _("“%(value)s” is not a date; write it as 2021-03-05 or 2021年3月5日.")
