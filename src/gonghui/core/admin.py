@@ -472,17 +472,7 @@ class ImportJobAdmin(ModelAdmin):
         from gonghui.core.imports.jobs import is_stalled
 
         job = get_object_or_404(self.get_queryset(request), pk=pk)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "status_label": job.get_status_display(),
-                "finished": job.is_finished,
-                "stalled": is_stalled(job),
-                "percent": job.percent,
-                "rows_done": job.rows_done,
-                "rows_total": job.rows_total,
-            }
-        )
+        return JsonResponse(job.status_answer(is_stalled(job)))
 
     def problems_view(self, request, pk):
         from gonghui.core.imports.jobs import import_job_error_workbook
@@ -553,17 +543,7 @@ class ExportJobAdmin(ModelAdmin):
         from gonghui.core.exportjobs import is_stalled
 
         job = get_object_or_404(self.get_queryset(request), pk=pk)
-        return JsonResponse(
-            {
-                "status": job.status,
-                "status_label": job.get_status_display(),
-                "finished": job.is_finished,
-                "stalled": is_stalled(job),
-                "percent": job.percent,
-                "rows_done": job.rows_done,
-                "rows_total": job.rows_total,
-            }
-        )
+        return JsonResponse(job.status_answer(is_stalled(job)))
 
     def file_view(self, request, pk):
         from gonghui.core.exportjobs import export_job_content

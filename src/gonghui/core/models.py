@@ -111,7 +111,31 @@ class AccessLog(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
 
 
-class ImportJob(models.Model):
+class JobProgressMixin:
+    """How far a background job (an import, an export) has come, for its progress page."""
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(self.rows_done * 100 / self.rows_total))
+
+    def status_answer(self, stalled: bool) -> dict:
+        """What the progress page's script polls (``import_progress.js``)."""
+        return {
+            "status": self.status,
+            "status_label": self.get_status_display(),
+            "finished": self.is_finished,
+            "stalled": stalled,
+            "percent": self.percent,
+            "rows_done": self.rows_done,
+            "rows_total": self.rows_total,
+        }
+
+
+class ImportJob(JobProgressMixin, models.Model):
     """One uploaded file on its way into a registry, with its progress and its outcome.
 
     The uploaded file and the workbook of refused rows hold personal data, so both are kept
@@ -180,16 +204,8 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.REFUSED, self.Status.FAILED)
 
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(self.rows_done * 100 / self.rows_total))
 
-
-class ExportJob(models.Model):
+class ExportJob(JobProgressMixin, models.Model):
     """A large export written by the background worker (a county's roster), with its progress
     like an import's; the finished workbook is kept encrypted for its owner to download until
     it expires, then dropped."""
@@ -239,14 +255,6 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, int(self.rows_done * 100 / self.rows_total))
 
 
 class StoredFile(models.Model):

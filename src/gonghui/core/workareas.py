@@ -186,27 +186,26 @@ def app_of_area(area: str) -> list[WorkAreaApp]:
     return [c for c in work_area_apps() if c.work_area == area]
 
 
-@cache
-def export_kinds() -> dict[str, ExportKind]:
-    """Every declared background export, by kind."""
-    kinds: dict[str, ExportKind] = {}
+def _declared_kinds(attribute: str, what: str) -> dict:
+    """The installed apps' declarations of ``attribute`` (imports, exports), by kind; a kind
+    two apps declare is refused."""
+    kinds: dict = {}
     for config in work_area_apps():
-        for kind in config.exports:
+        for kind in getattr(config, attribute):
             if kind.kind in kinds:
-                raise RuntimeError(f"two apps declare the export kind {kind.kind!r}")
+                raise RuntimeError(f"two apps declare the {what} kind {kind.kind!r}")
             kinds[kind.kind] = kind
     return kinds
+
+
+def export_kinds() -> dict[str, ExportKind]:
+    """Every declared background export, by kind."""
+    return _declared_kinds("exports", "export")
 
 
 def import_kinds() -> dict[str, ImportKind]:
     """``gonghui import <kind>`` and the upload pages: every declared import, by kind."""
-    kinds: dict[str, ImportKind] = {}
-    for config in work_area_apps():
-        for kind in config.imports:
-            if kind.kind in kinds:
-                raise RuntimeError(f"two apps declare the import kind {kind.kind!r}")
-            kinds[kind.kind] = kind
-    return kinds
+    return _declared_kinds("imports", "import")
 
 
 def demo_parts() -> list[DemoPart]:

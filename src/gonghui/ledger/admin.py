@@ -17,16 +17,6 @@ from gonghui.core.files import CheckedFileField, CheckedFilesField, stored_file_
 from gonghui.ledger import entry_text, selectors, services
 from gonghui.ledger.models import LedgerCategory, LedgerEntry
 
-COUNT_FIELDS = (
-    "people",
-    "person_times",
-    "households",
-    "sessions",
-    "items",
-    "cash_amount",
-    "goods_value",
-)
-
 ENTRY_FIELDS = (
     "org",
     "category",
@@ -156,7 +146,8 @@ class LedgerEntryAdmin(ScopedAdmin):
         typed is ever hidden; with no category chosen yet, everything shows."""
         shown = {}
         for name, pks in selectors.categories_using().items():
-            value = f"Number({name}) > 0" if name in COUNT_FIELDS else f"!!{name}"
+            numeric = name in services.COUNTS or name in selectors.AMOUNTS
+            value = f"Number({name}) > 0" if numeric else f"!!{name}"
             shown[name] = f"!category || {json.dumps(pks)}.includes(Number(category)) || {value}"
         return shown
 

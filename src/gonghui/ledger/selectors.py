@@ -2,6 +2,7 @@ from django.db.models import QuerySet
 
 from gonghui.core.scoping import scope
 from gonghui.ledger.models import LedgerAttachment, LedgerEntry
+from gonghui.ledger.services import COUNTS
 
 
 def entries_visible_to(actor) -> QuerySet[LedgerEntry]:
@@ -36,19 +37,8 @@ def entries_waiting(actor, key: str, today) -> QuerySet[LedgerEntry]:
 
 # The entry form's fields that only some categories use, and the field of the wording (or of
 # the category) that says a category uses them.
-OPTIONAL_FIELDS = (
-    "people",
-    "person_times",
-    "households",
-    "sessions",
-    "items",
-    "cash_amount",
-    "goods_value",
-    "further_figures",
-    "unit_words",
-    "subtype",
-    "campaign",
-)
+AMOUNTS = ("cash_amount", "goods_value")
+OPTIONAL_FIELDS = (*COUNTS, *AMOUNTS, "further_figures", "unit_words", "subtype", "campaign")
 
 
 def fields_used(category) -> set[str]:
@@ -61,13 +51,12 @@ def fields_used(category) -> set[str]:
 
     wording = category.wording or {}
     said = " ".join(t for alternatives in wording.get("say", []) for t in alternatives)
-    counts = ("people", "person_times", "households", "sessions", "items")
     if not said:
-        used = {*counts, "cash_amount", "goods_value"}
+        used = {*COUNTS, *AMOUNTS}
     else:
-        used = {category.unit} | {c for c in counts if "{" + c + "}" in said}
+        used = {category.unit} | {c for c in COUNTS if "{" + c + "}" in said}
         if "{amount}" in said:
-            used |= {"cash_amount", "goods_value"}
+            used |= set(AMOUNTS)
     if wording.get("extra"):
         used.add("further_figures")
     if wording.get("unit_choices"):
