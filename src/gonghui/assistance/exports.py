@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gonghui.core.exports import workbook_bytes
+from gonghui.core.exports import Notice, workbook_bytes
+from gonghui.core.exports import notice_xlsx as core_notice_xlsx
 
 
 def campaign_dashboard_xlsx(board) -> bytes:
@@ -40,48 +41,33 @@ def campaign_dashboard_xlsx(board) -> bytes:
 
 
 def notice_xlsx(notice) -> bytes:
-    """The public notice (公示) as it is posted: title, period, the list (names and ID numbers
-    masked as on the page), 合计, where objections go, and the 落款; A4 landscape, fitted to
-    the page's width, the header row repeated on every page."""
-    headers = ("序号", "所在工会", "姓名", "身份证号", "学生", "学历层次", "困难类别", "金额(元)")
-    last = len(headers) - 1
-
-    def write(book, st):
-        sheet = book.add_worksheet("公示名单")
-        title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
-        right = book.add_format({"align": "right"})
-        sheet.merge_range(0, 0, 0, last, notice.title, title)
-        if notice.period:
-            sheet.merge_range(1, 0, 1, last, f"公示时间：{notice.period}")
-        for i, h in enumerate(headers):
-            sheet.write_string(2, i, h, st["head"])
-        r = 2
-        for r, row in enumerate(notice.rows, start=3):
-            values = (
-                str(r - 2),
-                row["org"],
-                row["name"],
-                row["id_number"],
-                row["student"],
-                str(row["school_level"]),
-                str(row["category"]),
-            )
-            for i, v in enumerate(values):
-                sheet.write_string(r, i, v)
-            sheet.write_number(r, last, float(row["amount"]), st["money"])
-        r += 1
-        sheet.write_string(r, 0, "合计", st["head"])
-        sheet.write_string(r, 2, f"{len(notice.rows)}人")
-        sheet.write_number(r, last, float(notice.total), st["money"])
-        sheet.merge_range(r + 2, 0, r + 2, last, f"公示期间如有异议，请向{notice.objections}反映。")
-        sheet.merge_range(r + 4, 0, r + 4, last, notice.signed_by, right)
-        day = notice.signed_on
-        sheet.merge_range(r + 5, 0, r + 5, last, f"{day.year}年{day.month}月{day.day}日", right)
-        sheet.set_column(1, 1, 30)
-        sheet.set_column(3, 3, 22)
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(2)
-
-    return workbook_bytes(write)
+    """The campaign's public notice (公示) as the office prints it (``core.exports.notice_xlsx``),
+    names and ID numbers masked as on the page."""
+    rows = notice.rows
+    return core_notice_xlsx(
+        Notice(
+            title=notice.title,
+            headers=["所在工会", "姓名", "身份证号", "学生", "学历层次", "困难类别"],
+            rows=[
+                {
+                    "cells": [
+                        r["org"],
+                        r["name"],
+                        r["id_number"],
+                        r["student"],
+                        str(r["school_level"]),
+                        str(r["category"]),
+                    ],
+                    "starts_on": r["noticed_on"],
+                    "ends_on": r["notice_ends_on"],
+                }
+                for r in rows
+            ],
+            count_word="人",
+            contact=notice.contact,
+            signed_by=notice.signed_by,
+            signed_on=notice.signed_on,
+            amount_header="金额(元)",
+            amounts=[r["amount"] for r in rows],
+        )
+    )

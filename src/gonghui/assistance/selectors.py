@@ -152,13 +152,11 @@ class Notice:
     @property
     def period(self) -> str:
         """公示时间：2026年10月20日至2026年10月25日 (the dates of the applications on notice)."""
+        from gonghui.core.exports import day_words
+
         if self.starts_on is None:
             return ""
-
-        def day(d):
-            return f"{d.year}年{d.month}月{d.day}日"
-
-        return f"{day(self.starts_on)}至{day(self.ends_on or self.starts_on)}"
+        return f"{day_words(self.starts_on)}至{day_words(self.ends_on or self.starts_on)}"
 
     @property
     def objections(self) -> str:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.assistance",
+    "gonghui.honors",
     "gonghui.reports",
     "gonghui.ledger",
     "gonghui.demo",
