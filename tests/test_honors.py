@@ -775,6 +775,12 @@ def test_the_approvals_page_walks_a_round_as_each_level_does(client, tree):
         {"step": "reject", "reason": "异议属实"},
     )
     assert HonorNomination.objects.get(pk=n.pk).status == "rejected"
+    from gonghui.core.events import action_label
+
+    # The event log says each step in the step's own words, from the workflow's table.
+    assert action_label("honornomination.recommend") == "推荐对象：推荐"
+    assert action_label("honornomination.confer") == "推荐对象：登记为已授予"
+    assert action_label("honornomination.objection") == "推荐对象：登记公示异议"
     for name in ("honor", "honorquota", "honornomination", "honoraward", "modelworker"):
         listing = client.get(reverse(f"admin:honors_{name}_changelist"))
         assert listing.status_code == 200, name

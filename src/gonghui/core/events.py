@@ -81,6 +81,8 @@ VERBS = {
     "lift": gettext_lazy("lifted out of hardship"),
     "close": gettext_lazy("closed"),
     "relapse": gettext_lazy("back in hardship"),
+    "verify": gettext_lazy("verified for the year"),
+    "objection": gettext_lazy("objection to the public notice recorded"),
 }
 # Codes before the dot that are not a model's name.
 SUBJECTS = {"member": "members.person", "import": "core.importjob"}
@@ -97,6 +99,10 @@ def action_label(action: str) -> str:
     else:
         model = next((m for m in apps.get_models() if m._meta.model_name == subject), None)
     said = VERBS.get(verb)
+    if said is None:
+        from gonghui.core.workflow import step_said
+
+        said = step_said(subject, verb) or None
     if model is None or said is None:
         return action
     return f"{model._meta.verbose_name}：{said}"

@@ -67,6 +67,18 @@ class Queue:
     also: tuple[str, ...] = ()
 
 
+# Every workflow by its event name ("grant", "honornomination"): the event log says a step's
+# event in the step's own words ("推荐对象：登记为已授予") without a list of its own.
+WORKFLOWS: dict[str, Workflow] = {}
+
+
+def step_said(event: str, name: str) -> str:
+    """What the event ``<event>.<name>`` did, in the step's words ("" for no such step)."""
+    workflow = WORKFLOWS.get(event)
+    step = next((s for s in workflow.steps if s.name == name), None) if workflow else None
+    return str(step.done or step.label) if step is not None else ""
+
+
 def day_text(day: datetime.date) -> str:
     """A date as a clerk says it in a sentence about this year's work: 12月6日."""
     return f"{day.month}月{day.day}日"
@@ -105,6 +117,7 @@ class Workflow:
         names = [s.name for s in self.steps]
         if len(names) != len(set(names)):
             raise ValueError(f"{event}: two steps share a name")
+        WORKFLOWS[event] = self
 
     # -- the table ----------------------------------------------------------------------
 

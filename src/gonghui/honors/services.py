@@ -650,7 +650,7 @@ def nomination_record_objection(
             action="honornomination.objection",
             org=locked.org,
             target=locked,
-            details={"length": len(text)},
+            details={"characters": len(text)},
         )
     return locked
 
@@ -784,13 +784,13 @@ def _register(*, actor, award: HonorAward) -> ModelWorker:
             worker.first_year = award.honor.year
             worker.registered_on = award.conferred_on
         worker.save()
-        action = "modelworker.raise"
+        action = "modelworker.update"
     record_event(
         actor=actor,
         action=action,
         org=worker.org,
         target=worker,
-        details={"level": worker.level, "award": award.pk},
+        details={"level": worker.level},
     )
     return worker
 
