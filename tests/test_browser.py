@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import python_calamine
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import PASSWORD
@@ -550,3 +551,101 @@ def test_the_clerks_pages_fit_a_phone(browser, live_server, live_tree):
                 too_wide.append(f"{url}: {overflow}px")
         context.close()
     assert too_wide == []
+
+
+def test_county_runs_a_nomination_round_from_quota_to_award(browser, live_server, live_tree):
+    """The county opens a round, gives 甲镇 its places; the grassroots clerk nominates a member
+    by ID number; the township reviews; the county recommends within the quota, publishes the
+    notice, sends it up and records the award; the statistics page counts it."""
+    from gonghui.core.crypto import cipher
+    from gonghui.honors.models import Honor, HonorAward, HonorNomination
+    from gonghui.members.crypto import ID_PURPOSE
+    from tests.test_honors import DEEDS, member
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    person = member(live_tree.a1, 1)
+    number = cipher().decrypt(person.id_number, ID_PURPOSE)
+    year = str(timezone.localdate().year)
+
+    context, page = _login(browser, live_server, "county")
+    page.goto(f"{live_server.url}/admin/honors/honor/add/")
+    page.select_option("#id_kind", "may_day_medal")
+    page.select_option("#id_level", "city")
+    page.fill("#id_conferring_body", "保山市总工会")
+    page.fill("#id_year", year)
+    page.locator("#id_org").select_option(str(live_tree.county.pk), force=True)
+    page.check("#id_nominations_open")
+    page.fill("#id_places", "2")
+    page.fill("#id_notice_days", "0")
+    page.fill("#id_objection_contact", "县总工会 0875-1234567")
+    page.fill("#id_min_front_line_pct", "50")
+    page.click("button[name=_continue]")
+    honor = Honor.objects.get()
+    page.get_by_role("link", name="下达名额").click()
+    page.locator("#id_org").select_option(str(live_tree.a.pk), force=True)
+    page.fill("#id_places", "3")
+    page.click("button[name=_save]")
+    expect(page.locator(".errorlist, [data-testid=form-errors]").first).to_contain_text("超过")
+    page.fill("#id_places", "1")
+    page.click("button[name=_save]")
+    assert honor.quotas.get().places == 1
+    context.close()
+
+    context, page = _login(browser, live_server, "clerk_a1")
+    page.goto(f"{live_server.url}/admin/honors/honornomination/add/")
+    page.select_option("#id_honor", str(honor.pk))
+    page.locator("#id_org").select_option(str(live_tree.a1.pk), force=True)
+    page.fill("#id_id_number_text", number)
+    page.fill("#id_workplace", "甲公司 检修班班长")
+    page.fill("#id_deeds", "太短")
+    page.click("button[name=_save]")
+    expect(page.locator(".errorlist").first).to_contain_text("20")
+    page.fill("#id_deeds", DEEDS)
+    page.check("#id_is_front_line")
+    page.click("button[name=_save]")
+    nomination = HonorNomination.objects.get()
+    assert nomination.person == person
+    approvals = f"{live_server.url}/admin/honors/honornomination/approvals/?honor={honor.pk}"
+    page.goto(f"{approvals}&tab=nominations.draft")
+    page.locator("[data-testid=queue-rows] input[name=ids]").first.check()
+    page.click("button[data-step=submit]")
+    context.close()
+
+    for username, tab, step, status in (
+        ("town_a", "nominations.review", "review", "reviewed"),
+        ("county", "nominations.recommend", "recommend", "recommended"),
+        ("county", "nominations.notice", "notice", "noticed"),
+        ("county", "nominations.noticed", "forward", "forwarded"),
+        ("county", "nominations.decide", "confer", "conferred"),
+    ):
+        context, page = _login(browser, live_server, username)
+        page.goto(f"{approvals}&tab={tab}")
+        rows = page.locator("[data-testid=queue-rows]")
+        expect(rows).to_contain_text(person.name)
+        expect(rows).not_to_contain_text(number)
+        if step == "recommend":
+            expect(page.locator("[data-testid=queue-notes]")).to_contain_text("名额1个，已推荐0个")
+        rows.locator("input[name=ids]").first.check()
+        page.click(f"button[data-step={step}]")
+        expect(page.locator("[data-testid=queues]")).to_be_visible()
+        assert HonorNomination.objects.get().status == status, (username, step)
+        if step == "notice":
+            page.screenshot(path=str(ARTIFACTS / "honors-approvals.png"), full_page=True)
+            page.goto(f"{live_server.url}/admin/honors/honor/{honor.pk}/notice/")
+            notice = page.locator("[data-testid=notice]")
+            expect(notice).to_contain_text(person.name[0] + "*")
+            expect(notice).not_to_contain_text(person.name)
+            page.screenshot(path=str(ARTIFACTS / "honors-notice.png"), full_page=True)
+        context.close()
+    assert HonorAward.objects.get().person == person
+
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="honors.kind.may_day_medal"]')
+    row.locator("xpath=ancestor::details").locator("summary").click()  # unfold its area
+    expect(row).to_contain_text("1人")
+    row.get_by_role("link").first.click()
+    expect(page.locator("[data-testid=records]")).to_contain_text(person.name)
+    page.screenshot(path=str(ARTIFACTS / "honors-records.png"), full_page=True)
+    context.close()
