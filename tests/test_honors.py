@@ -857,3 +857,284 @@ def test_the_forms_record_a_nomination_an_award_and_a_verification(client, tree)
     assert (
         client.get(reverse("admin:honors_modelworker_change", args=[worker.pk])).status_code == 302
     )
+
+
+# -- care ----------------------------------------------------------------------------------------
+
+
+def _register(tree):
+    """Three model workers: a provincial one in hardship under 甲, a city one under 甲, a city
+    one under 乙."""
+    from decimal import Decimal
+
+    def honor(level, year):
+        return services.honor_create(
+            actor=None,
+            kind=K.MODEL_WORKER,
+            level=level,
+            conferring_body=f"{level}政府",
+            year=year,
+            org=tree.county,
+            conferred_on=datetime.date(year, 4, 28),
+        )
+
+    prov, city = honor(L.PROVINCIAL, 2015), honor(L.CITY, 2018)
+    for n, org, h in ((1, tree.a1, prov), (2, tree.a1, city), (3, tree.b1, city)):
+        services.award_record(actor=None, honor=h, org=org, person=member(org, n))
+    workers = list(ModelWorker.objects.order_by("name"))
+    for w in workers:
+        services.model_worker_set_payment_details(
+            actor=tree.county_staff,
+            worker=w,
+            bank_name="农业银行",
+            bank_account="6228 4800 1234 5678 9" + str(w.pk % 10),
+            monthly_income=Decimal("3000") if w.level == "provincial" else None,
+        )
+    services.model_worker_update(
+        actor=tree.county_staff, worker=workers[0], changes={"in_hardship": True}
+    )
+    start = datetime.date(2026, 1, 1)
+    services.care_standard_create(
+        actor=tree.county_staff,
+        org=tree.county,
+        level=L.PROVINCIAL,
+        kind="allowance",
+        amount=Decimal("200"),
+        effective_from=start,
+    )
+    for level, amount in ((L.PROVINCIAL, "1000"), (L.CITY, "600")):
+        services.care_standard_create(
+            actor=tree.county_staff,
+            org=tree.county,
+            level=level,
+            kind="festival",
+            amount=Decimal(amount),
+            effective_from=start,
+        )
+    services.care_standard_create(
+        actor=tree.county_staff,
+        org=tree.county,
+        level=L.PROVINCIAL,
+        kind="hardship",
+        multiple=Decimal("1.2"),
+        average_wage=Decimal("6500"),
+        effective_from=start,
+    )
+    return workers
+
+
+def test_care_is_planned_by_the_standard_of_each_level_and_paid_in_a_batch(tree):
+    from decimal import Decimal
+
+    from gonghui.honors.models import CareBatch, CarePayment
+
+    workers = _register(tree)
+    # The region's own standard comes before the area-wide one (the tree's unions have no
+    # region code of their own, so the area-wide one applies to them).
+    services.care_standard_create(
+        actor=tree.county_staff,
+        org=tree.county,
+        region_code="530524",
+        level=L.CITY,
+        kind="festival",
+        amount=Decimal("800"),
+        effective_from=datetime.date(2026, 1, 1),
+    )
+    assert services.care_standard_for(workers[1], "festival", TODAY).amount == Decimal("600")
+    festival = services.care_plan(
+        actor=tree.county_staff,
+        org=tree.county,
+        kind="festival",
+        year=2026,
+        occasion="春节",
+        today=TODAY,
+    )
+    assert sorted(p.amount for p in festival.created) == [Decimal(600), Decimal(600), Decimal(1000)]
+    again = services.care_plan(
+        actor=tree.county_staff,
+        org=tree.county,
+        kind="festival",
+        year=2026,
+        occasion="春节",
+        today=TODAY,
+    )
+    assert again.created == [] and again.skipped == []
+    allowance = services.care_plan(
+        actor=tree.county_staff, org=tree.county, kind="allowance", year=2026, month=3
+    )
+    assert [p.basis for p in allowance.created] == ["省部级劳模荣誉津贴200元/月"]
+    assert len(allowance.skipped) == 2 and all("没有关爱标准" in s for s in allowance.skipped)
+    hardship = services.care_plan(
+        actor=tree.county_staff, org=tree.county, kind="hardship", year=2026, today=TODAY
+    )
+    # 6500 × 1.2 − 3000 = 4800: the difference to the line is paid.
+    assert [p.amount for p in hardship.created] == [Decimal("4800.00")]
+    for bad, said in (
+        ({"kind": "allowance", "month": 0}, "月份"),
+        ({"kind": "allowance", "month": 12, "year": 2999}, "年度"),
+        ({"kind": "festival", "occasion": ""}, "节日"),
+        ({"kind": "nope"}, "类别"),
+    ):
+        with pytest.raises(DomainError, match=said):
+            services.care_plan(
+                actor=tree.county_staff, org=tree.county, year=bad.pop("year", 2026), **bad
+            )
+    with pytest.raises(PermissionDenied):
+        services.care_plan(actor=tree.town_a, org=tree.a, kind="festival", year=2026, occasion="x")
+    assert selectors.care_waiting(tree.county_staff, "care.approve", TODAY).count() == 5
+    assert selectors.care_payments_visible_to(tree.town_b).count() == 1
+    drafts = list(CarePayment.objects.order_by("pk"))
+    with pytest.raises(DomainError, match="已批准"):
+        services.care_batch_create(actor=tree.county_staff, org=tree.county, payments_=drafts)
+    services.care_take_step(actor=tree.county_staff, payments=drafts[:4], step="approve")
+    services.care_take_step(
+        actor=tree.county_staff, payments=drafts[4:], step="cancel", reason="重复"
+    )
+    assert selectors.care_waiting(tree.county_staff, "care.batch", TODAY).count() == 4
+    approved = list(CarePayment.objects.filter(status="approved"))
+    batch = services.care_batch_create(actor=tree.county_staff, org=tree.county, payments_=approved)
+    assert batch.count == 4 and batch.total == Decimal("2400")
+    with pytest.raises(DomainError, match="批次"):
+        services.care_take_step(
+            actor=tree.county_staff, payments=approved, step="cancel", reason="x"
+        )
+    content = services.care_batch_bank_file(actor=tree.county_staff, batch=batch)
+    import io
+
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+    assert rows.to_python()[4][4].startswith("6228")
+    with pytest.raises(DomainError, match="晚于今天"):
+        services.care_batch_mark_paid(
+            actor=tree.county_staff, batch=batch, paid_on=datetime.date(2999, 1, 1), reference="x"
+        )
+    services.care_batch_mark_paid(
+        actor=tree.county_staff, batch=batch, paid_on=TODAY, reference="LM1"
+    )
+    assert CarePayment.objects.filter(status="paid").count() == 4
+    assert CareBatch.objects.get().status == "paid"
+    assert selectors.care_batches_visible_to(tree.town_a).count() == 0
+
+    from gonghui.reports.registry import all_indicators
+    from gonghui.reports.summary import work_report
+
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    registry = all_indicators()
+    assert registry["honors.care.amount"].value(tree.county, start, end) == Decimal("2400")
+    assert registry["honors.care.people"].value(tree.county, start, end) == 3
+    assert registry["honors.care.festival.amount"].value(tree.a, start, end) == Decimal("1600")
+    text = work_report(tree.county_staff, tree.county, start, end).body()
+    assert (
+        "关心关爱劳模，发放劳模荣誉津贴200元、劳模节日慰问金2200元，共计2400元，惠及劳模3人" in text
+    )
+
+
+def test_care_standards_and_payment_details_refuse_what_is_wrong(tree):
+    from decimal import Decimal
+
+    from gonghui.honors.models import CareStandard
+
+    workers = _register(tree)
+    start = datetime.date(2026, 1, 1)
+    for values, said in (
+        ({"kind": "hardship", "multiple": Decimal("1.2")}, "平均工资"),
+        ({"kind": "festival", "amount": Decimal("0")}, "大于零"),
+        (
+            {"kind": "festival", "amount": Decimal("5"), "effective_to": datetime.date(2025, 1, 1)},
+            "结束",
+        ),
+        ({"kind": "festival", "amount": Decimal("5"), "org": tree.a}, "总工会"),
+    ):
+        values = {"org": tree.county, "level": L.CITY, "effective_from": start, **values}
+        with pytest.raises(DomainError, match=said):
+            services.care_standard_create(actor=tree.county_staff, **values)
+    with pytest.raises(PermissionDenied):
+        services.care_standard_create(
+            actor=tree.town_a,
+            org=tree.county,
+            level=L.CITY,
+            kind="festival",
+            amount=Decimal(5),
+            effective_from=start,
+        )
+    standard = CareStandard.objects.get(kind="allowance")
+    standard = services.care_standard_update(
+        actor=tree.county_staff, standard=standard, changes={"amount": Decimal("250")}
+    )
+    assert standard.amount == Decimal("250")
+    assert selectors.care_standards_visible_to(tree.clerk_a1).count() == 4
+    services.care_standard_delete(actor=tree.county_staff, standard=standard)
+    with pytest.raises(DomainError, match="12"):
+        services.model_worker_set_payment_details(
+            actor=tree.county_staff, worker=workers[0], bank_name="x", bank_account="123"
+        )
+    with pytest.raises(DomainError, match="负数"):
+        services.model_worker_set_payment_details(
+            actor=tree.county_staff,
+            worker=workers[0],
+            bank_name="x",
+            bank_account="",
+            monthly_income=Decimal("-1"),
+        )
+    with pytest.raises(NotFound):
+        services.model_worker_set_payment_details(
+            actor=tree.town_b, worker=workers[0], bank_name="x", bank_account="622848001234567"
+        )
+    stored = ModelWorker.objects.get(pk=workers[0].pk)
+    assert b"6228" not in bytes(stored.bank_account) and stored.bank_account_last4
+
+
+def test_a_nomination_s_files_are_checked_kept_encrypted_and_served_within_its_scope(client, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.core.models import StoredFile
+    from gonghui.honors.models import NominationAttachment
+
+    honor = a_round(tree)
+    client.force_login(tree.clerk_a1)
+    add = reverse("admin:honors_honornomination_add")
+    data = {
+        "honor": honor.pk,
+        "org": tree.a1.pk,
+        "id_number_text": id_number(datetime.date(1980, 1, 2), 201),
+        "name": "",
+        "workplace": "班长",
+        "deeds": DEEDS,
+    }
+    member(tree.a1, 1)
+    refused = client.post(
+        add, {**data, "first_attachments": SimpleUploadedFile("事迹.pdf", b"<script>x</script>")}
+    )
+    assert refused.status_code == 200 and not HonorNomination.objects.exists()
+    saved = client.post(
+        add, {**data, "first_attachments": SimpleUploadedFile("事迹.pdf", b"%PDF-1.4 deeds")}
+    )
+    assert saved.status_code == 302
+    n = HonorNomination.objects.get()
+    att = NominationAttachment.objects.get()
+    assert b"deeds" not in bytes(StoredFile.objects.get().content)
+    url = reverse("admin:honors_nominationattachment_download", args=[att.pk])
+    got = client.get(url)
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    client.post(
+        reverse("admin:honors_honornomination_attach", args=[n.pk]),
+        {"file": SimpleUploadedFile("推荐表.docx", b"not a docx")},
+    )
+    assert NominationAttachment.objects.count() == 1
+    client.force_login(tree.town_b)
+    assert client.get(url).status_code == 302
+    client.force_login(tree.clerk_a1)
+    client.post(reverse("admin:honors_nominationattachment_delete", args=[att.pk]))
+    assert not NominationAttachment.objects.exists() and not StoredFile.objects.exists()
+    walk(tree, n, "submit", "review")
+    with pytest.raises(DomainError, match="审核"):
+        services.nomination_attachment_add(
+            actor=tree.clerk_a1,
+            nomination=n,
+            upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 x"),
+        )
+    with pytest.raises(NotFound):
+        services.nomination_attachment_add(
+            actor=tree.town_b, nomination=n, upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")
+        )

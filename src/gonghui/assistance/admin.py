@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.assistance import exports, selectors, services
-from gonghui.assistance.forms import GrantAddForm, GroupReliefForm, HardshipFileAddForm, PaidForm
+from gonghui.assistance.forms import GrantAddForm, GroupReliefForm, HardshipFileAddForm
 from gonghui.assistance.models import (
     AmountStandard,
     Campaign,
@@ -25,7 +25,7 @@ from gonghui.assistance.models import (
     LocalPolicy,
     PaymentBatch,
 )
-from gonghui.core.admin import ScopedAdmin, download, error_text
+from gonghui.core.admin import PaidForm, ScopedAdmin, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.files import stored_file_response

@@ -127,11 +127,6 @@ class HardshipFileAddForm(forms.Form):
     note = forms.CharField(label=_("Notes"), max_length=500, required=False, widget=TEXT)
 
 
-class PaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"))
-    reference = forms.CharField(label=_("Bank reference"), max_length=60)
-
-
 class GroupReliefForm(forms.ModelForm):
     photo_upload = CheckedFileField(
         label=_("Photo"), kinds=PHOTOS, max_bytes=PHOTO_MAX_BYTES, required=False

@@ -104,6 +104,13 @@ def with_todo_filter(model_admin, request, list_filter) -> tuple:
     return tuple(list_filter)
 
 
+class PaidForm(forms.Form):
+    """A payment batch recorded as paid (``core.payments``): the day and the bank's reference."""
+
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"))
+    reference = forms.CharField(label=gettext_lazy("Bank reference"), max_length=60)
+
+
 class ScopedAdmin(ModelAdmin):
     list_per_page = 50
     list_filter_submit = True

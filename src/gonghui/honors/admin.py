@@ -9,20 +9,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.widgets import (
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from gonghui.core import idnumbers
-from gonghui.core.admin import ScopedAdmin, download, error_text
+from gonghui.core.admin import PaidForm, ScopedAdmin, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import NotFound
 from gonghui.core.exports import notice_xlsx
+from gonghui.core.files import CheckedFileField, CheckedFilesField, stored_file_response
 from gonghui.core.selectors import queue_board
 from gonghui.honors import selectors, services
 from gonghui.honors.models import (
     RECIPIENT_OF,
+    CareBatch,
+    CareKind,
+    CarePayment,
+    CareStandard,
     Honor,
     HonorAward,
     HonorNomination,
@@ -239,6 +250,18 @@ class HonorQuotaAdmin(ScopedAdmin):
 
 
 class NominationForm(HonoreeForm):
+    # The deeds' evidence with the first save (later files on the nomination's page).
+    first_attachments = CheckedFilesField(
+        label=gettext_lazy("Attachments"),
+        required=False,
+        help_text=gettext_lazy(
+            "The deeds' evidence, the signed recommendation form: pictures (jpg, png), PDF, Word, "
+            "Excel, PowerPoint or WPS files of at most 20 MB."
+        ),
+        kinds=services.ATTACHMENT_KINDS,
+        max_bytes=services.ATTACHMENT_MAX_BYTES,
+    )
+
     class Meta:
         model = HonorNomination
         fields = (
@@ -253,7 +276,16 @@ class NominationForm(HonoreeForm):
             "is_front_line",
             "is_non_public",
             "is_cadre",
+            "first_attachments",
         )
+
+
+class AttachForm(forms.Form):
+    file = CheckedFileField(
+        label=gettext_lazy("File"),
+        kinds=services.ATTACHMENT_KINDS,
+        max_bytes=services.ATTACHMENT_MAX_BYTES,
+    )
 
 
 @admin.register(HonorNomination)
@@ -284,7 +316,9 @@ class HonorNominationAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def service_create(self, actor, data):
-        return services.nomination_create(actor=actor, **_honoree_data(data))
+        data = _honoree_data(data)
+        data["attachments"] = data.pop("first_attachments", None) or ()
+        return services.nomination_create(actor=actor, **data)
 
     def service_update(self, actor, obj, changes):
         return services.nomination_update(actor=actor, nomination=obj, changes=changes)
@@ -306,6 +340,17 @@ class HonorNominationAdmin(ScopedAdmin):
                 name="honors_honornomination_objection",
             ),
             path("approvals/", view(self.approvals_view), name="honors_honornomination_approvals"),
+            path("<int:pk>/attach/", view(self.attach_view), name="honors_honornomination_attach"),
+            path(
+                "attachments/<int:pk>/",
+                view(self.attachment_view),
+                name="honors_nominationattachment_download",
+            ),
+            path(
+                "attachments/<int:pk>/delete/",
+                view(self.attachment_delete_view),
+                name="honors_nominationattachment_delete",
+            ),
             *super().get_urls(),
         ]
 
@@ -323,6 +368,9 @@ class HonorNominationAdmin(ScopedAdmin):
                 masked_id=masked_id(found),
                 progress=progress,
                 steps=[(s.name, s.label) for s in progress["steps"]],
+                attachments=selectors.attachments_visible_to(request.user).filter(nomination=found),
+                may_attach=found.status in ("draft", "submitted")
+                and request.user.has_perm("honors.change_honornomination"),
                 may_object=found.status == "noticed"
                 and request.user.has_perm("honors.recommend_honornomination"),
             )
@@ -346,6 +394,52 @@ class HonorNominationAdmin(ScopedAdmin):
             else:
                 messages.success(request, _("Done.") + " " + services.NOMINATION.next_hint(done))
         return HttpResponseRedirect(reverse("admin:honors_honornomination_change", args=[pk]))
+
+    def attach_view(self, request, pk):
+        found = self.get_queryset(request).filter(pk=pk).first()
+        if found is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        back = HttpResponseRedirect(reverse("admin:honors_honornomination_change", args=[pk]))
+        if request.method != "POST":
+            return back
+        form = AttachForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = form.errors.get("file") or [_("Choose a file to attach.")]
+            messages.error(request, " ".join(errors))
+            return back
+        try:
+            att = services.nomination_attachment_add(
+                actor=request.user, nomination=found, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("“%(name)s” is attached.") % {"name": att.name})
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(request, error_text(exc))
+        return back
+
+    def attachment_view(self, request, pk):
+        att = (
+            selectors.attachments_visible_to(request.user)
+            .select_related("stored")
+            .filter(pk=pk)
+            .first()
+        )
+        if att is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        return stored_file_response(att.stored)
+
+    def attachment_delete_view(self, request, pk):
+        att = selectors.attachments_visible_to(request.user).filter(pk=pk).first()
+        if att is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method == "POST":
+            try:
+                services.nomination_attachment_delete(actor=request.user, attachment=att)
+                messages.success(request, _("“%(name)s” is removed.") % {"name": att.name})
+            except (ValidationError, PermissionDenied, NotFound) as exc:
+                messages.error(request, error_text(exc))
+        return HttpResponseRedirect(
+            reverse("admin:honors_honornomination_change", args=[att.nomination_id])
+        )
 
     def objection_view(self, request, pk):
         found = self.get_queryset(request).filter(pk=pk).first()
@@ -532,6 +626,32 @@ class HonorAwardAdmin(ScopedAdmin):
         return masked_id(obj)
 
 
+class ModelWorkerForm(forms.ModelForm):
+    bank_account_text = forms.CharField(
+        label=gettext_lazy("Bank account"),
+        required=False,
+        max_length=40,
+        help_text=gettext_lazy("Care is paid to it; kept encrypted. Leave empty to keep it."),
+    )
+
+    class Meta:
+        model = ModelWorker
+        fields = (
+            "org",
+            "living",
+            "died_on",
+            "employment",
+            "in_hardship",
+            "monthly_income",
+            "bank_name",
+            "bank_account_text",
+            "note",
+        )
+
+
+PAYMENT_DETAILS = ("bank_name", "bank_account_text", "monthly_income")
+
+
 @admin.register(ModelWorker)
 class ModelWorkerAdmin(ScopedAdmin):
     list_display = (
@@ -544,10 +664,12 @@ class ModelWorkerAdmin(ScopedAdmin):
         "employment",
         "in_hardship",
         "verified_year",
+        "account_display",
     )
     list_filter = ("level", "living", "employment", "in_hardship", "verified_year")
     search_fields = ("name",)
-    fields = ("org", "living", "died_on", "employment", "in_hardship", "note")
+    form = ModelWorkerForm
+    fields = ModelWorkerForm.Meta.fields
     selector = staticmethod(selectors.model_workers_visible_to)
     actions = ("verify_selected",)
 
@@ -558,7 +680,21 @@ class ModelWorkerAdmin(ScopedAdmin):
         return False  # everyone honoured stays on it; a death is recorded
 
     def service_update(self, actor, obj, changes):
-        return services.model_worker_update(actor=actor, worker=obj, changes=changes)
+        details = {k: changes.pop(k) for k in PAYMENT_DETAILS if k in changes}
+        worker = services.model_worker_update(actor=actor, worker=obj, changes=changes)
+        if details:
+            worker = services.model_worker_set_payment_details(
+                actor=actor,
+                worker=worker,
+                bank_name=details.get("bank_name", worker.bank_name),
+                bank_account=details.get("bank_account_text", ""),
+                monthly_income=details.get("monthly_income"),
+            )
+        return worker
+
+    @admin.display(description=gettext_lazy("Account (last four)"))
+    def account_display(self, obj):
+        return f"****{obj.bank_account_last4}" if obj.bank_account_last4 else ""
 
     @admin.display(description=gettext_lazy("ID number"))
     def id_display(self, obj):
@@ -575,3 +711,286 @@ class ModelWorkerAdmin(ScopedAdmin):
             messages.error(request, error_text(exc))
             return
         messages.success(request, _("%(n)d model workers verified for this year.") % {"n": done})
+
+
+# -- care ----------------------------------------------------------------------------------------
+
+
+@admin.register(CareStandard)
+class CareStandardAdmin(ScopedAdmin):
+    list_display = (
+        "kind",
+        "level",
+        "region_code",
+        "amount",
+        "multiple",
+        "average_wage",
+        "effective_from",
+        "effective_to",
+        "org",
+    )
+    list_filter = ("kind", "level")
+    fields = (
+        "org",
+        "kind",
+        "level",
+        "region_code",
+        "amount",
+        "multiple",
+        "average_wage",
+        "effective_from",
+        "effective_to",
+        "note",
+    )
+    selector = staticmethod(selectors.care_standards_visible_to)
+
+    def service_create(self, actor, data):
+        return services.care_standard_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.care_standard_update(actor=actor, standard=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.care_standard_delete(actor=actor, standard=obj)
+
+
+class CarePlanForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of care"), choices=CareKind.choices, widget=UnfoldAdminSelectWidget
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"),
+        min_value=2000,
+        max_value=2100,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    month = forms.IntegerField(
+        label=gettext_lazy("Month (allowance)"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        widget=UnfoldAdminIntegerFieldWidget,
+    )
+    occasion = forms.CharField(
+        label=gettext_lazy("Occasion (festival visit)"),
+        max_length=20,
+        required=False,
+        widget=UnfoldAdminTextInputWidget,
+        help_text=gettext_lazy("春节, 五一, 中秋…"),
+    )
+
+
+@admin.register(CarePayment)
+class CarePaymentAdmin(ScopedAdmin):
+    list_display = (
+        "worker",
+        "level_display",
+        "org",
+        "period",
+        "amount",
+        "basis",
+        "status",
+        "batch",
+    )
+    list_filter = ("status", "kind", "year")
+    search_fields = ("worker__name",)
+    readonly_fields = (
+        "worker",
+        "org",
+        "kind",
+        "year",
+        "month",
+        "occasion",
+        "amount",
+        "basis",
+        "bank_name",
+        "bank_account_last4",
+        "status",
+        "reason",
+        "batch",
+        "paid_on",
+        "payment_reference",
+    )
+    fields = readonly_fields
+    selector = staticmethod(selectors.care_payments_visible_to)
+    actions = ("approve_selected", "cancel_selected", "batch_selected")
+    change_list_template = "honors/care_change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # care is planned for everyone due at once (the 生成发放名单 page)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("Level"))
+    def level_display(self, obj):
+        return obj.worker.get_level_display()
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("plan/", view(self.plan_view), name="honors_carepayment_plan"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = dict(extra_context or {})
+        extra["may_plan"] = request.user.has_perm("honors.add_carepayment")
+        return super().changelist_view(request, extra)
+
+    def plan_view(self, request):
+        """生成发放名单: the care of one period for every model worker due it."""
+        if not request.user.has_perm("honors.add_carepayment"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = CarePlanForm(
+            request.POST or None, initial={"year": today.year, "month": today.month}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                plan = services.care_plan(
+                    actor=request.user,
+                    org=request.user.org,
+                    kind=form.cleaned_data["kind"],
+                    year=form.cleaned_data["year"],
+                    month=form.cleaned_data["month"] or 0,
+                    occasion=form.cleaned_data["occasion"],
+                )
+            except (ValidationError, PermissionDenied, NotFound) as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                total = sum(p.amount for p in plan.created)
+                messages.success(
+                    request,
+                    _("%(n)d care payments drafted, %(total)s yuan in all: approve them, then pay.")
+                    % {"n": len(plan.created), "total": total},
+                )
+                for line in plan.skipped[:20]:
+                    messages.warning(request, line)
+                if len(plan.skipped) > 20:
+                    messages.warning(
+                        request, _("And %(n)d more left out.") % {"n": len(plan.skipped) - 20}
+                    )
+                return HttpResponseRedirect(
+                    reverse("admin:honors_carepayment_changelist") + "?status__exact=draft"
+                )
+        return TemplateResponse(
+            request,
+            "honors/care_plan.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "form": form,
+                "title": _("Draft the care of a period"),
+            },
+        )
+
+    def _step(self, request, queryset, step):
+        try:
+            done = services.care_take_step(
+                actor=request.user,
+                payments=list(queryset),
+                step=step,
+                reason=_("Cancelled from the list") if step == "cancel" else "",
+            )
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(
+                request, _("Nothing was changed: %(reason)s") % {"reason": error_text(exc)}
+            )
+            return
+        messages.success(
+            request,
+            _("%(n)d care payments %(step)s.")
+            % {"n": done, "step": next(s.done for s in services.CARE.steps if s.name == step)},
+        )
+
+    @admin.action(description=gettext_lazy("Approve the selected care payments"))
+    def approve_selected(self, request, queryset):
+        self._step(request, queryset, "approve")
+
+    @admin.action(description=gettext_lazy("Cancel the selected care payments"))
+    def cancel_selected(self, request, queryset):
+        self._step(request, queryset, "cancel")
+
+    @admin.action(description=gettext_lazy("Pay the selected care payments (make a payment batch)"))
+    def batch_selected(self, request, queryset):
+        try:
+            batch = services.care_batch_create(
+                actor=request.user, org=request.user.org, payments_=list(queryset)
+            )
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(request, error_text(exc))
+            return None
+        return HttpResponseRedirect(reverse("admin:honors_carebatch_change", args=[batch.pk]))
+
+
+@admin.register(CareBatch)
+class CareBatchAdmin(ScopedAdmin):
+    list_display = ("__str__", "count", "total", "status", "paid_on", "created_at")
+    list_filter = ("status",)
+    ordering = ("-created_at",)
+    change_form_template = "honors/care_batch_change_form.html"
+    readonly_fields = ("org", "count", "total", "status", "paid_on", "reference", "created_at")
+    fields = readonly_fields
+    selector = staticmethod(selectors.care_batches_visible_to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        batch = (
+            self.get_queryset(request).filter(pk=record_id(object_id)).first()
+            if record_id(object_id) is not None
+            else None
+        )
+        if batch is not None:
+            extra.update(
+                batch=batch,
+                rows=batch.payments.select_related("worker", "org"),
+                paid_form=PaidForm(),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/bank.xlsx", view(self.bank_file_view), name="honors_carebatch_bank"),
+            path("<int:pk>/paid/", view(self.paid_view), name="honors_carebatch_paid"),
+            *super().get_urls(),
+        ]
+
+    def _batch(self, request, pk):
+        return self.get_queryset(request).filter(pk=record_id(pk)).first()
+
+    def bank_file_view(self, request, pk):
+        batch = self._batch(request, pk)
+        if batch is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        try:
+            content = services.care_batch_bank_file(actor=request.user, batch=batch)
+        except PermissionDenied as exc:
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(reverse("admin:honors_carebatch_change", args=[pk]))
+        return download(content, f"劳模关爱代发明细-{batch.pk}.xlsx", personal=True)
+
+    def paid_view(self, request, pk):
+        batch = self._batch(request, pk)
+        if batch is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        form = PaidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.care_batch_mark_paid(actor=request.user, batch=batch, **form.cleaned_data)
+                messages.success(request, _("The batch is recorded as paid."))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+        elif request.method == "POST":
+            messages.error(request, _("Give the payment date and the bank's reference."))
+        return HttpResponseRedirect(reverse("admin:honors_carebatch_change", args=[pk]))

@@ -24,13 +24,22 @@ NOMINATE = (
     | crud("honors.honoraward", "view")
     | crud("honors.modelworker", "view", "change")
 )
-REVIEW = NOMINATE | {"honors.review_honornomination"}
+# The township sees the care its unions' model workers get, and the standards.
+REVIEW = (
+    NOMINATE
+    | {"honors.review_honornomination"}
+    | crud("honors.carestandard", "view")
+    | crud("honors.carepayment", "view")
+)
 KEEP = (
     REVIEW
     | crud("honors.honor", "add", "change", "delete")
     | crud("honors.honorquota", "add", "change", "delete")
     | crud("honors.honoraward", "add", "change", "delete")
     | {"honors.recommend_honornomination"}
+    | crud("honors.carestandard", "view", "add", "change", "delete")
+    | crud("honors.carepayment", "view", "add", "change")
+    | crud("honors.carebatch", "view", "add", "change")
 )
 WAITING = "gonghui.honors.selectors.nominations_waiting"
 APPROVALS = "admin:honors_honornomination_approvals"
@@ -45,8 +54,8 @@ class HonorsConfig(workareas.WorkAreaApp):
     report_section = "gonghui.honors.report.section"
     imports = (ImportKind("honors", "gonghui.honors.imports.HonorRollSpec", "历年劳模和荣誉名册"),)
     demo = (DemoPart(_("Model workers and honours"), "gonghui.honors.demo.build", 50),)
-    # The ledger's 劳模慰问 stays: care is still given through assistance and the ledger until
-    # the care schedule lands; the honours themselves were never ledger categories.
+    # The ledger's 慰问劳模 is now care payments to named model workers, by the standard.
+    supersedes = ("honours.visit",)
     menu = (
         MenuItem(
             _("Nomination approvals"),
@@ -71,6 +80,26 @@ class HonorsConfig(workareas.WorkAreaApp):
             "badge",
             "admin:honors_modelworker_changelist",
             "honors.view_modelworker",
+        ),
+        MenuItem(
+            _("Care for model workers"),
+            "volunteer_activism",
+            "admin:honors_carepayment_changelist",
+            "honors.view_carepayment",
+        ),
+        MenuItem(
+            _("Care payment batches"),
+            "account_balance",
+            "admin:honors_carebatch_changelist",
+            "honors.view_carebatch",
+            hidden_for=(TOWNSHIP_STAFF,),
+        ),
+        MenuItem(
+            _("Care standards"),
+            "rule",
+            "admin:honors_carestandard_changelist",
+            "honors.view_carestandard",
+            hidden_for=(TOWNSHIP_STAFF,),
         ),
         MenuItem(
             _("Honours and rounds"),
@@ -134,6 +163,22 @@ class HonorsConfig(workareas.WorkAreaApp):
             APPROVALS,
             "honors.add_honornomination",
             order=50,
+        ),
+        Todo(
+            "care.approve",
+            _("Care payments to approve"),
+            "gonghui.honors.selectors.care_waiting",
+            "admin:honors_carepayment_changelist",
+            "honors.change_carepayment",
+            order=55,
+        ),
+        Todo(
+            "care.batch",
+            _("Approved care, waiting for a payment batch"),
+            "gonghui.honors.selectors.care_waiting",
+            "admin:honors_carepayment_changelist",
+            "honors.add_carebatch",
+            order=56,
         ),
         Todo(
             "register.verify",

@@ -10,12 +10,22 @@ townships and nominations in every state of the workflow.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
+from django.db.models import Count, Sum
 from stdnum.cn.ric import calc_check_digit
 
 from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Generator
 from gonghui.honors import services
-from gonghui.honors.models import Honor, HonorKind, HonorLevel, HonorNomination
+from gonghui.honors.models import (
+    CareKind,
+    CarePayment,
+    Honor,
+    HonorKind,
+    HonorLevel,
+    HonorNomination,
+    ModelWorker,
+)
 from gonghui.members.models import Membership
 from gonghui.orgs.models import Org, ServicePoint
 
@@ -248,6 +258,125 @@ def build(gen: Generator, demo: DemoCounty) -> None:
                 reason=reason.get(step, ""),
                 today=day if step != "forward" else day + datetime.timedelta(days=6),
             )
+    _care(gen, demo)
     placed = HonorNomination.objects.filter(honor=medal, status__in=HonorNomination.PLACED).count()
     honors = Honor.objects.filter(org=county).count()
     gen.progress(f"    {honors} 项荣誉；本年推荐 {len(states)} 人，占用名额 {placed} 个")
+
+
+BANKS = ("农业银行青山支行", "建设银行青山支行", "农村信用社青山联社", "邮储银行青山支行")
+
+
+def _care(gen: Generator, demo: DemoCounty) -> None:
+    """The register kept up (deaths, retirements, hardship, bank accounts) and a year of care:
+    the honour allowance of national and provincial model workers month by month, the Spring
+    Festival and May Day visits, and hardship top-ups, paid in batches; October's allowance
+    approved and waiting for its batch, the top-ups still to approve."""
+    rng = gen.rng
+    county = demo.county
+    workers = list(ModelWorker.objects.select_related("org").order_by("pk"))
+    for worker in workers:
+        roll = rng.random()
+        if roll < 0.04:
+            services.model_worker_update(
+                actor=None,
+                worker=worker,
+                changes={
+                    "living": "deceased",
+                    "died_on": datetime.date(rng.randint(2015, 2025), 3, 1),
+                },
+            )
+            continue
+        if roll < 0.35:
+            services.model_worker_update(
+                actor=None, worker=worker, changes={"employment": "retired"}
+            )
+        hardship = roll > 0.93
+        if hardship:
+            services.model_worker_update(actor=None, worker=worker, changes={"in_hardship": True})
+        if rng.random() < 0.95:
+            services.model_worker_set_payment_details(
+                actor=None,
+                worker=worker,
+                bank_name=rng.choice(BANKS),
+                bank_account="6228" + "".join(str(rng.randrange(10)) for _i in range(15)),
+                monthly_income=Decimal(rng.choice((2800, 3500, 4200, 5600))) if hardship else None,
+            )
+    start = datetime.date(DEMO_YEAR, 1, 1)
+    for level, allowance, visit in (
+        (L.NATIONAL, 300, 3000),
+        (L.PROVINCIAL, 200, 1000),
+        (L.CITY, None, 600),
+        (L.COUNTY, None, 400),
+    ):
+        if allowance:
+            services.care_standard_create(
+                actor=None,
+                org=county,
+                level=level,
+                kind=CareKind.ALLOWANCE,
+                amount=Decimal(allowance),
+                effective_from=start,
+            )
+        services.care_standard_create(
+            actor=None,
+            org=county,
+            level=level,
+            kind=CareKind.FESTIVAL,
+            amount=Decimal(visit),
+            effective_from=start,
+        )
+        services.care_standard_create(
+            actor=None,
+            org=county,
+            level=level,
+            kind=CareKind.HARDSHIP,
+            multiple=Decimal("1.2"),
+            average_wage=Decimal("6500"),
+            effective_from=start,
+            note="青山县2025年城镇非私营单位在岗职工月平均工资",
+        )
+
+    def pay(plan, day: datetime.date) -> None:
+        if not plan.created:
+            return
+        services.care_take_step(actor=None, payments=plan.created, step="approve")
+        batch = services.care_batch_create(actor=None, org=county, payments_=plan.created)
+        services.care_batch_mark_paid(
+            actor=None, batch=batch, paid_on=day, reference=f"LM{day:%Y%m%d}"
+        )
+
+    for month in range(1, 10):
+        plan = services.care_plan(
+            actor=None, org=county, kind=CareKind.ALLOWANCE, year=DEMO_YEAR, month=month
+        )
+        pay(plan, datetime.date(DEMO_YEAR, month, 25))
+    october = services.care_plan(
+        actor=None, org=county, kind=CareKind.ALLOWANCE, year=DEMO_YEAR, month=10
+    )
+    services.care_take_step(actor=None, payments=october.created, step="approve")
+    for occasion, day in (
+        ("春节", datetime.date(DEMO_YEAR, 2, 10)),
+        ("五一", datetime.date(DEMO_YEAR, 4, 28)),
+    ):
+        plan = services.care_plan(
+            actor=None,
+            org=county,
+            kind=CareKind.FESTIVAL,
+            year=DEMO_YEAR,
+            occasion=occasion,
+            today=day,
+        )
+        pay(plan, day)
+    hardship = services.care_plan(
+        actor=None,
+        org=county,
+        kind=CareKind.HARDSHIP,
+        year=DEMO_YEAR,
+        today=datetime.date(DEMO_YEAR, 6, 1),
+    )
+    paid_now = hardship.created[: len(hardship.created) // 2]
+    pay(type(hardship)(paid_now, []), datetime.date(DEMO_YEAR, 6, 20))
+    paid = CarePayment.objects.filter(status="paid").aggregate(n=Count("id"), total=Sum("amount"))
+    left_out = len(hardship.skipped) + len(october.skipped)
+    gen.progress(f"    劳模关爱发放 {paid['n']} 笔，{paid['total']} 元；{left_out} 人次未列入")

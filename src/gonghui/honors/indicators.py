@@ -1,13 +1,15 @@
 """Honours (劳模与荣誉): honours conferred by kind (persons and units apart), nominations and
 their outcome, and the register of model workers by level."""
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, WorkArea
 from gonghui.honors.models import (
     RECIPIENT_OF,
+    CareKind,
+    CarePayment,
     HonorAward,
     HonorKind,
     HonorLevel,
@@ -129,5 +131,59 @@ INDICATORS = [
             said_with="honors.register",
         )
         for level, label in HonorLevel.choices
+    ],
+]
+
+# -- care ------------------------------------------------------------------------------------
+
+CARE = "admin:honors_carepayment_changelist"
+
+
+def _care(key: str, name, unit: str, measure, kind: str = "", said_with: str = "") -> Indicator:
+    return Indicator(
+        key,
+        name,
+        unit,
+        H,
+        CarePayment.objects.all,
+        "org",
+        date_field="paid_on",
+        measure=measure,
+        records=(CARE, {"status__exact": "paid", **({"kind__exact": kind} if kind else {})}),
+        where=(lambda: Q(status="paid", kind=kind)) if kind else (lambda: Q(status="paid")),
+        said_with=said_with,
+    )
+
+
+INDICATORS += [
+    _care(
+        "honors.care.people",
+        _("Model workers cared for"),
+        "人",
+        Count("worker", distinct=True),
+        said_with="honors.care.amount",
+    ),
+    _care("honors.care.amount", _("Care paid to model workers"), "元", Sum("amount")),
+    *[
+        ind
+        for kind, label in CareKind.choices
+        for ind in (
+            _care(
+                f"honors.care.{kind}.people",
+                format_lazy(_("{kind}: model workers"), kind=label),
+                "人",
+                Count("worker", distinct=True),
+                kind,
+                said_with="honors.care.amount",
+            ),
+            _care(
+                f"honors.care.{kind}.amount",
+                format_lazy(_("{kind}: paid"), kind=label),
+                "元",
+                Sum("amount"),
+                kind,
+                said_with="honors.care.amount",
+            ),
+        )
     ],
 ]

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.models import MONEY
+from gonghui.core.payments import PaymentBatchBase
 
 
 class HonorLevel(models.TextChoices):
@@ -385,6 +388,11 @@ class ModelWorker(models.Model):
     verified_year = models.PositiveSmallIntegerField(
         _("Last verified (year)"), null=True, blank=True
     )
+    # What the care is paid to and computed from (the hardship top-up), kept by the union.
+    monthly_income = models.DecimalField(_("Monthly income (yuan)"), null=True, blank=True, **MONEY)
+    bank_name = models.CharField(_("Bank"), max_length=60, blank=True)
+    bank_account = models.BinaryField(null=True, blank=True, editable=False)
+    bank_account_last4 = models.CharField(_("Account (last four)"), max_length=4, blank=True)
     note = models.CharField(_("Notes"), max_length=300, blank=True)
 
     class Meta:
@@ -397,6 +405,194 @@ class ModelWorker(models.Model):
                 name="only_the_deceased_have_a_death_date",
             ),
         ]
+
+    def __str__(self):
+        return self.name
+
+
+# -- care for the honoured (劳模关爱) ----------------------------------------------------------
+
+
+class CareKind(models.TextChoices):
+    ALLOWANCE = "allowance", _("Monthly honour allowance")
+    FESTIVAL = "festival", _("Festival visit")
+    HARDSHIP = "hardship", _("Hardship top-up")
+
+
+class CareStandard(models.Model):
+    """What a model worker of a level gets, by region and period (the regional policy): a
+    monthly allowance, a festival visit, or a hardship top-up to a multiple of the local average
+    wage (the difference is paid)."""
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Set by"),
+        on_delete=models.PROTECT,
+        related_name="care_standards",
+    )
+    region_code = models.CharField(
+        _("Region code"),
+        max_length=6,
+        blank=True,
+        help_text=_("Blank: the whole area of the federation that sets it."),
+    )
+    level = models.CharField(_("Level"), max_length=12, choices=HonorLevel.choices)
+    kind = models.CharField(_("Kind of care"), max_length=12, choices=CareKind.choices)
+    amount = models.DecimalField(
+        _("Amount (yuan)"),
+        null=True,
+        blank=True,
+        help_text=_("Per month for the allowance, per visit for festival visits."),
+        **MONEY,
+    )
+    multiple = models.DecimalField(
+        _("Multiple of the average wage"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    average_wage = models.DecimalField(
+        _("Local average monthly wage (yuan)"), null=True, blank=True, **MONEY
+    )
+    effective_from = models.DateField(_("Effective from"))
+    effective_to = models.DateField(_("Effective until"), null=True, blank=True)
+    note = models.CharField(_("Notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Care standard")
+        verbose_name_plural = _("Care standards")
+        ordering = ["kind", "level", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "region_code", "level", "kind", "effective_from"],
+                name="one_care_standard_per_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | (Q(multiple__gt=0) & Q(average_wage__gt=0)),
+                name="care_standard_says_how_much",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="care_standard_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}{self.get_kind_display()}"
+
+
+class CareBatch(PaymentBatchBase):
+    """A bank transfer list of care payments (``core.payments``)."""
+
+    class Meta:
+        verbose_name = _("Care payment batch")
+        verbose_name_plural = _("Care payment batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.org} #{self.pk}"
+
+
+class CarePayment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("To approve")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    worker = models.ForeignKey(
+        ModelWorker, verbose_name=_("Model worker"), on_delete=models.PROTECT, related_name="care"
+    )
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Union in contact"),
+        on_delete=models.PROTECT,
+        related_name="care_payments",
+    )
+    kind = models.CharField(_("Kind of care"), max_length=12, choices=CareKind.choices)
+    year = models.PositiveSmallIntegerField(_("Year"))
+    # The month of an allowance (0 for the other kinds), the occasion of a visit (春节).
+    month = models.PositiveSmallIntegerField(_("Month"), default=0)
+    occasion = models.CharField(_("Occasion"), max_length=20, blank=True)
+    amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
+    basis = models.CharField(_("How it was computed"), max_length=200)
+    bank_name = models.CharField(_("Bank"), max_length=60, blank=True)
+    bank_account = models.BinaryField(null=True, blank=True, editable=False)
+    bank_account_last4 = models.CharField(_("Account (last four)"), max_length=4, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    reason = models.CharField(_("Reason"), max_length=300, blank=True)
+    batch = models.ForeignKey(
+        CareBatch,
+        verbose_name=_("Payment batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    paid_on = models.DateField(_("Paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("Payment reference"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Care payment")
+        verbose_name_plural = _("Care payments")
+        ordering = ["-year", "-month", "-id"]
+        constraints = [
+            # One allowance a month, one visit an occasion, one top-up a year, per person.
+            models.UniqueConstraint(
+                fields=["worker", "kind", "year", "month", "occasion"],
+                condition=~Q(status="cancelled"),
+                name="one_care_payment_per_period",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="care_payment_positive"),
+            models.CheckConstraint(
+                condition=Q(month__gte=0) & Q(month__lte=12), name="care_month_is_a_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["paid_on"], name="care_paid_on")]
+
+    def __str__(self):
+        return f"{self.worker.name} · {self.period}"
+
+    @property
+    def period(self) -> str:
+        if self.month:
+            return f"{self.year}年{self.month}月{self.get_kind_display()}"
+        return f"{self.year}年{self.occasion}{self.get_kind_display()}"
+
+
+class NominationAttachment(models.Model):
+    """A file behind a nomination (the deeds' evidence, the recommendation form signed and
+    stamped), kept through the platform's checked path (``core.files``), served within the
+    nomination's scope."""
+
+    nomination = models.ForeignKey(
+        HonorNomination,
+        verbose_name=_("Nomination"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    stored = models.ForeignKey(
+        "core.StoredFile", verbose_name=_("File"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("File name"), max_length=200)
+    size = models.PositiveIntegerField(_("Size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Nomination attachment")
+        verbose_name_plural = _("Nomination attachments")
+        ordering = ["uploaded_at", "id"]
 
     def __str__(self):
         return self.name

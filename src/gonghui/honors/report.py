@@ -38,6 +38,12 @@ SEED_ORDER = (
     HonorKind.MODEL_HOME,
     HonorKind.MODEL_SMALL_HOME,
 )
+# How the seeds name the care ("劳模春节慰问金、特殊困难帮扶金").
+CARE_WORDS = {
+    "allowance": "劳模荣誉津贴",
+    "festival": "劳模节日慰问金",
+    "hardship": "劳模特殊困难帮扶金",
+}
 LEVEL_WORDS = {
     HonorLevel.NATIONAL: "全国",
     HonorLevel.PROVINCIAL: "省",
@@ -91,6 +97,19 @@ def section(w, org, start: datetime.date, end: datetime.date):
         text = f"建立劳模名册，在册劳模{w.n('honors.register')}"
         if levels:
             text += "，其中" + "、".join(levels)
+        paragraphs.append(text + "。")
+    if w.get("honors.care.amount"):
+        parts = [
+            f"{CARE_WORDS[kind]}{w.n(f'honors.care.{kind}.amount')}"
+            for kind in CARE_WORDS
+            if w.get(f"honors.care.{kind}.amount")
+        ]
+        text = "关心关爱劳模，发放" + "、".join(parts)
+        if len(parts) > 1:
+            text += f"，共计{w.n('honors.care.amount')}"
+        else:
+            w.written.add("honors.care.amount")
+        text += f"，惠及劳模{w.n('honors.care.people')}"
         paragraphs.append(text + "。")
     # What the section's sentences left: the ledger's 劳模 categories.
     rest = w.rest_of_area("honours", "此外，")

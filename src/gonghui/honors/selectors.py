@@ -36,6 +36,15 @@ def nominations_visible_to(actor) -> QuerySet[HonorNomination]:
     return scope(HonorNomination.objects.all(), actor).select_related("honor__org", "org", "person")
 
 
+def attachments_visible_to(actor) -> QuerySet:
+    """A nomination's files, served only within the nomination's scope."""
+    from gonghui.honors.models import NominationAttachment
+
+    return scope(
+        NominationAttachment.objects.select_related("nomination__org"), actor, "nomination__org"
+    )
+
+
 def awards_visible_to(actor) -> QuerySet[HonorAward]:
     return scope(HonorAward.objects.all(), actor).select_related("honor", "org", "person")
 
@@ -244,3 +253,43 @@ def conferred_words(org, start: datetime.date, end: datetime.date) -> dict:
         if RECIPIENT_OF[award.honor.kind] != Recipient.PERSON
     ]
     return said
+
+
+# -- care ----------------------------------------------------------------------------------------
+
+
+def care_standards_visible_to(actor) -> QuerySet:
+    """The standards set within the actor's subtree, and those above it that apply to it."""
+    from gonghui.honors.models import CareStandard
+
+    own = getattr(actor, "org", None)
+    if own is None or not getattr(actor, "is_active", False):
+        return CareStandard.objects.none()
+    return CareStandard.objects.filter(
+        subtree_q(actor) | Q(org__path__in=own.ancestor_paths())
+    ).select_related("org")
+
+
+def care_payments_visible_to(actor) -> QuerySet:
+    from gonghui.honors.models import CarePayment
+
+    return scope(CarePayment.objects.all(), actor).select_related("worker", "org", "batch")
+
+
+def care_batches_visible_to(actor) -> QuerySet:
+    from gonghui.honors.models import CareBatch
+
+    return scope(CareBatch.objects.all(), actor).select_related("org")
+
+
+def care_waiting(actor, key: str, today: datetime.date) -> QuerySet:
+    """``care.approve``: care payments drafted in the actor's subtree, to approve;
+    ``care.batch``: approved and in no batch yet."""
+    from gonghui.honors.models import CarePayment
+
+    found = care_payments_visible_to(actor)
+    if key == "care.approve":
+        return found.filter(status=CarePayment.Status.DRAFT)
+    if key == "care.batch":
+        return found.filter(status=CarePayment.Status.APPROVED, batch__isnull=True)
+    return CarePayment.objects.none()

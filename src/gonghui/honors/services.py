@@ -8,23 +8,39 @@ recommendations at once are serialised on the honour, and the second counts the 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core import idnumbers
+from gonghui.core import idnumbers, payments
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.crypto import cipher
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.events import record_event
+from gonghui.core.figures import money
+from gonghui.core.files import DOCUMENT_MAX_BYTES, DOCUMENTS
+from gonghui.core.models import StoredFile
 from gonghui.core.scoping import org_in_scope
-from gonghui.core.services import record_create, record_delete, record_update
+from gonghui.core.services import (
+    record_create,
+    record_delete,
+    record_update,
+    stored_file_create,
+)
 from gonghui.core.workflow import Queue, Step, Workflow
 from gonghui.honors.models import (
     LEVEL_RANK,
     REGISTER_KINDS,
+    CareBatch,
+    CareKind,
+    CarePayment,
+    CareStandard,
     Honor,
     HonorAward,
     HonorKind,
@@ -32,6 +48,7 @@ from gonghui.honors.models import (
     HonorNomination,
     HonorQuota,
     ModelWorker,
+    NominationAttachment,
     Recipient,
 )
 from gonghui.members.crypto import ID_PURPOSE
@@ -268,8 +285,10 @@ def nomination_create(
     is_front_line: bool = False,
     is_non_public: bool = False,
     is_cadre: bool = False,
+    attachments=(),
 ) -> HonorNomination:
-    """A draft nomination by a union under the honour's keeper, with the deeds."""
+    """A draft nomination by a union under the honour's keeper, with the deeds and the files
+    behind them (``attachments``: uploads, kept in the same transaction)."""
     require_perm(actor, "honors.add_honornomination")
     if not honor.nominations_open:
         raise DomainError(_("This honour is not taking nominations."))
@@ -322,7 +341,71 @@ def nomination_create(
             target=nomination,
             details={"honor": str(honor)},
         )
+        for upload in attachments or ():
+            nomination_attachment_add(actor=actor, nomination=nomination, upload=upload)
     return nomination
+
+
+# The deeds' evidence and the signed recommendation form: pictures, PDF, Office and WPS files.
+ATTACHMENT_KINDS = DOCUMENTS
+ATTACHMENT_MAX_BYTES = DOCUMENT_MAX_BYTES
+
+
+def nomination_attachment_add(
+    *, actor, nomination: HonorNomination, upload
+) -> NominationAttachment:
+    """Keep a file behind a nomination through the platform's checked path (``core.files``),
+    while the nominating side may still change it."""
+    require_perm(actor, "honors.change_honornomination")
+    with transaction.atomic():
+        locked = (
+            HonorNomination.objects.select_for_update().select_related("org").get(pk=nomination.pk)
+        )
+        require_in_scope(actor, locked.org)
+        if locked.status not in (N.DRAFT, N.SUBMITTED):
+            raise DomainError(_("A nomination past review takes no more files."))
+        try:
+            stored = stored_file_create(
+                actor=actor, upload=upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES
+            )
+        except ValidationError as exc:
+            raise DomainError({"file": exc.messages}) from None
+        attachment = NominationAttachment.objects.create(
+            nomination=locked,
+            stored=stored,
+            name=stored.name,
+            size=stored.size,
+            uploaded_by=_user(actor),
+        )
+        record_event(
+            actor=actor,
+            action="nominationattachment.create",
+            org=locked.org,
+            target=locked,
+            details={"file": stored.name, "size": stored.size},
+        )
+    return attachment
+
+
+def nomination_attachment_delete(*, actor, attachment: NominationAttachment) -> None:
+    """Remove a file from a nomination while the nominating side may still change it."""
+    require_perm(actor, "honors.change_honornomination")
+    with transaction.atomic():
+        locked = NominationAttachment.objects.select_related("nomination__org").get(
+            pk=attachment.pk
+        )
+        require_in_scope(actor, locked.nomination.org)
+        if locked.nomination.status not in (N.DRAFT, N.SUBMITTED):
+            raise DomainError(_("A nomination past review keeps its files."))
+        locked.delete()
+        StoredFile.objects.filter(pk=locked.stored_id).delete()
+        record_event(
+            actor=actor,
+            action="nominationattachment.delete",
+            org=locked.nomination.org,
+            target=locked.nomination,
+            details={"file": locked.name},
+        )
 
 
 def nomination_update(*, actor, nomination: HonorNomination, changes: dict) -> HonorNomination:
@@ -839,3 +922,348 @@ def model_workers_verify(*, actor, workers: list[ModelWorker], year: int | None 
             )
             done += 1
     return done
+
+
+# -- care for the honoured (劳模关爱) -------------------------------------------------------------
+
+BANK_PURPOSE = "honors.bank_account"
+C = CarePayment.Status
+
+
+def _bank_account(text: str) -> str:
+    account = "".join(ch for ch in (text or "") if ch.isascii() and ch.isdigit())
+    if text and not 12 <= len(account) <= 30:
+        raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})
+    return account
+
+
+def model_worker_set_payment_details(
+    *, actor, worker: ModelWorker, bank_name: str, bank_account: str, monthly_income=None
+) -> ModelWorker:
+    """The bank account care is paid to (kept encrypted) and the monthly income a hardship
+    top-up is computed from, as the union records them."""
+    require_perm(actor, "honors.change_modelworker")
+    account = _bank_account(bank_account)
+    if monthly_income is not None and Decimal(monthly_income) < 0:
+        raise DomainError({"monthly_income": _("The income cannot be negative.")})
+    with transaction.atomic():
+        locked = ModelWorker.objects.select_for_update().select_related("org").get(pk=worker.pk)
+        require_in_scope(actor, locked.org)
+        if account:
+            locked.bank_name = bank_name.strip()[:60]
+            locked.bank_account = cipher().encrypt(account, BANK_PURPOSE)
+            locked.bank_account_last4 = account[-4:]
+        if monthly_income is not None:
+            locked.monthly_income = Decimal(monthly_income)
+        locked.save()
+        record_event(
+            actor=actor,
+            action="modelworker.update",
+            org=locked.org,
+            target=locked,
+            details={"bank_name": locked.bank_name, "account": f"****{locked.bank_account_last4}"},
+        )
+    return locked
+
+
+def _standard_check(standard: CareStandard) -> None:
+    if standard.org.level > Org.Level.COUNTY:
+        raise DomainError({"org": _("Care standards are set by a federation.")})
+    if standard.kind == CareKind.HARDSHIP:
+        if not (standard.multiple and standard.average_wage):
+            raise DomainError(
+                {"multiple": _("A hardship top-up needs the multiple and the average wage.")}
+            )
+        if standard.multiple <= 0 or standard.multiple > 5 or standard.average_wage <= 0:
+            raise DomainError({"multiple": _("The multiple or the average wage is impossible.")})
+    elif not standard.amount or standard.amount <= 0:
+        raise DomainError({"amount": _("Give the amount, more than zero.")})
+    if standard.effective_to and standard.effective_to < standard.effective_from:
+        raise DomainError({"effective_to": _("The period ends before it starts.")})
+
+
+def care_standard_create(*, actor, **values) -> CareStandard:
+    standard = CareStandard(**values)
+    _standard_check(standard)
+    return record_create(actor=actor, instance=standard)
+
+
+def care_standard_update(*, actor, standard: CareStandard, changes: dict) -> CareStandard:
+    merged = CareStandard(
+        **{f.attname: getattr(standard, f.attname) for f in CareStandard._meta.concrete_fields}
+    )
+    for key, value in changes.items():
+        setattr(merged, key, value)
+    _standard_check(merged)
+    return record_update(actor=actor, instance=standard, changes=changes)
+
+
+def care_standard_delete(*, actor, standard: CareStandard) -> None:
+    record_delete(actor=actor, instance=standard)
+
+
+def care_standard_for(worker: ModelWorker, kind: str, day: datetime.date) -> CareStandard | None:
+    """The standard that applies to ``worker`` on ``day``: set by their union's federation or
+    one above it, for their level, the region's own before the area-wide one, the latest start
+    first."""
+    org = worker.org
+    found = (
+        CareStandard.objects.filter(
+            org__path__in=org.ancestor_paths(),
+            level=worker.level,
+            kind=kind,
+            effective_from__lte=day,
+            region_code__in=[org.region_code or "", ""],
+        )
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .order_by("-region_code", "-org__path", "-effective_from")
+    )
+    return found.first()
+
+
+@dataclass
+class CarePlan:
+    """What ``care_plan`` wrote, and who it left out and why (in words, with the name)."""
+
+    created: list
+    skipped: list
+
+
+def care_plan(
+    *,
+    actor,
+    org: Org,
+    kind: str,
+    year: int,
+    month: int = 0,
+    occasion: str = "",
+    today: datetime.date | None = None,
+) -> CarePlan:
+    """The care of one period for every living model worker of ``org``'s subtree, at the
+    standard that applies to each: drafts for the keeper to approve. Those without a standard,
+    a bank account or (for a hardship top-up) a recorded income are left out and named; those
+    who already have this period's payment are left out too."""
+    require_perm(actor, "honors.add_carepayment")
+    today = today or timezone.localdate()
+    month = int(month or 0)
+    occasion = (occasion or "").strip()[:20]
+    if kind not in CareKind.values:
+        raise DomainError({"kind": _("Choose the kind of care.")})
+    if not 2000 <= int(year) <= today.year + 1:
+        raise DomainError({"year": _("The year is impossible.")})
+    if kind == CareKind.ALLOWANCE:
+        if not 1 <= month <= 12:
+            raise DomainError({"month": _("An allowance is paid for a month: give it.")})
+        if datetime.date(int(year), month, 1) > today:
+            raise DomainError({"month": _("An allowance is not paid for a month to come.")})
+        occasion = ""
+    else:
+        month = 0
+    if kind == CareKind.FESTIVAL and not occasion:
+        raise DomainError({"occasion": _("Name the occasion (春节, 五一…).")})
+    day = datetime.date(int(year), month or 1, 1) if kind == CareKind.ALLOWANCE else today
+    created, skipped = [], []
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        workers = (
+            ModelWorker.objects.filter(
+                org__path__startswith=org.path, living=ModelWorker.Living.LIVING
+            )
+            .select_related("org")
+            .order_by("org__path", "name")
+        )
+        if kind == CareKind.HARDSHIP:
+            workers = workers.filter(in_hardship=True)
+        have = set(
+            CarePayment.objects.filter(
+                worker__in=workers, kind=kind, year=year, month=month, occasion=occasion
+            )
+            .exclude(status=C.CANCELLED)
+            .values_list("worker_id", flat=True)
+        )
+        for worker in workers:
+            if worker.pk in have:
+                continue
+            standard = care_standard_for(worker, kind, day)
+            if standard is None:
+                skipped.append(_("%(n)s: no standard for this level.") % {"n": worker.name})
+                continue
+            if not worker.bank_account:
+                skipped.append(_("%(n)s: no bank account on the register.") % {"n": worker.name})
+                continue
+            if kind == CareKind.HARDSHIP:
+                if worker.monthly_income is None:
+                    skipped.append(_("%(n)s: no monthly income recorded.") % {"n": worker.name})
+                    continue
+                line = (standard.average_wage * standard.multiple).quantize(Decimal("0.01"))
+                amount = line - worker.monthly_income
+                if amount <= 0:
+                    skipped.append(
+                        _("%(n)s: the income is not below the line of %(line)s yuan.")
+                        % {"n": worker.name, "line": line}
+                    )
+                    continue
+                times = format(standard.multiple.normalize(), "f")
+                basis = (
+                    f"当地月平均工资{money(standard.average_wage, 4)}×{times}"
+                    f"−月收入{money(worker.monthly_income, 4)}"
+                )
+            else:
+                amount = standard.amount
+                basis = (
+                    f"{standard.get_level_display()}劳模{standard.get_kind_display()}"
+                    f"{money(amount, 4)}"
+                )
+                basis += "/月" if kind == CareKind.ALLOWANCE else ""
+            payment = CarePayment.objects.create(
+                worker=worker,
+                org=worker.org,
+                kind=kind,
+                year=year,
+                month=month,
+                occasion=occasion,
+                amount=amount,
+                basis=basis[:200],
+                bank_name=worker.bank_name,
+                bank_account=worker.bank_account,
+                bank_account_last4=worker.bank_account_last4,
+                created_by=_user(actor),
+            )
+            record_event(
+                actor=actor,
+                action="carepayment.create",
+                org=worker.org,
+                target=payment,
+                details={"amount": amount},
+            )
+            created.append(payment)
+    return CarePlan(created, skipped)
+
+
+CARE = Workflow(
+    CarePayment,
+    [
+        Step(
+            "approve",
+            (C.DRAFT,),
+            C.APPROVED,
+            "honors.change_carepayment",
+            label=gettext_lazy("Approve"),
+            done=gettext_lazy("approved"),
+        ),
+        Step(
+            "cancel",
+            (C.DRAFT, C.APPROVED),
+            C.CANCELLED,
+            "honors.change_carepayment",
+            label=gettext_lazy("Cancel"),
+            done=gettext_lazy("cancelled"),
+            needs_reason=True,
+        ),
+        Step(
+            "pay",
+            (C.APPROVED,),
+            C.PAID,
+            "honors.add_carebatch",
+            label=gettext_lazy("Pay"),
+            done=gettext_lazy("paid"),
+            manual=False,
+        ),
+    ],
+    event="carepayment",
+    related=("worker", "org"),
+    refused_step=gettext_lazy("A care payment that is “%(from)s” cannot be %(step)s."),
+)
+
+
+def care_take_step(*, actor, payments: list[CarePayment], step: str, reason: str = "") -> int:
+    """Approve or cancel several care payments at once: all or none."""
+
+    def apply(locked: CarePayment, _step: Step) -> None:
+        if step == "cancel" and locked.batch_id is not None:
+            raise DomainError(_("A payment in a batch is not cancelled."))
+        locked.reason = reason.strip()[:300]
+
+    with transaction.atomic():
+        for payment in sorted(payments, key=lambda p: p.pk):
+            try:
+                CARE.transition(
+                    actor=actor,
+                    obj=payment,
+                    step=step,
+                    reason=reason,
+                    details={"reason": reason},
+                    apply=apply,
+                )
+            except DomainError as exc:
+                said = "；".join(exc.messages)
+                raise DomainError(f"{payment.worker.name}：{said}") from None
+    return len(payments)
+
+
+class CarePayments(payments.Payable):
+    """Care payments as the platform pays them: approved, to the register's bank account."""
+
+    model = CarePayment
+    batch_model = CareBatch
+    batch_field = "batch"
+    amount_field = "amount"
+    permission = "honors.add_carebatch"
+    event = "carebatch"
+
+    def check(self, actor, item: CarePayment) -> None:
+        payment = CarePayment.objects.select_related("worker", "org").get(pk=item.pk)
+        if payment.status != C.APPROVED:
+            raise DomainError(
+                _("%(name)s: only approved care payments not yet in a batch are paid.")
+                % {"name": payment.worker.name}
+            )
+        if actor is not None and not org_in_scope(actor, payment.org):
+            raise NotFound
+
+    def payee(self, item: CarePayment) -> payments.Payee:
+        c = cipher()
+        return payments.Payee(
+            name=item.worker.name,
+            bank_name=item.bank_name,
+            bank_account=c.decrypt(item.bank_account, BANK_PURPOSE),
+            amount=item.amount,
+            memo=item.period,
+            id_number=c.decrypt(item.worker.id_number, ID_PURPOSE),
+        )
+
+    def paid(self, *, actor, items, batch, paid_on, reference) -> None:
+        def stamp(locked: CarePayment, _step: Step) -> None:
+            locked.paid_on = paid_on
+            locked.payment_reference = reference[:60]
+
+        for payment in items:
+            CARE.transition(
+                actor=actor,
+                obj=payment,
+                step="pay",
+                details={"batch": batch.pk, "paid_on": paid_on},
+                apply=stamp,
+                internal=True,
+            )
+
+
+def care_batch_create(*, actor, org: Org, payments_: list[CarePayment]) -> CareBatch:
+    """Gather approved care payments into a batch paid by ``org``."""
+    return payments.payment_batch_create(
+        actor=actor, payable=CarePayments(), items=payments_, org=org
+    )
+
+
+def care_batch_bank_file(*, actor, batch: CareBatch) -> bytes:
+    """The bank's transfer list of the batch (full accounts; logged as an access)."""
+    return payments.payment_batch_bank_file(actor=actor, payable=CarePayments(), batch=batch)
+
+
+def care_batch_mark_paid(
+    *, actor, batch: CareBatch, paid_on: datetime.date, reference: str
+) -> CareBatch:
+    """The bank paid the batch: each payment takes its "pay" step, or none does."""
+    return payments.payment_batch_mark_paid(
+        actor=actor, payable=CarePayments(), batch=batch, paid_on=paid_on, reference=reference
+    )
