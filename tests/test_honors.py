@@ -507,6 +507,18 @@ def test_the_year_s_honours_are_figures_and_the_report_says_them_in_the_seeds_wo
         "乙公司外科工会小组被中华全国总工会命名为模范职工小家。"
     ) in text
     assert "在册劳模3人，其中省级劳模1人、市级劳模2人" in text
+    # Every figure of the area opens the records behind it, with the figure as their total.
+    from django.test import Client
+
+    from tests.test_drilldown import query
+
+    client = Client()
+    client.force_login(tree.county_staff)
+    for key in [k for k in registry if k.startswith("honors.") and not k.startswith("honors.care")]:
+        page = client.get(reverse("reports_records"), query(tree.county, key))
+        assert page.status_code == 200, key
+        assert page.context["value"] == registry[key].value(tree.county, start, end), key
+        assert len(page.context.get("rows", [])) == page.context["value"], key
 
 
 # -- the honour roll import ----------------------------------------------------------------------
@@ -963,7 +975,7 @@ def test_care_is_planned_by_the_standard_of_each_level_and_paid_in_a_batch(tree)
         actor=tree.county_staff, org=tree.county, kind="allowance", year=2026, month=3
     )
     assert [p.basis for p in allowance.created] == ["省部级劳模荣誉津贴200元/月"]
-    assert len(allowance.skipped) == 2 and all("没有关爱标准" in s for s in allowance.skipped)
+    assert allowance.skipped == ["2名劳模所在级别没有这类关爱标准。"]
     hardship = services.care_plan(
         actor=tree.county_staff, org=tree.county, kind="hardship", year=2026, today=TODAY
     )
@@ -1138,3 +1150,65 @@ def test_a_nomination_s_files_are_checked_kept_encrypted_and_served_within_its_s
         services.nomination_attachment_add(
             actor=tree.town_b, nomination=n, upload=SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")
         )
+
+
+def test_the_care_pages_draft_approve_and_pay_a_period(client, tree):
+    from gonghui.honors.models import CareBatch, CarePayment
+
+    _register(tree)
+    client.force_login(tree.county_staff)
+    listing = reverse("admin:honors_carepayment_changelist")
+    assert "生成关爱发放名单" in client.get(listing).content.decode()
+    plan = reverse("admin:honors_carepayment_plan")
+    assert client.get(plan).status_code == 200
+    refused = client.post(plan, {"kind": "festival", "year": 2026, "occasion": ""})
+    assert "请填写节日" in refused.content.decode() and not CarePayment.objects.exists()
+    done = client.post(plan, {"kind": "festival", "year": 2026, "occasion": "春节"}, follow=True)
+    said = [str(m) for m in done.context["messages"]]
+    assert any("已生成3笔关爱发放" in m for m in said), said
+    ids = list(CarePayment.objects.values_list("pk", flat=True))
+    client.post(listing, {"action": "approve_selected", "_selected_action": ids})
+    assert set(CarePayment.objects.values_list("status", flat=True)) == {"approved"}
+    answer = client.post(listing, {"action": "batch_selected", "_selected_action": ids})
+    batch = CareBatch.objects.get()
+    assert answer.status_code == 302 and str(batch.pk) in answer["Location"]
+    page = client.get(reverse("admin:honors_carebatch_change", args=[batch.pk])).content.decode()
+    assert "****" in page and "春节" in page
+    bank = client.get(reverse("admin:honors_carebatch_bank", args=[batch.pk]))
+    assert bank.status_code == 200 and bank["Content-Disposition"].startswith("attachment")
+    client.post(
+        reverse("admin:honors_carebatch_paid", args=[batch.pk]), {"paid_on": "", "reference": ""}
+    )
+    assert CareBatch.objects.get().status == "prepared"
+    client.post(
+        reverse("admin:honors_carebatch_paid", args=[batch.pk]),
+        {"paid_on": "2026-10-20", "reference": "LM1"},
+    )
+    assert set(CarePayment.objects.values_list("status", flat=True)) == {"paid"}
+    # The grassroots clerk sees their model workers' care, and no page to draft it.
+    client.force_login(tree.clerk_a1)
+    assert client.get(listing).context["cl"].result_count == 2
+    assert "生成关爱发放名单" not in client.get(listing).content.decode()
+    client.force_login(tree.town_b)
+    mine = client.get(listing)
+    assert mine.status_code == 200 and mine.context["cl"].result_count == 1
+    assert client.get(plan).status_code == 403
+    assert client.get(reverse("admin:honors_carebatch_bank", args=[batch.pk])).status_code == 302
+    # The register's form keeps the bank account encrypted and shows its last four.
+    client.force_login(tree.county_staff)
+    worker = ModelWorker.objects.order_by("pk").first()
+    change = reverse("admin:honors_modelworker_change", args=[worker.pk])
+    form = {
+        "org": worker.org_id,
+        "living": "living",
+        "died_on": "",
+        "employment": "retired",
+        "monthly_income": "2500",
+        "bank_name": "建设银行",
+        "bank_account_text": "6217 0000 1111 2222 333",
+        "note": "",
+    }
+    assert client.post(change, form).status_code == 302
+    worker = ModelWorker.objects.get(pk=worker.pk)
+    assert worker.bank_account_last4 == "2333" and worker.employment == "retired"
+    assert worker.monthly_income == 2500 and worker.bank_name == "建设银行"

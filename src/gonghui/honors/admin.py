@@ -786,9 +786,8 @@ class CarePaymentAdmin(ScopedAdmin):
         "worker",
         "level_display",
         "org",
-        "period",
+        "period_display",
         "amount",
-        "basis",
         "status",
         "batch",
     )
@@ -828,6 +827,10 @@ class CarePaymentAdmin(ScopedAdmin):
     @admin.display(description=gettext_lazy("Level"))
     def level_display(self, obj):
         return obj.worker.get_level_display()
+
+    @admin.display(description=gettext_lazy("Care"))
+    def period_display(self, obj):
+        return obj.period
 
     def get_urls(self):
         view = self.admin_site.admin_view

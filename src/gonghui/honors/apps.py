@@ -23,14 +23,11 @@ NOMINATE = (
     | crud("honors.honornomination", "view", "add", "change")
     | crud("honors.honoraward", "view")
     | crud("honors.modelworker", "view", "change")
-)
-# The township sees the care its unions' model workers get, and the standards.
-REVIEW = (
-    NOMINATE
-    | {"honors.review_honornomination"}
-    | crud("honors.carestandard", "view")
+    # The union the model worker is reached through answers "was my allowance paid?".
     | crud("honors.carepayment", "view")
 )
+# The township sees the care its unions' model workers get, and the standards.
+REVIEW = NOMINATE | {"honors.review_honornomination"} | crud("honors.carestandard", "view")
 KEEP = (
     REVIEW
     | crud("honors.honor", "add", "change", "delete")

@@ -80,7 +80,7 @@ class Honor(models.Model):
     level = models.CharField(_("Level"), max_length=12, choices=HonorLevel.choices)
     # The honour's own name where the kind does not say it: 保山工匠, 青山县技术能手.
     title = models.CharField(
-        _("Title"),
+        _("Honour title"),
         max_length=60,
         blank=True,
         help_text=_("For titles named by the conferring place, e.g. 保山工匠."),

@@ -1062,7 +1062,7 @@ def care_plan(
     if kind == CareKind.FESTIVAL and not occasion:
         raise DomainError({"occasion": _("Name the occasion (春节, 五一…).")})
     day = datetime.date(int(year), month or 1, 1) if kind == CareKind.ALLOWANCE else today
-    created, skipped = [], []
+    created, skipped, not_due = [], [], 0
     with transaction.atomic():
         require_in_scope(actor, org)
         workers = (
@@ -1086,7 +1086,7 @@ def care_plan(
                 continue
             standard = care_standard_for(worker, kind, day)
             if standard is None:
-                skipped.append(_("%(n)s: no standard for this level.") % {"n": worker.name})
+                not_due += 1  # no standard for their level: this care is not theirs
                 continue
             if not worker.bank_account:
                 skipped.append(_("%(n)s: no bank account on the register.") % {"n": worker.name})
@@ -1137,6 +1137,10 @@ def care_plan(
                 details={"amount": amount},
             )
             created.append(payment)
+    if not_due:
+        skipped.append(
+            _("%(n)d model workers have no standard of this kind for their level.") % {"n": not_due}
+        )
     return CarePlan(created, skipped)
 
 
