@@ -311,7 +311,11 @@ def test_every_file_field_goes_through_the_checked_path(rf, tree):
         for f in m._meta.get_fields()
         if f.is_relation and f.concrete and f.related_model is StoredFile
     ]
-    assert sorted(file_links) == ["assistance.GroupRelief.photo", "ledger.LedgerAttachment.stored"]
+    assert sorted(file_links) == [
+        "assistance.GroupRelief.photo",
+        "honors.NominationAttachment.stored",
+        "ledger.LedgerAttachment.stored",
+    ]
 
     def form_classes(cls):
         for sub in cls.__subclasses__():

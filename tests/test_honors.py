@@ -979,8 +979,9 @@ def test_care_is_planned_by_the_standard_of_each_level_and_paid_in_a_batch(tree)
     hardship = services.care_plan(
         actor=tree.county_staff, org=tree.county, kind="hardship", year=2026, today=TODAY
     )
-    # 6500 × 1.2 − 3000 = 4800: the difference to the line is paid.
-    assert [p.amount for p in hardship.created] == [Decimal("4800.00")]
+    # (6500 × 1.2 − 3000) × 12 = 57600: the difference to the line, for the year.
+    assert [p.amount for p in hardship.created] == [Decimal("57600.00")]
+    assert hardship.created[0].basis == "（当地月平均工资6500元×1.2−月收入3000元）×12个月"
     for bad, said in (
         ({"kind": "allowance", "month": 0}, "月份"),
         ({"kind": "allowance", "month": 12, "year": 2999}, "年度"),
@@ -1038,8 +1039,9 @@ def test_care_is_planned_by_the_standard_of_each_level_and_paid_in_a_batch(tree)
     assert registry["honors.care.festival.amount"].value(tree.a, start, end) == Decimal("1600")
     text = work_report(tree.county_staff, tree.county, start, end).body()
     assert (
-        "关心关爱劳模，发放劳模荣誉津贴200元、劳模节日慰问金2200元，共计2400元，惠及劳模3人" in text
-    )
+        "关心关爱劳模，为1名劳模发放荣誉津贴200元，为3名劳模发放节日慰问金2200元，"
+        "共惠及劳模3人、发放关爱资金2400元。"
+    ) in text
 
 
 def test_care_standards_and_payment_details_refuse_what_is_wrong(tree):
@@ -1076,6 +1078,7 @@ def test_care_standards_and_payment_details_refuse_what_is_wrong(tree):
     )
     assert standard.amount == Decimal("250")
     assert selectors.care_standards_visible_to(tree.clerk_a1).count() == 4
+    assert not selectors.care_standards_visible_to(None).exists()
     services.care_standard_delete(actor=tree.county_staff, standard=standard)
     with pytest.raises(DomainError, match="12"):
         services.model_worker_set_payment_details(

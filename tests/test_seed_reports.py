@@ -45,7 +45,11 @@ SEED_001 = {
     "投入扶持资金180余万元，实施推进民营企业职工职业技能提升与发展激励项目53个，覆盖民营"
     "企业50户(次)，惠及职工6216人次": "实施职工职业技能提升项目53个，投入扶持资金180余万元，"
     "覆盖民营企业50户，惠及职工6216人次",
-    "为40名全国劳动模范发放春节慰问金12万元": "为40名劳模发放慰问金12万元",
+    "为40名全国劳动模范发放春节慰问金12万元": "为40名劳模发放节日慰问金12万元",
+    "发放全国劳动模范和省级劳动模范特殊困难帮扶金78万元": "为20名劳模发放特殊困难帮扶金78万元",
+    "成功推荐全国劳动模范和先进工作者6名，省五一劳动奖章7名、奖状1个、工人先锋号2个。选树市五一"
+    "劳动奖状20个，市五一劳动奖章100名": "共选树全国劳模4人，全国先进工作者2人，省市级五一劳动奖章"
+    "107人，省级工人先锋号2个，省市级五一劳动奖状21个",
     "组织3批50名一线抗疫医务人员开展疗休养": "组织3批50名劳模和一线职工疗休养",
     "筹集资金24万元支持包保贫困村集体经济发展，实现收益1.92万元": "投入帮扶资金24万元，"
     "实现收益1.92万元",
@@ -87,10 +91,6 @@ NOT_RESTATED_001 = {
     "实施枝干服务项目9个、扶持项目6类": "the pilot's internal structure, not an activity",
     "先后举办供电系统配电专业劳动竞赛、快递员职业技能大赛": "no figure: recorded as two "
     "competitions, said within 举办劳动和技能竞赛3场",
-    "成功推荐全国劳动模范和先进工作者6名，省五一劳动奖章7名、奖状1个、工人先锋号2个。选树市五一"
-    "劳动奖状20个，市五一劳动奖章100名": "honours conferred: the honours work area (issue 14)",
-    "发放全国劳动模范和省级劳动模范特殊困难帮扶金78万元": "would add to the 劳模慰问 funds "
-    "(12万元) in one category total; the honours work area (issue 14) keeps care apart",
     "投入庭院经济扶持资金0.5万元": "a category's funds are one total (24万元 above); the "
     "platform does not split a category's funds by purpose",
     "协调基础设施扶持资金9万元": "the same 挂包帮 category: its funds are one total (24万元)",
@@ -276,9 +276,6 @@ def _ledger_001(city: Org, tmp) -> None:
             approx="余",
             subtype="工会干部",
         ),
-        _ledger_row(
-            c, "honours", "劳模慰问", "全国劳动模范春节慰问", D(2021, 2, 1), people=40, cash=120000
-        ),
         *(
             _ledger_row(
                 c,
@@ -408,6 +405,81 @@ def _ledger_001(city: Org, tmp) -> None:
     assert (outcome.imported, outcome.rejected) == (len(rows), 0), [
         p.message for p in outcome.problems
     ]
+
+
+def _honours_001(city: Org) -> None:
+    """The honours of 2020 and the care of model workers, through the honours services: 34
+    national model workers of earlier years and 20 provincial ones in hardship on the register;
+    2020's national model workers and advanced workers, provincial and city May Day medals and
+    awards, provincial Workers' Pioneers; the 2021 Spring Festival visit to the 40 national
+    model workers (3000 yuan each) and the 2020 hardship top-ups of the 20 provincial ones."""
+    from gonghui.honors import services as honors
+
+    people = iter(range(1, 1000))
+
+    def honor(kind, level, year, body, day):
+        return honors.honor_create(
+            actor=None, kind=kind, level=level, conferring_body=body, year=year, org=city,
+            conferred_on=day,
+        )  # fmt: skip
+
+    def award(h, n, person=True):
+        for _i in range(n):
+            k = next(people)
+            if person:
+                honors.award_record(
+                    actor=None,
+                    honor=h,
+                    org=city,
+                    id_number=id_number(D(1960, 1, 1) + datetime.timedelta(days=k), k, "220802"),
+                    name=f"劳模{k}",
+                )
+            else:
+                honors.award_record(actor=None, honor=h, org=city, name=f"白城先进集体{k}")
+
+    award(honor("model_worker", "national", 2015, "中共中央、国务院", D(2015, 4, 28)), 34)
+    award(honor("model_worker", "provincial", 2016, "吉林省人民政府", D(2016, 4, 28)), 20)
+    conference = D(2020, 11, 24)
+    award(honor("model_worker", "national", 2020, "中共中央、国务院", conference), 4)
+    award(honor("advanced_worker", "national", 2020, "中共中央、国务院", conference), 2)
+    may_day = D(2020, 4, 28)
+    award(honor("may_day_medal", "provincial", 2020, "吉林省总工会", may_day), 7)
+    award(honor("may_day_award", "provincial", 2020, "吉林省总工会", may_day), 1, person=False)
+    award(honor("pioneer", "provincial", 2020, "吉林省总工会", may_day), 2, person=False)
+    award(honor("may_day_award", "city", 2020, "白城市总工会", may_day), 20, person=False)
+    award(honor("may_day_medal", "city", 2020, "白城市总工会", may_day), 100)
+    from gonghui.honors.models import ModelWorker
+
+    for worker in ModelWorker.objects.all():
+        hardship = worker.level == "provincial"
+        honors.model_worker_set_payment_details(
+            actor=None,
+            worker=worker,
+            bank_name="中国农业银行白城分行",
+            bank_account=f"62284800{worker.pk:011d}",
+            monthly_income=Decimal("4550") if hardship else None,
+        )
+        if hardship:
+            honors.model_worker_update(actor=None, worker=worker, changes={"in_hardship": True})
+    start = D(2020, 1, 1)
+    honors.care_standard_create(
+        actor=None, org=city, level="national", kind="festival", amount=Decimal(3000),
+        effective_from=start,
+    )  # fmt: skip
+    honors.care_standard_create(
+        actor=None, org=city, level="provincial", kind="hardship", multiple=Decimal("1.2"),
+        average_wage=Decimal("6500"), effective_from=start,
+    )  # fmt: skip
+    for kind, year, occasion, day in (
+        ("hardship", 2020, "", D(2020, 12, 10)),
+        ("festival", 2021, "春节", D(2021, 2, 5)),
+    ):
+        plan = honors.care_plan(
+            actor=None, org=city, kind=kind, year=year, occasion=occasion, today=day
+        )
+        honors.care_take_step(actor=None, payments=plan.created, step="approve")
+        batch = honors.care_batch_create(actor=None, org=city, payments_=plan.created)
+        honors.care_batch_mark_paid(actor=None, batch=batch, paid_on=day, reference=f"BC{day}")
 
 
 def _members_001(unions: list[Org], tmp) -> None:
@@ -617,6 +689,7 @@ def seeds(django_db_setup, django_db_blocker, tmp_path_factory):
         _assistance_001(city, unions, tmp)
         _admin_categories()
         _ledger_001(city, tmp)
+        _honours_001(city)
         target_set(actor=None, org=city, indicator="ledger.mutual.enrolment", year=2021,
                    value=20000)  # fmt: skip
         xing = _build_004(tmp)

@@ -743,6 +743,7 @@ class CareStandardAdmin(ScopedAdmin):
         "note",
     )
     selector = staticmethod(selectors.care_standards_visible_to)
+    public = True
 
     def service_create(self, actor, data):
         return services.care_standard_create(actor=actor, **data)

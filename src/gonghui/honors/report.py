@@ -40,9 +40,9 @@ SEED_ORDER = (
 )
 # How the seeds name the care ("劳模春节慰问金、特殊困难帮扶金").
 CARE_WORDS = {
-    "allowance": "劳模荣誉津贴",
-    "festival": "劳模节日慰问金",
-    "hardship": "劳模特殊困难帮扶金",
+    "allowance": "荣誉津贴",
+    "festival": "节日慰问金",
+    "hardship": "特殊困难帮扶金",
 }
 LEVEL_WORDS = {
     HonorLevel.NATIONAL: "全国",
@@ -99,17 +99,21 @@ def section(w, org, start: datetime.date, end: datetime.date):
             text += "，其中" + "、".join(levels)
         paragraphs.append(text + "。")
     if w.get("honors.care.amount"):
+        # "为40名劳模发放节日慰问金12万元，为20名劳模发放特殊困难帮扶金78万元": each kind with
+        # its people, then the totals where there is more than one kind.
+        kinds = [kind for kind in CARE_WORDS if w.get(f"honors.care.{kind}.amount")]
         parts = [
-            f"{CARE_WORDS[kind]}{w.n(f'honors.care.{kind}.amount')}"
-            for kind in CARE_WORDS
-            if w.get(f"honors.care.{kind}.amount")
+            f"为{w.n(f'honors.care.{kind}.people', '名')}劳模发放{CARE_WORDS[kind]}"
+            f"{w.n(f'honors.care.{kind}.amount')}"
+            for kind in kinds
         ]
-        text = "关心关爱劳模，发放" + "、".join(parts)
-        if len(parts) > 1:
-            text += f"，共计{w.n('honors.care.amount')}"
-        else:
-            w.written.add("honors.care.amount")
-        text += f"，惠及劳模{w.n('honors.care.people')}"
+        text = "关心关爱劳模，" + "，".join(parts)
+        if len(kinds) > 1:
+            text += (
+                f"，共惠及劳模{w.n('honors.care.people')}、发放关爱资金{w.n('honors.care.amount')}"
+            )
+        else:  # one kind: its figures are the totals
+            w.written |= {"honors.care.people", "honors.care.amount"}
         paragraphs.append(text + "。")
     # What the section's sentences left: the ledger's 劳模 categories.
     rest = w.rest_of_area("honours", "此外，")

@@ -259,15 +259,13 @@ def conferred_words(org, start: datetime.date, end: datetime.date) -> dict:
 
 
 def care_standards_visible_to(actor) -> QuerySet:
-    """The standards set within the actor's subtree, and those above it that apply to it."""
+    """Care standards are a region's public numbers, like its local standards: every member of
+    staff reads them (setting them is for a federation, within its own subtree)."""
     from gonghui.honors.models import CareStandard
 
-    own = getattr(actor, "org", None)
-    if own is None or not getattr(actor, "is_active", False):
+    if actor is None or not getattr(actor, "is_active", False):
         return CareStandard.objects.none()
-    return CareStandard.objects.filter(
-        subtree_q(actor) | Q(org__path__in=own.ancestor_paths())
-    ).select_related("org")
+    return CareStandard.objects.select_related("org")
 
 
 def care_payments_visible_to(actor) -> QuerySet:

@@ -961,7 +961,10 @@ def model_worker_set_payment_details(
             action="modelworker.update",
             org=locked.org,
             target=locked,
-            details={"bank_name": locked.bank_name, "account": f"****{locked.bank_account_last4}"},
+            details={
+                "bank_name": locked.bank_name,
+                "bank_account_last4": locked.bank_account_last4,
+            },
         )
     return locked
 
@@ -1096,7 +1099,8 @@ def care_plan(
                     skipped.append(_("%(n)s: no monthly income recorded.") % {"n": worker.name})
                     continue
                 line = (standard.average_wage * standard.multiple).quantize(Decimal("0.01"))
-                amount = line - worker.monthly_income
+                # The year's top-up: the monthly difference to the line, for twelve months.
+                amount = (line - worker.monthly_income) * 12
                 if amount <= 0:
                     skipped.append(
                         _("%(n)s: the income is not below the line of %(line)s yuan.")
@@ -1105,8 +1109,8 @@ def care_plan(
                     continue
                 times = format(standard.multiple.normalize(), "f")
                 basis = (
-                    f"当地月平均工资{money(standard.average_wage, 4)}×{times}"
-                    f"−月收入{money(worker.monthly_income, 4)}"
+                    f"（当地月平均工资{money(standard.average_wage, 4)}×{times}"
+                    f"−月收入{money(worker.monthly_income, 4)}）×12个月"
                 )
             else:
                 amount = standard.amount
