@@ -307,7 +307,7 @@ def _care(gen: Generator, demo: DemoCounty) -> None:
         (L.NATIONAL, 300, 3000),
         (L.PROVINCIAL, 200, 1000),
         (L.CITY, None, 600),
-        (L.COUNTY, None, 400),
+        (L.COUNTY, None, None),  # the schedule visits model workers of city level and above
     ):
         if allowance:
             services.care_standard_create(
@@ -318,14 +318,15 @@ def _care(gen: Generator, demo: DemoCounty) -> None:
                 amount=Decimal(allowance),
                 effective_from=start,
             )
-        services.care_standard_create(
-            actor=None,
-            org=county,
-            level=level,
-            kind=CareKind.FESTIVAL,
-            amount=Decimal(visit),
-            effective_from=start,
-        )
+        if visit:
+            services.care_standard_create(
+                actor=None,
+                org=county,
+                level=level,
+                kind=CareKind.FESTIVAL,
+                amount=Decimal(visit),
+                effective_from=start,
+            )
         services.care_standard_create(
             actor=None,
             org=county,

@@ -1009,19 +1009,31 @@ def care_standard_for(worker: ModelWorker, kind: str, day: datetime.date) -> Car
     """The standard that applies to ``worker`` on ``day``: set by their union's federation or
     one above it, for their level, the region's own before the area-wide one, the latest start
     first."""
-    org = worker.org
-    found = (
-        CareStandard.objects.filter(
-            org__path__in=org.ancestor_paths(),
-            level=worker.level,
-            kind=kind,
-            effective_from__lte=day,
-            region_code__in=[org.region_code or "", ""],
-        )
+    return _standard_among(_standards_in_force(kind, day), worker)
+
+
+def _standards_in_force(kind: str, day: datetime.date) -> list[CareStandard]:
+    """Every standard of ``kind`` in force on ``day``, read once for a whole plan."""
+    return list(
+        CareStandard.objects.filter(kind=kind, effective_from__lte=day)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-        .order_by("-region_code", "-org__path", "-effective_from")
+        .select_related("org")
     )
-    return found.first()
+
+
+def _standard_among(standards: list[CareStandard], worker: ModelWorker) -> CareStandard | None:
+    org = worker.org
+    above = set(org.ancestor_paths())
+    found = [
+        s
+        for s in standards
+        if s.level == worker.level
+        and s.org.path in above
+        and s.region_code in (org.region_code or "", "")
+    ]
+    # The region's own first, then the nearest federation's, then the latest.
+    found.sort(key=lambda s: (s.region_code, len(s.org.path), s.effective_from), reverse=True)
+    return found[0] if found else None
 
 
 @dataclass
@@ -1077,6 +1089,7 @@ def care_plan(
         )
         if kind == CareKind.HARDSHIP:
             workers = workers.filter(in_hardship=True)
+        standards = _standards_in_force(kind, day)
         have = set(
             CarePayment.objects.filter(
                 worker__in=workers, kind=kind, year=year, month=month, occasion=occasion
@@ -1087,7 +1100,7 @@ def care_plan(
         for worker in workers:
             if worker.pk in have:
                 continue
-            standard = care_standard_for(worker, kind, day)
+            standard = _standard_among(standards, worker)
             if standard is None:
                 not_due += 1  # no standard for their level: this care is not theirs
                 continue
