@@ -140,3 +140,38 @@ def demo(django_db_setup, django_db_blocker):
         generate(seed=2025)
         yield
         transaction.set_rollback(True)
+
+
+DEMO_TEST = (
+    "tests/test_demo_process.py::test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm"
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Start ``gonghui demo`` for its test as the session starts: it builds the whole demo in a
+    subprocess (two minutes), on the second core while the other tests run on the first."""
+    import tempfile
+    from pathlib import Path
+
+    if not any(item.nodeid == DEMO_TEST for item in items):
+        return
+    from tests.test_demo_process import start_demo
+
+    base = Path(tempfile.mkdtemp(prefix="gonghui-demo-test-"))
+    config.gonghui_demo = (base, start_demo(base))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the early demo if its test did not run to the end, and remove its folder."""
+    import os
+    import shutil
+    import signal
+
+    started = getattr(session.config, "gonghui_demo", None)
+    if started is None:
+        return
+    base, (proc, _port, _home, _env) = started
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    shutil.rmtree(base, ignore_errors=True)

@@ -32,13 +32,16 @@ def _postgres_on(pgdata: Path) -> list[psutil.Process]:
     return found
 
 
-def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
+def start_demo(base: Path) -> tuple:
+    """``gonghui demo`` in a subprocess on a free port, its home and log under ``base``. The
+    session starts it as it starts (``conftest.pytest_collection_modifyitems``), so the demo is
+    built on the second core beside the other tests; the test below checks it at the end."""
     port = _free_port()
-    home = tmp_path / "home"
+    home = base / "home"
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
-    log = (tmp_path / "demo.log").open("w+")
+    log = (base / "demo.log").open("w+")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -57,6 +60,14 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    return proc, port, home, env
+
+
+def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(request, tmp_path):
+    started = getattr(request.config, "gonghui_demo", None)
+    if started is None:
+        started = (tmp_path, start_demo(tmp_path))
+    tmp_path, (proc, port, home, env) = started
     try:
         # A guard against a hang, not a speed check: building the demo takes about a minute
         # here and more on a slower or busier machine.

@@ -269,7 +269,7 @@ BANKS = ("农业银行青山支行", "建设银行青山支行", "农村信用�
 
 def _care(gen: Generator, demo: DemoCounty) -> None:
     """The register kept up (deaths, retirements, hardship, bank accounts) and a year of care:
-    the honour allowance of national and provincial model workers month by month, the Spring
+    the honour allowance of national model workers month by month, the Spring
     Festival and May Day visits, and hardship top-ups, paid in batches; October's allowance
     approved and waiting for its batch, the top-ups still to approve."""
     rng = gen.rng
@@ -304,8 +304,8 @@ def _care(gen: Generator, demo: DemoCounty) -> None:
             )
     start = datetime.date(DEMO_YEAR, 1, 1)
     for level, allowance, visit in (
-        (L.NATIONAL, 300, 3000),
-        (L.PROVINCIAL, 200, 1000),
+        (L.NATIONAL, 150, 3000),  # the honour allowance: national model workers (§8)
+        (L.PROVINCIAL, None, 1000),
         (L.CITY, None, 600),
         (L.COUNTY, None, None),  # the schedule visits model workers of city level and above
     ):
