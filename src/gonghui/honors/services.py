@@ -33,7 +33,7 @@ from gonghui.core.services import (
     record_update,
     stored_file_create,
 )
-from gonghui.core.workflow import Queue, Step, Workflow
+from gonghui.core.workflow import Queue, Step, Workflow, all_or_none
 from gonghui.honors.models import (
     LEVEL_RANK,
     REGISTER_KINDS,
@@ -692,16 +692,13 @@ def nominations_take_step(
     *, actor, nominations: list[HonorNomination], step: str, reason: str = "", today=None
 ) -> int:
     """One step for several nominations at once: all or none; a refusal names the one."""
-    with transaction.atomic():
-        for nomination in sorted(nominations, key=lambda n: n.pk):
-            try:
-                nomination_transition(
-                    actor=actor, nomination=nomination, step=step, reason=reason, today=today
-                )
-            except DomainError as exc:
-                said = "；".join(exc.messages)
-                raise DomainError(f"{nomination.name}：{said}") from None
-    return len(nominations)
+    return all_or_none(
+        nominations,
+        lambda n: nomination_transition(
+            actor=actor, nomination=n, step=step, reason=reason, today=today
+        ),
+        lambda n: n.name,
+    )
 
 
 def nomination_record_objection(
@@ -1205,21 +1202,18 @@ def care_take_step(*, actor, payments: list[CarePayment], step: str, reason: str
             raise DomainError(_("A payment in a batch is not cancelled."))
         locked.reason = reason.strip()[:300]
 
-    with transaction.atomic():
-        for payment in sorted(payments, key=lambda p: p.pk):
-            try:
-                CARE.transition(
-                    actor=actor,
-                    obj=payment,
-                    step=step,
-                    reason=reason,
-                    details={"reason": reason},
-                    apply=apply,
-                )
-            except DomainError as exc:
-                said = "；".join(exc.messages)
-                raise DomainError(f"{payment.worker.name}：{said}") from None
-    return len(payments)
+    return all_or_none(
+        payments,
+        lambda payment: CARE.transition(
+            actor=actor,
+            obj=payment,
+            step=step,
+            reason=reason,
+            details={"reason": reason},
+            apply=apply,
+        ),
+        lambda payment: payment.worker.name,
+    )
 
 
 class CarePayments(payments.Payable):

@@ -33,7 +33,7 @@ from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.scoping import org_in_scope
-from gonghui.core.workflow import Queue, Step, Workflow
+from gonghui.core.workflow import Queue, Step, Workflow, all_or_none
 from gonghui.members.models import Membership, Person
 from gonghui.orgs.models import Org
 
@@ -485,13 +485,12 @@ def _check_limits(campaign: Campaign, grants: list[Grant]) -> None:
 
 
 def grants_take_step(*, actor, grants: list[Grant], step: str, reason: str = "", today=None) -> int:
-    """Take one step for several grants at once: all of them or none (one transaction). A
-    refusal names the grant it stopped at, so the clerk knows which one to untick."""
-    with transaction.atomic():
-        for grant in sorted(grants, key=lambda g: g.pk):
-            try:
-                grant_transition(actor=actor, grant=grant, step=step, reason=reason, today=today)
-            except DomainError as exc:
-                said = "；".join(exc.messages)
-                raise DomainError(f"{grant.person.name}：{said}") from None
-    return len(grants)
+    """Take one step for several grants at once: all of them or none, a refusal naming the
+    grant it stopped at (``core.workflow.all_or_none``)."""
+    return all_or_none(
+        grants,
+        lambda grant: grant_transition(
+            actor=actor, grant=grant, step=step, reason=reason, today=today
+        ),
+        lambda grant: grant.person.name,
+    )
