@@ -30,6 +30,15 @@ from gonghui.core.events import record_event
 from gonghui.core.models import MONEY
 
 
+def bank_account_digits(text: str) -> str:
+    """The digits of an account number as a clerk typed it (blanks and dashes dropped);
+    refused unless 12 to 30 digits. "" for none given."""
+    account = "".join(ch for ch in (text or "") if ch.isascii() and ch.isdigit())
+    if text and not 12 <= len(account) <= 30:
+        raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})
+    return account
+
+
 class PaymentBatchBase(models.Model):
     """One bank transfer list: what is paid, from which org, and when it was paid."""
 

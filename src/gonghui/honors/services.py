@@ -927,20 +927,13 @@ BANK_PURPOSE = "honors.bank_account"
 C = CarePayment.Status
 
 
-def _bank_account(text: str) -> str:
-    account = "".join(ch for ch in (text or "") if ch.isascii() and ch.isdigit())
-    if text and not 12 <= len(account) <= 30:
-        raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})
-    return account
-
-
 def model_worker_set_payment_details(
     *, actor, worker: ModelWorker, bank_name: str, bank_account: str, monthly_income=None
 ) -> ModelWorker:
     """The bank account care is paid to (kept encrypted) and the monthly income a hardship
     top-up is computed from, as the union records them."""
     require_perm(actor, "honors.change_modelworker")
-    account = _bank_account(bank_account)
+    account = payments.bank_account_digits(bank_account)
     if monthly_income is not None and Decimal(monthly_income) < 0:
         raise DomainError({"monthly_income": _("The income cannot be negative.")})
     with transaction.atomic():

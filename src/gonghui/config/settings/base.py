@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.assistance",
     "gonghui.honors",
+    "gonghui.mutualaid",
     "gonghui.reports",
     "gonghui.ledger",
     "gonghui.demo",
