@@ -15,6 +15,7 @@ import python_calamine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 
 from gonghui.core.errors import DomainError
 from gonghui.core.imports.engine import Mode, run_import
@@ -647,3 +648,142 @@ def test_the_roster_import_runs_from_the_command_line(tmp_path):
     assert done.returncode == 0, done.stderr + done.stdout
     assert json.loads(done.stdout)["imported"] == 6
     assert AidEnrollmentBatch.objects.get().people == 6
+
+
+# -- the back office, as each role -------------------------------------------------------------
+
+
+def claim_form(tree, person, plan, **over):
+    data = {
+        "id_number_text": number_of(person),
+        "plan": plan.pk,
+        "admitted_on": "2026-06-01",
+        "discharged_on": "2026-06-08",
+        "hospital": "青山县人民医院",
+        "diagnosis_text": "肺炎",
+        "total_cost": "20000",
+        "insurance_paid": "10000",
+        "bank_name": "农业银行青山支行",
+        "bank_account_text": "6228 4800 1234 5678 901",
+    }
+    data.update(over)
+    return data
+
+
+def test_a_clerk_files_a_claim_and_the_county_decides_it_in_the_back_office(client, tree, aid):
+    enrol(tree, aid)
+    person = aid["people"][0]
+    add = reverse("admin:mutualaid_aidclaim_add")
+    client.force_login(tree.clerk_a1)
+    page = client.get(add)
+    assert page.status_code == 200 and "会员身份证号" in page.content.decode()
+    before = snapshot(*TABLES)
+    wrong = client.post(add, claim_form(tree, person, aid["hospital"], id_number_text="123"))
+    assert wrong.status_code == 200 and "身份证号" in wrong.content.decode()
+    waiting = client.post(add, claim_form(tree, person, aid["hospital"], admitted_on="2026-03-01"))
+    assert "等待期" in waiting.content.decode()
+    other_plan = client.post(add, claim_form(tree, person, aid["allowance"]))
+    assert "没有找到此人参加该项目" in other_plan.content.decode()
+    assert snapshot(*TABLES) == before
+    done = client.post(add, claim_form(tree, person, aid["hospital"]))
+    assert done.status_code == 302, done.content.decode()[:2000]
+    filed = AidClaim.objects.get()
+    assert filed.payout == Decimal(5200) and filed.bank_account_last4 == "8901"
+    page = client.get(reverse("admin:mutualaid_aidclaim_change", args=[filed.pk])).content.decode()
+    assert "5000元×50% + 4500元×60% = 5200元" in page and "肺炎" not in page
+    client.post(reverse("admin:mutualaid_aidclaim_step", args=[filed.pk]), {"step": "submit"})
+    assert AidClaim.objects.get().status == "submitted"
+    # Another township's staff: the claim answers like a missing one; its own sees it.
+    client.force_login(tree.town_b)
+    assert (
+        client.get(reverse("admin:mutualaid_aidclaim_change", args=[filed.pk])).status_code == 302
+    )
+    client.force_login(tree.town_a)
+    assert (
+        client.get(reverse("admin:mutualaid_aidclaim_change", args=[filed.pk])).status_code == 200
+    )
+    # The county: the 审批 page, the diagnosis (logged), approval, a batch, the bank file.
+    client.force_login(tree.county_staff)
+    url = reverse("admin:mutualaid_aidclaim_approvals")
+    board = client.get(url, {"tab": "claims.review"}).content.decode()
+    assert "职工0" in board and "5200" in board
+    page = client.get(reverse("admin:mutualaid_aidclaim_change", args=[filed.pk])).content.decode()
+    assert "肺炎" in page
+    answer = client.post(
+        url, {"tab": "claims.review", "step": "approve", "ids": [filed.pk]}, follow=True
+    )
+    assert any("1 件理赔申请已批准" in str(m) for m in answer.context["messages"])
+    answer = client.post(
+        reverse("admin:mutualaid_aidclaim_changelist"),
+        {"action": "batch_selected", "_selected_action": [filed.pk]},
+    )
+    batch = AidClaim.objects.get().batch
+    assert answer.status_code == 302 and batch is not None
+    bank = client.get(reverse("admin:mutualaid_aidclaimbatch_bank", args=[batch.pk]))
+    assert bank.status_code == 200 and "no-store" in bank["Cache-Control"]
+    client.post(
+        reverse("admin:mutualaid_aidclaimbatch_paid", args=[batch.pk]),
+        {"paid_on": "2026-09-20", "reference": "HZ001"},
+    )
+    assert AidClaim.objects.get().status == "paid"
+    page = client.get(reverse("admin:mutualaid_aidclaimbatch_change", args=[batch.pk]))
+    assert page.status_code == 200 and "****8901" in page.content.decode()
+
+
+def test_a_claims_documents_are_checked_and_served_within_its_scope(client, tree, aid):
+    e = enrol(tree, aid).enrollments.first()
+    c = claim(tree, e)
+    client.force_login(tree.clerk_a1)
+    attach = reverse("admin:mutualaid_aidclaim_attach", args=[c.pk])
+    client.post(attach, {"file": SimpleUploadedFile("x.pdf", b"<html><script>1</script>")})
+    assert not AidClaimAttachment.objects.exists()
+    client.post(attach, {"file": SimpleUploadedFile("发票.pdf", PDF)})
+    att = AidClaimAttachment.objects.get()
+    got = client.get(reverse("admin:mutualaid_aidclaimattachment_download", args=[att.pk]))
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    client.force_login(tree.town_b)
+    hidden = client.get(reverse("admin:mutualaid_aidclaimattachment_download", args=[att.pk]))
+    assert hidden.status_code == 302
+    client.force_login(tree.clerk_a1)
+    client.post(reverse("admin:mutualaid_aidclaimattachment_delete", args=[att.pk]))
+    assert not AidClaimAttachment.objects.exists()
+
+
+def test_the_county_records_premiums_renews_rosters_and_follows_targets(client, tree, aid):
+    from gonghui.reports.services import target_set
+
+    batch = enrol(tree, aid, paid_on=None)
+    client.force_login(tree.clerk_a1)
+    page = client.get(reverse("admin:mutualaid_aidenrollmentbatch_change", args=[batch.pk]))
+    assert page.status_code == 200 and "登记缴费" not in page.content.decode()
+    client.force_login(tree.county_staff)
+    page = client.get(reverse("admin:mutualaid_aidenrollmentbatch_change", args=[batch.pk]))
+    assert "登记缴费" in page.content.decode() and "职工0" in page.content.decode()
+    client.post(reverse("admin:mutualaid_aidenrollmentbatch_pay", args=[batch.pk]), {})
+    assert AidEnrollmentBatch.objects.get().status == "draft"
+    client.post(
+        reverse("admin:mutualaid_aidenrollmentbatch_pay", args=[batch.pk]),
+        {"paid_on": "2026-01-05"},
+    )
+    assert AidEnrollmentBatch.objects.get().status == "paid"
+    target_set(actor=tree.county_staff, org=tree.a, indicator="mutualaid.enrolled", year=Y, value=5)
+    progress = client.get(reverse("admin:mutualaid_aidenrollmentbatch_progress"), {"year": Y})
+    rows = {r["org"].name: r for r in progress.context["rows"]}
+    assert (rows["甲镇总工会"]["enrolled"], rows["甲镇总工会"]["rate"]) == (6, 120)
+    assert rows["乙镇总工会"]["enrolled"] == 0
+    assert selectors.enrolment_progress(tree.town_b, Y)[0]["enrolled"] == 0
+    answer = client.post(
+        reverse("admin:mutualaid_aidenrollmentbatch_changelist"),
+        {"action": "renew_selected", "_selected_action": [batch.pk]},
+        follow=True,
+    )
+    said = [str(m) for m in answer.context["messages"]]
+    assert any("续保6人" in m for m in said), said
+    assert AidEnrollmentBatch.objects.filter(period_start=D(Y + 1, 1, 1)).exists()
+    # Plans and editions: the county keeps its own; a clerk reads them.
+    page = client.get(reverse("admin:mutualaid_aidplan_add"))
+    assert page.status_code == 200
+    client.force_login(tree.clerk_a1)
+    assert client.get(reverse("admin:mutualaid_aidplan_changelist")).status_code == 200
+    plan_page = client.get(reverse("admin:mutualaid_aidplan_change", args=[aid["hospital"].pk]))
+    assert plan_page.status_code == 200 and 'name="name"' not in plan_page.content.decode()
