@@ -653,3 +653,89 @@ def test_county_runs_a_nomination_round_from_quota_to_award(browser, live_server
     expect(page.locator("[data-testid=records]")).to_contain_text(person.name)
     page.screenshot(path=str(ARTIFACTS / "honors-records.png"), full_page=True)
     context.close()
+
+
+def test_county_enrols_a_roster_and_pays_a_claim_computed_from_the_plan(
+    browser, live_server, live_tree, worker, tmp_path
+):
+    """The county imports 甲公司's roster for last year, records the premium, files a member's
+    stay (the payout computed from the plan, shown with its computation), approves it, pays it
+    in a batch, and finds it on the statistics page."""
+    from gonghui.mutualaid.models import AidClaim, AidEnrollmentBatch
+    from tests.test_mutualaid import member, number_of, plans, roster
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    year = timezone.localdate().year - 1  # a whole year behind us: the stay is over and paid
+    hospital = plans(live_tree)[0]
+    people = [member(live_tree.a1, n) for n in range(6)]
+    path = roster(
+        [[p.name, number_of(p), "职工住院医疗互助保障"] for p in people], tmp_path / "参保名单.xlsx"
+    )
+
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="导入参保名单").first.click()
+    page.locator("#id_org").select_option(str(live_tree.a1.pk), force=True)
+    page.fill("#id_year", str(year))
+    page.fill("#id_staff", "6")
+    page.select_option("#id_unit_type", "private")
+    page.set_input_files("#id_file", str(path))
+    page.screenshot(path=str(ARTIFACTS / "mutualaid-import.png"), full_page=True)
+    page.click("#gh-upload button[type=submit]")
+    expect(page.locator("[data-testid=import-result]")).to_contain_text("6", timeout=60000)
+    batch = AidEnrollmentBatch.objects.get()
+    assert batch.people == 6 and batch.premium == 240
+
+    page.goto(f"{live_server.url}/admin/mutualaid/aidenrollmentbatch/{batch.pk}/change/")
+    page.fill("input[name=paid_on]", f"{year}-01-05")
+    page.click("[data-testid=record-premium]")
+    expect(page.locator("[data-testid=batch-status]")).to_contain_text("已缴费")
+    page.screenshot(path=str(ARTIFACTS / "mutualaid-batch.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/admin/mutualaid/aidclaim/add/")
+    page.fill("#id_id_number_text", number_of(people[0]))
+    page.select_option("#id_plan", str(hospital.pk))
+    page.fill("#id_admitted_on", f"{year}-03-01")  # within the 90-day waiting period
+    page.fill("#id_discharged_on", f"{year}-03-08")
+    page.fill("#id_hospital", "青山县人民医院")
+    page.fill("#id_total_cost", "20000")
+    page.fill("#id_insurance_paid", "10000")
+    page.fill("#id_bank_name", "农业银行青山支行")
+    page.fill("#id_bank_account_text", "6228480012345678901")
+    page.click("button[name=_continue]")
+    expect(page.locator(".errorlist, [data-testid=form-errors]").first).to_contain_text("等待期")
+    page.fill("#id_admitted_on", f"{year}-06-01")
+    page.fill("#id_discharged_on", f"{year}-06-08")
+    page.click("button[name=_continue]")
+    basis = page.locator("[data-testid=claim-basis]")
+    expect(basis).to_contain_text("5000元×50% + 4500元×60% = 5200元")
+    expect(page.locator("[data-testid=claim-payout]")).to_contain_text("5200")
+    page.click("button[data-step=submit]")
+    page.click("button[data-step=approve]")
+    expect(page.locator("[data-testid=claim-status]")).to_contain_text("已批准")
+    page.screenshot(path=str(ARTIFACTS / "mutualaid-claim.png"), full_page=True)
+    claim = AidClaim.objects.get()
+
+    page.goto(f"{live_server.url}/admin/mutualaid/aidclaim/")
+    page.locator(f"input[name=_selected_action][value='{claim.pk}']").check(force=True)
+    page.select_option("select[name=action]", "batch_selected")
+    page.locator("button[name=index], button[type=submit][title]").first.click()
+    page.fill("input[name=paid_on]", f"{year}-06-20")
+    page.fill("input[name=reference]", "HZ001")
+    page.click("[data-testid=mark-paid]")
+    expect(page.locator(".gh-panel").first).to_contain_text("已发放")
+    page.screenshot(path=str(ARTIFACTS / "mutualaid-payout-batch.png"), full_page=True)
+    claim.refresh_from_db()
+    assert claim.status == "paid"
+
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.fill("#id_date_from", f"{year}-01-01")
+    page.fill("#id_date_to", f"{year}-12-31")
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="mutualaid.payouts.amount"]')
+    row.locator("xpath=ancestor::details").locator("summary").click()  # unfold its area
+    expect(row).to_contain_text("5200元")
+    expect(page.locator('tr[data-key="mutualaid.enrolled"]')).to_contain_text("6人")
+    page.screenshot(path=str(ARTIFACTS / "mutualaid-statistics.png"), full_page=True)
+    row.get_by_role("link").first.click()
+    expect(page.locator("[data-testid=records]")).to_contain_text(people[0].name)
+    context.close()

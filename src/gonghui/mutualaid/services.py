@@ -737,7 +737,8 @@ def claim_create(
             insurance_paid=Decimal(insurance_paid),
         )
         if payout.refusal:
-            raise DomainError(payout.refusal)
+            # Said beside the day of admission: it is what a clerk checks first.
+            raise DomainError({"admitted_on": payout.refusal})
         c = cipher()
         claim = AidClaim(
             enrollment=locked,
