@@ -128,6 +128,8 @@ INDICATORS = [
         "人次",
         Count("id"),
         said_with="mutualaid.payouts.amount",
+        leave_out="said as 共N人次 after the workers paid only where some were paid more "
+        "than once; otherwise it is the number of workers paid",
     ),
     _paid(
         "mutualaid.payouts.amount",

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
-from gonghui.core.figures import money
 from gonghui.mutualaid.models import PlanKind
 from gonghui.mutualaid.services import KIND_WORDS as WORDS
 
@@ -42,11 +40,9 @@ def section(w, org, start: datetime.date, end: datetime.date):
             text += f"，共{w.n('mutualaid.payouts.times')}"
         else:
             w.written.add("mutualaid.payouts.times")
-        if times:
-            average = Decimal(w.get("mutualaid.payouts.amount")) / Decimal(times)
-            # Traced under its numerator, like a rate: two indicator values, not one.
-            said = w._mark("mutualaid.payouts.amount#average", average, money(average))
-            text += f"，人均{said}"
+        average = w.average("mutualaid.payouts.amount", "mutualaid.payouts.times")
+        if average:
+            text += f"，人均{average}"
         paragraphs.append(text + "。")
     if w.get("mutualaid.claims.filed"):
         text = f"{w.span}受理互助保障理赔申请{w.n('mutualaid.claims.filed')}"

@@ -232,6 +232,7 @@ def traced_figures(report) -> list[TracedFigure]:
                 "rate": _("rate of change"),
                 "completion": _("target completion"),
                 "plan": _("target of the next year"),
+                "average": _("average"),
             }
             rates = {rate.key: rate.name for rate in all_rates()}
             name = rates.get(derived) or f"{name}（{labels.get(derived, derived)}）"

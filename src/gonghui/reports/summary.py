@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from cn2an import an2cn
 from django.utils import timezone
@@ -124,6 +125,16 @@ class _Writer:
 
     def get(self, key):
         return self.values.get(key, 0)
+
+    def average(self, key: str, per: str) -> str:
+        """ "5753.49元": the figure ``key`` (money) per unit of ``per`` ("人均" after a payout
+        total), traced under ``key`` like a rate: two indicator values, not one. "" when
+        ``per`` is nothing."""
+        whole = self.values.get(per, 0)
+        if not whole:
+            return ""
+        value = (Decimal(self.values.get(key, 0)) / Decimal(whole)).quantize(Decimal("0.01"))
+        return self._mark(f"{key}#average", value, money(value))
 
     def say(self, key: str) -> str:
         """The sentence of a figure said with others (``Indicator.parts``), or ""."""
