@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from gonghui.core.errors import DomainError
 from gonghui.core.imports.engine import Mode, run_import
-from gonghui.core.models import AccessLog
+from gonghui.core.models import AccessLog, Event
 from gonghui.members.services import member_register
 from gonghui.mutualaid import selectors, services
 from gonghui.mutualaid.imports import EnrollmentRosterSpec
@@ -787,3 +787,78 @@ def test_the_county_records_premiums_renews_rosters_and_follows_targets(client, 
     assert client.get(reverse("admin:mutualaid_aidplan_changelist")).status_code == 200
     plan_page = client.get(reverse("admin:mutualaid_aidplan_change", args=[aid["hospital"].pk]))
     assert plan_page.status_code == 200 and 'name="name"' not in plan_page.content.decode()
+
+
+# -- what the review found -------------------------------------------------------------------
+
+
+def test_a_choose_one_group_counts_as_one_cover_for_the_participation_rule(tree, aid):
+    people, h, a = aid["people"], aid["hospital"], aid["allowance"]
+    choices = [(p.pk, h) for p in people[:4]] + [(p.pk, a) for p in people[4:]]
+    assert not services.enrollment_refusals(
+        org=tree.a1, period_start=START, staff_count=6, choices=choices
+    )
+    short = services.enrollment_refusals(
+        org=tree.a1, period_start=START, staff_count=6, choices=choices[:5]
+    )
+    assert len(short) == 5 and "”或“" in short[0][1]
+    draft = services.enrollment_batch_create(
+        actor=tree.clerk_a1,
+        org=tree.a1,
+        period_start=START,
+        unit_type=UnitType.PUBLIC,
+        staff_count=6,
+        choices=choices,
+    )
+    assert draft.premium == Decimal(6 * 60)
+    services.enrollment_batch_delete(actor=tree.clerk_a1, batch=draft)
+    assert not AidEnrollment.objects.exists()
+
+
+def test_the_yearly_cap_is_per_cover_year_and_one_stay_is_claimed_once(tree, aid):
+    e = enrol(tree, aid, start=D(2025, 6, 1), paid_on=D(2025, 6, 1)).enrollments.first()
+    first = claim(tree, e, admitted=D(2025, 12, 1), cost=40000, insurance=10000)
+    with pytest.raises(DomainError, match="已经申请"):
+        claim(tree, e, admitted=D(2025, 12, 3))  # within the same stay
+    services.claims_take_step(actor=tree.clerk_a1, claims=[first], step="submit")
+    services.claims_take_step(actor=tree.county_staff, claims=[first], step="approve")
+    # Another calendar year, the same cover year (June to May): 2000 left of the cap.
+    second = claim(tree, e, admitted=D(2026, 2, 1), cost=40000, insurance=10000)
+    assert second.payout == Decimal(2000) and "尚余2000元" in second.basis
+
+
+def test_a_partial_roster_import_judges_the_share_on_the_rows_it_writes(tree, aid, tmp_path):
+    people = aid["people"]
+    rows = [[p.name, number_of(p), "职工住院医疗互助保障"] for p in people[:5]]
+    rows.append([people[5].name, "530524198501010011", "职工住院医疗互助保障"])
+    outcome = run_import(
+        EnrollmentRosterSpec(),
+        roster(rows, tmp_path / "partial.xlsx"),
+        actor=tree.clerk_a1,
+        org=tree.a1,
+        file_name="参保名单.xlsx",
+        options={"year": str(Y), "staff": "6", "unit_type": "其他企业"},
+        mode=Mode.PARTIAL,
+    )
+    assert outcome.written and outcome.imported == 0 and not outcome.fatal
+    assert any("全员参保" in p.message for p in outcome.problems)
+    assert not AidEnrollmentBatch.objects.exists()
+
+
+def test_a_closed_plan_still_takes_claims_and_documents_opened_are_logged(client, tree, aid):
+    enrol(tree, aid)
+    services.plan_update(actor=tree.county_staff, plan=aid["hospital"], changes={"is_open": False})
+    assert aid["hospital"] not in selectors.plans_open_to(tree.clerk_a1)
+    client.force_login(tree.clerk_a1)
+    pdf = SimpleUploadedFile("出院小结.pdf", PDF, content_type="application/pdf")
+    form = claim_form(tree, aid["people"][0], aid["hospital"], first_attachments=pdf)
+    assert client.post(reverse("admin:mutualaid_aidclaim_add"), form).status_code == 302
+    att = AidClaimAttachment.objects.get()
+    got = client.get(reverse("admin:mutualaid_aidclaimattachment_download", args=[att.pk]))
+    assert got.status_code == 200
+    assert AccessLog.objects.filter(action="view_health_data", actor=tree.clerk_a1).count() == 1
+    claim_ = AidClaim.objects.get()
+    assert "出院小结" not in str(
+        list(Event.objects.filter(target_id=str(claim_.pk)).values_list("details", "target_repr"))
+    )
+    assert "医院" not in str(claim_)

@@ -434,7 +434,9 @@ class AidClaimAdmin(ScopedAdmin):
             kwargs["fields"] = ()
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
-            form.base_fields["plan"].queryset = selectors.plans_open_to(request.user)
+            form.base_fields["plan"].queryset = selectors.plans_open_to(
+                request.user, closed_too=True
+            )
         return form
 
     def has_delete_permission(self, request, obj=None):
@@ -576,8 +578,9 @@ class AidClaimAdmin(ScopedAdmin):
             .filter(pk=pk)
             .first()
         )
-        if att is None:
+        if att is None or not request.user.has_perm("mutualaid.view_aidclaim"):
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        services.claim_document_opened(actor=request.user, attachment=att)
         return stored_file_response(att.stored)
 
     def attachment_delete_view(self, request, pk):

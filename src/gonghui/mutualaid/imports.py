@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core import idnumbers
 from gonghui.core.errors import DomainError
+from gonghui.core.imports.engine import Mode
 from gonghui.core.imports.spec import (
     CellError,
     Column,
@@ -183,11 +184,24 @@ class EnrollmentRosterSpec(ImportSpec):
         return choices, rows
 
     def check(self, ctx) -> list[Problem]:
-        choices, rows = self._choices(ctx)
-        refused = services.enrollment_refusals(
-            org=ctx.org, period_start=self.period_start, staff_count=self.staff, choices=choices
-        )
-        return [Problem(rows[i], COL["plans"].header, message) for i, message in refused]
+        # In the partial mode a row with a problem is left out whole and the rest written:
+        # the participation rule is then judged on who is left, again until nothing changes,
+        # so the write never meets a refusal the check did not report.
+        problems: dict[tuple[int, str], Problem] = {}
+        skipped: set[int] = set()
+        while True:
+            choices, rows = self._choices(ctx, skipped)
+            refused = services.enrollment_refusals(
+                org=ctx.org, period_start=self.period_start, staff_count=self.staff, choices=choices
+            )
+            for i, message in refused:
+                problems.setdefault(
+                    (rows[i], message), Problem(rows[i], COL["plans"].header, message)
+                )
+            newly = {rows[i] for i, _m in refused} - skipped
+            if not newly or ctx.mode != Mode.PARTIAL:
+                return list(problems.values())
+            skipped |= newly
 
     def write(self, ctx, skip_rows: set[int]) -> tuple[int, int]:
         choices, rows = self._choices(ctx, skip_rows)

@@ -331,7 +331,9 @@ class AidClaim(models.Model):
         indexes = [models.Index(fields=["paid_on"], name="aid_claim_paid_on")]
 
     def __str__(self):
-        return f"{self.person.name} · {self.hospital} {self.admitted_on:%Y-%m-%d}"
+        # No hospital: the event log and the breadcrumbs say this, and a hospital's name may
+        # say the illness.
+        return f"{self.person.name} · {self.admitted_on:%Y-%m-%d}入院"
 
 
 class AidClaimAttachment(models.Model):

@@ -40,7 +40,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
             text += f"，共{w.n('mutualaid.payouts.times')}"
         else:
             w.written.add("mutualaid.payouts.times")
-        average = w.average("mutualaid.payouts.amount", "mutualaid.payouts.times")
+        average = w.average("mutualaid.payouts.amount", "mutualaid.payouts.people")
         if average:
             text += f"，人均{average}"
         paragraphs.append(text + "。")

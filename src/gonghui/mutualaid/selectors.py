@@ -29,14 +29,16 @@ def plans_visible_to(actor) -> QuerySet[AidPlan]:
     return AidPlan.objects.select_related("org")
 
 
-def plans_open_to(actor) -> QuerySet[AidPlan]:
-    """The plans the actor's unions may enrol in: open, run by their federation or one above."""
+def plans_open_to(actor, *, closed_too: bool = False) -> QuerySet[AidPlan]:
+    """The plans the actor's unions may enrol in: open, run by their federation or one above.
+    ``closed_too`` for claims: a plan closed to new members still covers those enrolled."""
     own = getattr(actor, "org", None)
     if own is None or not getattr(actor, "is_active", False):
         return AidPlan.objects.none()
-    return AidPlan.objects.filter(
-        Q(org__path__in=own.ancestor_paths()) | Q(org__path__startswith=own.path), is_open=True
-    ).select_related("org")
+    found = AidPlan.objects.filter(
+        Q(org__path__in=own.ancestor_paths()) | Q(org__path__startswith=own.path)
+    )
+    return (found if closed_too else found.filter(is_open=True)).select_related("org")
 
 
 def editions_visible_to(actor) -> QuerySet[AidPlanEdition]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum, Value
+from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +83,13 @@ def _yuan(amount) -> str:
 def _pct(ratio) -> str:
     text = f"{Decimal(ratio) * 100:f}"
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def _anniversary(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def period_end(plan: AidPlan, start: datetime.date) -> datetime.date:
@@ -340,12 +347,18 @@ def enrollment_refusals(
                 continue
             chosen_groups[(person_id, group)] = plan.name
         ok_per_plan[plan.pk] += 1
+
     # The participation rule, for the plans every worker may join (a women's plan is an
-    # add-on).
-    for pk, plan in plans.items():
-        if plan.women_only or not participation:
-            continue
-        n = ok_per_plan[pk]
+    # add-on), counted over a choose-one group as a whole: 70 in 住院医疗 and 30 in 住院津贴 is
+    # the whole staff covered.
+    def cover(plan) -> str:
+        return plan.exclusive_group or f"#{plan.pk}"
+
+    for key in dict.fromkeys(cover(p) for p in plans.values() if not p.women_only):
+        if not participation:
+            break
+        members_of = [p for p in plans.values() if cover(p) == key]
+        n = sum(ok_per_plan[p.pk] for p in members_of)
         if n > staff_count:
             message = _("%(n)d enrolled in “%(plan)s”, more than the unit's %(staff)d staff.")
         elif staff_count <= SMALL_UNIT and n < staff_count:
@@ -361,12 +374,16 @@ def enrollment_refusals(
             continue
         said = message % {
             "n": n,
-            "plan": plan.name,
+            "plan": "”或“".join(p.name for p in members_of),
             "staff": staff_count,
             "need": math.ceil(staff_count * SHARE_REQUIRED),
         }
         refused = {i for i, _m in found}
-        found += [(i, said) for i, (_p, p) in enumerate(choices) if p.pk == pk and i not in refused]
+        found += [
+            (i, said)
+            for i, (_p, p) in enumerate(choices)
+            if not p.women_only and cover(p) == key and i not in refused
+        ]
     return sorted(found)
 
 
@@ -404,11 +421,14 @@ def enrollment_batch_create(
     with transaction.atomic():
         require_in_scope(actor, org)
         plan_ids = sorted({plan.pk for _p, plan in choices})
+        groups = {plan.exclusive_group for _p, plan in choices if plan.exclusive_group}
+        # The plans of the roster and every plan of their choose-one groups, in one order: two
+        # rosters putting one person in 住院医疗 and 住院津贴 at once are serialised.
         plans = {
             p.pk: p
             for p in AidPlan.objects.select_for_update()
             .select_related("org")
-            .filter(pk__in=plan_ids)
+            .filter(Q(pk__in=plan_ids) | Q(exclusive_group__in=groups))
             .order_by("pk")
         }
         choices = [(person, plans[plan.pk]) for person, plan in choices]
@@ -470,9 +490,11 @@ def enrollment_batch_create(
 
 def enrollment_batch_delete(*, actor, batch: AidEnrollmentBatch) -> None:
     """Withdraw a roster whose premium is not yet paid (its enrolments go with it)."""
-    if batch.status != B.DRAFT:
-        raise DomainError(_("The premium is paid: the enrolment stands."))
-    record_delete(actor=actor, instance=batch)
+    with transaction.atomic():
+        locked = AidEnrollmentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != B.DRAFT:
+            raise DomainError(_("The premium is paid: the enrolment stands."))
+        record_delete(actor=actor, instance=locked)
 
 
 def enrollment_batch_pay(
@@ -661,9 +683,14 @@ def payout_for(
     if amount > edition.per_event_cap:
         amount = edition.per_event_cap
         lines.append(_("Capped at %(cap)s a stay.") % {"cap": _yuan(edition.per_event_cap)})
+    # The cap is per cover year: from the period's start to its anniversary.
+    year_from = enrollment.period_start
+    while _anniversary(year_from) <= admitted_on:
+        year_from = _anniversary(year_from)
     used = AidClaim.objects.filter(
         enrollment=enrollment,
-        admitted_on__year=admitted_on.year,
+        admitted_on__gte=year_from,
+        admitted_on__lt=_anniversary(year_from),
         status__in=(C.APPROVED, C.PAID),
     ).exclude(pk=claim_pk).aggregate(s=Sum("payout"))["s"] or Decimal(0)
     room = max(edition.yearly_cap - used, Decimal(0))
@@ -730,6 +757,16 @@ def claim_create(
             .get(pk=enrollment.pk)
         )
         require_in_scope(actor, locked.org)
+        overlapping = AidClaim.objects.filter(
+            enrollment=locked,
+            admitted_on__lte=discharged_on,
+            discharged_on__gte=admitted_on,
+        ).exclude(status=C.REJECTED)
+        if overlapping.exists():
+            # One stay, one claim: a second claim over the same days is the same stay.
+            raise DomainError(
+                _("This stay (admitted %(day)s) is already claimed.") % {"day": admitted_on}
+            )
         payout = payout_for(
             enrollment=locked,
             admitted_on=admitted_on,
@@ -793,6 +830,22 @@ def claim_diagnosis(*, actor, claim: AidClaim) -> str:
     return cipher().decrypt(bytes(claim.diagnosis), DIAGNOSIS_PURPOSE)
 
 
+def claim_document_opened(*, actor, attachment: AidClaimAttachment) -> None:
+    """A claim's document (a discharge summary says the illness) is opened: written to the
+    access log like the diagnosis."""
+    from gonghui.core.access_log import log_access
+    from gonghui.core.models import AccessLog
+
+    require_in_scope(actor, attachment.claim.org)
+    log_access(
+        actor=actor,
+        action=AccessLog.Action.VIEW_HEALTH_DATA,
+        target=attachment.claim,
+        org=attachment.claim.org,
+        details={"document": attachment.pk},
+    )
+
+
 def _attach(actor, claim: AidClaim, upload) -> AidClaimAttachment:
     try:
         stored = stored_file_create(
@@ -822,7 +875,8 @@ def claim_attachment_add(*, actor, claim: AidClaim, upload) -> AidClaimAttachmen
             action="aidclaimattachment.create",
             org=locked.org,
             target=locked,
-            details={"file": attachment.name, "size": attachment.size},
+            # A document's name may say the illness: the log keeps its size only.
+            details={"size": attachment.size},
         )
     return attachment
 
@@ -832,6 +886,10 @@ def claim_attachment_delete(*, actor, attachment: AidClaimAttachment) -> None:
     require_perm(actor, "mutualaid.change_aidclaim")
     with transaction.atomic():
         locked = AidClaimAttachment.objects.select_related("claim__org").get(pk=attachment.pk)
+        # The claim locked and read again: a decision taken meanwhile keeps the documents.
+        locked.claim = (
+            AidClaim.objects.select_for_update().select_related("org").get(pk=locked.claim_id)
+        )
         require_in_scope(actor, locked.claim.org)
         if locked.claim.status not in (C.DRAFT, C.SUBMITTED):
             raise DomainError(_("A decided claim keeps its documents."))
@@ -842,7 +900,7 @@ def claim_attachment_delete(*, actor, attachment: AidClaimAttachment) -> None:
             action="aidclaimattachment.delete",
             org=locked.claim.org,
             target=locked.claim,
-            details={"file": locked.name},
+            details={"size": locked.size},
         )
 
 
@@ -963,6 +1021,20 @@ def claim_transition(*, actor, claim: AidClaim, step: str, reason: str = "") -> 
 
 def claims_take_step(*, actor, claims: list[AidClaim], step: str, reason: str = "") -> int:
     """One step for several claims at once (the 审批 page's ticked rows): all or none."""
+    with transaction.atomic():
+        # Every enrolment first, in one order: two reviewers ticking claims of the same members
+        # queue instead of deadlocking.
+        ticked = AidClaim.objects.filter(pk__in=[c.pk for c in claims]).values("enrollment")
+        list(
+            AidEnrollment.objects.select_for_update()
+            .filter(pk__in=ticked)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return _take_each(actor, claims, step, reason)
+
+
+def _take_each(actor, claims, step, reason) -> int:
     return all_or_none(
         claims,
         lambda claim: claim_transition(actor=actor, claim=claim, step=step, reason=reason),

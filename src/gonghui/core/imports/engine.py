@@ -45,6 +45,9 @@ class ImportContext:
     # check told the user about records they do not hold, written after the import's
     # transaction has committed or rolled back.
     keep: list = field(default_factory=list)
+    # How the import goes on with rows that have problems (``Mode``): a check whose rule
+    # depends on which rows are written (a share of the staff) reads it.
+    mode: str = Mode.ALL_OR_NOTHING
 
 
 @dataclass
@@ -116,6 +119,7 @@ def run_import(
                 options=options or {},
                 cursor=cursor,
                 today=timezone.localdate(),
+                mode=mode,
             )
             try:
                 spec.begin(ctx)
