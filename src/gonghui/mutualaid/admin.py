@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from gonghui.core import idnumbers
 from gonghui.core.admin import PaidForm, ScopedAdmin, download, error_text
@@ -343,18 +344,26 @@ class ClaimForm(NoModelCheck, forms.ModelForm):
     enrolment is found from them), the stay, the costs and where the payout goes."""
 
     id_number_text = forms.CharField(
-        label=gettext_lazy("Member's ID number"), max_length=25, required=True
+        label=gettext_lazy("Member's ID number"),
+        max_length=25,
+        required=True,
+        widget=UnfoldAdminTextInputWidget(),
     )
     plan = forms.ModelChoiceField(
-        label=gettext_lazy("Mutual-aid plan"), queryset=AidPlan.objects.none()
+        label=gettext_lazy("Mutual-aid plan"),
+        queryset=AidPlan.objects.none(),
+        widget=UnfoldAdminSelectWidget(),
     )
     diagnosis_text = forms.CharField(
         label=gettext_lazy("Diagnosis"),
         max_length=200,
         required=False,
+        widget=UnfoldAdminTextInputWidget(),
         help_text=gettext_lazy("Kept encrypted; only the reviewer reads it, and it is logged."),
     )
-    bank_account_text = forms.CharField(label=gettext_lazy("Bank account"), max_length=40)
+    bank_account_text = forms.CharField(
+        label=gettext_lazy("Bank account"), max_length=40, widget=UnfoldAdminTextInputWidget()
+    )
     first_attachments = CheckedFilesField(
         label=gettext_lazy("Documents"),
         required=False,

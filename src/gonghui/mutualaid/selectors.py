@@ -134,6 +134,8 @@ def enrolment_progress(actor, year: int) -> list[dict]:
     for org in orgs:
         enrolled = int(figure.value(org, start, end))
         target = targets.get(org.pk)
+        if org != own and not enrolled and not target:
+            continue  # nothing enrolled and nothing asked: not a line to follow
         rows.append(
             {
                 "org": org,
@@ -142,7 +144,8 @@ def enrolment_progress(actor, year: int) -> list[dict]:
                 "rate": round(enrolled * 100 / target) if target else None,
             }
         )
-    return rows
+    # The actor's own first, then those given a target, then the others.
+    return rows[:1] + sorted(rows[1:], key=lambda r: (r["target"] is None, r["org"].path))
 
 
 def claim_progress(actor, claim: AidClaim) -> dict:
