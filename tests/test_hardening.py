@@ -315,6 +315,7 @@ def test_every_file_field_goes_through_the_checked_path(rf, tree):
         "assistance.GroupRelief.photo",
         "honors.NominationAttachment.stored",
         "ledger.LedgerAttachment.stored",
+        "mutualaid.AidClaimAttachment.stored",
     ]
 
     def form_classes(cls):

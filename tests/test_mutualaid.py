@@ -862,3 +862,19 @@ def test_a_closed_plan_still_takes_claims_and_documents_opened_are_logged(client
         list(Event.objects.filter(target_id=str(claim_.pk)).values_list("details", "target_repr"))
     )
     assert "医院" not in str(claim_)
+
+
+def test_the_ledgers_mutual_aid_counters_take_no_new_entries(tree):
+    from gonghui.ledger import services as ledger
+    from gonghui.ledger.models import LedgerCategory
+
+    for code in ("mutual.enrolment", "mutual.payout"):
+        with pytest.raises(DomainError, match="职工医疗互助"):
+            ledger.entry_create(
+                actor=tree.county_staff,
+                org=tree.county,
+                category=LedgerCategory.objects.get(code=code),
+                title="参保",
+                starts_on=D(Y, 3, 1),
+                people=10,
+            )

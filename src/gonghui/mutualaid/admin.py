@@ -177,6 +177,7 @@ class AidEnrollmentBatchAdmin(ScopedAdmin):
     list_display = ("__str__", "unit_type", "staff_count", "people", "premium", "status", "paid_on")
     list_filter = ("status", "period_start", "unit_type")
     search_fields = ("org__name",)
+    ordering = ("-period_start", "org__path")
     readonly_fields = (
         "org",
         "period_start",

@@ -178,7 +178,9 @@ class AidEnrollmentBatch(models.Model):
     class Meta:
         verbose_name = _("Enrolment batch")
         verbose_name_plural = _("Enrolment batches")
-        ordering = ["-period_start", "org__path"]
+        # No join in the default order: the services read batches and enrolments by the
+        # thousand (the list orders by union in its admin).
+        ordering = ["-period_start", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["org", "period_start"], name="one_aid_batch_per_union_period"
@@ -228,7 +230,7 @@ class AidEnrollment(models.Model):
     class Meta:
         verbose_name = _("Enrolment")
         verbose_name_plural = _("Enrolments")
-        ordering = ["-period_start", "batch", "id"]
+        ordering = ["-period_start", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "plan", "period_start"], name="one_aid_enrollment_per_period"

@@ -27,7 +27,7 @@ from gonghui.assistance.services.common import (
     _user,
 )
 from gonghui.assistance.services.standards import policy_for
-from gonghui.core import idnumbers
+from gonghui.core import idnumbers, payments
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
@@ -185,9 +185,7 @@ def grant_create(
         entry_year=entry_year,
         eligibility_group=eligibility_group,
     )
-    account = "".join(ch for ch in (bank_account or "") if ch.isascii() and ch.isdigit())
-    if bank_account and not 12 <= len(account) <= 30:
-        raise DomainError({"bank_account": _("A bank account number has 12 to 30 digits.")})
+    account = payments.bank_account_digits(bank_account or "")
     warnings = []
     with transaction.atomic():
         require_in_scope(actor, org)
