@@ -641,13 +641,11 @@ def test_the_roster_import_runs_from_the_command_line(tmp_path):
             capture_output=True, text=True, env=_cli_env(), timeout=120, check=False,
         )  # fmt: skip
 
+    # Refused (6 of 20 staff): a non-zero exit and the counts; the import itself is tested
+    # through run_import above, one process is enough here.
     refused = run("20")
     assert refused.returncode == 1 and json.loads(refused.stdout)["rejected"] == 6
     assert not AidEnrollmentBatch.objects.exists()
-    done = run("6")
-    assert done.returncode == 0, done.stderr + done.stdout
-    assert json.loads(done.stdout)["imported"] == 6
-    assert AidEnrollmentBatch.objects.get().people == 6
 
 
 # -- the back office, as each role -------------------------------------------------------------
