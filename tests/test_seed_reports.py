@@ -23,11 +23,11 @@ from gonghui.assistance.imports import GrantListSpec
 from gonghui.assistance.models import Campaign, Grant
 from gonghui.core.imports.engine import run_import
 from gonghui.core.workareas import WorkArea
-from gonghui.demo.generator import Generator
 from gonghui.ledger.imports import LedgerSpec
 from gonghui.ledger.models import LedgerCategory
 from gonghui.members.imports import MemberRosterSpec
 from gonghui.members.models import Membership
+from gonghui.mutualaid.demo import analyze_rosters
 from gonghui.orgs.models import Org, ServicePoint
 from gonghui.orgs.services import org_create, service_point_create
 from gonghui.reports.services import target_set
@@ -421,7 +421,7 @@ def _mutual_001(city: Org, unions: list[Org]) -> None:
         )
         mutual.enrollment_batch_pay(actor=None, batch=batch, paid_on=D(2021, 1, 10))
         if i % 40 == 39:
-            Generator(0).analyze()  # one transaction: the planner must learn the rosters grow
+            analyze_rosters()  # one transaction: the planner must learn the rosters grow
     target_set(actor=None, org=city, indicator="mutualaid.enrolled", year=2021, value=20000)
     enrolled = AidEnrollment.objects.filter(plan=critical).order_by("pk")[:120]
     claims = []

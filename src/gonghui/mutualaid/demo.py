@@ -143,7 +143,7 @@ def build(gen: Generator, demo: DemoCounty) -> None:
         people, staff = found["eligible"][union.pk], found["staff"][union.pk]
         unit_type = UnitType.PUBLIC if rng.random() < 0.3 else UnitType.PRIVATE
         roll = rng.random()
-        if roll < 0.45:
+        if roll < 0.7:
             continue  # not enrolled yet: the townships' targets show the gap
         with_critical = rng.random() < 0.4
         choices = _choices(rng, people, staff, hospital, (0.7, 1.0))
@@ -151,7 +151,7 @@ def build(gen: Generator, demo: DemoCounty) -> None:
             continue
         if with_critical:
             choices += _choices(rng, people, staff, critical, (0.6, 0.8))
-        if roll < 0.62:
+        if roll < 0.78:
             # Enrolled last year too: this year's roster is last year's renewed.
             old = services.enrollment_batch_create(
                 actor=None,
@@ -176,17 +176,17 @@ def build(gen: Generator, demo: DemoCounty) -> None:
             )
         batches += 1
         if batches % 40 == 0:
-            _analyze_rosters()
+            analyze_rosters()
         if rng.random() < 0.93:
             paid = D(DEMO_YEAR, rng.randint(1, 3), rng.randint(1, 28))
             services.enrollment_batch_pay(actor=None, batch=batch, paid_on=paid)
-    _analyze_rosters()
+    analyze_rosters()
     _targets(rng, demo)
     claims = _claims(gen, demo)
     gen.progress(f"    互助保障参保批次 {batches} 个，理赔 {claims} 件")
 
 
-def _analyze_rosters() -> None:
+def analyze_rosters() -> None:
     """The demo is one transaction: autovacuum never sees the rosters grow by thousands, and
     a planner that thinks them empty reads every enrolment for every lookup. ANALYZE samples
     the transaction's own rows (only these two tables: the whole schema takes seconds)."""
@@ -221,7 +221,7 @@ def _claims(gen: Generator, demo: DemoCounty) -> int:
     rng.shuffle(covered)
     made: list[AidClaim] = []
     last_day = REFERENCE_DATE - datetime.timedelta(days=10)
-    for enrollment in covered[:200]:
+    for enrollment in covered[:140]:
         first = max(
             enrollment.cover_from,
             (enrollment.waiting_until or enrollment.cover_from) + datetime.timedelta(days=1),
@@ -251,7 +251,7 @@ def _claims(gen: Generator, demo: DemoCounty) -> int:
         except DomainError:
             continue  # the same stay twice, or nothing left to pay: a clerk would not file it
         made.append(claim)
-        if len(made) >= 120:
+        if len(made) >= 80:
             break
     made.sort(key=lambda c: c.pk)
     # Every state: most paid, some approved and waiting for the bank, some under review,
