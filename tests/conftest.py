@@ -142,36 +142,35 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-DEMO_TEST = (
-    "tests/test_demo_process.py::test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm"
-)
-
-
-def pytest_collection_modifyitems(session, config, items):
+def pytest_configure(config):
     """Start ``gonghui demo`` for its test as the session starts: it builds the whole demo in a
-    subprocess (two minutes), on the second core while the other tests run on the first."""
+    subprocess (two minutes) beside the other tests, and its test checks it at the end. With
+    pytest-xdist the controller starts it (workers inherit where it is through the environment);
+    a run that selects tests by keyword or marker leaves it to the test itself."""
+    import os
     import tempfile
     from pathlib import Path
 
-    if not any(item.nodeid == DEMO_TEST for item in items):
+    if hasattr(config, "workerinput") or config.option.keyword or config.option.markexpr:
         return
-    from tests.test_demo_process import start_demo
+    demo_test = Path(config.rootpath, "tests", "test_demo_process.py")
+    wanted = [Path(config.rootpath, arg.split("::")[0]).resolve() for arg in config.args]
+    if not any(demo_test == p or demo_test.is_relative_to(p) for p in wanted):
+        return
+    from tests.test_demo_process import STARTED, start_demo
 
-    base = Path(tempfile.mkdtemp(prefix="gonghui-demo-test-"))
-    config.gonghui_demo = (base, start_demo(base))
+    run = start_demo(Path(tempfile.mkdtemp(prefix="gonghui-demo-test-")))
+    os.environ[STARTED] = run.to_env()
+    config.gonghui_demo = run
 
 
-def pytest_sessionfinish(session, exitstatus):
+def pytest_unconfigure(config):
     """Stop the early demo if its test did not run to the end, and remove its folder."""
-    import os
     import shutil
-    import signal
 
-    started = getattr(session.config, "gonghui_demo", None)
-    if started is None:
+    run = getattr(config, "gonghui_demo", None)
+    if run is None:
         return
-    base, (proc, _port, _home, _env) = started
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    shutil.rmtree(base, ignore_errors=True)
+    run.kill()
+    run.exit_code(timeout=30)
+    shutil.rmtree(run.base, ignore_errors=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -32,15 +36,69 @@ def _postgres_on(pgdata: Path) -> list[psutil.Process]:
     return found
 
 
-def start_demo(base: Path) -> tuple:
-    """``gonghui demo`` in a subprocess on a free port, its home and log under ``base``. The
-    session starts it as it starts (``conftest.pytest_collection_modifyitems``), so the demo is
-    built on the second core beside the other tests; the test below checks it at the end."""
-    port = _free_port()
-    home = base / "home"
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+# Where the session's early demo is, for the test process that checks it (with pytest-xdist,
+# the controller starts it and a worker runs the test).
+STARTED = "GONGHUI_DEMO_TEST"
+
+
+def demo_env() -> dict:
+    """The user's environment: no database URL or settings of the test suite."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", STARTED)
     }
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """A ``gonghui demo`` started under ``base``: its home, log and exit code live there."""
+
+    base: Path
+    pid: int
+    port: int
+
+    @property
+    def home(self) -> Path:
+        return self.base / "home"
+
+    @property
+    def log(self) -> Path:
+        return self.base / "demo.log"
+
+    def running(self) -> bool:
+        return not (self.base / "exit-code").exists()
+
+    def exit_code(self, timeout: float) -> int | None:
+        """The demo's exit status, written by the thread that waits on it in the process that
+        started it (only a parent can read a child's status)."""
+        deadline = time.monotonic() + timeout
+        while self.running() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return None if self.running() else int((self.base / "exit-code").read_text())
+
+    def kill(self) -> None:
+        if self.running():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signal.SIGKILL)
+
+    def to_env(self) -> str:
+        return json.dumps({"base": str(self.base), "pid": self.pid, "port": self.port})
+
+    @classmethod
+    def from_env(cls) -> DemoRun | None:
+        raw = os.environ.get(STARTED)
+        if not raw:
+            return None
+        fields = json.loads(raw)
+        return cls(Path(fields["base"]), fields["pid"], fields["port"])
+
+
+def start_demo(base: Path) -> DemoRun:
+    """``gonghui demo`` in a subprocess on a free port, its home and log under ``base``. The
+    session starts it as it starts (``conftest.pytest_configure``), so the demo is built beside
+    the other tests; the test below checks it at the end."""
+    port = _free_port()
     log = (base / "demo.log").open("w+")
     proc = subprocess.Popen(
         [
@@ -53,21 +111,26 @@ def start_demo(base: Path) -> tuple:
             "--port",
             str(port),
             "--home",
-            str(home),
+            str(base / "home"),
         ],
-        env=env,
+        env=demo_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    return proc, port, home, env
+
+    def reap():
+        code = proc.wait()
+        (base / "exit-code.part").write_text(str(code))
+        (base / "exit-code.part").rename(base / "exit-code")
+
+    threading.Thread(target=reap, daemon=True).start()
+    return DemoRun(base, proc.pid, port)
 
 
-def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(request, tmp_path):
-    started = getattr(request.config, "gonghui_demo", None)
-    if started is None:
-        started = (tmp_path, start_demo(tmp_path))
-    tmp_path, (proc, port, home, env) = started
+def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
+    run = DemoRun.from_env() or start_demo(tmp_path)
+    home, port = run.home, run.port
     try:
         # A guard against a hang, not a speed check: building the demo takes about a minute
         # here and more on a slower or busier machine.
@@ -75,9 +138,9 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(request, tmp_pa
         page = ""
         # Ready when the page answers and the demo has printed its address and logins.
         while time.monotonic() < deadline and not (
-            "登录" in page and "Gonghui@2025" in (tmp_path / "demo.log").read_text()
+            "登录" in page and "Gonghui@2025" in run.log.read_text()
         ):
-            assert proc.poll() is None, (tmp_path / "demo.log").read_text()
+            assert run.running(), run.log.read_text()
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/admin/login/", timeout=2
@@ -86,18 +149,17 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(request, tmp_pa
             except OSError:
                 pass
             time.sleep(0.5)
-        assert "登录" in page, (tmp_path / "demo.log").read_text()
+        assert "登录" in page, run.log.read_text()
         assert _postgres_on(home / "pgdata"), "the demo should run its own PostgreSQL"
         _a_body_larger_than_any_upload_is_refused_before_it_is_sent(port)
-        _the_demo_outlives_its_worker_and_its_database(tmp_path, home, port, proc)
-        _a_killed_command_does_not_keep_the_database_after_the_demo(home, env)
+        _the_demo_outlives_its_worker_and_its_database(run)
+        _a_killed_command_does_not_keep_the_database_after_the_demo(home)
 
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        os.kill(run.pid, signal.SIGTERM)
+        assert run.exit_code(timeout=30) == 0
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    output = (tmp_path / "demo.log").read_text()
+        run.kill()
+    output = run.log.read_text()
     assert "admin" in output and "Gonghui@2025" in output
     deadline = time.monotonic() + 10
     while _postgres_on(home / "pgdata") and time.monotonic() < deadline:
@@ -112,8 +174,8 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(request, tmp_pa
     assert leftovers == []
 
 
-def _log(tmp_path) -> str:
-    return (tmp_path / "demo.log").read_text()
+def _log(run: DemoRun) -> str:
+    return run.log.read_text()
 
 
 def _worker_pids(home) -> set[int]:
@@ -129,13 +191,13 @@ def _worker_pids(home) -> set[int]:
     return found
 
 
-def _wait(predicate, seconds: float, what: str, tmp_path) -> None:
+def _wait(predicate, seconds: float, what: str, run: DemoRun) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.3)
-    pytest.fail(f"{what}\n{_log(tmp_path)[-3000:]}")
+    pytest.fail(f"{what}\n{_log(run)[-3000:]}")
 
 
 def _login_page(port) -> str:
@@ -146,26 +208,25 @@ def _login_page(port) -> str:
         return ""
 
 
-def _the_demo_outlives_its_worker_and_its_database(tmp_path, home, port, proc) -> None:
+def _the_demo_outlives_its_worker_and_its_database(run: DemoRun) -> None:
+    home, port = run.home, run.port
     # The worker dies (killed, out of memory): the demo starts another and goes on serving.
     first = _worker_pids(home)
     assert len(first) == 1
     os.kill(next(iter(first)), signal.SIGKILL)
-    _wait(lambda: _worker_pids(home) - first, 30, "no new worker after a kill", tmp_path)
-    assert proc.poll() is None and "登录" in _login_page(port)
+    _wait(lambda: _worker_pids(home) - first, 30, "no new worker after a kill", run)
+    assert run.running() and "登录" in _login_page(port)
     # The database dies: the demo starts it again, and the worker that lost it is replaced.
     for postgres in _postgres_on(home / "pgdata"):
         if postgres.ppid() not in {p.pid for p in _postgres_on(home / "pgdata")}:
             postgres.kill()  # the postmaster: the whole server goes
-    _wait(
-        lambda: "内置数据库已恢复" in _log(tmp_path), 60, "the database was not restarted", tmp_path
-    )
-    assert proc.poll() is None
-    _wait(lambda: "登录" in _login_page(port), 30, "pages did not come back", tmp_path)
-    _wait(lambda: _worker_pids(home), 60, "no worker after the database came back", tmp_path)
+    _wait(lambda: "内置数据库已恢复" in _log(run), 60, "the database was not restarted", run)
+    assert run.running()
+    _wait(lambda: "登录" in _login_page(port), 30, "pages did not come back", run)
+    _wait(lambda: _worker_pids(home), 60, "no worker after the database came back", run)
 
 
-def _a_killed_command_does_not_keep_the_database_after_the_demo(home, env) -> None:
+def _a_killed_command_does_not_keep_the_database_after_the_demo(home) -> None:
     """A ``gonghui`` command run beside the demo joins its database; killed with SIGKILL, it
     never says it left. The demo must still stop the database when it stops."""
     side = subprocess.Popen(
@@ -178,7 +239,7 @@ def _a_killed_command_does_not_keep_the_database_after_the_demo(home, env) -> No
             "-c",
             "import time; time.sleep(120)",
         ],
-        env={**env, "GONGHUI_HOME": str(home)},
+        env={**demo_env(), "GONGHUI_HOME": str(home)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -4,6 +4,7 @@ specification that failed before its fix."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -424,7 +425,38 @@ def test_a_roster_export_writes_nothing_to_disk_and_leaves_no_scratch(
     response = client.get("/admin/members/person/export/", {"unmasked": "1"})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert made and all(name.startswith(str(exports.MEMORY_FS)) for name in made)
-    assert not list(exports.MEMORY_FS.glob(f"{exports.SCRATCH_PREFIX}*"))
+    # Its own scratch folders are gone (a parallel test worker may have an export under way).
+    scratch = {Path(name).parent for name in made}
+    assert scratch and all(d.name.startswith(exports.SCRATCH_PREFIX) for d in scratch)
+    assert not any(d.exists() for d in scratch)
+
+
+def test_the_worker_sweeps_the_scratch_of_dead_exports_only(tmp_path, monkeypatch):
+    """The worker sweeps export scratch when it starts; a web process exporting at that moment
+    keeps its own (it used to lose it, and the export failed)."""
+    import os
+    import subprocess
+    import sys
+
+    from gonghui.core import exports
+    from gonghui.core.imports.jobs import sweep_temp_files
+
+    monkeypatch.setattr(exports, "MEMORY_FS", tmp_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    live = tmp_path / f"{exports.SCRATCH_PREFIX}{os.getpid()}-abc"
+    gone = [
+        tmp_path / f"{exports.SCRATCH_PREFIX}{dead}-abc",
+        tmp_path / f"{exports.SCRATCH_PREFIX}x1",
+    ]
+    for d in (live, *gone):
+        d.mkdir()
+    with exports.large_workbook(tmp_path / "out.xlsx") as book:
+        ours = {p for p in tmp_path.iterdir() if p not in (live, *gone)}
+        assert sweep_temp_files() >= 2
+        book.close()
+    assert live.exists() and not any(d.exists() for d in gone)
+    assert len(ours) == 1 and not any(d.exists() for d in ours)
 
 
 # -- 4. an ID number cannot be rebuilt from what is stored in clear --------------------------------
@@ -864,3 +896,21 @@ def test_answers_about_other_unions_people_are_limited_per_day(tree, people, mon
             actor=tree.town_b, org=tree.b1, id_number=A_ID, name="甲会员"
         )
     assert _answers(tree.town_b) == 2
+
+
+def _key_in(home: str) -> str:
+    from gonghui.config.home import read_or_create_key
+
+    return read_or_create_key(Path(home), "secret_key")
+
+
+def test_processes_starting_at_once_share_one_key(tmp_path):
+    """The web server and the worker (or parallel test workers) create a home's keys at the
+    same moment: they must end up with the same key, readable by the owner only."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(8) as pool:
+        keys = set(pool.map(_key_in, [str(tmp_path)] * 32))
+    assert len(keys) == 1 and len(next(iter(keys))) >= 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]

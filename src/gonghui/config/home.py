@@ -27,12 +27,21 @@ def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 def read_or_create_key(home: Path, name: str, nbytes: int = 48) -> str:
     """A random key kept in the home folder, created on first use (readable by its owner only)."""
     path = home / name
-    if path.exists():
-        return path.read_text().strip()
-    value = secrets.token_urlsafe(nbytes)
-    path.touch(mode=0o600)
-    path.write_text(value)
-    return value
+    if not path.exists():
+        # Written aside and linked into place: two processes starting at once (the web server
+        # and the worker, or parallel test workers) both end up with the one key that won,
+        # never with a half-written file or with different keys.
+        part = home / f".{name}.{os.getpid()}"
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(nbytes))
+        try:
+            os.link(part, path)
+        except FileExistsError:
+            pass
+        finally:
+            part.unlink()
+    return path.read_text().strip()
 
 
 def embedded_database_url(home: Path) -> str:

@@ -33,7 +33,9 @@ def large_workbook(target) -> Iterator[xlsxwriter.Workbook]:
     """An xlsxwriter workbook writing to ``target``, for any number of rows; the caller closes
     it inside the ``with`` block."""
     if MEMORY_FS.is_dir() and os.access(MEMORY_FS, os.W_OK):
-        scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=MEMORY_FS)  # mode 0700
+        # Named after this process, so a sweep leaves the scratch of a live export alone.
+        prefix = f"{SCRATCH_PREFIX}{os.getpid()}-"
+        scratch = tempfile.mkdtemp(prefix=prefix, dir=MEMORY_FS)  # mode 0700
         try:
             yield xlsxwriter.Workbook(target, {"constant_memory": True, "tmpdir": scratch})
         finally:
@@ -49,10 +51,25 @@ def sweep_scratch() -> int:
         return 0
     for leftover in MEMORY_FS.glob(f"{SCRATCH_PREFIX}*"):
         with contextlib.suppress(OSError):
-            if leftover.is_dir() and leftover.stat().st_uid == os.getuid():
+            mine = leftover.is_dir() and leftover.stat().st_uid == os.getuid()
+            if mine and not _alive(leftover.name.removeprefix(SCRATCH_PREFIX).split("-")[0]):
                 shutil.rmtree(leftover)
                 removed += 1
     return removed
+
+
+def _alive(pid: str) -> bool:
+    """Whether the process that named a scratch folder still runs (a name of an earlier
+    version, without a process id, counts as dead)."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def styles(book: xlsxwriter.Workbook) -> dict:
