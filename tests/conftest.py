@@ -11,6 +11,8 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
 from gonghui.accounts.models import Department, Role, User
 from gonghui.accounts.services import user_create
@@ -18,6 +20,35 @@ from gonghui.orgs.models import Employer, Org, ServicePoint
 from gonghui.orgs.services import employer_create, org_create, service_point_create
 
 PASSWORD = "Test-pass-2025"
+
+
+@receiver(post_migrate)
+def _restore_seeded_rows(sender, using, **kwargs):
+    """Put back the rows the migrations seed (the ledger's starting taxonomy) after a flush.
+
+    pytest-django ends a transactional test by flushing the database, which empties them too.
+    Run in one process the transactional tests came last; spread over workers module by
+    module, a worker may run a module's other tests after another module's transactional
+    ones. Django sends ``post_migrate`` after the flush: the taxonomy is written again as the
+    migrations leave it (its rows, wording and sub-types)."""
+    if sender.label != "ledger":
+        return
+    from gonghui.ledger.models import LedgerCategory
+    from gonghui.ledger.taxonomy import CATEGORIES, SUBTYPES, WORDING
+
+    if LedgerCategory.objects.using(using).exists():
+        return
+    LedgerCategory.objects.using(using).bulk_create(
+        LedgerCategory(
+            work_area=area,
+            code=code,
+            name=name,
+            unit=unit,
+            wording=WORDING.get(code, {}),
+            subtypes=SUBTYPES.get(code, []),
+        )
+        for area, code, name, unit in CATEGORIES
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -740,3 +740,16 @@ def test_a_refused_attachment_leaves_no_entry_behind_in_the_service_too(tree, me
         )
     # The entry and the first, good file went with the refused second one.
     assert not LedgerEntry.objects.exists() and not StoredFile.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_suite_puts_back_the_migrated_taxonomy_after_a_flush():
+    """``conftest._restore_seeded_rows`` writes the starting taxonomy again after the flush
+    that ends a transactional test: it must equal what the migrations leave."""
+    from django.core.management import call_command
+
+    fields = ["work_area", "code", "name", "unit", "is_active", "wording", "subtypes"]
+    migrated = sorted(map(repr, LedgerCategory.objects.values_list(*fields)))
+    call_command("flush", interactive=False, verbosity=0)
+    assert len(migrated) > 30
+    assert sorted(map(repr, LedgerCategory.objects.values_list(*fields))) == migrated
