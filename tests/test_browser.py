@@ -739,3 +739,80 @@ def test_county_enrols_a_roster_and_pays_a_claim_computed_from_the_plan(
     row.get_by_role("link").first.click()
     expect(page.locator("[data-testid=records]")).to_contain_text(people[0].name)
     context.close()
+
+
+def test_county_files_a_regional_contract_from_negotiation_to_in_force(
+    browser, live_server, live_tree
+):
+    """The county records 甲镇's regional contract for two firms, is refused a vote without
+    two thirds present, records the approval, the signing and the filing, sees when it may
+    take effect, puts it in force, and finds it on the statistics page with its coverage."""
+    from gonghui.orgs.services import employer_create
+    from gonghui.rights.models import CollectiveContract
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    year = timezone.localdate().year - 1
+    small = employer_create(
+        actor=None, org=live_tree.a, name="甲镇小饭店", unit_type="170", headcount=12
+    )
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="登记集体合同").first.click()
+    page.locator("#id_org").select_option(str(live_tree.a.pk), force=True)
+    page.fill("#id_title", "甲镇餐饮业区域性集体合同")
+    page.select_option("#id_reach", "regional")
+    page.select_option("#id_subject", "comprehensive")
+    for employer in (live_tree.emp_a, small):
+        page.locator(f"input[name=employers][value='{employer.pk}']").check()
+    page.fill("#id_workers_covered", "132")
+    page.fill("#id_women_covered", "60")
+    page.fill("#id_union_negotiator", "王主席")
+    page.fill("#id_employer_negotiator", "赵经理")
+    page.fill("#id_rounds", "3")
+    page.screenshot(path=str(ARTIFACTS / "rights-contract-add.png"), full_page=True)
+    page.click("button[name=_continue]")
+    expect(page.locator("[data-testid=contract-status]")).to_contain_text("协商中")
+    expect(page.locator("[data-testid=contract-employers]")).to_contain_text("甲镇小饭店")
+
+    approve = page.locator("[data-testid=step-approve]")
+    approve.locator("input[name=eligible]").fill("45")
+    approve.locator("input[name=present]").fill("29")  # fewer than two thirds of 45
+    approve.locator("input[name=in_favour]").fill("29")
+    approve.locator("input[name=approved_on]").fill(f"{year}-03-01")
+    approve.locator("button[data-step=approve]").click()
+    expect(page.get_by_text("到会人数不足三分之二")).to_be_visible()
+    expect(page.locator("[data-testid=contract-status]")).to_contain_text("协商中")
+    approve = page.locator("[data-testid=step-approve]")
+    approve.locator("input[name=eligible]").fill("45")
+    approve.locator("input[name=present]").fill("40")
+    approve.locator("input[name=in_favour]").fill("38")
+    approve.locator("input[name=approved_on]").fill(f"{year}-03-01")
+    approve.locator("button[data-step=approve]").click()
+    expect(page.locator("[data-testid=contract-status]")).to_contain_text("已审议通过")
+    page.locator("[data-testid=step-sign] input[name=signed_on]").fill(f"{year}-03-05")
+    page.click("button[data-step=sign]")
+    page.locator("[data-testid=step-file] input[name=filed_on]").fill(f"{year}-03-12")
+    page.click("button[data-step=file]")
+    expect(page.locator("[data-testid=contract-status]")).to_contain_text("已报送审查")
+    page.click("button[data-step=effect]")
+    expect(page.locator("[data-testid=contract-status]")).to_contain_text("已生效")
+    expect(page.locator("[data-testid=contract-term]")).to_contain_text(
+        f"{year}-03-27—{year + 3}-03-26"
+    )
+    page.screenshot(path=str(ARTIFACTS / "rights-contract.png"), full_page=True)
+    assert CollectiveContract.objects.get().status == "in_force"
+
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.fill("#id_date_from", f"{year}-01-01")
+    page.fill("#id_date_to", f"{year}-12-31")
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="rights.contracts"]')
+    area = row.locator("xpath=ancestor::details")
+    if area.get_attribute("open") is None:  # the first areas with figures are open
+        area.locator("summary").click()
+    expect(row).to_contain_text("1份")
+    expect(page.locator('tr[data-key="rights.contracts.employers"]')).to_contain_text("2户")
+    expect(page.locator('tr[data-key="rights.contracts.workers"]')).to_contain_text("132人")
+    page.screenshot(path=str(ARTIFACTS / "rights-statistics.png"), full_page=True)
+    row.get_by_role("link").first.click()
+    expect(page.locator("[data-testid=records]")).to_contain_text("甲镇餐饮业区域性集体合同")
+    context.close()

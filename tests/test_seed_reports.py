@@ -79,7 +79,7 @@ SEED_001 = {
     "建设完成户外劳动者服务站41家": "户外劳动者服务站点41家",
     "返还工会经费49.25万元": "返还工会经费49.25万元",
     "全市234家企业召开职工代表大会": "指导234家单位召开职工代表大会",
-    "签订集体合同226家": "推动226家单位签订集体合同",
+    "签订集体合同226家": "签订集体合同5份，覆盖企业226户、职工1.13万人",
     "调解案件45件": "调解劳动争议45件",
     "受益职工近万人": "受益职工近万人",
     "培训基层工会干部300余人": "培训职工300余人，其中工会干部300余人",
@@ -358,9 +358,6 @@ def _ledger_001(city: Org, tmp) -> None:
             c, "funds", "小微企业工会经费返还", "小微企业工会经费返还", D(2020, 6, 30), cash=492500
         ),
         _ledger_row(c, "rights", "职工代表大会", "职工代表大会", D(2020, 12, 31), households=234),
-        _ledger_row(
-            c, "rights", "集体合同签订", "集体合同", D(2020, 12, 31), households=226, units="家"
-        ),
         _ledger_row(c, "rights", "劳动争议调解", "劳动争议诉调对接", D(2020, 12, 31), items=45),
         _ledger_row(
             c,
@@ -446,6 +443,48 @@ def _mutual_001(city: Org, unions: list[Org]) -> None:
     mutual.claim_batch_mark_paid(
         actor=None, batch=batch, paid_on=D(2021, 4, 20), reference="HZ2021"
     )
+
+
+def _contracts_001(counties: list[Org], unions: list[Org]) -> None:
+    """Collective contracts in 2020, through the rights services: each of the five counties
+    signs a regional contract for its enterprises, 226 employers with their own unions in all
+    (签订集体合同226家), each with 50 workers, in force from December."""
+    from gonghui.orgs.services import employer_create
+    from gonghui.rights import services as rights
+
+    for n, county in enumerate(counties):
+        employers = [
+            employer_create(
+                actor=None,
+                org=county,
+                name=f"白城{union.name.removesuffix('工会委员会')}",
+                unit_type="170",
+                headcount=50,
+                union=union,
+            )
+            for union in unions[n : 226 : len(counties)]
+        ]
+        contract = rights.contract_create(
+            actor=None,
+            employers=employers,
+            org=county,
+            title=f"{county.name.removesuffix('总工会')}区域性集体合同",
+            reach="regional",
+            subject="comprehensive",
+            workers_covered=50 * len(employers),
+            union_negotiator="区域工会主席",
+            employer_negotiator="企业代表",
+        )
+        for step, values in (
+            ("approve", {"assembly": "congress", "eligible": 60, "present": 50,
+                         "in_favour": 48, "approved_on": D(2020, 11, 20)}),
+            ("sign", {"signed_on": D(2020, 11, 25)}),
+            ("file", {"filed_on": D(2020, 12, 1)}),
+            ("effect", {}),
+        ):  # fmt: skip
+            rights.contract_transition(
+                actor=None, contract=contract, step=step, values=values, today=D(2021, 4, 30)
+            )
 
 
 def _honours_001(city: Org) -> None:
@@ -741,6 +780,7 @@ def seeds(django_db_setup, django_db_blocker, tmp_path_factory):
         _ledger_001(city, tmp)
         _honours_001(city)
         _mutual_001(city, unions)
+        _contracts_001(counties, unions)
         xing = _build_004(tmp)
         yield {"city": city, "xing": xing}
         transaction.set_rollback(True)

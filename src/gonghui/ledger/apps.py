@@ -28,6 +28,17 @@ class LedgerConfig(workareas.WorkAreaApp):
     indicators = "gonghui.ledger.indicators.indicator_list"
     indicators_version = "gonghui.ledger.indicators.version"
     rates = "gonghui.ledger.rates.RATES"
+
+    def rate_list(self) -> list:
+        """A category an area's records took over no longer has its rates: the area declares
+        its own under the same name (集体合同签订率 of the rights area's contracts)."""
+        taken = workareas.superseded_ledger_categories()
+        return [
+            rate
+            for rate in super().rate_list()
+            if ".".join(rate.numerator.split(".")[1:3]) not in taken
+        ]
+
     imports = (ImportKind("ledger", "gonghui.ledger.imports.LedgerSpec", "工作台账"),)
     demo = (DemoPart(_("Work ledger"), "gonghui.ledger.demo.build_ledger", 80),)
     menu = (

@@ -388,6 +388,22 @@ def record_value(indicator):
     return value
 
 
+def _follow(record, path: str):
+    """The value at a lookup path of a record ("contract__signed_on", "created_at__date"): the
+    fields it names, and ``date`` of a moment in the platform's time zone."""
+    from django.utils import timezone
+
+    value = record
+    for part in path.split("__"):
+        if value is None:
+            return None
+        if part == "date" and isinstance(value, datetime.datetime):
+            value = timezone.localtime(value).date()
+        else:
+            value = getattr(value, part)
+    return value
+
+
 def _figure_rows(indicator, org: Org, start, end):
     """The records behind one figure, newest first, as a queryset with each record's
     contribution (``_value``) where the figure sums, and a function making a row of one."""
@@ -406,8 +422,15 @@ def _figure_rows(indicator, org: Org, start, end):
         records = records.annotate(_value=value)
 
     def row(record) -> tuple:
-        # A membership opens its member's page, which shows the membership.
-        target = record.person if model._meta.model_name == "membership" else record
+        # A membership opens its member's page, which shows the membership; a row of a
+        # many-to-many table (a contract's employer) is said by its two ends and opens the
+        # first (the contract).
+        target, label = record, ""
+        if model._meta.model_name == "membership":
+            target = record.person
+        elif model._meta.auto_created:
+            ends = [getattr(record, f.name) for f in model._meta.concrete_fields if f.many_to_one]
+            target, label = ends[0], "：".join(map(str, ends))
         try:
             url = reverse(
                 f"admin:{target._meta.app_label}_{target._meta.model_name}_change",
@@ -415,11 +438,9 @@ def _figure_rows(indicator, org: Org, start, end):
             )
         except NoReverseMatch:
             url = ""
-        where = record
-        for part in indicator.org_field.split("__") if indicator.org_field else []:
-            where = getattr(where, part)
-        day = getattr(record, indicator.date_field) if indicator.date_field else ""
-        return (str(target), url, str(where), day, getattr(record, "_value", None))
+        where = _follow(record, indicator.org_field) if indicator.org_field else record
+        day = _follow(record, indicator.date_field) if indicator.date_field else ""
+        return (label or str(target), url, str(where), day, getattr(record, "_value", None))
 
     return records, row, value is not None
 

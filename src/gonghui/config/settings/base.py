@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.honors",
     "gonghui.mutualaid",
+    "gonghui.rights",
     "gonghui.reports",
     "gonghui.ledger",
     "gonghui.demo",

@@ -1,0 +1,203 @@
+"""Collective contracts (集体合同): signed in the period with the employers and workers they
+cover, in force at its end, and the signing rates among employers with a union, in the seeds'
+words: "签订集体合同90份，覆盖企业183户、职工4972人" and "女职工专项集体合同签订率达100%"."""
+
+import datetime
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.indicators import STOCK, Indicator, Rate, WorkArea
+from gonghui.rights.models import CollectiveContract
+
+R = WorkArea.RIGHTS
+CONTRACTS = "admin:rights_collectivecontract_changelist"
+SIGNED = ("signed", "filed", "in_force")
+SECTION = "said in the section's sentence on collective contracts"
+# A contract running out within this many days after the period is said to expire soon.
+EXPIRING_DAYS = 90
+
+
+def _covered():
+    return CollectiveContract.employers.through.objects.all()
+
+
+def _signed(key, name, unit, measure, subject="", **more) -> Indicator:
+    return Indicator(
+        key,
+        name,
+        unit,
+        R,
+        CollectiveContract.objects.all,
+        "org",
+        date_field="signed_on",
+        measure=measure,
+        records=(
+            CONTRACTS,
+            {"signed": "yes", **({"subject__exact": subject} if subject else {})},
+        ),
+        where=(lambda: Q(status__in=SIGNED) & (Q(subject=subject) if subject else Q())),
+        **more,
+    )
+
+
+def _employers_signed(key, name, subject="", **more) -> Indicator:
+    return Indicator(
+        key,
+        name,
+        "户",
+        R,
+        _covered,
+        "collectivecontract__org",
+        date_field="collectivecontract__signed_on",
+        measure=Count("employer", distinct=True),
+        records=(
+            CONTRACTS,
+            {"signed": "yes", **({"subject__exact": subject} if subject else {})},
+        ),
+        where=lambda: (
+            Q(collectivecontract__status__in=SIGNED)
+            & (Q(collectivecontract__subject=subject) if subject else Q())
+        ),
+        **more,
+    )
+
+
+def _in_force_at(end):
+    return Q(collectivecontract__expires_on__gte=end)
+
+
+def _employers_in_force(key, name, subject="") -> Indicator:
+    # Among employers with a union: the denominator of the signing rate.
+    return Indicator(
+        key,
+        name,
+        "家",
+        R,
+        _covered,
+        "collectivecontract__org",
+        STOCK,
+        "collectivecontract__effective_from",
+        measure=Count("employer", distinct=True),
+        as_of=_in_force_at,
+        records=(
+            CONTRACTS,
+            {"in_force": "yes", **({"subject__exact": subject} if subject else {})},
+        ),
+        where=lambda: (
+            Q(collectivecontract__status="in_force", employer__union__isnull=False)
+            & (Q(collectivecontract__subject=subject) if subject else Q())
+        ),
+        leave_out=SECTION,
+    )
+
+
+INDICATORS = [
+    _signed(
+        "rights.contracts",
+        _("Collective contracts signed"),
+        "份",
+        Count("id"),
+        phrase="签订集体合同{n}",
+    ),
+    _employers_signed(
+        "rights.contracts.employers",
+        _("Employers covered by contracts signed"),
+        said_with="rights.contracts",
+    ),
+    _signed(
+        "rights.contracts.workers",
+        _("Workers covered by contracts signed"),
+        "人",
+        Sum("workers_covered"),
+        said_with="rights.contracts",
+    ),
+    _signed(
+        "rights.contracts.women",
+        _("Women workers' special contracts signed"),
+        "份",
+        Count("id"),
+        "women",
+        said_with="rights.contracts",
+    ),
+    _employers_signed(
+        "rights.contracts.women.employers",
+        _("Employers covered by women workers' special contracts signed"),
+        "women",
+        said_with="rights.contracts",
+    ),
+    _signed(
+        "rights.contracts.women.workers",
+        _("Women workers covered by special contracts signed"),
+        "人",
+        Sum("women_covered"),
+        "women",
+        said_with="rights.contracts",
+    ),
+    _signed(
+        "rights.contracts.wage",
+        _("Wage agreements signed"),
+        "份",
+        Count("id"),
+        "wage",
+        said_with="rights.contracts",
+    ),
+    Indicator(
+        "rights.contracts.in_force",
+        _("Collective contracts in force"),
+        "份",
+        R,
+        CollectiveContract.objects.all,
+        "org",
+        STOCK,
+        "effective_from",
+        as_of=lambda end: Q(expires_on__gte=end),
+        records=(CONTRACTS, {"in_force": "yes"}),
+        where=lambda: Q(status="in_force"),
+        leave_out=SECTION,
+    ),
+    Indicator(
+        "rights.contracts.expiring",
+        _("Contracts in force expiring within three months"),
+        "份",
+        R,
+        CollectiveContract.objects.all,
+        "org",
+        STOCK,
+        "effective_from",
+        as_of=lambda end: Q(
+            expires_on__gte=end, expires_on__lte=end + datetime.timedelta(days=EXPIRING_DAYS)
+        ),
+        records=(CONTRACTS, {"in_force": "yes"}),
+        where=lambda: Q(status="in_force"),
+        leave_out="a working figure for the federation's renewals, not a sentence of the report",
+    ),
+    _employers_in_force(
+        "rights.employers.covered", _("Employers with a union covered by a contract in force")
+    ),
+    _employers_in_force(
+        "rights.employers.covered.women",
+        _("Employers with a union covered by a women workers' special contract in force"),
+        "women",
+    ),
+]
+
+RATES = [
+    Rate(
+        "rights.contracts.rate",
+        "集体合同签订率",
+        "rights.employers.covered",
+        "orgs.employers_with_union",
+        R,
+        phrase="集体合同签订率达{r}",
+        full="已建会企业均已签订集体合同",
+    ),
+    Rate(
+        "rights.contracts.women.rate",
+        "女职工专项集体合同签订率",
+        "rights.employers.covered.women",
+        "orgs.employers_with_union",
+        R,
+        phrase="女职工专项集体合同签订率达{r}",
+    ),
+]

@@ -1,0 +1,50 @@
+"""The rights section of the work report, in the seeds' words: "签订集体合同90份，覆盖企业183户、
+职工4972人；签订女职工专项集体合同23份，覆盖企业61家、女职工450人", the coverage of the
+contracts in force with the signing rates ("女职工专项集体合同签订率达100%"), then the area's
+other figures (the ledger's 职代会, 法律援助, 普法, 调解)."""
+
+from __future__ import annotations
+
+import datetime
+
+HEADING = "依法维护职工合法权益"
+
+
+def section(w, org, start: datetime.date, end: datetime.date):
+    paragraphs = []
+    if w.get("rights.contracts"):
+        text = f"{w.span}签订集体合同{w.n('rights.contracts')}"
+        covered = [
+            f"企业{w.n('rights.contracts.employers')}"
+            if w.get("rights.contracts.employers")
+            else "",
+            f"职工{w.n('rights.contracts.workers')}" if w.get("rights.contracts.workers") else "",
+        ]
+        covered = [c for c in covered if c]
+        if covered:
+            text += "，覆盖" + "、".join(covered)
+        if w.get("rights.contracts.wage"):
+            text += f"，其中工资专项集体合同{w.n('rights.contracts.wage')}"
+        if w.get("rights.contracts.women"):
+            text += f"；签订女职工专项集体合同{w.n('rights.contracts.women')}"
+            women = [
+                f"企业{w.n('rights.contracts.women.employers', '家')}"
+                if w.get("rights.contracts.women.employers")
+                else "",
+                f"女职工{w.n('rights.contracts.women.workers')}"
+                if w.get("rights.contracts.women.workers")
+                else "",
+            ]
+            women = [c for c in women if c]
+            if women:
+                text += "，覆盖" + "、".join(women)
+        paragraphs.append(text + "。")
+    if w.get("rights.employers.covered"):
+        text = f"有效集体合同覆盖已建会企业{w.n('rights.employers.covered', '家')}"
+        if w.get("rights.employers.covered.women"):
+            text += f"，其中女职工专项集体合同覆盖{w.n('rights.employers.covered.women', '家')}"
+        paragraphs.append(text + "。")
+    rest = w.rest_of_area("rights", "此外，" if paragraphs else "")
+    if rest:
+        paragraphs.append(rest)
+    return (HEADING, paragraphs) if paragraphs else None
