@@ -239,7 +239,8 @@ def test_a_contract_is_reached_only_within_the_subtree(tree):
 
 
 def test_renewal_and_the_to_dos(tree):
-    c = in_force(tree, contract(tree, subject="wage", term_years=1), signed=D(2025, 11, 20))
+    wage = contract(tree, subject="wage", term_years=1, title="甲公司集体合同（2025年）")
+    c = in_force(tree, wage, signed=D(2025, 11, 20))
     assert c.expires_on == D(2026, 12, 9)  # in force from 12月10日, for a year
     assert list(selectors.contracts_waiting(tree.town_a, "contracts.renewal", TODAY)) == [c]
     assert list(selectors.contracts_expiring(tree.town_b, TODAY)) == []
@@ -254,7 +255,8 @@ def test_renewal_and_the_to_dos(tree):
         services.contract_renew(actor=tree.clerk_a1, contract=filed, today=TODAY)
     renewal = services.contract_renew(actor=tree.clerk_a1, contract=c, today=TODAY)
     assert (renewal.status, renewal.renewal_of, renewal.subject) == ("negotiating", c, "wage")
-    assert list(renewal.employers.all()) == [tree.emp_a] and "2027年续签" in renewal.title
+    assert list(renewal.employers.all()) == [tree.emp_a]
+    assert renewal.title == "甲公司集体合同（2027年续签）"
     assert list(selectors.contracts_waiting(tree.town_a, "contracts.renewal", TODAY)) == []
     with pytest.raises(DomainError, match="续签"):
         services.contract_renew(actor=tree.clerk_a1, contract=c, today=TODAY)

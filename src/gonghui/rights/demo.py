@@ -21,6 +21,17 @@ D = datetime.date
 # Where a contract this year stops on its way (the rest are in force): drafts, approved,
 # signed, filed and waiting for the window, and filed with the window over.
 LAST_STEP = ("negotiating", "approve", "sign", "file", "file_old")
+STATE_WORDS = {
+    "in_force": "有效",
+    "renewing": "到期续签中",
+    "expired": "已到期",
+    "file_old": "审查期满待生效",
+    "file": "审查期内",
+    "sign": "已签订",
+    "approve": "已审议通过",
+    "negotiating": "协商中",
+    "objection": "退回重新协商",
+}
 
 
 def build(gen: Generator, demo: DemoCounty) -> None:
@@ -66,7 +77,7 @@ def build(gen: Generator, demo: DemoCounty) -> None:
         )
         states[state] = states.get(state, 0) + 1
         made += 1
-    said = "，".join(f"{k} {v}" for k, v in sorted(states.items()))
+    said = "，".join(f"{STATE_WORDS[k]}{states[k]}" for k in STATE_WORDS if states.get(k))
     gen.progress(f"    集体合同 {made} 份（{said}）")
 
 

@@ -13,7 +13,7 @@ HEADING = "依法维护职工合法权益"
 def section(w, org, start: datetime.date, end: datetime.date):
     paragraphs = []
     if w.get("rights.contracts"):
-        text = f"{w.span}签订集体合同{w.n('rights.contracts')}"
+        text = f"签订集体合同{w.n('rights.contracts')}"
         covered = [
             f"企业{w.n('rights.contracts.employers')}"
             if w.get("rights.contracts.employers")

@@ -5,6 +5,7 @@ by the labour administration's objection), each checked by the rules of 集体�
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -154,6 +155,10 @@ def contract_delete(*, actor, contract: CollectiveContract) -> None:
     record_delete(actor=actor, instance=contract)
 
 
+# "（2023年）" or "（2026年续签）" at the end of a title: the renewal says its own year instead.
+_YEAR_SUFFIX = re.compile(r"（\d{4}年(续签)?）$")
+
+
 def contract_renew(
     *, actor, contract: CollectiveContract, today: datetime.date | None = None
 ) -> CollectiveContract:
@@ -163,11 +168,12 @@ def contract_renew(
         raise DomainError(_("Only a contract in force is renewed."))
     if contract.renewals.exists():
         raise DomainError(_("Its renewal is already under way."))
+    year = (contract.expires_on or today).year + 1
     return contract_create(
         actor=actor,
         employers=contract.employers.all(),
         org=contract.org,
-        title=f"{contract.title}（{(contract.expires_on or today).year + 1}年续签）",
+        title=f"{_YEAR_SUFFIX.sub('', contract.title)}（{year}年续签）",
         reach=contract.reach,
         subject=contract.subject,
         workers_covered=contract.workers_covered,
