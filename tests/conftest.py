@@ -196,12 +196,28 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    """Stop the early demo if its test did not run to the end, and remove its folder."""
+    """Stop the early demo if its test did not run to the end, and remove its folder; then
+    stop the suite's embedded database."""
     import shutil
 
     run = getattr(config, "gonghui_demo", None)
-    if run is None:
-        return
-    run.kill()
-    run.exit_code(timeout=30)
-    shutil.rmtree(run.base, ignore_errors=True)
+    if run is not None:
+        run.kill()
+        run.exit_code(timeout=30)
+        shutil.rmtree(run.base, ignore_errors=True)
+    if not hasattr(config, "workerinput"):
+        _stop_suite_database()
+
+
+def _stop_suite_database() -> None:
+    """The embedded server stops when the last process that joined it leaves; a process killed
+    on purpose by a test (a worker, a command) or a test worker of pytest-xdist that ends
+    without leaving would keep it running after the suite. The session's last process prunes
+    them and stops it (nothing when the suite runs on a server of ``DATABASE_URL``)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from gonghui.config.home import embedded_stop
+
+    embedded_stop(Path(settings.GONGHUI_HOME))

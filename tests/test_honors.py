@@ -174,6 +174,8 @@ def test_a_nomination_goes_from_the_grassroots_to_the_award_and_the_register(tre
         services.nomination_transition(actor=tree.town_b, nomination=n, step="review")
     n = walk(tree, n, "review", "recommend", "notice")
     assert n.notice_ends_on == TODAY + datetime.timedelta(days=5)
+    waiting = selectors.nomination_progress(tree.county_staff, n, TODAY)["waiting"]
+    assert len(waiting) == 1 and waiting[0].startswith("公示期满（")  # words, for the step bar
     with pytest.raises(DomainError, match="公示期满"):
         walk(tree, n, "forward")
     n = services.nomination_record_objection(

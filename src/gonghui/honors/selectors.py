@@ -90,8 +90,9 @@ def model_workers_waiting(actor, key: str, today: datetime.date) -> QuerySet[Mod
     )
 
 
-def nomination_progress(actor, nomination: HonorNomination) -> dict:
-    """The step bar, who acts next and the steps the actor may take now."""
+def nomination_progress(actor, nomination: HonorNomination, today=None) -> dict:
+    """The step bar, who acts next, the steps the actor may take now and, in words, those
+    waiting for a day (公示期满（10月25日）后可报送)."""
     from gonghui.core.selectors import record_history
     from gonghui.honors.services import NOMINATION
 
@@ -103,8 +104,8 @@ def nomination_progress(actor, nomination: HonorNomination) -> dict:
     return {
         "bar": NOMINATION.progress(nomination, passed),
         "next": NOMINATION.next_hint(nomination),
-        "steps": NOMINATION.available_steps(actor, nomination),
-        "waiting": NOMINATION.waiting_steps(actor, nomination),
+        "steps": NOMINATION.available_steps(actor, nomination, today),
+        "waiting": [said for _step, said in NOMINATION.waiting_steps(actor, nomination, today)],
     }
 
 

@@ -159,6 +159,6 @@ def claim_progress(actor, claim: AidClaim) -> dict:
         "bar": CLAIM.progress(claim, passed),
         "next": CLAIM.next_hint(claim),
         "steps": CLAIM.available_steps(actor, claim),
-        "waiting": CLAIM.waiting_steps(actor, claim),
+        "waiting": [said for _step, said in CLAIM.waiting_steps(actor, claim)],
         "history": history,
     }
