@@ -378,9 +378,13 @@ def test_a_clerk_records_a_contract_and_takes_its_steps_in_the_back_office(clien
     assert (c.status, c.expires_on) == ("in_force", D(2029, 3, 24))
     page = client.get(url).content.decode()
     assert "2026-03-25—2029-03-24" in page and 'name="title"' not in page
+    # The step's and renewal's addresses opened by hand lead back to the contract's page.
+    for address in (steps, reverse("admin:rights_collectivecontract_renew", args=[c.pk])):
+        assert client.get(address)["Location"] == url
     # Another township's staff: the contract answers like a missing one, its step too.
     client.force_login(tree.town_b)
     assert client.get(url).status_code == 302
+    assert client.get(steps)["Location"] != url
     client.post(steps, {"step": "object", "reason": "x"})
     assert CollectiveContract.objects.get().status == "in_force"
     # The county sees it in the register behind its figures and opens the renewal.

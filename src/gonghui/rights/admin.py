@@ -185,8 +185,12 @@ class CollectiveContractAdmin(ScopedAdmin):
 
     def step_view(self, request, pk):
         found = self.get_queryset(request).filter(pk=pk).first()
-        if found is None or request.method != "POST":
+        if found is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method != "POST":  # an address opened by hand: the contract's page
+            return HttpResponseRedirect(
+                reverse("admin:rights_collectivecontract_change", args=[pk])
+            )
         form = StepForm(request.POST)
         if not form.is_valid():
             said = "；".join(f"{form[k].label}：{' '.join(v)}" for k, v in form.errors.items())
@@ -210,8 +214,12 @@ class CollectiveContractAdmin(ScopedAdmin):
 
     def renew_view(self, request, pk):
         found = self.get_queryset(request).filter(pk=pk).first()
-        if found is None or request.method != "POST":
+        if found is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:rights_collectivecontract_change", args=[pk])
+            )
         try:
             renewal = services.contract_renew(actor=request.user, contract=found)
         except (ValidationError, PermissionDenied, NotFound) as exc:
