@@ -6,8 +6,10 @@ office."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+import python_calamine
 from django.urls import reverse
 
 from gonghui.core.errors import DomainError, NotFound
@@ -394,3 +396,37 @@ def test_a_clerk_records_a_contract_and_takes_its_steps_in_the_back_office(clien
     renewed = client.post(reverse("admin:rights_collectivecontract_renew", args=[c.pk]))
     assert renewed.status_code == 302 and CollectiveContract.objects.count() == 2
     assert client.get(renewed["Location"]).status_code == 200
+    # The register as the office files it: both contracts, their steps' dates, a total.
+    changelist = reverse("admin:rights_collectivecontract_changelist")
+    ids = list(CollectiveContract.objects.values_list("pk", flat=True))
+    export = client.post(changelist, {"action": "export_register", "_selected_action": ids})
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(export.content))
+    rows = sheet.get_sheet_by_index(0).to_python()
+    assert rows[0][0].startswith("集体合同台账") and rows[1][:3] == ["序号", "合同名称", "签约工会"]
+    body = {r[1]: r for r in rows[2:4]}
+    first = body["甲公司2026年集体合同"]
+    assert (
+        first[5] == "甲公司"
+        and first[6] == 120
+        and first[9:13]
+        == [
+            "2026-03-05",
+            "2026-03-10",
+            "2026-03-25",
+            "2029-03-24",
+        ]
+    )
+    assert "到会45人，赞成40票" in first[8] and first[13] == "已生效"
+    renewal = next(r for t, r in body.items() if t.endswith("年续签）"))
+    assert renewal[13] == "协商中", body.keys()
+    assert rows[4][0] == "合计" and rows[4][1] == "2份" and rows[4][6] == 240
+    # Another township's staff selecting them gets a register without them.
+    client.force_login(tree.town_b)
+    nothing = client.post(changelist, {"action": "export_register", "_selected_action": ids})
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(nothing.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert len(rows) == 3 and rows[2][:2] == ["合计", "0份"]
+    assert "甲公司" not in repr(rows)

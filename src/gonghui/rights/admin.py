@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
-from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.rights import selectors, services
+from gonghui.rights.exports import contract_register_xlsx
 from gonghui.rights.models import Assembly, CollectiveContract
 
 S = CollectiveContract.Status
@@ -97,6 +98,7 @@ class CollectiveContractAdmin(ScopedAdmin):
     list_filter = (DoneFilter, InForceFilter, "status", "subject", "reach", "signed_on")
     search_fields = ("title", "org__name", "employers__name")
     selector = staticmethod(selectors.contracts_visible_to)
+    actions = ("export_register",)
     change_form_template = "rights/contract_change_form.html"
     # The terms in the order a clerk reads them: the employers after the type.
     fields = ("org", *services.TERMS[:3], "employers", *services.TERMS[3:])
@@ -146,6 +148,11 @@ class CollectiveContractAdmin(ScopedAdmin):
 
     def service_delete(self, actor, obj):
         services.contract_delete(actor=actor, contract=obj)
+
+    @admin.action(description=gettext_lazy("Export the selected contracts (Excel register)"))
+    def export_register(self, request, queryset):
+        content = contract_register_xlsx(queryset.order_by("org__path", "-signed_on", "pk"))
+        return download(content, f"集体合同台账-{timezone.localdate():%Y%m%d}.xlsx")
 
     def get_urls(self):
         view = self.admin_site.admin_view
