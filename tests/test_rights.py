@@ -264,6 +264,38 @@ def test_renewal_and_the_to_dos(tree):
         services.contract_renew(actor=tree.clerk_a1, contract=c, today=TODAY)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_renewing_at_once_open_one_renewal():
+    import threading
+
+    from django.db import connection
+
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    c = in_force(tree, contract(tree), signed=D(2023, 3, 10))
+    barrier = threading.Barrier(2)
+    results = []
+
+    def renew(actor):
+        try:
+            barrier.wait()
+            services.contract_renew(actor=actor, contract=c, today=TODAY)
+            results.append("ok")
+        except DomainError as exc:
+            results.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=renew, args=(a,)) for a in (tree.clerk_a1, tree.town_a)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("ok") == 1 and any("续签" in r for r in results), results
+    assert CollectiveContract.objects.filter(renewal_of=c).count() == 1
+
+
 def test_the_figures_rates_and_report_say_the_contracts(tree, client):
     in_force(tree, contract(tree), signed=D(2026, 3, 10))
     in_force(

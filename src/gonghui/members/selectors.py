@@ -16,6 +16,7 @@ from django.utils import timezone
 from gonghui.core import idnumbers
 from gonghui.core.cleaning import strip_all_blanks, to_halfwidth
 from gonghui.core.crypto import cipher
+from gonghui.core.dates import add_years
 from gonghui.core.models import Event
 from gonghui.core.scoping import get_scoped, org_in_scope, scope, subtree_q
 from gonghui.members.crypto import ID_PURPOSE, PHONE_PURPOSE, last4_digest
@@ -79,17 +80,11 @@ def age_band_q(band: str, today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     low, _sep, high = band.partition("-")
 
-    def born_before(years: int) -> datetime.date:
-        try:
-            return today.replace(year=today.year - years)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - years, day=28)
-
     q = Q()
     if low:
-        q &= Q(birth_date__lte=born_before(int(low)))
+        q &= Q(birth_date__lte=add_years(today, -int(low)))
     if high:
-        q &= Q(birth_date__gt=born_before(int(high) + 1))
+        q &= Q(birth_date__gt=add_years(today, -(int(high) + 1)))
     return q
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import payments
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.crypto import cipher
+from gonghui.core.dates import add_years, term_end
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.events import record_event
 from gonghui.core.files import DOCUMENT_MAX_BYTES, DOCUMENTS
@@ -85,20 +86,9 @@ def _pct(ratio) -> str:
     return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
-def _anniversary(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
 def period_end(plan: AidPlan, start: datetime.date) -> datetime.date:
     """The last day of a plan's cover period begun on ``start`` (1–3 years)."""
-    try:
-        after = start.replace(year=start.year + plan.cover_years)
-    except ValueError:  # 29 February
-        after = start.replace(year=start.year + plan.cover_years, day=28)
-    return after - datetime.timedelta(days=1)
+    return term_end(start, plan.cover_years)
 
 
 # -- plans and editions -----------------------------------------------------------------------
@@ -685,12 +675,12 @@ def payout_for(
         lines.append(_("Capped at %(cap)s a stay.") % {"cap": _yuan(edition.per_event_cap)})
     # The cap is per cover year: from the period's start to its anniversary.
     year_from = enrollment.period_start
-    while _anniversary(year_from) <= admitted_on:
-        year_from = _anniversary(year_from)
+    while add_years(year_from, 1) <= admitted_on:
+        year_from = add_years(year_from, 1)
     used = AidClaim.objects.filter(
         enrollment=enrollment,
         admitted_on__gte=year_from,
-        admitted_on__lt=_anniversary(year_from),
+        admitted_on__lt=add_years(year_from, 1),
         status__in=(C.APPROVED, C.PAID),
     ).exclude(pk=claim_pk).aggregate(s=Sum("payout"))["s"] or Decimal(0)
     room = max(edition.yearly_cap - used, Decimal(0))

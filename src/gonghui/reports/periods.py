@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from gonghui.core.dates import add_years
+
 NUMERALS = "零一二三四五六七八九十"
 
 
@@ -16,13 +18,6 @@ def _numeral(n: int) -> str:
     if n <= 10:
         return NUMERALS[n]
     return str(n)
-
-
-def _shift_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _month_end(day: datetime.date) -> bool:
@@ -119,7 +114,7 @@ class Period:
         if self.since:
             return None
         back = self.years if self.years > 1 else 1
-        return _shift_years(self.start, back), _shift_years(self.end, back)
+        return add_years(self.start, -back), add_years(self.end, -back)
 
     def compared(self, stock: bool = False) -> str:
         """How a change is introduced: 比上年同期, or for a review of N years 比前五年 (what

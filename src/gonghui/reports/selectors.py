@@ -13,16 +13,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_in_scope
+from gonghui.core.dates import add_years
 from gonghui.core.indicators import evaluate, evaluate_by_child
 from gonghui.orgs.models import Org
 from gonghui.reports.registry import all_indicators, all_rates
-
-
-def _year_before(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass
@@ -88,7 +82,7 @@ def _figures(actor, org, start, end, keys=None, previous=True, months=None, prev
     targets = targets_for(org, end.year)
     periods = [(start, end)]
     if previous:
-        periods.append(previous_span or (_year_before(start), _year_before(end)))
+        periods.append(previous_span or (add_years(start, -1), add_years(end, -1)))
     values = evaluate(chosen, org, periods, months)
     out = []
     for ind in chosen:

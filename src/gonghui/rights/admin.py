@@ -18,7 +18,7 @@ from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.rights import selectors, services
 from gonghui.rights.exports import contract_register_xlsx
-from gonghui.rights.models import Assembly, CollectiveContract
+from gonghui.rights.models import SIGNED_STATUSES, Assembly, CollectiveContract
 
 S = CollectiveContract.Status
 
@@ -61,14 +61,13 @@ class DoneFilter(admin.SimpleListFilter):
 
     title = gettext_lazy("Signed or in force")
     parameter_name = "signed"
-    statuses = (S.SIGNED, S.FILED, S.IN_FORCE)
 
     def lookups(self, request, model_admin):
         return [("yes", _("Yes"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(status__in=self.statuses)
+            return queryset.filter(status__in=SIGNED_STATUSES)
         return queryset
 
 
@@ -132,9 +131,7 @@ class CollectiveContractAdmin(ScopedAdmin):
 
     @admin.display(description=gettext_lazy("Status"), ordering="status")
     def status_display(self, obj):
-        if obj.status == S.IN_FORCE and obj.is_expired():
-            return _("Expired")
-        return obj.get_status_display()
+        return obj.status_text()
 
     def service_create(self, actor, data):
         employers = data.pop("employers", [])
@@ -183,7 +180,7 @@ class CollectiveContractAdmin(ScopedAdmin):
                 progress=progress,
                 step_forms=[(s, form.for_step(s.name)) for s in progress["steps"]],
                 employers=found.employers.order_by("name"),
-                expired=found.is_expired(today),
+                status_text=found.status_text(today),
                 may_renew=found.status == S.IN_FORCE
                 and not found.renewals.exists()
                 and request.user.has_perm("rights.add_collectivecontract"),

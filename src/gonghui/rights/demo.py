@@ -98,7 +98,7 @@ def _contract(gen, union, employers, subject, headcount, reach=ContractReach.SIN
         actor=None,
         employers=employers,
         org=union,
-        title=title or f"{name}{services_title(subject)}（{year}年）",
+        title=title or f"{name}{_title_of(subject)}（{year}年）",
         reach=reach,
         subject=subject,
         workers_covered=workers,
@@ -151,7 +151,7 @@ def _contract(gen, union, employers, subject, headcount, reach=ContractReach.SIN
     return "expired" if done.expires_on < REFERENCE_DATE else "in_force"
 
 
-def services_title(subject: str) -> str:
+def _title_of(subject: str) -> str:
     return {
         ContractSubject.COMPREHENSIVE: "集体合同",
         ContractSubject.WAGE: "工资专项集体合同",

@@ -7,7 +7,6 @@ import datetime
 from django.utils import timezone
 
 from gonghui.core.exports import workbook_bytes
-from gonghui.rights.models import CollectiveContract
 
 HEADERS = (
     "序号",
@@ -37,9 +36,6 @@ def contract_register_xlsx(contracts, today: datetime.date | None = None) -> byt
     header repeated on every page, a total of the workers covered."""
     today = today or timezone.localdate()
     rows = list(contracts.select_related("org").prefetch_related("employers"))
-
-    def status(c: CollectiveContract) -> str:
-        return "已到期" if c.is_expired(today) else str(c.get_status_display())
 
     def write(book, st):
         sheet = book.add_worksheet("集体合同台账")
@@ -74,7 +70,7 @@ def contract_register_xlsx(contracts, today: datetime.date | None = None) -> byt
                     _day(c.filed_on),
                     _day(c.effective_from),
                     _day(c.expires_on),
-                    status(c),
+                    c.status_text(today),
                 ],
                 start=8,
             ):

@@ -8,11 +8,10 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, Rate, WorkArea
-from gonghui.rights.models import CollectiveContract
+from gonghui.rights.models import SIGNED_STATUSES, CollectiveContract
 
 R = WorkArea.RIGHTS
 CONTRACTS = "admin:rights_collectivecontract_changelist"
-SIGNED = ("signed", "filed", "in_force")
 SECTION = "said in the section's sentence on collective contracts"
 # A contract running out within this many days after the period is said to expire soon.
 EXPIRING_DAYS = 90
@@ -36,7 +35,7 @@ def _signed(key, name, unit, measure, subject="", **more) -> Indicator:
             CONTRACTS,
             {"signed": "yes", **({"subject__exact": subject} if subject else {})},
         ),
-        where=(lambda: Q(status__in=SIGNED) & (Q(subject=subject) if subject else Q())),
+        where=(lambda: Q(status__in=SIGNED_STATUSES) & (Q(subject=subject) if subject else Q())),
         **more,
     )
 
@@ -56,7 +55,7 @@ def _employers_signed(key, name, subject="", **more) -> Indicator:
             {"signed": "yes", **({"subject__exact": subject} if subject else {})},
         ),
         where=lambda: (
-            Q(collectivecontract__status__in=SIGNED)
+            Q(collectivecontract__status__in=SIGNED_STATUSES)
             & (Q(collectivecontract__subject=subject) if subject else Q())
         ),
         **more,

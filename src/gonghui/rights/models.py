@@ -155,3 +155,15 @@ class CollectiveContract(models.Model):
     def is_expired(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(self.expires_on and self.expires_on < today)
+
+    def status_text(self, today: datetime.date | None = None) -> str:
+        """Where it stands, as the pages and the register say it: past its expiry, 已到期."""
+        return str(_("Expired") if self.is_expired(today) else self.get_status_display())
+
+
+# From the signing on: the statuses of a contract that has been signed.
+SIGNED_STATUSES = (
+    CollectiveContract.Status.SIGNED,
+    CollectiveContract.Status.FILED,
+    CollectiveContract.Status.IN_FORCE,
+)

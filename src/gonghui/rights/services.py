@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.dates import term_end
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_create, record_delete, record_update
@@ -49,8 +51,27 @@ TERMS = (
 
 
 def _in_subtree(org: Org, employer: Employer) -> bool:
-    paths = [p for p in (employer.org.path, employer.union.path if employer.union else "") if p]
-    return any(p.startswith(org.path) for p in paths)
+    """Registered in the union's subtree, or unionised by a union in it."""
+    return employer.org.is_within(org) or bool(employer.union and employer.union.is_within(org))
+
+
+def _locked(contract: CollectiveContract) -> CollectiveContract:
+    return (
+        CollectiveContract.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .get(pk=contract.pk)
+    )
+
+
+def _lock_negotiating(actor, contract: CollectiveContract, action: str, refused: str):
+    """The contract, locked and in the actor's scope, still under negotiation: its terms change
+    and it goes only before the workers approve it (an approval at the same moment waits)."""
+    require_perm(actor, f"rights.{action}_collectivecontract")
+    locked = _locked(contract)
+    require_in_scope(actor, locked.org)
+    if locked.status != S.NEGOTIATING:
+        raise DomainError(refused)
+    return locked
 
 
 def _contract_check(contract: CollectiveContract, employers: list[Employer]) -> None:
@@ -118,25 +139,20 @@ def contract_update(
     *, actor, contract: CollectiveContract, changes: dict, employers=None
 ) -> CollectiveContract:
     """Change a contract while it is negotiated; past that its terms are what was approved."""
-    if contract.status != S.NEGOTIATING:
-        raise DomainError(_("Only a contract under negotiation can be changed."))
     unknown = set(changes) - set(TERMS)
-    if unknown:
-        raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
-    merged = CollectiveContract(
-        **{
-            f.attname: getattr(contract, f.attname)
-            for f in CollectiveContract._meta.concrete_fields
-        }
-    )
-    for key, value in changes.items():
-        setattr(merged, key, value)
-    chosen = list(employers) if employers is not None else list(contract.employers.all())
-    _contract_check(merged, chosen)
     with transaction.atomic():
+        locked = _lock_negotiating(
+            actor, contract, "change", _("Only a contract under negotiation can be changed.")
+        )
+        if unknown:
+            raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        chosen = list(employers) if employers is not None else list(locked.employers.all())
+        _contract_check(locked, chosen)
         updated = record_update(actor=actor, instance=contract, changes=changes)
         if employers is not None:
-            before = set(contract.employers.values_list("pk", flat=True))
+            before = set(locked.employers.values_list("pk", flat=True))
             if before != {e.pk for e in chosen}:
                 updated.employers.set(chosen)
                 record_event(
@@ -150,9 +166,11 @@ def contract_update(
 
 
 def contract_delete(*, actor, contract: CollectiveContract) -> None:
-    if contract.status != S.NEGOTIATING:
-        raise DomainError(_("Only a contract under negotiation can be deleted."))
-    record_delete(actor=actor, instance=contract)
+    with transaction.atomic():
+        _lock_negotiating(
+            actor, contract, "delete", _("Only a contract under negotiation can be deleted.")
+        )
+        record_delete(actor=actor, instance=contract)
 
 
 # "（2023年）" or "（2026年续签）" at the end of a title: the renewal says its own year instead.
@@ -164,26 +182,29 @@ def contract_renew(
 ) -> CollectiveContract:
     """Open the negotiation of the next contract: the same parties, type and coverage."""
     today = today or timezone.localdate()
-    if contract.status != S.IN_FORCE:
-        raise DomainError(_("Only a contract in force is renewed."))
-    if contract.renewals.exists():
-        raise DomainError(_("Its renewal is already under way."))
-    year = (contract.expires_on or today).year + 1
-    return contract_create(
-        actor=actor,
-        employers=contract.employers.all(),
-        org=contract.org,
-        title=f"{_YEAR_SUFFIX.sub('', contract.title)}（{year}年续签）",
-        reach=contract.reach,
-        subject=contract.subject,
-        workers_covered=contract.workers_covered,
-        women_covered=contract.women_covered,
-        union_negotiator=contract.union_negotiator,
-        employer_negotiator=contract.employer_negotiator,
-        rounds=1,
-        term_years=contract.term_years,
-        renewal_of=contract,
-    )
+    with transaction.atomic():
+        # Locked first: two clerks renewing at once open one renewal, not two.
+        contract = _locked(contract)
+        if contract.status != S.IN_FORCE:
+            raise DomainError(_("Only a contract in force is renewed."))
+        if contract.renewals.exists():
+            raise DomainError(_("Its renewal is already under way."))
+        year = (contract.expires_on or today).year + 1
+        return contract_create(
+            actor=actor,
+            employers=contract.employers.all(),
+            org=contract.org,
+            title=f"{_YEAR_SUFFIX.sub('', contract.title)}（{year}年续签）",
+            reach=contract.reach,
+            subject=contract.subject,
+            workers_covered=contract.workers_covered,
+            women_covered=contract.women_covered,
+            union_negotiator=contract.union_negotiator,
+            employer_negotiator=contract.employer_negotiator,
+            rounds=1,
+            term_years=contract.term_years,
+            renewal_of=contract,
+        )
 
 
 def _not_after_today(day, field, today):
@@ -260,20 +281,13 @@ def _effect(c: CollectiveContract, v: dict, today) -> None:
             }
         )
     c.effective_from = day
-    c.expires_on = _years_later(day, c.term_years) - datetime.timedelta(days=1)
+    c.expires_on = term_end(day, c.term_years)
 
 
 def _object(c: CollectiveContract, v: dict, today) -> None:
     # Sent back: negotiated again, approved again, signed and filed again.
     c.assembly, c.eligible, c.present, c.in_favour = "", None, None, None
     c.approved_on = c.signed_on = c.filed_on = None
-
-
-def _years_later(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 CHANGE = "rights.change_collectivecontract"
@@ -328,7 +342,13 @@ CONTRACT = Workflow(
     related=("org",),
     refused_step=gettext_lazy("A contract that is “%(from)s” cannot be %(step)s."),
 )
-STEP_RULES = {"approve": _approve, "sign": _sign, "file": _file, "effect": _effect}
+STEP_RULES = {
+    "approve": _approve,
+    "sign": _sign,
+    "file": _file,
+    "effect": _effect,
+    "object": _object,
+}
 # The fields each step records, for its form.
 STEP_FIELDS = {
     "approve": ("assembly", "eligible", "present", "in_favour", "approved_on"),
@@ -350,7 +370,7 @@ def contract_transition(
     """Take a step with what it records (the vote, a date); refused with the rule it breaks."""
     today = today or timezone.localdate()
     values = dict(values or {})
-    rule = _object if step == "object" else STEP_RULES.get(step)
+    rule = STEP_RULES.get(step)
 
     def apply(locked, chosen):
         if rule is not None:
