@@ -27,6 +27,7 @@ from gonghui.assistance.models import (
 )
 from gonghui.assistance.services import REVIEW_EVERY
 from gonghui.core import idnumbers
+from gonghui.core.idnumbers import masked_name
 from gonghui.core.scoping import scope, subtree_q
 from gonghui.orgs.models import Org
 
@@ -97,11 +98,6 @@ def review_q(state: str, today: datetime.date | None = None) -> Q:
             reviewed_on__lt=today - REVIEW_EVERY + datetime.timedelta(days=60),
         )
     return Q()
-
-
-def masked_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: the surname and the length, as notices print names."""
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
 def notice_rows(actor, campaign: Campaign) -> list[dict]:

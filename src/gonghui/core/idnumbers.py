@@ -71,6 +71,12 @@ def mask(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+def masked_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: a person's name as a public notice prints it (the surname
+    and the length), beside the masked ID number."""
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
 def normalize(raw, today: datetime.date | None = None) -> IdNumber:
     """Clean and validate a number as typed or as read from a spreadsheet cell.
 

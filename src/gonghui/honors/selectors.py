@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gonghui.core import idnumbers
 from gonghui.core.crypto import cipher
+from gonghui.core.idnumbers import masked_name
 from gonghui.core.scoping import scope, subtree_q
 from gonghui.honors.models import Honor, HonorAward, HonorNomination, HonorQuota, ModelWorker
 from gonghui.members.crypto import ID_PURPOSE
@@ -174,11 +175,6 @@ def quota_board(actor, honor: Honor) -> list[dict]:
             {"org": quota.org.name, "places": quota.places, "used": used, "nominated": nominated}
         )
     return rows
-
-
-def masked_name(name: str) -> str:
-    """张三 → 张*: a person's name as a public notice prints it; a unit's name in full."""
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
 def notice_of(actor, honor: Honor, today: datetime.date | None = None):

@@ -214,7 +214,16 @@ class ServicePointAdmin(ScopedAdmin):
     list_filter = ("kind", "recognition", "is_active")
     search_fields = ("name", "address")
     ordering = ("org__path", "kind", "name")
-    fields = ("name", "kind", "org", "address", "recognition", "opened_on", "is_active")
+    fields = (
+        "name",
+        "kind",
+        "org",
+        "address",
+        "partner",
+        "recognition",
+        "opened_on",
+        "is_active",
+    )
 
     selector = staticmethod(selectors.service_points_visible_to)
 

@@ -13,7 +13,7 @@ def _active(**more):
 
 A = WorkArea.ORGANISATION
 # Stations are counted in 家 ("建设完成户外劳动者服务站41家", "爱心驿站5家"), homes and rooms in 个.
-POINT_UNITS = {ServicePoint.Kind.OUTDOOR_STATION: "家"}
+POINT_UNITS = {ServicePoint.Kind.OUTDOOR_STATION: "家", ServicePoint.Kind.MEDIATION_ROOM: "家"}
 INDICATORS = [
     Indicator(
         "orgs.grassroots_unions",

@@ -354,6 +354,8 @@ class ServicePoint(models.Model):
         SERVICE_CENTER = "service_center", _("Workers' service centre")
         RECUPERATION_BASE = "recuperation_base", _("Recuperation base")
         INNOVATION_STUDIO = "innovation_studio", _("Model worker (craftsman) innovation studio")
+        # 法院+工会: a room where union mediators take disputes the court refers (rights area).
+        MEDIATION_ROOM = "mediation_room", _("Labour-dispute court-union mediation room")
 
     class Recognition(models.TextChoices):
         NONE = "none", _("Not rated")
@@ -371,6 +373,12 @@ class ServicePoint(models.Model):
     kind = models.CharField(_("Kind of service point"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("Name"), max_length=120)
     address = models.CharField(_("Address"), max_length=200, blank=True)
+    partner = models.CharField(
+        _("Partner institution"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a mediation room: the people's court it works with."),
+    )
     recognition = models.CharField(
         _("Recognition level"), max_length=10, choices=Recognition.choices, default=Recognition.NONE
     )

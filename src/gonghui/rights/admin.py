@@ -1,5 +1,6 @@
-"""The collective contracts' back office: the register with its filters, a contract's page
-with its steps (each asking for what it records: the vote, a date), and renewal."""
+"""The rights area's back office: the collective contracts' register with its filters, a
+contract's page with its steps (each asking for what it records: the vote, a date), and
+renewal; the mediation rooms' mediators, and the dispute cases with their steps."""
 
 from __future__ import annotations
 
@@ -11,14 +12,27 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
+from unfold.widgets import (
+    UnfoldAdminCheckboxSelectMultipleWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+)
 
 from gonghui.core.admin import ScopedAdmin, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
+from gonghui.core.idnumbers import masked_name
 from gonghui.rights import selectors, services
 from gonghui.rights.exports import contract_register_xlsx
-from gonghui.rights.models import SIGNED_STATUSES, Assembly, CollectiveContract
+from gonghui.rights.models import (
+    SETTLED_STATUSES,
+    SIGNED_STATUSES,
+    Assembly,
+    CollectiveContract,
+    DisputeCase,
+    Mediator,
+)
 
 S = CollectiveContract.Status
 
@@ -81,8 +95,55 @@ class InForceFilter(DoneFilter):
         return queryset
 
 
+class StepPages:
+    """A record's page with its workflow's steps, each a small form of what it records; the
+    step's address takes the POST and leads back to the page with what happened."""
+
+    step_form = None  # the form class of every step's fields
+    step_fields: dict = {}
+    workflow = None
+
+    def take_step(self, request, found, step, values, reason):
+        raise NotImplementedError
+
+    def step_form_for(self, request, found, data=None):
+        return self.step_form(data)
+
+    def _record_page(self, pk):
+        info = (self.opts.app_label, self.opts.model_name)
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+
+    def step_view(self, request, pk):
+        found = self.get_queryset(request).filter(pk=pk).first()
+        if found is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method != "POST":  # an address opened by hand: the record's page
+            return self._record_page(pk)
+        form = self.step_form_for(request, found, request.POST)
+        step = request.POST.get("step", "")
+        wanted = self.step_fields.get(step, ())
+        # Only the step's own fields are read: another step's empty field is no error.
+        errors = (
+            {k: v for k, v in form.errors.items() if k in wanted} if not form.is_valid() else {}
+        )
+        if errors:
+            said = "；".join(f"{form[k].label}：{' '.join(v)}" for k, v in errors.items())
+            messages.error(request, said)
+        else:
+            values = {k: form.cleaned_data.get(k) for k in wanted}
+            try:
+                done = self.take_step(
+                    request, found, step, values, form.cleaned_data.get("reason") or ""
+                )
+            except (ValidationError, PermissionDenied, NotFound) as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("Done.") + " " + self.workflow.next_hint(done))
+        return self._record_page(pk)
+
+
 @admin.register(CollectiveContract)
-class CollectiveContractAdmin(ScopedAdmin):
+class CollectiveContractAdmin(StepPages, ScopedAdmin):
     list_display = (
         "title",
         "org",
@@ -97,6 +158,9 @@ class CollectiveContractAdmin(ScopedAdmin):
     list_filter = (DoneFilter, InForceFilter, "status", "subject", "reach", "signed_on")
     search_fields = ("title", "org__name", "employers__name")
     selector = staticmethod(selectors.contracts_visible_to)
+    step_form = StepForm
+    step_fields = services.STEP_FIELDS
+    workflow = services.CONTRACT
     actions = ("export_register",)
     change_form_template = "rights/contract_change_form.html"
     # The terms in the order a clerk reads them: the employers after the type.
@@ -187,34 +251,10 @@ class CollectiveContractAdmin(ScopedAdmin):
             )
         return super().change_view(request, object_id, form_url, extra)
 
-    def step_view(self, request, pk):
-        found = self.get_queryset(request).filter(pk=pk).first()
-        if found is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        if request.method != "POST":  # an address opened by hand: the contract's page
-            return HttpResponseRedirect(
-                reverse("admin:rights_collectivecontract_change", args=[pk])
-            )
-        form = StepForm(request.POST)
-        if not form.is_valid():
-            said = "；".join(f"{form[k].label}：{' '.join(v)}" for k, v in form.errors.items())
-            messages.error(request, said)
-        else:
-            step = request.POST.get("step", "")
-            values = {k: form.cleaned_data.get(k) for k in services.STEP_FIELDS.get(step, ())}
-            try:
-                done = services.contract_transition(
-                    actor=request.user,
-                    contract=found,
-                    step=step,
-                    values=values,
-                    reason=form.cleaned_data.get("reason") or "",
-                )
-            except (ValidationError, PermissionDenied, NotFound) as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("Done.") + " " + services.CONTRACT.next_hint(done))
-        return HttpResponseRedirect(reverse("admin:rights_collectivecontract_change", args=[pk]))
+    def take_step(self, request, found, step, values, reason):
+        return services.contract_transition(
+            actor=request.user, contract=found, step=step, values=values, reason=reason
+        )
 
     def renew_view(self, request, pk):
         found = self.get_queryset(request).filter(pk=pk).first()
@@ -235,3 +275,254 @@ class CollectiveContractAdmin(ScopedAdmin):
         return HttpResponseRedirect(
             reverse("admin:rights_collectivecontract_change", args=[target])
         )
+
+
+# -- Labour-dispute mediation ---------------------------------------------------------------
+
+
+@admin.register(Mediator)
+class MediatorAdmin(ScopedAdmin):
+    list_display = ("name", "kind", "room", "org", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "room__name")
+    fields = services.MEDIATOR_FIELDS
+    selector = staticmethod(selectors.mediators_visible_to)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = selectors.mediation_rooms_choosable(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_create(self, actor, data):
+        return services.mediator_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.mediator_update(actor=actor, mediator=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.mediator_delete(actor=actor, mediator=obj)
+
+
+class CaseForm(forms.ModelForm):
+    """The intake: the room, how the case came, the worker and the employer, the claim. The
+    phone and the claim are written encrypted; on a case's page they are left blank to keep."""
+
+    worker_phone_text = forms.CharField(
+        label=gettext_lazy("Worker's phone"),
+        max_length=20,
+        required=False,
+        widget=UnfoldAdminTextInputWidget(),
+        help_text=gettext_lazy("Kept encrypted; lists show its last four digits."),
+    )
+    claim_text = forms.CharField(
+        label=gettext_lazy("The worker's claim"),
+        max_length=2000,
+        required=False,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "What happened and what the worker asks for. Kept encrypted; only mediators read "
+            "it, and each reading is logged."
+        ),
+    )
+
+    class Meta:
+        model = DisputeCase
+        fields = (
+            "room",
+            "received_on",
+            "channel",
+            "dispute_type",
+            "worker_name",
+            "worker_is_member",
+            "worker_phone_text",
+            "workers_involved",
+            "employer",
+            "employer_name",
+            "claim_text",
+            "amount_claimed",
+        )
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def _get_validation_exclusions(self):
+        # The service checks everything and says it in Chinese; the model's own checks
+        # (English constraint names) are not run on the form.
+        return {f.name for f in self._meta.model._meta.fields}
+
+
+class CaseStepForm(forms.Form):
+    mediator = forms.ModelChoiceField(
+        label=gettext_lazy("Mediator"),
+        queryset=Mediator.objects.none(),
+        required=False,
+        widget=UnfoldAdminSelectWidget(),
+    )
+    mediation_started_on = _day(gettext_lazy("Mediation started on"))
+    closed_on = _day(gettext_lazy("Closed on"))
+    amount_recovered = forms.DecimalField(
+        label=gettext_lazy("Amount recovered (yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 8, "step": "0.01"}),
+    )
+    confirmed_on = _day(gettext_lazy("Judicially confirmed on"))
+    referred_to = forms.ChoiceField(
+        label=gettext_lazy("Referred to"),
+        choices=[("", "---------"), *DisputeCase.ReferredTo.choices],
+        required=False,
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
+
+    def for_step(self, step: str) -> list:
+        return [self[name] for name in services.CASE_STEP_FIELDS.get(step, ())]
+
+
+class CaseStatusFilter(admin.SimpleListFilter):
+    """Open (received or in mediation), settled by mediation, or closed otherwise."""
+
+    title = gettext_lazy("Where it stands")
+    parameter_name = "stage"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", _("Open")),
+            ("settled", _("Settled by mediation")),
+            ("unsettled", _("Closed without agreement")),
+        ]
+
+    def queryset(self, request, queryset):
+        C = DisputeCase.Status
+        stages = {
+            "open": (C.RECEIVED, C.MEDIATING),
+            "settled": SETTLED_STATUSES,
+            "unsettled": (C.WITHDRAWN, C.REFERRED),
+        }
+        if self.value() in stages:
+            return queryset.filter(status__in=stages[self.value()])
+        return queryset
+
+
+@admin.register(DisputeCase)
+class DisputeCaseAdmin(StepPages, ScopedAdmin):
+    form = CaseForm
+    list_display = (
+        "number",
+        "received_on",
+        "worker_masked",
+        "employer_display",
+        "dispute_type",
+        "channel",
+        "room",
+        "status",
+        "amount_recovered",
+    )
+    list_filter = (CaseStatusFilter, "status", "dispute_type", "channel", "received_on")
+    # The worker's name is not searched: a list of masked names would give it back in full.
+    search_fields = ("number", "employer__name", "employer_name")
+    selector = staticmethod(selectors.cases_visible_to)
+    autocomplete_fields = ("employer",)
+    change_form_template = "rights/case_change_form.html"
+    step_form = CaseStepForm
+    step_fields = services.CASE_STEP_FIELDS
+    workflow = services.CASE
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.status in (DisputeCase.Status.RECEIVED, DisputeCase.Status.MEDIATING):
+            return ("room",)
+        return CaseForm.Meta.fields
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status not in (
+            DisputeCase.Status.RECEIVED,
+            DisputeCase.Status.MEDIATING,
+        ):
+            # Closed: the intake as it was, without the clear fields' empty boxes.
+            return [f for f in CaseForm.Meta.fields if not f.endswith("_text")]
+        return CaseForm.Meta.fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "claim_text" in form.base_fields:
+            form.base_fields["claim_text"].required = True
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = selectors.mediation_rooms_choosable(request.user)
+        if db_field.name == "employer":
+            kwargs["queryset"] = selectors.contract_employers_choosable(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == DisputeCase.Status.RECEIVED)
+
+    @admin.display(description=gettext_lazy("Worker"))
+    def worker_masked(self, obj):
+        return masked_name(obj.worker_name)
+
+    @admin.display(description=gettext_lazy("Employer"))
+    def employer_display(self, obj):
+        return obj.employer_text
+
+    @staticmethod
+    def _clear(data):
+        data = dict(data)
+        for name, to in (("claim_text", "claim"), ("worker_phone_text", "worker_phone")):
+            if name in data:
+                data[to] = data.pop(name) or ""
+        return data
+
+    def service_create(self, actor, data):
+        return services.case_create(actor=actor, **self._clear(data))
+
+    def service_update(self, actor, obj, changes):
+        return services.case_update(actor=actor, case=obj, changes=self._clear(changes))
+
+    def service_delete(self, actor, obj):
+        services.case_delete(actor=actor, case=obj)
+
+    def step_form_for(self, request, found, data=None):
+        form = CaseStepForm(
+            data,
+            initial={
+                "mediation_started_on": timezone.localdate(),
+                "closed_on": timezone.localdate(),
+                "confirmed_on": timezone.localdate(),
+            },
+        )
+        form.fields["mediator"].queryset = selectors.case_mediators_choosable(request.user, found)
+        return form
+
+    def take_step(self, request, found, step, values, reason):
+        return services.case_transition(
+            actor=request.user, case=found, step=step, values=values, reason=reason
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/step/", view(self.step_view), name="rights_disputecase_step"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None and request.method == "GET":
+            claim, phone = services.case_private(actor=request.user, case=found)
+            progress = selectors.case_progress(request.user, found)
+            form = self.step_form_for(request, found)
+            extra.update(
+                case=found,
+                claim=claim,
+                phone=phone,
+                worker=masked_name(found.worker_name),
+                progress=progress,
+                step_forms=[(s, form.for_step(s.name)) for s in progress["steps"]],
+            )
+        return super().change_view(request, object_id, form_url, extra)

@@ -17,6 +17,11 @@ from gonghui.core.workareas import (
 # Every union keeps the contracts it is party to (an employer's union its own, a township its
 # regional ones); the federation follows and keeps them too.
 KEEP = crud("rights.collectivecontract", "view", "add", "change", "delete")
+# Disputes are mediated where a mediation room is: by the federation and the townships. A
+# grassroots union is not given them: its employer is the other party to many of them.
+MEDIATE = crud("rights.disputecase", "view", "add", "change", "delete") | crud(
+    "rights.mediator", "view", "add", "change", "delete"
+)
 
 
 class RightsConfig(workareas.WorkAreaApp):
@@ -27,15 +32,31 @@ class RightsConfig(workareas.WorkAreaApp):
     indicators = "gonghui.rights.indicators.INDICATORS"
     rates = "gonghui.rights.indicators.RATES"
     report_section = "gonghui.rights.report.section"
-    demo = (DemoPart(_("Collective contracts"), "gonghui.rights.demo.build", 60),)
-    # Contracts are now records of their own; the ledger's counter stays for the past.
-    supersedes = ("rights.contract",)
+    demo = (
+        DemoPart(_("Collective contracts"), "gonghui.rights.demo.build", 60),
+        DemoPart(_("Labour-dispute mediation"), "gonghui.rights.demo.build_mediation", 61),
+    )
+    # Contracts and mediated disputes are now records of their own; the ledger's counters
+    # stay for the past.
+    supersedes = ("rights.contract", "rights.mediation")
     menu = (
         MenuItem(
             _("Collective contracts"),
             "handshake",
             "admin:rights_collectivecontract_changelist",
             "rights.view_collectivecontract",
+        ),
+        MenuItem(
+            _("Labour-dispute cases"),
+            "gavel",
+            "admin:rights_disputecase_changelist",
+            "rights.view_disputecase",
+        ),
+        MenuItem(
+            _("Mediators"),
+            "diversity_3",
+            "admin:rights_mediator_changelist",
+            "rights.view_mediator",
         ),
     )
     todos = (
@@ -55,6 +76,22 @@ class RightsConfig(workareas.WorkAreaApp):
             "rights.change_collectivecontract",
             order=20,
         ),
+        Todo(
+            "disputes.intake",
+            _("Dispute cases waiting for a mediator"),
+            "gonghui.rights.selectors.cases_waiting",
+            "admin:rights_disputecase_changelist",
+            "rights.change_disputecase",
+            order=30,
+        ),
+        Todo(
+            "disputes.overdue",
+            _("Dispute cases in mediation for more than 30 days"),
+            "gonghui.rights.selectors.cases_waiting",
+            "admin:rights_disputecase_changelist",
+            "rights.change_disputecase",
+            order=40,
+        ),
     )
     actions = (
         MenuItem(
@@ -63,10 +100,16 @@ class RightsConfig(workareas.WorkAreaApp):
             "admin:rights_collectivecontract_add",
             "rights.add_collectivecontract",
         ),
+        MenuItem(
+            _("Take on a labour dispute"),
+            "gavel",
+            "admin:rights_disputecase_add",
+            "rights.add_disputecase",
+        ),
     )
     grants = {
-        PLATFORM_ADMIN: KEEP,
-        FEDERATION_STAFF: KEEP,
-        TOWNSHIP_STAFF: KEEP,
+        PLATFORM_ADMIN: KEEP | MEDIATE,
+        FEDERATION_STAFF: KEEP | MEDIATE,
+        TOWNSHIP_STAFF: KEEP | MEDIATE,
         GRASSROOTS_CLERK: KEEP,
     }

@@ -1,4 +1,5 @@
-"""Collective contracts in the demo county, written through the services like a user's input.
+"""Collective contracts and labour-dispute mediation in the demo county, written through the
+services like a user's input.
 
 Most unionised enterprises have a comprehensive contract signed in one of the last three years
 (three-year terms, so some run out in the coming months and a few have expired, some of those
@@ -6,6 +7,11 @@ with their renewal under way); a share also sign a wage agreement (one year) or 
 workers' special contract; every township has a regional contract for its small firms. This
 year's newest contracts stand in every state: under negotiation, approved, signed, filed
 within the objection window or past it, and one sent back by the labour administration.
+
+Mediation: the county's court-union mediation room and two townships' rooms, with their
+mediators, and a year of cases in every state: waiting for a mediator, in mediation (some for
+more than 30 days), settled by agreement with money recovered, confirmed by the court,
+withdrawn, and referred to arbitration.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from __future__ import annotations
 import datetime
 
 from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Generator
-from gonghui.orgs.models import Org
+from gonghui.orgs.models import Org, ServicePoint
+from gonghui.orgs.services import service_point_create
 from gonghui.rights import services
 from gonghui.rights.models import OBJECTION_DAYS, ContractReach, ContractSubject
 
@@ -167,3 +174,121 @@ def _stepper(contract, today):
         )
 
     return step
+
+
+CLAIMS = {
+    "wages": ("拖欠{m}个月工资，要求支付", "加班费未足额发放，要求补发"),
+    "contract": ("未签订书面劳动合同，要求支付二倍工资", "被违法解除劳动合同，要求支付赔偿金"),
+    "social_insurance": ("单位未缴纳社会保险，要求补缴", "离职后单位拒绝办理社保转移"),
+    "work_injury": ("工作中受伤，要求支付停工留薪期工资和医疗费", "工伤认定后单位拒付伤残补助"),
+    "other": ("单位扣押身份证件，要求返还", "要求单位出具离职证明"),
+}
+
+
+def build_mediation(gen: Generator, demo: DemoCounty) -> None:
+    rng = gen.rng
+    county_short = demo.county.name.removesuffix("总工会")
+    rooms = [
+        service_point_create(
+            actor=None,
+            org=demo.county,
+            kind=ServicePoint.Kind.MEDIATION_ROOM,
+            name=f"{county_short}劳动争议诉调对接工作室",
+            partner=f"{county_short}人民法院",
+            recognition=ServicePoint.Recognition.CITY,
+            opened_on=D(DEMO_YEAR - 3, 5, 1),
+        )
+    ]
+    for township in demo.townships[:2]:
+        short = township.name.removeprefix(county_short).removesuffix("工会工作委员会")
+        short = short.removesuffix("总工会")
+        rooms.append(
+            service_point_create(
+                actor=None,
+                org=township,
+                kind=ServicePoint.Kind.MEDIATION_ROOM,
+                name=f"{short}劳动争议调解工作室",
+                partner=f"{county_short}人民法院{short}人民法庭",
+                opened_on=D(DEMO_YEAR - 1, 3, 1),
+            )
+        )
+    mediators = {}
+    for room in rooms:
+        kinds = (
+            ["union_staff", "lawyer", "invited"]
+            if room.org == demo.county
+            else [
+                "union_staff",
+                "invited",
+            ]
+        )
+        mediators[room.pk] = [
+            services.mediator_create(actor=None, room=room, name=gen.person_name(), kind=kind)
+            for kind in kinds
+        ]
+    states: dict[str, int] = {}
+    recovered = 0
+    for i in range(42):
+        room = rooms[0] if i % 3 else rng.choice(rooms[1:])
+        local = [e for e in demo.employers if e.org.is_within(room.org)]
+        received = D(DEMO_YEAR, 1, 5) + datetime.timedelta(days=int(i * 7.1) + rng.randint(0, 5))
+        dispute_type = rng.choice(list(CLAIMS))
+        registered = rng.random() < 0.8 and local
+        case = services.case_create(
+            actor=None,
+            room=room,
+            channel=rng.choice(("court", "court", "hotline", "walk_in", "inspection")),
+            dispute_type=dispute_type,
+            worker_name=gen.person_name(),
+            worker_is_member=rng.random() < 0.4,
+            worker_phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+            workers_involved=rng.choice((1, 1, 1, 2, 3, 8)),
+            employer=rng.choice(local) if registered else None,
+            employer_name=""
+            if registered
+            else f"{county_short}{rng.choice('鑫恒瑞丰')}劳务有限公司",
+            claim=rng.choice(CLAIMS[dispute_type]).format(m=rng.randint(2, 6)),
+            amount_claimed=rng.randint(3, 120) * 1000,
+            received_on=received,
+            today=REFERENCE_DATE,
+        )
+        state = _mediate(gen, case, mediators[room.pk], i)
+        states[state] = states.get(state, 0) + 1
+        recovered += case.amount_recovered if state in ("agreed", "confirmed") else 0
+    said = "，".join(f"{k}{v}" for k, v in sorted(states.items()))
+    gen.progress(
+        f"    诉调对接工作室 {len(rooms)} 个，调解案件 {sum(states.values())} 件（{said}）"
+    )
+
+
+def _mediate(gen, case, mediators, i) -> str:
+    """Take the case as far as its number says: the newest wait, most are settled."""
+    rng = gen.rng
+    age = (REFERENCE_DATE - case.received_on).days
+    if age < 10:
+        return "received"
+    if i % 13 == 5:
+        _case_step(case, "withdraw", reason="职工与单位自行和解", closed_on=case.received_on)
+        return "withdrawn"
+    started = case.received_on + datetime.timedelta(days=rng.randint(1, 5))
+    _case_step(case, "start", mediator=rng.choice(mediators), mediation_started_on=started)
+    if age < 50 or i % 11 == 7:
+        return "mediating"
+    closed = started + datetime.timedelta(days=rng.randint(3, 25))
+    if i % 7 == 3:
+        _case_step(case, "refer", reason="双方分歧较大，调解不成", closed_on=closed,
+                   referred_to=rng.choice(("arbitration", "court")))  # fmt: skip
+        return "referred"
+    amount = (case.amount_claimed or 0) * rng.choice((1, 1, 0.8, 0.6))
+    _case_step(case, "agree", closed_on=closed, amount_recovered=round(amount, 2))
+    if case.channel == "court" and rng.random() < 0.6:
+        confirmed = closed + datetime.timedelta(days=rng.randint(2, 15))
+        _case_step(case, "confirm", confirmed_on=min(confirmed, REFERENCE_DATE))
+        return "confirmed"
+    return "agreed"
+
+
+def _case_step(case, name, reason="", **values):
+    return services.case_transition(
+        actor=None, case=case, step=name, values=values, reason=reason, today=REFERENCE_DATE
+    )

@@ -8,7 +8,12 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, Rate, WorkArea
-from gonghui.rights.models import SIGNED_STATUSES, CollectiveContract
+from gonghui.rights.models import (
+    SETTLED_STATUSES,
+    SIGNED_STATUSES,
+    CollectiveContract,
+    DisputeCase,
+)
 
 R = WorkArea.RIGHTS
 CONTRACTS = "admin:rights_collectivecontract_changelist"
@@ -178,6 +183,68 @@ INDICATORS = [
         "rights.employers.covered.women",
         _("Employers with a union covered by a women workers' special contract in force"),
         "women",
+    ),
+]
+
+CASES = "admin:rights_disputecase_changelist"
+
+
+def _cases(
+    key, name, unit, date_field, measure=None, settled=False, where=None, params=None, **more
+) -> Indicator:
+    if settled:
+        where = lambda: Q(status__in=SETTLED_STATUSES)  # noqa: E731
+    return Indicator(
+        key,
+        name,
+        unit,
+        R,
+        DisputeCase.objects.all,
+        "org",
+        date_field=date_field,
+        measure=measure if measure is not None else Count("id"),
+        records=(CASES, params or ({"stage": "settled"} if settled else {})),
+        where=where,
+        **more,
+    )
+
+
+# Labour-dispute mediation, in the seeds' words: "诉调对接调解劳动争议23件，为职工挽回经济损失
+# X万元". The cases the rooms took on in the period; those settled by an agreement in it, and
+# what the agreements recovered.
+INDICATORS += [
+    _cases(
+        "rights.cases",
+        _("Labour disputes taken into mediation"),
+        "件",
+        "received_on",
+        phrase="调解劳动争议{n}",
+    ),
+    _cases(
+        "rights.cases.settled",
+        _("Labour disputes settled by mediation"),
+        "件",
+        "closed_on",
+        settled=True,
+        said_with="rights.cases",
+    ),
+    _cases(
+        "rights.cases.recovered",
+        _("Amounts recovered for workers by mediation"),
+        "元",
+        "closed_on",
+        Sum("amount_recovered"),
+        settled=True,
+        said_with="rights.cases",
+    ),
+    _cases(
+        "rights.cases.court",
+        _("Labour disputes referred by the court"),
+        "件",
+        "received_on",
+        where=lambda: Q(channel="court"),
+        params={"channel__exact": "court"},
+        said_with="rights.cases",
     ),
 ]
 

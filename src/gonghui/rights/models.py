@@ -167,3 +167,190 @@ SIGNED_STATUSES = (
     CollectiveContract.Status.FILED,
     CollectiveContract.Status.IN_FORCE,
 )
+
+
+# -- Labour-dispute mediation (劳动争议调解, 法院+工会 诉调对接) ---------------------------------
+
+
+class Mediator(models.Model):
+    """A person who mediates in a mediation room: the union's own staff, a lawyer, or a
+    mediator the court invited (特邀调解员)."""
+
+    class Kind(models.TextChoices):
+        UNION_STAFF = "union_staff", _("Union staff")
+        LAWYER = "lawyer", _("Lawyer")
+        INVITED = "invited", _("Invited mediator")
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("Union"), on_delete=models.PROTECT, related_name="mediators"
+    )
+    room = models.ForeignKey(
+        "orgs.ServicePoint",
+        verbose_name=_("Mediation room"),
+        on_delete=models.PROTECT,
+        related_name="mediators",
+    )
+    name = models.CharField(_("Full name"), max_length=40)
+    kind = models.CharField(_("Mediator's role"), max_length=12, choices=Kind.choices)
+    is_active = models.BooleanField(_("Active"), default=True)
+
+    class Meta:
+        verbose_name = _("Mediator")
+        verbose_name_plural = _("Mediators")
+        ordering = ["room__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "name"], name="one_mediator_name_per_room")
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+class DisputeChannel(models.TextChoices):
+    HOTLINE = "hotline", _("12351 hotline")
+    WALK_IN = "walk_in", _("Walk-in")
+    COURT = "court", _("Referred by the court")
+    INSPECTION = "inspection", _("Referred by labour inspection")
+    OTHER = "other", _("Other channel")
+
+
+class DisputeType(models.TextChoices):
+    WAGES = "wages", _("Wages")
+    CONTRACT = "contract", _("Labour contract")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance")
+    WORK_INJURY = "work_injury", _("Work injury")
+    OTHER = "other", _("Other dispute")
+
+
+class DisputeCase(models.Model):
+    """One labour dispute a mediation room takes on, from intake to its outcome.
+
+    The worker's name is kept as the registry keeps names; the phone and the account of the
+    dispute (诉求) are encrypted, shown masked in lists and in clear only to those who mediate,
+    each opening written to the access log."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        MEDIATING = "mediating", _("Being mediated")
+        AGREED = "agreed", _("Mediation agreement reached")
+        CONFIRMED = "confirmed", _("Judicially confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REFERRED = "referred", _("Not settled: referred on")
+
+    class ReferredTo(models.TextChoices):
+        ARBITRATION = "arbitration", _("Labour arbitration")
+        COURT = "court", _("People's court")
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Union"),
+        on_delete=models.PROTECT,
+        related_name="dispute_cases",
+    )
+    room = models.ForeignKey(
+        "orgs.ServicePoint",
+        verbose_name=_("Mediation room"),
+        on_delete=models.PROTECT,
+        related_name="dispute_cases",
+    )
+    number = models.CharField(_("Case number"), max_length=30)
+    channel = models.CharField(_("Intake channel"), max_length=12, choices=DisputeChannel.choices)
+    dispute_type = models.CharField(
+        _("Type of dispute"), max_length=16, choices=DisputeType.choices
+    )
+    worker_name = models.CharField(_("Worker"), max_length=40)
+    worker_is_member = models.BooleanField(_("Union member"), default=False)
+    worker_phone = models.BinaryField(_("Phone (encrypted)"), null=True, editable=False)
+    worker_phone_last4 = models.CharField(_("Last four phone digits"), max_length=4, blank=True)
+    workers_involved = models.PositiveSmallIntegerField(_("Workers involved"), default=1)
+    employer = models.ForeignKey(
+        "orgs.Employer",
+        verbose_name=_("Employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispute_cases",
+    )
+    employer_name = models.CharField(_("Employer (not registered)"), max_length=120, blank=True)
+    claim = models.BinaryField(_("The worker's claim (encrypted)"), editable=False)
+    amount_claimed = models.DecimalField(
+        _("Amount claimed (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    received_on = models.DateField(_("Received on"))
+    mediator = models.ForeignKey(
+        Mediator,
+        verbose_name=_("Mediator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    mediation_started_on = models.DateField(_("Mediation started on"), null=True, blank=True)
+    closed_on = models.DateField(_("Closed on"), null=True, blank=True)
+    amount_recovered = models.DecimalField(
+        _("Amount recovered for the workers (yuan)"), max_digits=12, decimal_places=2, default=0
+    )
+    confirmed_on = models.DateField(_("Judicially confirmed on"), null=True, blank=True)
+    referred_to = models.CharField(
+        _("Referred to"), max_length=12, choices=ReferredTo.choices, blank=True
+    )
+    close_note = models.CharField(_("Why it closed so"), max_length=300, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Labour-dispute case")
+        verbose_name_plural = _("Labour-dispute cases")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["room", "number"], name="one_case_number_per_room"),
+            models.CheckConstraint(
+                condition=Q(employer__isnull=False) | ~Q(employer_name=""),
+                name="dispute_case_names_the_employer",
+            ),
+            models.CheckConstraint(
+                condition=Q(workers_involved__gte=1), name="dispute_case_involves_a_worker"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_recovered__gte=0)
+                & (Q(amount_claimed__isnull=True) | Q(amount_claimed__gte=0)),
+                name="dispute_case_amounts_not_negative",
+            ),
+            # Mediated: by a mediator, from a day on or after the intake.
+            models.CheckConstraint(
+                condition=Q(status__in=["received", "withdrawn"])
+                | (Q(mediator__isnull=False) & Q(mediation_started_on__gte=F("received_on"))),
+                name="dispute_case_mediated_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["received", "mediating"])
+                | Q(closed_on__gte=F("received_on")),
+                name="dispute_case_closed_after_intake",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["agreed", "confirmed"]) | Q(amount_recovered=0),
+                name="dispute_case_recovers_only_by_agreement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_on__gte=F("closed_on")),
+                name="dispute_case_confirmed_after_agreement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="referred") | ~Q(referred_to=""),
+                name="dispute_case_referred_somewhere",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def employer_text(self) -> str:
+        return self.employer.name if self.employer_id else self.employer_name
+
+
+# The outcomes in which the dispute was settled by mediation (调解成功).
+SETTLED_STATUSES = (DisputeCase.Status.AGREED, DisputeCase.Status.CONFIRMED)
+CLOSED_STATUSES = (*SETTLED_STATUSES, DisputeCase.Status.WITHDRAWN, DisputeCase.Status.REFERRED)

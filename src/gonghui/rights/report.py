@@ -1,7 +1,8 @@
 """The rights section of the work report, in the seeds' words: "签订集体合同90份，覆盖企业183户、
 职工4972人；签订女职工专项集体合同23份，覆盖企业61家、女职工450人", the coverage of the
-contracts in force with the signing rates ("女职工专项集体合同签订率达100%"), then the area's
-other figures (the ledger's 职代会, 法律援助, 普法, 调解)."""
+contracts in force with the signing rates ("女职工专项集体合同签订率达100%"), the mediation of
+labour disputes ("诉调对接调解劳动争议23件，为职工挽回经济损失X万元"), then the area's other
+figures (the ledger's 职代会, 法律援助, 普法)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,15 @@ def section(w, org, start: datetime.date, end: datetime.date):
         text = f"有效集体合同覆盖已建会企业{w.n('rights.employers.covered', '家')}"
         if w.get("rights.employers.covered.women"):
             text += f"，其中女职工专项集体合同覆盖{w.n('rights.employers.covered.women', '家')}"
+        paragraphs.append(text + "。")
+    if w.get("rights.cases"):
+        text = f"深化“法院+工会”诉调对接，调解劳动争议{w.n('rights.cases')}"
+        if w.get("rights.cases.court"):
+            text += f"，其中法院委派{w.n('rights.cases.court')}"
+        if w.get("rights.cases.settled"):
+            text += f"；调解成功{w.n('rights.cases.settled')}"
+        if w.get("rights.cases.recovered"):
+            text += f"，为职工挽回经济损失{w.n('rights.cases.recovered')}"
         paragraphs.append(text + "。")
     rest = w.rest_of_area("rights", "此外，" if paragraphs else "")
     if rest:

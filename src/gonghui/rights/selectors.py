@@ -1,4 +1,5 @@
-"""Every read of collective contracts that users see, scoped to the actor's subtree."""
+"""Every read of the rights area that users see, scoped to the actor's subtree: collective
+contracts, and the mediation rooms' mediators and cases."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import datetime
 from django.db.models import Q, QuerySet
 
 from gonghui.core.scoping import scope
-from gonghui.orgs.models import Employer
-from gonghui.rights.models import OBJECTION_DAYS, CollectiveContract
+from gonghui.orgs.models import Employer, ServicePoint
+from gonghui.rights.models import OBJECTION_DAYS, CollectiveContract, DisputeCase, Mediator
 
 S = CollectiveContract.Status
 # A contract is due for renewal this many days before it expires: a wage agreement is
 # renegotiated within the 60 days before its year ends, the others are taken up as early.
 RENEWAL_DAYS = 60
+# A case in mediation longer than this is overdue: a mediation the court refers has 30 days
+# (最高人民法院 特邀调解规定 art. 25), and the rooms hold their own cases to the same.
+MEDIATION_DAYS = 30
 
 
 def contracts_visible_to(actor) -> QuerySet[CollectiveContract]:
@@ -61,18 +65,64 @@ def contracts_waiting(actor, key: str, today: datetime.date) -> QuerySet[Collect
     return CollectiveContract.objects.none()
 
 
-def contract_progress(actor, contract: CollectiveContract, today: datetime.date | None = None):
-    """The step bar (a contract sent back shows the statuses it passed), who acts next, the
-    steps the actor may take now, those waiting for a day, and the history."""
+def _progress(actor, record, workflow, today):
+    """The step bar (a record sent back or closed off the line shows the statuses it passed),
+    who acts next, the steps the actor may take now, those waiting for a day, the history."""
     from gonghui.core.selectors import record_history
-    from gonghui.rights.services import CONTRACT
 
-    history = record_history(actor, contract)
+    history = record_history(actor, record)
     passed = {(e.details or {}).get("from") for e in history if (e.details or {}).get("from")}
     return {
-        "bar": CONTRACT.progress(contract, passed),
-        "next": CONTRACT.next_hint(contract),
-        "steps": CONTRACT.available_steps(actor, contract, today),
-        "waiting": [said for _step, said in CONTRACT.waiting_steps(actor, contract, today)],
+        "bar": workflow.progress(record, passed),
+        "next": workflow.next_hint(record),
+        "steps": workflow.available_steps(actor, record, today),
+        "waiting": [said for _step, said in workflow.waiting_steps(actor, record, today)],
         "history": history,
     }
+
+
+def contract_progress(actor, contract: CollectiveContract, today: datetime.date | None = None):
+    from gonghui.rights.services import CONTRACT
+
+    return _progress(actor, contract, CONTRACT, today)
+
+
+def mediators_visible_to(actor) -> QuerySet[Mediator]:
+    return scope(Mediator.objects.select_related("org", "room"), actor)
+
+
+def mediation_rooms_choosable(actor) -> QuerySet[ServicePoint]:
+    """The mediation rooms in use in the actor's subtree: where a case or a mediator goes."""
+    return scope(
+        ServicePoint.objects.filter(kind=ServicePoint.Kind.MEDIATION_ROOM, is_active=True),
+        actor,
+    ).select_related("org")
+
+
+def cases_visible_to(actor) -> QuerySet[DisputeCase]:
+    return scope(DisputeCase.objects.select_related("org", "room", "employer", "mediator"), actor)
+
+
+def case_mediators_choosable(actor, case: DisputeCase) -> QuerySet[Mediator]:
+    """Who may take the case: the active mediators of its room."""
+    return mediators_visible_to(actor).filter(room_id=case.room_id, is_active=True)
+
+
+def cases_waiting(actor, key: str, today: datetime.date) -> QuerySet[DisputeCase]:
+    """``disputes.intake``: received, no mediator yet; ``disputes.overdue``: in mediation for
+    more than 30 days."""
+    C = DisputeCase.Status
+    if key == "disputes.intake":
+        return cases_visible_to(actor).filter(status=C.RECEIVED)
+    if key == "disputes.overdue":
+        return cases_visible_to(actor).filter(
+            status=C.MEDIATING,
+            mediation_started_on__lt=today - datetime.timedelta(days=MEDIATION_DAYS),
+        )
+    return DisputeCase.objects.none()
+
+
+def case_progress(actor, case: DisputeCase, today: datetime.date | None = None):
+    from gonghui.rights.services import CASE
+
+    return _progress(actor, case, CASE, today)

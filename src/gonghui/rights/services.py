@@ -1,6 +1,12 @@
-"""Every write of collective contracts: recording a contract under negotiation, and its steps
-on the platform's one workflow (approved by the workers, signed, filed, in force; or sent back
-by the labour administration's objection), each checked by the rules of 集体合同规定."""
+"""Every write of the rights area.
+
+Collective contracts: recording a contract under negotiation, and its steps on the platform's
+one workflow (approved by the workers, signed, filed, in force; or sent back by the labour
+administration's objection), each checked by the rules of 集体合同规定.
+
+Labour-dispute mediation: a mediation room's mediators, and its cases from intake through
+mediation to an agreement (and its judicial confirmation), a withdrawal or a referral to
+arbitration or the court, on the same workflow mechanism."""
 
 from __future__ import annotations
 
@@ -17,13 +23,16 @@ from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.dates import term_end
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
+from gonghui.core.idnumbers import masked_name
 from gonghui.core.services import record_create, record_delete, record_update
 from gonghui.core.workflow import Step, Workflow
-from gonghui.orgs.models import Employer, Org
+from gonghui.orgs.models import Employer, Org, ServicePoint
 from gonghui.rights.models import (
     CollectiveContract,
     ContractReach,
     ContractSubject,
+    DisputeCase,
+    Mediator,
 )
 
 S = CollectiveContract.Status
@@ -381,6 +390,399 @@ def contract_transition(
     return CONTRACT.transition(
         actor=actor,
         obj=contract,
+        step=step,
+        reason=reason,
+        apply=apply,
+        today=today,
+        details={k: str(v) for k, v in values.items() if v not in (None, "")}
+        | ({"reason": reason.strip()} if reason.strip() else {}),
+    )
+
+
+# -- Labour-dispute mediation ---------------------------------------------------------------
+
+CASE_PURPOSE = "rights.dispute_claim"
+CASE_PHONE_PURPOSE = "rights.dispute_phone"
+C = DisputeCase.Status
+ROOM = ServicePoint.Kind.MEDIATION_ROOM
+# What the intake records and a mediator may correct until the case is closed.
+CASE_FIELDS = (
+    "channel",
+    "dispute_type",
+    "worker_name",
+    "worker_is_member",
+    "workers_involved",
+    "employer",
+    "employer_name",
+    "amount_claimed",
+    "received_on",
+)
+MEDIATOR_FIELDS = ("room", "name", "kind", "is_active")
+
+
+def _room_check(room: ServicePoint | None) -> ServicePoint:
+    if room is None:
+        raise DomainError({"room": _("Choose the mediation room.")})
+    if room.kind != ROOM or not room.is_active:
+        raise DomainError({"room": _("%(name)s is not a mediation room in use.") % {"name": room}})
+    return room
+
+
+def mediator_create(*, actor, room: ServicePoint, name: str, kind: str, is_active=True) -> Mediator:
+    """A mediator of a room; the room's union keeps the record."""
+    _room_check(room)
+    return record_create(
+        actor=actor,
+        instance=Mediator(
+            org=room.org, room=room, name=name.strip(), kind=kind, is_active=is_active
+        ),
+    )
+
+
+def mediator_update(*, actor, mediator: Mediator, changes: dict) -> Mediator:
+    unknown = set(changes) - set(MEDIATOR_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
+    changes = dict(changes)
+    if "room" in changes:
+        changes["org"] = _room_check(changes["room"]).org
+    return record_update(actor=actor, instance=mediator, changes=changes)
+
+
+def mediator_delete(*, actor, mediator: Mediator) -> None:
+    """A mediator who has taken no case; one who has is marked no longer active instead."""
+    if mediator.cases.exists():
+        raise DomainError(
+            _("%(name)s has mediated cases: mark the mediator as no longer active instead.")
+            % {"name": mediator.name}
+        )
+    record_delete(actor=actor, instance=mediator)
+
+
+def _phone(raw: str) -> tuple[bytes | None, str]:
+    from gonghui.core.crypto import cipher
+    from gonghui.core.imports.spec import CellError
+    from gonghui.members.crypto import normalize_phone
+
+    raw = (raw or "").strip()
+    if not raw:
+        return None, ""
+    try:
+        number, _repaired = normalize_phone(raw)
+    except CellError as exc:
+        raise DomainError({"worker_phone": str(exc)}) from None
+    return cipher().encrypt(number, CASE_PHONE_PURPOSE), number[-4:]
+
+
+def _case_check(actor, case: DisputeCase, today: datetime.date) -> None:
+    if not case.worker_name.strip():
+        raise DomainError({"worker_name": _("Give the worker's name.")})
+    if case.employer is None and not case.employer_name.strip():
+        raise DomainError(
+            {"employer": _("Choose the employer, or write its name if it is not registered.")}
+        )
+    own = getattr(actor, "org", None)
+    if case.employer is not None and own is not None and not _in_subtree(own, case.employer):
+        raise DomainError(
+            {
+                "employer": _("%(name)s is not registered in your unions: write its name instead.")
+                % {"name": case.employer.name}
+            }
+        )
+    _not_after_today(case.received_on, "received_on", today)
+    if (case.workers_involved or 0) < 1:
+        raise DomainError({"workers_involved": _("At least one worker is involved.")})
+    if case.amount_claimed is not None and case.amount_claimed < 0:
+        raise DomainError({"amount_claimed": _("The amount cannot be negative.")})
+
+
+def _next_number(room: ServicePoint, year: int) -> str:
+    """（2026）诉调字第7号: numbered per room and year; the room's row is locked so that two
+    intakes at once do not take one number."""
+    ServicePoint.objects.select_for_update().get(pk=room.pk)
+    prefix = f"（{year}）诉调字第"
+    numbers = DisputeCase.objects.filter(room=room, number__startswith=prefix).values_list(
+        "number", flat=True
+    )
+    used = [int(n.removeprefix(prefix).removesuffix("号")) for n in numbers]
+    return f"{prefix}{max(used, default=0) + 1}号"
+
+
+def case_create(
+    *,
+    actor,
+    room: ServicePoint,
+    channel: str,
+    dispute_type: str,
+    worker_name: str,
+    claim: str,
+    received_on: datetime.date,
+    worker_phone: str = "",
+    worker_is_member: bool = False,
+    workers_involved: int = 1,
+    employer: Employer | None = None,
+    employer_name: str = "",
+    amount_claimed=None,
+    today: datetime.date | None = None,
+) -> DisputeCase:
+    """A dispute taken on by a mediation room: the worker, the employer, what is claimed."""
+    from gonghui.core.crypto import cipher
+
+    today = today or timezone.localdate()
+    _room_check(room)
+    if not (claim or "").strip():
+        raise DomainError({"claim": _("Write what the worker claims.")})
+    phone, last4 = _phone(worker_phone)
+    case = DisputeCase(
+        org=room.org,
+        room=room,
+        channel=channel,
+        dispute_type=dispute_type,
+        worker_name=worker_name.strip(),
+        worker_is_member=worker_is_member,
+        worker_phone=phone,
+        worker_phone_last4=last4,
+        workers_involved=workers_involved,
+        employer=employer,
+        employer_name="" if employer is not None else employer_name.strip(),
+        claim=cipher().encrypt(claim.strip(), CASE_PURPOSE),
+        amount_claimed=amount_claimed,
+        received_on=received_on,
+    )
+    require_perm(actor, "rights.add_disputecase")
+    require_in_scope(actor, room.org)
+    _case_check(actor, case, today)
+    with transaction.atomic():
+        case.number = _next_number(room, received_on.year)
+        return record_create(actor=actor, instance=case)
+
+
+def case_update(
+    *, actor, case: DisputeCase, changes: dict, today: datetime.date | None = None
+) -> DisputeCase:
+    """Correct the intake while the case is open; ``claim`` and ``worker_phone`` in clear are
+    encrypted here (an empty one leaves the stored one)."""
+    from gonghui.core.crypto import cipher
+
+    today = today or timezone.localdate()
+    changes = dict(changes)
+    claim = changes.pop("claim", None)
+    phone = changes.pop("worker_phone", None)
+    unknown = set(changes) - set(CASE_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
+    if (claim or "").strip():
+        changes["claim"] = cipher().encrypt(claim.strip(), CASE_PURPOSE)
+    if (phone or "").strip():
+        changes["worker_phone"], changes["worker_phone_last4"] = _phone(phone)
+    if changes.get("employer") is not None:
+        changes["employer_name"] = ""
+    with transaction.atomic():
+        require_perm(actor, "rights.change_disputecase")
+        locked = DisputeCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        require_in_scope(actor, locked.org)
+        if locked.status not in (C.RECEIVED, C.MEDIATING):
+            raise DomainError(_("A closed case is not changed."))
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        _case_check(actor, locked, today)
+        started = locked.mediation_started_on
+        if "received_on" in changes and started and locked.received_on > started:
+            raise DomainError({"received_on": _("Received after the mediation started.")})
+        if not changes:
+            return locked
+        locked.full_clean()
+        locked.save()
+        # The event says what changed, not the worker's data: the claim and the phone as
+        # changed, the name masked.
+        said = {
+            key: "已更改"
+            if key in ("claim", "worker_phone")
+            else masked_name(value)
+            if key == "worker_name"
+            else str(value)
+            for key, value in changes.items()
+            if key != "worker_phone_last4"
+        }
+        record_event(
+            actor=actor,
+            action="disputecase.update",
+            org=locked.org,
+            target=locked,
+            details={"changes": said},
+        )
+        return locked
+
+
+def case_delete(*, actor, case: DisputeCase) -> None:
+    """A case recorded by mistake, before any mediation; later ones are withdrawn instead."""
+    with transaction.atomic():
+        require_perm(actor, "rights.delete_disputecase")
+        locked = DisputeCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        require_in_scope(actor, locked.org)
+        if locked.status != C.RECEIVED:
+            raise DomainError(
+                _("Only a case not yet mediated can be deleted; record a withdrawal.")
+            )
+        record_delete(actor=actor, instance=locked)
+
+
+def case_private(*, actor, case: DisputeCase) -> tuple[str, str]:
+    """The claim and the phone in clear for those who mediate, written to the access log;
+    ("", "") for anyone else."""
+    from gonghui.core.access_log import log_access
+    from gonghui.core.crypto import cipher
+    from gonghui.core.models import AccessLog
+
+    if actor is not None and not actor.has_perm("rights.change_disputecase"):
+        return "", ""
+    require_in_scope(actor, case.org)
+    log_access(actor=actor, action=AccessLog.Action.VIEW_DISPUTE_DATA, target=case, org=case.org)
+    c = cipher()
+    claim = c.decrypt(bytes(case.claim), CASE_PURPOSE)
+    phone = c.decrypt(bytes(case.worker_phone), CASE_PHONE_PURPOSE) if case.worker_phone else ""
+    return claim, phone
+
+
+def _start(case: DisputeCase, v: dict, today) -> None:
+    mediator = v.get("mediator")
+    if mediator is None:
+        raise DomainError({"mediator": _("Choose the mediator.")})
+    if mediator.room_id != case.room_id or not mediator.is_active:
+        raise DomainError(
+            {"mediator": _("%(name)s does not mediate in this room.") % {"name": mediator.name}}
+        )
+    day = v.get("mediation_started_on")
+    _not_after_today(day, "mediation_started_on", today)
+    if day < case.received_on:
+        raise DomainError({"mediation_started_on": _("Started before the case was received.")})
+    case.mediator, case.mediation_started_on = mediator, day
+
+
+def _close(case: DisputeCase, v: dict, today) -> None:
+    day = v.get("closed_on")
+    _not_after_today(day, "closed_on", today)
+    start = case.mediation_started_on or case.received_on
+    if day < start:
+        raise DomainError({"closed_on": _("Closed before %(date)s.") % {"date": start}})
+    case.closed_on = day
+
+
+def _agree(case: DisputeCase, v: dict, today) -> None:
+    _close(case, v, today)
+    amount = v.get("amount_recovered")
+    if amount is None:
+        raise DomainError({"amount_recovered": _("Give the amount recovered (0 if none).")})
+    if amount < 0:
+        raise DomainError({"amount_recovered": _("The amount cannot be negative.")})
+    case.amount_recovered = amount
+
+
+def _confirm(case: DisputeCase, v: dict, today) -> None:
+    day = v.get("confirmed_on")
+    _not_after_today(day, "confirmed_on", today)
+    if day < case.closed_on:
+        raise DomainError({"confirmed_on": _("Confirmed before the agreement was reached.")})
+    case.confirmed_on = day
+
+
+def _refer(case: DisputeCase, v: dict, today) -> None:
+    _close(case, v, today)
+    if not v.get("referred_to"):
+        raise DomainError({"referred_to": _("Say where the case goes: arbitration or the court.")})
+    case.referred_to = v["referred_to"]
+
+
+CASE_CHANGE = "rights.change_disputecase"
+CASE = Workflow(
+    DisputeCase,
+    [
+        Step(
+            "start",
+            (C.RECEIVED,),
+            C.MEDIATING,
+            CASE_CHANGE,
+            label=gettext_lazy("Start the mediation"),
+            done=gettext_lazy("taken into mediation"),
+        ),
+        Step(
+            "agree",
+            (C.MEDIATING,),
+            C.AGREED,
+            CASE_CHANGE,
+            label=gettext_lazy("Record the agreement"),
+            done=gettext_lazy("settled by agreement"),
+        ),
+        Step(
+            "confirm",
+            (C.AGREED,),
+            C.CONFIRMED,
+            CASE_CHANGE,
+            label=gettext_lazy("Record the judicial confirmation"),
+            done=gettext_lazy("judicially confirmed"),
+        ),
+        Step(
+            "refer",
+            (C.MEDIATING,),
+            C.REFERRED,
+            CASE_CHANGE,
+            label=gettext_lazy("Not settled: refer on"),
+            done=gettext_lazy("referred on"),
+            needs_reason=True,
+        ),
+        Step(
+            "withdraw",
+            (C.RECEIVED, C.MEDIATING),
+            C.WITHDRAWN,
+            CASE_CHANGE,
+            label=gettext_lazy("Record the withdrawal"),
+            done=gettext_lazy("withdrawn"),
+            needs_reason=True,
+        ),
+    ],
+    event="disputecase",
+    related=("org", "room"),
+    refused_step=gettext_lazy("A case that is “%(from)s” cannot be %(step)s."),
+)
+CASE_RULES = {
+    "start": _start,
+    "agree": _agree,
+    "confirm": _confirm,
+    "refer": _refer,
+    "withdraw": _close,
+}
+CASE_STEP_FIELDS = {
+    "start": ("mediator", "mediation_started_on"),
+    "agree": ("closed_on", "amount_recovered"),
+    "confirm": ("confirmed_on",),
+    "refer": ("closed_on", "referred_to"),
+    "withdraw": ("closed_on",),
+}
+
+
+def case_transition(
+    *,
+    actor,
+    case: DisputeCase,
+    step: str,
+    values: dict | None = None,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> DisputeCase:
+    """Take a step of a case with what it records (the mediator, a date, the amount)."""
+    today = today or timezone.localdate()
+    values = dict(values or {})
+    rule = CASE_RULES.get(step)
+
+    def apply(locked, chosen):
+        if rule is not None:
+            rule(locked, values, today)
+        if chosen.needs_reason:
+            locked.close_note = reason.strip()
+
+    return CASE.transition(
+        actor=actor,
+        obj=case,
         step=step,
         reason=reason,
         apply=apply,
