@@ -816,3 +816,80 @@ def test_county_files_a_regional_contract_from_negotiation_to_in_force(
     row.get_by_role("link").first.click()
     expect(page.locator("[data-testid=records]")).to_contain_text("甲镇餐饮业区域性集体合同")
     context.close()
+
+
+def test_county_takes_on_a_dispute_and_mediates_it_to_an_agreement(browser, live_server, live_tree):
+    """The county's mediation room takes on a worker's wage claim (the employer found by
+    typing its name), a mediator takes it, the agreement is recorded with the money
+    recovered, the list shows the worker's name masked, and the statistics count the case."""
+    from gonghui.orgs.models import ServicePoint
+    from gonghui.orgs.services import service_point_create
+    from gonghui.rights import services as rights
+    from gonghui.rights.models import DisputeCase
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    year = timezone.localdate().year - 1
+    room = service_point_create(
+        actor=None,
+        org=live_tree.county,
+        kind=ServicePoint.Kind.MEDIATION_ROOM,
+        name="青山县劳动争议诉调对接工作室",
+        partner="青山县人民法院",
+    )
+    rights.mediator_create(actor=None, room=room, name="赵律师", kind="lawyer")
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="受理劳动争议").first.click()
+    page.select_option("#id_room", str(room.pk))
+    page.fill("#id_received_on", f"{year}-05-06")
+    page.select_option("#id_channel", "court")
+    page.select_option("#id_dispute_type", "wages")
+    page.fill("#id_worker_name", "刘大壮")
+    page.fill("#id_worker_phone_text", "13912345678")
+    page.fill("#id_workers_involved", "3")
+    page.locator("#id_employer").locator("xpath=following-sibling::span[1]").click()
+    page.locator(".select2-search__field").fill("甲公司")
+    page.locator(".select2-results__option", has_text="甲公司").first.click()
+    page.fill("#id_amount_claimed", "45000")
+    page.click("button[name=_continue]")  # no claim written: refused, nothing saved
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert not DisputeCase.objects.exists()
+    page.fill("#id_claim_text", "三名职工被拖欠4月至6月工资共45000元，要求支付")
+    page.screenshot(path=str(ARTIFACTS / "rights-case-add.png"), full_page=True)
+    page.click("button[name=_continue]")
+    expect(page.locator("[data-testid=case-status]")).to_contain_text("已受理")
+    expect(page.locator("[data-testid=case-claim]")).to_contain_text("三名职工被拖欠")
+
+    start = page.locator("[data-testid=step-start]")
+    start.locator("select[name=mediator]").select_option(label="赵律师（律师）")
+    start.locator("input[name=mediation_started_on]").fill(f"{year}-05-08")
+    start.locator("button[data-step=start]").click()
+    expect(page.locator("[data-testid=case-status]")).to_contain_text("调解中")
+    agree = page.locator("[data-testid=step-agree]")
+    agree.locator("input[name=closed_on]").fill(f"{year}-05-04")  # before the mediation began
+    agree.locator("input[name=amount_recovered]").fill("42000")
+    agree.locator("button[data-step=agree]").click()
+    expect(page.get_by_text("结案日期早于")).to_be_visible()
+    agree = page.locator("[data-testid=step-agree]")
+    agree.locator("input[name=closed_on]").fill(f"{year}-05-20")
+    agree.locator("input[name=amount_recovered]").fill("42000")
+    agree.locator("button[data-step=agree]").click()
+    expect(page.locator("[data-testid=case-status]")).to_contain_text("达成调解协议")
+    expect(page.locator("[data-testid=case-recovered]")).to_contain_text("42000")
+    page.screenshot(path=str(ARTIFACTS / "rights-case.png"), full_page=True)
+    assert DisputeCase.objects.get().status == "agreed"
+
+    page.get_by_role("link", name="劳动争议调解案件").first.click()
+    expect(page.locator("#result_list")).to_contain_text("刘**")
+    expect(page.locator("#result_list")).not_to_contain_text("刘大壮")
+
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.fill("#id_date_from", f"{year}-01-01")
+    page.fill("#id_date_to", f"{year}-12-31")
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="rights.cases"]')
+    area = row.locator("xpath=ancestor::details")
+    if area.get_attribute("open") is None:
+        area.locator("summary").click()
+    expect(row).to_contain_text("1件")
+    expect(page.locator('tr[data-key="rights.cases.recovered"]')).to_contain_text("42,000")
+    context.close()

@@ -6,9 +6,11 @@ figures, the report's sentence and the back office."""
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+import python_calamine
 from django.db import connection
 from django.urls import reverse
 
@@ -326,3 +328,73 @@ def test_a_county_clerk_takes_on_and_mediates_a_case_in_the_back_office(client, 
     # A grassroots clerk does not reach the list at all.
     client.force_login(tree.clerk_a1)
     assert client.get(reverse("admin:rights_disputecase_changelist")).status_code == 403
+
+
+def test_the_register_lists_the_cases_masked_with_totals_and_only_in_scope(client, tree, mediation):
+    r, m = mediation
+    settled = intake(tree, r, worker_name="王小明")
+    take(tree, settled, "start", mediator=m, mediation_started_on=D(2026, 3, 3))
+    take(tree, settled, "agree", closed_on=D(2026, 3, 9), amount_recovered=Decimal("18000"))
+    referred = intake(tree, r, worker_name="欧阳娜娜", employer=None, employer_name="外县某公司")
+    take(tree, referred, "start", mediator=m, mediation_started_on=D(2026, 3, 3))
+    take(tree, referred, "refer", reason="分歧大", closed_on=D(2026, 3, 9), referred_to="court")
+    changelist = reverse("admin:rights_disputecase_changelist")
+    ids = [settled.pk, referred.pk]
+    client.force_login(tree.county_staff)
+    export = client.post(changelist, {"action": "export_register", "_selected_action": ids})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(export.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    assert rows[0][0].startswith("劳动争议调解台账") and rows[1][:2] == ["序号", "案号"]
+    body = {row[6]: row for row in rows[2:4]}
+    assert set(body) == {"王**", "欧***"}
+    assert body["王**"][8] == "甲公司" and body["王**"][12] == "达成调解协议"
+    assert body["王**"][13] == 18000
+    assert body["欧***"][12] == "调解不成，已引导仲裁或诉讼（人民法院）"
+    assert rows[4][:2] == ["合计", "2件，调解成功1件"] and rows[4][13] == 18000
+    text = repr(rows)
+    assert "王小明" not in text and CLAIM not in text and PHONE not in text
+    # A township selecting them gets a register without them.
+    client.force_login(tree.town_a)
+    nothing = client.post(changelist, {"action": "export_register", "_selected_action": ids})
+    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(nothing.content))
+    rows = rows.get_sheet_by_index(0).to_python()
+    assert len(rows) == 3 and rows[2][1] == "0件，调解成功0件"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_intakes_at_once_take_two_numbers():
+    import threading
+
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    r = room(tree)
+    barrier = threading.Barrier(2)
+    numbers = []
+
+    def take_on(actor):
+        try:
+            barrier.wait()
+            numbers.append(intake(tree, r, actor=actor).number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take_on, args=(a,)) for a in (tree.county_staff, tree.admin)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(numbers) == ["（2026）诉调字第1号", "（2026）诉调字第2号"]
+
+
+def test_a_closed_cases_page_shows_the_intake_read_only(client, tree, mediation):
+    r, m = mediation
+    case = intake(tree, r)
+    take(tree, case, "withdraw", reason="已和解", closed_on=D(2026, 3, 4))
+    client.force_login(tree.county_staff)
+    page = client.get(reverse("admin:rights_disputecase_change", args=[case.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "已撤回" in text and "已和解" in text
+    assert 'name="worker_name"' not in text and 'name="claim_text"' not in text
+    assert m.name not in text  # withdrawn before any mediator took it

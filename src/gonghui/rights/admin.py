@@ -24,7 +24,7 @@ from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.idnumbers import masked_name
 from gonghui.rights import selectors, services
-from gonghui.rights.exports import contract_register_xlsx
+from gonghui.rights.exports import case_register_xlsx, contract_register_xlsx
 from gonghui.rights.models import (
     SETTLED_STATUSES,
     SIGNED_STATUSES,
@@ -422,6 +422,7 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
     search_fields = ("number", "employer__name", "employer_name")
     selector = staticmethod(selectors.cases_visible_to)
     autocomplete_fields = ("employer",)
+    actions = ("export_register",)
     change_form_template = "rights/case_change_form.html"
     step_form = CaseStepForm
     step_fields = services.CASE_STEP_FIELDS
@@ -432,7 +433,7 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
             return ()
         if obj.status in (DisputeCase.Status.RECEIVED, DisputeCase.Status.MEDIATING):
             return ("room",)
-        return CaseForm.Meta.fields
+        return self.get_fields(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is not None and obj.status not in (
@@ -484,6 +485,11 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
 
     def service_delete(self, actor, obj):
         services.case_delete(actor=actor, case=obj)
+
+    @admin.action(description=gettext_lazy("Export the selected cases (Excel register)"))
+    def export_register(self, request, queryset):
+        content = case_register_xlsx(queryset.order_by("room__name", "received_on", "pk"))
+        return download(content, f"劳动争议调解台账-{timezone.localdate():%Y%m%d}.xlsx")
 
     def step_form_for(self, request, found, data=None):
         form = CaseStepForm(

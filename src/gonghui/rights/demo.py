@@ -17,6 +17,7 @@ withdrawn, and referred to arbitration.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Generator
 from gonghui.orgs.models import Org, ServicePoint
@@ -248,7 +249,7 @@ def build_mediation(gen: Generator, demo: DemoCounty) -> None:
             if registered
             else f"{county_short}{rng.choice('鑫恒瑞丰')}劳务有限公司",
             claim=rng.choice(CLAIMS[dispute_type]).format(m=rng.randint(2, 6)),
-            amount_claimed=rng.randint(3, 120) * 1000,
+            amount_claimed=Decimal(rng.randint(3, 120) * 1000),
             received_on=received,
             today=REFERENCE_DATE,
         )
@@ -279,8 +280,9 @@ def _mediate(gen, case, mediators, i) -> str:
         _case_step(case, "refer", reason="双方分歧较大，调解不成", closed_on=closed,
                    referred_to=rng.choice(("arbitration", "court")))  # fmt: skip
         return "referred"
-    amount = (case.amount_claimed or 0) * rng.choice((1, 1, 0.8, 0.6))
-    _case_step(case, "agree", closed_on=closed, amount_recovered=round(amount, 2))
+    share = rng.choice((Decimal(1), Decimal(1), Decimal("0.8"), Decimal("0.6")))
+    amount = (case.amount_claimed or Decimal(0)) * share
+    _case_step(case, "agree", closed_on=closed, amount_recovered=amount.quantize(Decimal("0.01")))
     if case.channel == "court" and rng.random() < 0.6:
         confirmed = closed + datetime.timedelta(days=rng.randint(2, 15))
         _case_step(case, "confirm", confirmed_on=min(confirmed, REFERENCE_DATE))
