@@ -29,7 +29,7 @@ from gonghui.members.imports import MemberRosterSpec
 from gonghui.members.models import Membership
 from gonghui.mutualaid.demo import analyze_rosters
 from gonghui.orgs.models import Org, ServicePoint
-from gonghui.orgs.services import org_create, service_point_create
+from gonghui.orgs.services import employer_create, org_create, service_point_create
 from gonghui.reports.services import target_set
 from gonghui.reports.summary import work_report
 from tests.rosters import id_number, person_row, write_csv, write_xlsx
@@ -356,7 +356,6 @@ def _ledger_001(city: Org, tmp) -> None:
         _ledger_row(
             c, "funds", "小微企业工会经费返还", "小微企业工会经费返还", D(2020, 6, 30), cash=492500
         ),
-        _ledger_row(c, "rights", "职工代表大会", "职工代表大会", D(2020, 12, 31), households=234),
         _ledger_row(
             c,
             "rights",
@@ -447,7 +446,6 @@ def _contracts_001(counties: list[Org], unions: list[Org]) -> None:
     """Collective contracts in 2020, through the rights services: each of the five counties
     signs a regional contract for its enterprises, 226 employers with their own unions in all
     (签订集体合同226家), each with 50 workers, in force from December."""
-    from gonghui.orgs.services import employer_create
     from gonghui.rights import services as rights
 
     for n, county in enumerate(counties):
@@ -483,6 +481,44 @@ def _contracts_001(counties: list[Org], unions: list[Org]) -> None:
             rights.contract_transition(
                 actor=None, contract=contract, step=step, values=values, today=D(2021, 4, 30)
             )
+
+
+def _congresses_001(counties: list[Org], unions: list[Org]) -> None:
+    """The 234 enterprises whose workers' congress sat in 2020: the 226 under the regional
+    contracts and eight more, each with its congress system and one session."""
+    from gonghui.orgs.models import Employer
+    from gonghui.rights import services as rights
+
+    employers = list(Employer.objects.filter(union__in=unions[:226]).order_by("pk"))
+    employers += [
+        employer_create(
+            actor=None,
+            org=counties[n % 5],
+            name=f"白城第{n + 1}制造有限公司",
+            unit_type="170",
+            headcount=50,
+            union=union,
+        )
+        for n, union in enumerate(unions[226:234])
+    ]
+    assert len(employers) == 234
+    for employer in employers:
+        congress = rights.congress_create(
+            actor=None,
+            employer=employer,
+            form="all_staff",
+            established_on=D(2019, 1, 10),
+            staff=50,
+            today=D(2021, 4, 30),
+        )
+        rights.meeting_create(
+            actor=None,
+            congress=congress,
+            held_on=D(2020, 3, 20),
+            attended=45,
+            matters="审议集体合同草案",
+            today=D(2021, 4, 30),
+        )
 
 
 def _mediation_001(city: Org, counties: list[Org]) -> None:
@@ -831,6 +867,7 @@ def seeds(django_db_setup, django_db_blocker, tmp_path_factory):
         _mutual_001(city, unions)
         _contracts_001(counties, unions)
         _mediation_001(city, counties)
+        _congresses_001(counties, unions)
         xing = _build_004(tmp)
         yield {"city": city, "xing": xing}
         transaction.set_rollback(True)

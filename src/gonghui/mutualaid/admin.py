@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from gonghui.core import idnumbers
-from gonghui.core.admin import PaidForm, ScopedAdmin, download, error_text
+from gonghui.core.admin import NoModelCheck, PaidForm, ScopedAdmin, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError, NotFound
@@ -38,14 +38,6 @@ from gonghui.orgs.models import Org
 
 def masked_id(person) -> str:
     return idnumbers.mask(cipher().decrypt(bytes(person.id_number), ID_PURPOSE))
-
-
-class NoModelCheck:
-    """The service checks everything and says it in Chinese; the model's own validation
-    (English constraint names) is not run on the form."""
-
-    def _get_validation_exclusions(self):
-        return {f.name for f in self._meta.model._meta.fields}
 
 
 @admin.register(AidPlan)

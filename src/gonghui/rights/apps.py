@@ -15,8 +15,12 @@ from gonghui.core.workareas import (
 )
 
 # Every union keeps the contracts it is party to (an employer's union its own, a township its
-# regional ones); the federation follows and keeps them too.
-KEEP = crud("rights.collectivecontract", "view", "add", "change", "delete")
+# regional ones) and its employer's workers' congress; the federation follows and keeps them.
+KEEP = (
+    crud("rights.collectivecontract", "view", "add", "change", "delete")
+    | crud("rights.workerscongress", "view", "add", "change", "delete")
+    | crud("rights.congressmeeting", "view", "add", "change", "delete")
+)
 # Disputes are mediated where a mediation room is: by the federation and the townships. A
 # grassroots union is not given them: its employer is the other party to many of them.
 MEDIATE = crud("rights.disputecase", "view", "add", "change", "delete") | crud(
@@ -35,16 +39,29 @@ class RightsConfig(workareas.WorkAreaApp):
     demo = (
         DemoPart(_("Collective contracts"), "gonghui.rights.demo.build", 60),
         DemoPart(_("Labour-dispute mediation"), "gonghui.rights.demo.build_mediation", 61),
+        DemoPart(_("Workers' congresses"), "gonghui.rights.demo.build_congresses", 62),
     )
-    # Contracts and mediated disputes are now records of their own; the ledger's counters
-    # stay for the past.
-    supersedes = ("rights.contract", "rights.mediation")
+    # Contracts, congresses and mediated disputes are now records of their own; the ledger's
+    # counters stay for the past.
+    supersedes = ("rights.contract", "rights.mediation", "rights.congress")
     menu = (
         MenuItem(
             _("Collective contracts"),
             "handshake",
             "admin:rights_collectivecontract_changelist",
             "rights.view_collectivecontract",
+        ),
+        MenuItem(
+            _("Workers' congresses"),
+            "groups",
+            "admin:rights_workerscongress_changelist",
+            "rights.view_workerscongress",
+        ),
+        MenuItem(
+            _("Congress sessions"),
+            "event_available",
+            "admin:rights_congressmeeting_changelist",
+            "rights.view_congressmeeting",
         ),
         MenuItem(
             _("Labour-dispute cases"),
@@ -75,6 +92,22 @@ class RightsConfig(workareas.WorkAreaApp):
             "admin:rights_collectivecontract_changelist",
             "rights.change_collectivecontract",
             order=20,
+        ),
+        Todo(
+            "congresses.session",
+            _("Workers' congresses without a session this year"),
+            "gonghui.rights.selectors.congresses_waiting",
+            "admin:rights_workerscongress_changelist",
+            "rights.change_workerscongress",
+            order=24,
+        ),
+        Todo(
+            "congresses.term",
+            _("Workers' congresses whose term has ended"),
+            "gonghui.rights.selectors.congresses_waiting",
+            "admin:rights_workerscongress_changelist",
+            "rights.change_workerscongress",
+            order=26,
         ),
         Todo(
             "disputes.intake",

@@ -294,3 +294,98 @@ def _case_step(case, name, reason="", **values):
     return services.case_transition(
         actor=None, case=case, step=name, values=values, reason=reason, today=REFERENCE_DATE
     )
+
+
+MATTERS = (
+    "审议通过年度集体合同草案",
+    "审议企业年度工作报告和工资分配方案",
+    "审议通过职工福利费使用方案",
+    "听取厂务公开情况报告，审议职工代表提案",
+    "审议劳动安全卫生专项集体合同草案",
+)
+
+
+def build_congresses(gen: Generator, demo: DemoCounty) -> None:
+    """Most unionised enterprises have their congress system (an all-staff meeting below 100
+    employees), a few with a make-up the statute warns about or a term run out; four in five
+    have sat this year, most disclosing to the workers, the rest are overdue."""
+    from gonghui.rights.models import CONGRESS_FROM, Disclosure, WorkersCongress
+
+    rng = gen.rng
+    firms = [
+        e
+        for e in demo.employers
+        if e.union is not None
+        and e.union.level == Org.Level.GRASSROOTS
+        and e.unit_type not in ("400", "500")
+        and e.headcount >= 10
+    ]
+    made = held = disclosed = warned = 0
+    for employer in firms:
+        if rng.random() > 0.85:
+            continue
+        staff = employer.headcount
+        big = staff >= CONGRESS_FROM
+        form = "congress" if big or rng.random() < 0.1 else "all_staff"
+        if big and rng.random() < 0.08:
+            form = "all_staff"  # the statute asks for a congress: a warning on its page
+        established = D(DEMO_YEAR - rng.randint(1, 9), rng.randint(1, 12), rng.randint(1, 28))
+        term_years = rng.choice((3, 3, 5))
+        # Re-elected as the term ran out, the latest term covering this year (a few lapse).
+        start = established
+        while start.year + term_years <= DEMO_YEAR and rng.random() < 0.95:
+            start = D(start.year + term_years, start.month, start.day)
+        women = round(staff * rng.uniform(0.2, 0.6))
+        values = {"staff": staff, "women_staff": women}
+        if form == "congress":
+            probe = WorkersCongress(staff=staff)
+            reps = min(staff, probe.representatives_required() + rng.randint(0, 6))
+            if rng.random() < 0.1:
+                reps = max(3, reps - rng.randint(3, 10))  # too few: a warning
+            values.update(
+                representatives=reps,
+                women_representatives=round(reps * women / staff * rng.uniform(0.7, 1.1)),
+                manager_representatives=round(reps * rng.uniform(0.08, 0.26)),
+                frontline_representatives=round(reps * rng.uniform(0.5, 0.8)),
+            )
+        values["women_representatives"] = min(
+            values.get("women_representatives", 0), values.get("representatives", staff)
+        )
+        congress = services.congress_create(
+            actor=None,
+            employer=employer,
+            form=form,
+            established_on=established,
+            term_started_on=start,
+            term_years=term_years,
+            today=REFERENCE_DATE,
+            **values,
+        )
+        made += 1
+        warned += bool(congress.warnings(REFERENCE_DATE))
+        # Last year's session for most; this year's for four in five.
+        for year in (DEMO_YEAR - 1, DEMO_YEAR):
+            if year < established.year or rng.random() > (0.9 if year < DEMO_YEAR else 0.8):
+                continue
+            day = D(year, rng.randint(1, 9 if year == DEMO_YEAR else 12), rng.randint(1, 28))
+            if day < established:
+                continue
+            reps = congress.representatives
+            items = rng.sample(list(Disclosure.values), k=rng.randint(2, 5))
+            opened = rng.random() < 0.85
+            services.meeting_create(
+                actor=None,
+                congress=congress,
+                held_on=day,
+                attended=rng.randint(-(-reps * 2 // 3), reps),
+                matters=rng.choice(MATTERS),
+                disclosures=items if opened else (),
+                today=REFERENCE_DATE,
+            )
+            if year == DEMO_YEAR:
+                held += 1
+                disclosed += opened
+    gen.progress(
+        f"    职代会制度 {made} 家（本年召开 {held} 家，厂务公开 {disclosed} 家，"
+        f"需整改 {warned} 家）"
+    )

@@ -12,7 +12,9 @@ from gonghui.rights.models import (
     SETTLED_STATUSES,
     SIGNED_STATUSES,
     CollectiveContract,
+    CongressMeeting,
     DisputeCase,
+    WorkersCongress,
 )
 
 R = WorkArea.RIGHTS
@@ -245,6 +247,72 @@ INDICATORS += [
         where=lambda: Q(channel="court"),
         params={"channel__exact": "court"},
         said_with="rights.cases",
+    ),
+]
+
+CONGRESSES = "admin:rights_workerscongress_changelist"
+SESSIONS = "admin:rights_congressmeeting_changelist"
+
+
+def _overdue_at(end: datetime.date) -> Q:
+    """Standing at ``end`` without a session in its calendar year up to it."""
+    from gonghui.rights.selectors import met_in_year
+
+    return ~Q(met_in_year(end.year, end))
+
+
+# Workers' congresses and open management, in the seeds' words: "全市234家企业召开职工代表大会"
+# (the employers whose congress sat in the period), the employers that disclosed to it (厂务公开),
+# the systems standing at the period's end and those without a session in its year.
+INDICATORS += [
+    Indicator(
+        "rights.congresses",
+        _("Employers with a workers' congress system"),
+        "家",
+        R,
+        WorkersCongress.objects.all,
+        "org",
+        STOCK,
+        "established_on",
+        records=(CONGRESSES, {}),
+    ),
+    Indicator(
+        "rights.congresses.held",
+        _("Employers whose workers' congress sat"),
+        "家",
+        R,
+        CongressMeeting.objects.all,
+        "org",
+        date_field="held_on",
+        measure=Count("congress__employer", distinct=True),
+        records=(SESSIONS, {}),
+        phrase="指导{n}单位召开职工代表大会",
+    ),
+    Indicator(
+        "rights.open_management",
+        _("Employers that disclosed to their workers (open management)"),
+        "家",
+        R,
+        CongressMeeting.objects.all,
+        "org",
+        date_field="held_on",
+        measure=Count("congress__employer", distinct=True),
+        records=(SESSIONS, {}),
+        where=lambda: ~Q(disclosures=[]),
+        said_with="rights.congresses.held",
+    ),
+    Indicator(
+        "rights.congresses.overdue",
+        _("Workers' congresses without a session in the year"),
+        "家",
+        R,
+        WorkersCongress.objects.all,
+        "org",
+        STOCK,
+        "established_on",
+        as_of=_overdue_at,
+        records=(CONGRESSES, {"session": "overdue"}),
+        said_with="rights.congresses",
     ),
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -354,3 +355,212 @@ class DisputeCase(models.Model):
 # The outcomes in which the dispute was settled by mediation (调解成功).
 SETTLED_STATUSES = (DisputeCase.Status.AGREED, DisputeCase.Status.CONFIRMED)
 CLOSED_STATUSES = (*SETTLED_STATUSES, DisputeCase.Status.WITHDRAWN, DisputeCase.Status.REFERRED)
+
+
+# -- Workers' congresses (职工代表大会) and open management (厂务公开) ---------------------------
+
+# Above this many employees an employer holds a representatives' congress; below it the
+# all-staff meeting usually does (上海市职工代表大会条例 art. 4).
+CONGRESS_FROM = 100
+# The statute's term of a congress, and how much of the representatives must be present.
+CONGRESS_TERM_YEARS = (3, 5)
+
+
+class Disclosure(models.TextChoices):
+    """What open management (厂务公开) puts before the workers."""
+
+    BUSINESS = "business", _("Business performance and plans")
+    WAGES = "wages", _("Wages and bonuses")
+    CONTRACTS = "contracts", _("Labour and collective contracts")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance and housing fund payments")
+    SAFETY = "safety", _("Work safety and conditions")
+    RULES = "rules", _("Rules affecting workers")
+    FINANCES = "finances", _("Use of the welfare and union funds")
+
+
+class WorkersCongress(models.Model):
+    """An employer's workers' congress system (职代会制度): a representatives' congress or an
+    all-staff meeting, its current term and the make-up of its representatives. The
+    composition rules of the statute are warnings shown on the page (``warnings()``), not
+    refusals: the record says what the employer has, the warnings what it should fix."""
+
+    class Form(models.TextChoices):
+        CONGRESS = "congress", _("Workers' congress")
+        ALL_STAFF = "all_staff", _("All-staff meeting")
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Union"),
+        on_delete=models.PROTECT,
+        related_name="workers_congresses",
+    )
+    employer = models.OneToOneField(
+        "orgs.Employer",
+        verbose_name=_("Employer"),
+        on_delete=models.PROTECT,
+        related_name="workers_congress",
+    )
+    form = models.CharField(_("Form"), max_length=10, choices=Form.choices)
+    established_on = models.DateField(
+        _("Established on"), help_text=_("When the employer first set up the system.")
+    )
+    term_started_on = models.DateField(_("Term started on"))
+    term_years = models.PositiveSmallIntegerField(_("Term (years)"), default=3)
+    staff = models.PositiveIntegerField(_("Employees"))
+    women_staff = models.PositiveIntegerField(_("Women employees"), default=0)
+    representatives = models.PositiveIntegerField(
+        _("Representatives"), help_text=_("For an all-staff meeting: every employee.")
+    )
+    women_representatives = models.PositiveIntegerField(_("Women representatives"), default=0)
+    manager_representatives = models.PositiveIntegerField(
+        _("Middle and senior managers among them"), default=0
+    )
+    frontline_representatives = models.PositiveIntegerField(
+        _("Front-line workers among them"), default=0
+    )
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Workers' congress")
+        verbose_name_plural = _("Workers' congresses")
+        ordering = ["org__path", "employer__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_years__gte=3) & Q(term_years__lte=5),
+                name="congress_term_3_to_5_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_started_on__gte=F("established_on")),
+                name="congress_term_after_establishment",
+            ),
+            models.CheckConstraint(
+                condition=Q(staff__gte=1)
+                & Q(women_staff__lte=F("staff"))
+                & Q(representatives__gte=1)
+                & Q(representatives__lte=F("staff")),
+                name="congress_representatives_among_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(women_representatives__lte=F("representatives"))
+                & Q(manager_representatives__lte=F("representatives"))
+                & Q(frontline_representatives__lte=F("representatives")),
+                name="congress_make_up_within_representatives",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employer.name}{self.get_form_display()}"
+
+    @property
+    def term_ends_on(self) -> datetime.date:
+        from gonghui.core.dates import term_end
+
+        return term_end(self.term_started_on, self.term_years)
+
+    def representatives_required(self) -> int:
+        """The least number of representatives of a congress for its workforce (art. 21)."""
+        if self.staff > 3000:
+            return 175
+        if self.staff <= CONGRESS_FROM:
+            return 30
+        return 30 + 5 * -(-(self.staff - CONGRESS_FROM) // 100)
+
+    def warnings(self, today: datetime.date | None = None) -> list[str]:
+        """What the statute asks that this congress does not meet, in words for the page."""
+        today = today or timezone.localdate()
+        said = []
+        if self.form == self.Form.ALL_STAFF and self.staff >= CONGRESS_FROM:
+            said.append(
+                _("%(n)s employees: an employer of 100 or more holds a workers' congress.")
+                % {"n": self.staff}
+            )
+        if self.form == self.Form.CONGRESS:
+            least = self.representatives_required()
+            if self.representatives < least:
+                said.append(
+                    _("%(n)s representatives: a workforce of %(staff)s needs at least %(least)s.")
+                    % {"n": self.representatives, "staff": self.staff, "least": least}
+                )
+            if self.manager_representatives * 5 > self.representatives:
+                said.append(
+                    _("Managers are %(share)s of the representatives: at most 20%%.")
+                    % {"share": _share(self.manager_representatives, self.representatives)}
+                )
+            if self.frontline_representatives * 2 <= self.representatives:
+                said.append(
+                    _("Front-line workers are %(share)s of the representatives: they should be "
+                      "the majority.")
+                    % {"share": _share(self.frontline_representatives, self.representatives)}
+                )  # fmt: skip
+            women_share = self.women_staff / self.staff if self.staff else 0
+            if self.representatives and (
+                self.women_representatives / self.representatives < women_share - 0.1
+            ):
+                said.append(
+                    _("Women are %(reps)s of the representatives but %(staff)s of the workforce.")
+                    % {
+                        "reps": _share(self.women_representatives, self.representatives),
+                        "staff": _share(self.women_staff, self.staff),
+                    }
+                )
+        if self.term_ends_on < today:
+            said.append(
+                _("The term ended on %(date)s: the representatives are to be elected again.")
+                % {"date": self.term_ends_on.isoformat()}
+            )
+        return said
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.0f}%" if whole else "0%"
+
+
+class CongressMeeting(models.Model):
+    """A session of a workers' congress (or all-staff meeting): when, who came, what it
+    approved, and what open management disclosed to it."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular session")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary session")
+
+    congress = models.ForeignKey(
+        WorkersCongress,
+        verbose_name=_("Workers' congress"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("Union"), on_delete=models.PROTECT, related_name="+"
+    )
+    held_on = models.DateField(_("Held on"))
+    kind = models.CharField(_("Session"), max_length=14, choices=Kind.choices, default=Kind.REGULAR)
+    attended = models.PositiveIntegerField(_("Attended"))
+    matters = models.CharField(
+        _("Matters approved or heard"),
+        max_length=300,
+        help_text=_("e.g. the collective contract draft, the wage plan, the year's report"),
+    )
+    disclosures = ArrayField(
+        models.CharField(max_length=20, choices=Disclosure.choices),
+        verbose_name=_("Open management: what was disclosed"),
+        default=list,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Congress session")
+        verbose_name_plural = _("Congress sessions")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "held_on"], name="one_congress_session_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.congress}（{self.held_on:%Y-%m-%d}）"
+
+    def disclosures_text(self) -> str:
+        labels = dict(Disclosure.choices)
+        return "、".join(str(labels.get(d, d)) for d in self.disclosures)

@@ -1,8 +1,9 @@
 """The rights section of the work report, in the seeds' words: "签订集体合同90份，覆盖企业183户、
 职工4972人；签订女职工专项集体合同23份，覆盖企业61家、女职工450人", the coverage of the
 contracts in force with the signing rates ("女职工专项集体合同签订率达100%"), the mediation of
-labour disputes ("诉调对接调解劳动争议23件，为职工挽回经济损失X万元"), then the area's other
-figures (the ledger's 职代会, 法律援助, 普法)."""
+labour disputes ("诉调对接调解劳动争议23件，为职工挽回经济损失X万元"), the workers' congresses
+and open management ("全市234家企业召开职工代表大会"), then the area's other figures (the
+ledger's 法律援助, 普法)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ def section(w, org, start: datetime.date, end: datetime.date):
         text = f"有效集体合同覆盖已建会企业{w.n('rights.employers.covered', '家')}"
         if w.get("rights.employers.covered.women"):
             text += f"，其中女职工专项集体合同覆盖{w.n('rights.employers.covered.women', '家')}"
+        paragraphs.append(text + "。")
+    if w.get("rights.congresses.held") or w.get("rights.congresses"):
+        said = []
+        if w.get("rights.congresses"):
+            said.append(f"建立职工代表大会（职工大会）制度的单位{w.n('rights.congresses')}")
+        if w.get("rights.congresses.held"):
+            said.append(f"指导{w.n('rights.congresses.held')}单位召开职工代表大会")
+        if w.get("rights.open_management"):
+            said.append(f"推动{w.n('rights.open_management')}单位实行厂务公开")
+        text = "推进企业民主管理，" + "，".join(said)
+        if w.get("rights.congresses.overdue"):
+            text += f"；仍有{w.n('rights.congresses.overdue')}单位本年度尚未召开职代会"
         paragraphs.append(text + "。")
     if w.get("rights.cases"):
         text = f"深化“法院+工会”诉调对接，调解劳动争议{w.n('rights.cases')}"

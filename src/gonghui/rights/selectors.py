@@ -1,15 +1,34 @@
 """Every read of the rights area that users see, scoped to the actor's subtree: collective
-contracts, and the mediation rooms' mediators and cases."""
+contracts, the workers' congresses and their sessions, and the mediation rooms' mediators and
+cases."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Cast
 
 from gonghui.core.scoping import scope
 from gonghui.orgs.models import Employer, ServicePoint
-from gonghui.rights.models import OBJECTION_DAYS, CollectiveContract, DisputeCase, Mediator
+from gonghui.rights.models import (
+    OBJECTION_DAYS,
+    CollectiveContract,
+    CongressMeeting,
+    DisputeCase,
+    Mediator,
+    WorkersCongress,
+)
 
 S = CollectiveContract.Status
 # A contract is due for renewal this many days before it expires: a wage agreement is
@@ -126,3 +145,57 @@ def case_progress(actor, case: DisputeCase, today: datetime.date | None = None):
     from gonghui.rights.services import CASE
 
     return _progress(actor, case, CASE, today)
+
+
+def congresses_visible_to(actor) -> QuerySet[WorkersCongress]:
+    return scope(WorkersCongress.objects.select_related("org", "employer"), actor)
+
+
+def meetings_visible_to(actor) -> QuerySet[CongressMeeting]:
+    return scope(
+        CongressMeeting.objects.select_related("org", "congress", "congress__employer"), actor
+    )
+
+
+def congress_employers_choosable(actor) -> QuerySet[Employer]:
+    """Employers whose union is in the actor's subtree and whose congress is not recorded."""
+    return contract_employers_choosable(actor).filter(
+        union__isnull=False, union__path__startswith=actor.org.path, workers_congress__isnull=True
+    )
+
+
+def met_in_year(year: int, until: datetime.date) -> Exists:
+    """Whether a congress held a session in ``year`` up to ``until``."""
+    return Exists(
+        CongressMeeting.objects.filter(
+            congress=OuterRef("pk"), held_on__gte=datetime.date(year, 1, 1), held_on__lte=until
+        )
+    )
+
+
+def congresses_overdue(actor, today: datetime.date) -> QuerySet[WorkersCongress]:
+    """Congresses without a session this year yet (the statute asks for one a year)."""
+    return (
+        congresses_visible_to(actor)
+        .filter(established_on__lte=today)
+        .exclude(met_in_year(today.year, today))
+    )
+
+
+def congresses_waiting(actor, key: str, today: datetime.date) -> QuerySet[WorkersCongress]:
+    """``congresses.session``: no session this year yet; ``congresses.term``: the term ended,
+    the representatives to be elected again."""
+    if key == "congresses.session":
+        return congresses_overdue(actor, today)
+    if key == "congresses.term":
+        # The term's last day is before today: the next term would have started by today.
+        next_term = Cast(
+            ExpressionWrapper(
+                F("term_started_on")
+                + Func(F("term_years"), template="make_interval(years => %(expressions)s)"),
+                output_field=DateTimeField(),
+            ),
+            DateField(),
+        )
+        return congresses_visible_to(actor).alias(next_term=next_term).filter(next_term__lte=today)
+    return WorkersCongress.objects.none()

@@ -29,10 +29,12 @@ from gonghui.core.workflow import Step, Workflow
 from gonghui.orgs.models import Employer, Org, ServicePoint
 from gonghui.rights.models import (
     CollectiveContract,
+    CongressMeeting,
     ContractReach,
     ContractSubject,
     DisputeCase,
     Mediator,
+    WorkersCongress,
 )
 
 S = CollectiveContract.Status
@@ -790,3 +792,193 @@ def case_transition(
         details={k: str(v) for k, v in values.items() if v not in (None, "")}
         | ({"reason": reason.strip()} if reason.strip() else {}),
     )
+
+
+# -- Workers' congresses and open management ------------------------------------------------
+
+W = WorkersCongress.Form
+CONGRESS_FIELDS = (
+    "form",
+    "established_on",
+    "term_started_on",
+    "term_years",
+    "staff",
+    "women_staff",
+    "representatives",
+    "women_representatives",
+    "manager_representatives",
+    "frontline_representatives",
+)
+MEETING_FIELDS = ("held_on", "kind", "attended", "matters", "disclosures")
+
+
+def _congress_check(congress: WorkersCongress, today: datetime.date) -> None:
+    employer = congress.employer
+    if employer.union_id is None:
+        raise DomainError(
+            {"employer": _("%(name)s has no union yet: the union is the congress's working body.")
+             % {"name": employer.name}}
+        )  # fmt: skip
+    if not 3 <= (congress.term_years or 0) <= 5:
+        raise DomainError({"term_years": _("A congress's term is three to five years.")})
+    _not_after_today(congress.established_on, "established_on", today)
+    _not_after_today(congress.term_started_on, "term_started_on", today)
+    if congress.term_started_on < congress.established_on:
+        raise DomainError({"term_started_on": _("The term starts before the system was set up.")})
+    if not congress.staff:
+        raise DomainError({"staff": _("Give the number of employees.")})
+    if congress.women_staff > congress.staff:
+        raise DomainError({"women_staff": _("More women employees than employees.")})
+    if congress.form == W.ALL_STAFF:
+        congress.representatives = congress.staff  # every employee sits in it
+    if not congress.representatives or congress.representatives > congress.staff:
+        raise DomainError(
+            {"representatives": _("Between 1 and the number of employees (%(n)s).")
+             % {"n": congress.staff}}
+        )  # fmt: skip
+    for name in ("women_representatives", "manager_representatives", "frontline_representatives"):
+        if getattr(congress, name) > congress.representatives:
+            raise DomainError({name: _("More than the representatives in all.")})
+
+
+def congress_create(
+    *,
+    actor,
+    employer: Employer,
+    form: str,
+    established_on: datetime.date,
+    term_started_on: datetime.date | None = None,
+    term_years: int = 3,
+    staff: int | None = None,
+    women_staff: int = 0,
+    representatives: int | None = None,
+    women_representatives: int = 0,
+    manager_representatives: int = 0,
+    frontline_representatives: int = 0,
+    today: datetime.date | None = None,
+) -> WorkersCongress:
+    """An employer's congress system, kept by its union; one per employer."""
+    today = today or timezone.localdate()
+    congress = WorkersCongress(
+        org_id=employer.union_id,
+        employer=employer,
+        form=form,
+        established_on=established_on,
+        term_started_on=term_started_on or established_on,
+        term_years=term_years,
+        staff=staff if staff is not None else employer.headcount,
+        women_staff=women_staff,
+        representatives=representatives or 0,
+        women_representatives=women_representatives,
+        manager_representatives=manager_representatives,
+        frontline_representatives=frontline_representatives,
+    )
+    require_perm(actor, "rights.add_workerscongress")
+    if employer.union is not None:
+        require_in_scope(actor, employer.union)
+    _congress_check(congress, today)
+    if WorkersCongress.objects.filter(employer=employer).exists():
+        raise DomainError(
+            {"employer": _("%(name)s already has its congress recorded: open it to change it.")
+             % {"name": employer.name}}
+        )  # fmt: skip
+    return record_create(actor=actor, instance=congress)
+
+
+def congress_update(
+    *, actor, congress: WorkersCongress, changes: dict, today: datetime.date | None = None
+) -> WorkersCongress:
+    """Correct the record, or start a new term (换届) with its new make-up."""
+    today = today or timezone.localdate()
+    unknown = set(changes) - set(CONGRESS_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
+    with transaction.atomic():
+        locked = WorkersCongress.objects.select_for_update(of=("self",)).get(pk=congress.pk)
+        require_in_scope(actor, locked.org)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        _congress_check(locked, today)
+        changes = dict(changes, representatives=locked.representatives)
+        return record_update(actor=actor, instance=congress, changes=changes)
+
+
+def congress_delete(*, actor, congress: WorkersCongress) -> None:
+    """A record made by mistake; one with sessions on record stays."""
+    if congress.meetings.exists():
+        raise DomainError(_("Its sessions are on record: the congress cannot be deleted."))
+    record_delete(actor=actor, instance=congress)
+
+
+def _meeting_check(meeting: CongressMeeting, today: datetime.date) -> None:
+    congress = meeting.congress
+    _not_after_today(meeting.held_on, "held_on", today)
+    if meeting.held_on < congress.established_on:
+        raise DomainError({"held_on": _("Held before the congress was set up.")})
+    if meeting.attended is None or meeting.attended > congress.representatives:
+        raise DomainError(
+            {"attended": _("Between 0 and the representatives (%(n)s).")
+             % {"n": congress.representatives}}
+        )  # fmt: skip
+    if meeting.attended * 3 < congress.representatives * 2:
+        raise DomainError(
+            {
+                "attended": _(
+                    "Fewer than two thirds present (%(p)s of %(a)s): the session cannot be held."
+                )
+                % {"p": meeting.attended, "a": congress.representatives}
+            }
+        )
+    if not meeting.matters.strip():
+        raise DomainError({"matters": _("Say what the session approved or heard.")})
+    clash = CongressMeeting.objects.filter(congress=congress, held_on=meeting.held_on)
+    if clash.exclude(pk=meeting.pk).exists():
+        raise DomainError({"held_on": _("A session on this day is already recorded.")})
+
+
+def meeting_create(
+    *,
+    actor,
+    congress: WorkersCongress,
+    held_on: datetime.date,
+    attended: int,
+    matters: str,
+    kind: str = CongressMeeting.Kind.REGULAR,
+    disclosures: Iterable[str] = (),
+    today: datetime.date | None = None,
+) -> CongressMeeting:
+    """A session held: who came (at least two thirds), what it approved, what was disclosed."""
+    today = today or timezone.localdate()
+    meeting = CongressMeeting(
+        congress=congress,
+        org_id=congress.org_id,
+        held_on=held_on,
+        attended=attended,
+        matters=(matters or "").strip(),
+        kind=kind,
+        disclosures=sorted(set(disclosures)),
+    )
+    require_perm(actor, "rights.add_congressmeeting")
+    require_in_scope(actor, congress.org)
+    _meeting_check(meeting, today)
+    return record_create(actor=actor, instance=meeting)
+
+
+def meeting_update(
+    *, actor, meeting: CongressMeeting, changes: dict, today: datetime.date | None = None
+) -> CongressMeeting:
+    today = today or timezone.localdate()
+    unknown = set(changes) - set(MEETING_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
+    with transaction.atomic():
+        locked = CongressMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+        require_in_scope(actor, locked.org)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        _meeting_check(locked, today)
+        return record_update(actor=actor, instance=meeting, changes=changes)
+
+
+def meeting_delete(*, actor, meeting: CongressMeeting) -> None:
+    record_delete(actor=actor, instance=meeting)
