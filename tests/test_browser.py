@@ -891,5 +891,5 @@ def test_county_takes_on_a_dispute_and_mediates_it_to_an_agreement(browser, live
     if area.get_attribute("open") is None:
         area.locator("summary").click()
     expect(row).to_contain_text("1件")
-    expect(page.locator('tr[data-key="rights.cases.recovered"]')).to_contain_text("42,000")
+    expect(page.locator('tr[data-key="rights.cases.recovered"]')).to_contain_text("4.2万元")
     context.close()

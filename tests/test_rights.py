@@ -462,3 +462,100 @@ def test_a_clerk_records_a_contract_and_takes_its_steps_in_the_back_office(clien
     rows = book.get_sheet_by_index(0).to_python()
     assert len(rows) == 3 and rows[2][:2] == ["合计", "0份"]
     assert "甲公司" not in repr(rows)
+
+
+REGISTER_HEADER = [
+    "签约工会", "合同名称", "签订范围", "合同类型", "覆盖单位", "覆盖职工人数", "其中女职工人数",
+    "工会首席代表", "企业首席代表", "协商轮次", "审议方式", "应到人数", "实到人数", "赞成票数",
+    "审议通过日期", "签订日期", "报送审查日期", "生效日期", "期限（年）",
+]  # fmt: skip
+
+
+def write_register(path, rows):
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["甲镇集体合同台账（2026年）"])
+        writer.writerow(REGISTER_HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def test_the_contract_register_comes_in_checked_by_the_same_rules(tree, tmp_path):
+    from django.utils import timezone
+
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.rights.imports import ContractRegisterSpec
+
+    small = employer_create(actor=None, org=tree.a, name="甲镇小饭店", unit_type="170")
+    vote = ["职代会", "60", "45", "40"]
+    today = timezone.localdate()
+    approved, signed, filed = (str(today - datetime.timedelta(days=n)) for n in (12, 10, 5))
+    rows = [
+        # In force (the objection window long over), a regional one of two firms, a wage
+        # agreement filed and waiting for the window, one signed and not yet filed.
+        ["QS-A-1", "甲公司集体合同（2025年）", "", "综合", "甲公司", "120", "40", "张", "李",
+         "2", *vote, "2025-03-01", "2025-03-05", "2025-03-12", "", "3"],
+        ["QS-A", "甲镇区域性集体合同", "区域性", "综合", "甲公司、甲镇小饭店", "140", "", "王",
+         "赵", "", "职工大会", "140", "120", "100", "2026-01-10", "2026-01-12", "2026-01-20",
+         "2026-02-05", "3"],
+        ["QS-A-1", "甲公司工资专项集体合同", "单一企业", "工资专项", "甲公司", "120", "", "张",
+         "李", "1", *vote, approved, signed, filed, "", "1"],
+        ["QS-A-1", "甲公司女职工专项集体合同", "", "女职工", "甲公司", "120", "40", "张", "李",
+         "1", *vote, approved, signed, "", "", "3"],
+        # Refused: too few present, a firm of another township, a wage agreement for 3 years,
+        # signed before approved, an unknown employer, in force before the window ends, the
+        # first contract again.
+        ["QS-A-1", "少人", "", "综合", "甲公司", "120", "", "张", "李", "1", "职代会", "60",
+         "30", "30", "2026-03-01", "2026-03-05", "", "", "3"],
+        ["QS-A", "跨镇", "区域性", "综合", "甲公司、乙公司", "200", "", "王", "赵", "1", *vote,
+         "2026-03-01", "2026-03-05", "", "", "3"],
+        ["QS-A-1", "三年工资", "", "工资专项", "甲公司", "120", "", "张", "李", "1", *vote,
+         "2026-03-01", "2026-03-05", "", "", "3"],
+        ["QS-A-1", "先签后审", "", "综合", "甲公司", "120", "", "张", "李", "1", *vote,
+         "2026-03-09", "2026-03-05", "", "", "3"],
+        ["QS-A-1", "无此单位", "", "综合", "甲公司、不存在公司", "120", "", "张", "李", "1",
+         *vote, "2026-03-01", "2026-03-05", "", "", "3"],
+        ["QS-A-1", "提前生效", "", "综合", "甲公司", "120", "", "张", "李", "1", *vote,
+         "2026-03-01", "2026-03-05", "2026-03-10", "2026-03-12", "3"],
+        ["QS-A-1", "甲公司集体合同（2025年）", "", "综合", "甲公司", "120", "40", "张", "李",
+         "2", *vote, "2025-03-01", "2025-03-05", "2025-03-12", "", "3"],
+    ]  # fmt: skip
+    path = write_register(tmp_path / "集体合同台账.csv", rows)
+    before = snapshot(CollectiveContract)
+    whole = run_import(ContractRegisterSpec(), path, actor=tree.town_a, org=tree.a)
+    assert whole.rejected == 7 and snapshot(CollectiveContract) == before
+    found = {(p.row, p.column) for p in whole.problems}
+    expected = {(7, "实到人数"), (8, "覆盖单位"), (9, "期限（年）"), (10, "签订日期"),
+                (11, "覆盖单位"), (12, "生效日期"), (13, "合同名称")}  # fmt: skip
+    assert expected <= found, whole.problems
+    messages = " ".join(p.message for p in whole.problems)
+    assert "三分之二" in messages and "乙公司" in messages and "不存在公司" in messages
+    outcome = run_import(
+        ContractRegisterSpec(), path, actor=tree.town_a, org=tree.a, mode=Mode.PARTIAL
+    )
+    assert outcome.imported == 4, [p.message for p in outcome.problems]
+    got = {c.title: c for c in CollectiveContract.objects.all()}
+    first = got["甲公司集体合同（2025年）"]
+    assert (first.status, first.effective_from, first.expires_on) == (
+        "in_force",
+        D(2025, 3, 27),
+        D(2028, 3, 26),
+    )
+    regional = got["甲镇区域性集体合同"]
+    assert (regional.reach, regional.org, regional.status) == ("regional", tree.a, "in_force")
+    assert set(regional.employers.all()) == {tree.emp_a, small}
+    assert got["甲公司工资专项集体合同"].status == "filed"
+    assert got["甲公司女职工专项集体合同"].status == "signed"
+    # Each carries its steps in its history, like one recorded by hand.
+    steps = Event.objects.filter(action__startswith="collectivecontract.").values_list(
+        "action", flat=True
+    )
+    assert list(steps).count("collectivecontract.effect") == 2
+    assert "collectivecontract.import" in steps
+    again = run_import(ContractRegisterSpec(), path, actor=tree.town_a, org=tree.a)
+    assert again.conflicts >= 4
+    # Another township cannot import into 甲镇's unions or name its firms.
+    other = run_import(ContractRegisterSpec(), path, actor=tree.town_b, org=tree.b)
+    assert other.imported == 0 and other.rejected >= 4

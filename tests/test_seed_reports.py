@@ -483,7 +483,7 @@ def _contracts_001(counties: list[Org], unions: list[Org]) -> None:
             )
 
 
-def _congresses_001(counties: list[Org], unions: list[Org]) -> None:
+def _congresses_001(unions: list[Org]) -> None:
     """The 234 enterprises whose workers' congress sat in 2020: the 226 under the regional
     contracts and eight more, each with its congress system and one session."""
     from gonghui.orgs.models import Employer
@@ -493,7 +493,7 @@ def _congresses_001(counties: list[Org], unions: list[Org]) -> None:
     employers += [
         employer_create(
             actor=None,
-            org=counties[n % 5],
+            org=union.parent,
             name=f"白城第{n + 1}制造有限公司",
             unit_type="170",
             headcount=50,
@@ -867,7 +867,7 @@ def seeds(django_db_setup, django_db_blocker, tmp_path_factory):
         _mutual_001(city, unions)
         _contracts_001(counties, unions)
         _mediation_001(city, counties)
-        _congresses_001(counties, unions)
+        _congresses_001(unions)
         xing = _build_004(tmp)
         yield {"city": city, "xing": xing}
         transaction.set_rollback(True)

@@ -463,7 +463,7 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
     def worker_masked(self, obj):
         return masked_name(obj.worker_name)
 
-    @admin.display(description=gettext_lazy("Employer"))
+    @admin.display(description=gettext_lazy("Employing unit"))
     def employer_display(self, obj):
         return obj.employer_text
 

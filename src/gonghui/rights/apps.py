@@ -8,6 +8,7 @@ from gonghui.core.workareas import (
     PLATFORM_ADMIN,
     TOWNSHIP_STAFF,
     DemoPart,
+    ImportKind,
     MenuItem,
     Todo,
     WorkArea,
@@ -36,6 +37,9 @@ class RightsConfig(workareas.WorkAreaApp):
     indicators = "gonghui.rights.indicators.INDICATORS"
     rates = "gonghui.rights.indicators.RATES"
     report_section = "gonghui.rights.report.section"
+    imports = (
+        ImportKind("contracts", "gonghui.rights.imports.ContractRegisterSpec", "集体合同台账"),
+    )
     demo = (
         DemoPart(_("Collective contracts"), "gonghui.rights.demo.build", 60),
         DemoPart(_("Labour-dispute mediation"), "gonghui.rights.demo.build_mediation", 61),

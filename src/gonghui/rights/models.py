@@ -216,7 +216,7 @@ class DisputeChannel(models.TextChoices):
 
 
 class DisputeType(models.TextChoices):
-    WAGES = "wages", _("Wages")
+    WAGES = "wages", _("Pay and wages owed")
     CONTRACT = "contract", _("Labour contract")
     SOCIAL_INSURANCE = "social_insurance", _("Social insurance")
     WORK_INJURY = "work_injury", _("Work injury")
@@ -266,7 +266,7 @@ class DisputeCase(models.Model):
     workers_involved = models.PositiveSmallIntegerField(_("Workers involved"), default=1)
     employer = models.ForeignKey(
         "orgs.Employer",
-        verbose_name=_("Employer"),
+        verbose_name=_("Employer (registered)"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -85,7 +85,8 @@ def _lock_negotiating(actor, contract: CollectiveContract, action: str, refused:
     return locked
 
 
-def _contract_check(contract: CollectiveContract, employers: list[Employer]) -> None:
+def check_contract(contract: CollectiveContract, employers: list[Employer]) -> None:
+    """Who may sign for which employers, the term and the coverage: refused with the rule."""
     org = contract.org
     if contract.reach == ContractReach.SINGLE:
         if org.level != Org.Level.GRASSROOTS:
@@ -139,7 +140,7 @@ def contract_create(*, actor, employers: Iterable[Employer], **values) -> Collec
     contract = CollectiveContract(**values)
     if contract.org_id is None:
         raise DomainError({"org": _("Choose the union that signs the contract.")})
-    _contract_check(contract, employers)
+    check_contract(contract, employers)
     with transaction.atomic():
         record_create(actor=actor, instance=contract)
         contract.employers.set(employers)
@@ -160,7 +161,7 @@ def contract_update(
         for key, value in changes.items():
             setattr(locked, key, value)
         chosen = list(employers) if employers is not None else list(locked.employers.all())
-        _contract_check(locked, chosen)
+        check_contract(locked, chosen)
         updated = record_update(actor=actor, instance=contract, changes=changes)
         if employers is not None:
             before = set(locked.employers.values_list("pk", flat=True))
@@ -367,6 +368,30 @@ STEP_FIELDS = {
     "file": ("filed_on",),
     "effect": ("effective_from",),
 }
+
+
+def contract_import_steps(contract: CollectiveContract, values: dict, today) -> list:
+    """The steps a contract of a register takes to stand where its dates say (approved and
+    signed; filed; in force from the day given, or once the objection window has passed),
+    each checked on ``contract`` by the rule the step applies. Returns (step, values) pairs."""
+    vote = {k: values.get(k) for k in STEP_FIELDS["approve"]}
+    steps = [("approve", vote), ("sign", {"signed_on": values.get("signed_on")})]
+    if values.get("filed_on"):
+        steps.append(("file", {"filed_on": values["filed_on"]}))
+    elif values.get("effective_from"):
+        raise DomainError({"filed_on": _("In force only after it was filed: give the day.")})
+    for step, step_values in steps:
+        STEP_RULES[step](contract, step_values, today)
+    if contract.filed_on:
+        window = contract.objection_window_ends
+        day = values.get("effective_from")
+        if day is not None and day > today:
+            raise DomainError({"effective_from": _("The date is in the future.")})
+        if day is not None or window <= today:
+            effect = {"effective_from": day or window}
+            _effect(contract, effect, today)
+            steps.append(("effect", effect))
+    return steps
 
 
 def contract_transition(
