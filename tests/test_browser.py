@@ -755,14 +755,24 @@ def test_county_files_a_regional_contract_from_negotiation_to_in_force(
     small = employer_create(
         actor=None, org=live_tree.a, name="甲镇小饭店", unit_type="170", headcount=12
     )
+    shops = [
+        employer_create(actor=None, org=live_tree.a, name=f"甲镇商户{n}", unit_type="170")
+        for n in range(12)
+    ]
     context, page = _login(browser, live_server, "county")
     page.get_by_role("link", name="登记集体合同").first.click()
     page.locator("#id_org").select_option(str(live_tree.a.pk), force=True)
     page.fill("#id_title", "甲镇餐饮业区域性集体合同")
     page.select_option("#id_reach", "regional")
     page.select_option("#id_subject", "comprehensive")
-    for employer in (live_tree.emp_a, small):
-        page.locator(f"input[name=employers][value='{employer.pk}']").check()
+    # A long list narrows as the clerk types; what is ticked stays in sight.
+    page.locator(f"input[name=employers][value='{live_tree.emp_a.pk}']").check()
+    page.get_by_test_id("checklist-filter").fill("小饭店")
+    expect(page.locator(f"input[name=employers][value='{shops[0].pk}']")).to_be_hidden()
+    expect(page.locator(f"input[name=employers][value='{live_tree.emp_a.pk}']")).to_be_visible()
+    page.locator(f"input[name=employers][value='{small.pk}']").check()
+    page.get_by_test_id("checklist-filter").fill("")
+    expect(page.locator(f"input[name=employers][value='{shops[0].pk}']")).to_be_visible()
     page.fill("#id_workers_covered", "132")
     page.fill("#id_women_covered", "60")
     page.fill("#id_union_negotiator", "王主席")

@@ -333,8 +333,11 @@ def build_congresses(gen: Generator, demo: DemoCounty) -> None:
         term_years = rng.choice((3, 3, 5))
         # Re-elected as the term ran out, the latest term covering this year (a few lapse).
         start = established
-        while start.year + term_years <= DEMO_YEAR and rng.random() < 0.95:
-            start = D(start.year + term_years, start.month, start.day)
+        while rng.random() < 0.95:
+            following = D(start.year + term_years, start.month, start.day)
+            if following > REFERENCE_DATE:
+                break
+            start = following
         women = round(staff * rng.uniform(0.2, 0.6))
         values = {"staff": staff, "women_staff": women}
         if form == "congress":
