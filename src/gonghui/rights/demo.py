@@ -23,7 +23,7 @@ from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Genera
 from gonghui.orgs.models import Org, ServicePoint
 from gonghui.orgs.services import service_point_create
 from gonghui.rights import services
-from gonghui.rights.models import OBJECTION_DAYS, ContractReach, ContractSubject
+from gonghui.rights.models import OBJECTION_DAYS, ContractReach, ContractSubject, DisputeCase
 
 D = datetime.date
 # Where a contract this year stops on its way (the rest are in force): drafts, approved,
@@ -256,7 +256,8 @@ def build_mediation(gen: Generator, demo: DemoCounty) -> None:
         state = _mediate(gen, case, mediators[room.pk], i)
         states[state] = states.get(state, 0) + 1
         recovered += case.amount_recovered if state in ("agreed", "confirmed") else 0
-    said = "，".join(f"{k}{v}" for k, v in sorted(states.items()))
+    labels = dict(DisputeCase.Status.choices)
+    said = "，".join(f"{labels[k]}{states[k]}" for k in labels if states.get(k))
     gen.progress(
         f"    诉调对接工作室 {len(rooms)} 个，调解案件 {sum(states.values())} 件（{said}）"
     )
@@ -347,8 +348,8 @@ def build_congresses(gen: Generator, demo: DemoCounty) -> None:
                 reps = max(3, reps - rng.randint(3, 10))  # too few: a warning
             values.update(
                 representatives=reps,
-                women_representatives=round(reps * women / staff * rng.uniform(0.7, 1.1)),
-                manager_representatives=round(reps * rng.uniform(0.08, 0.26)),
+                women_representatives=round(reps * women / staff * rng.uniform(0.85, 1.1)),
+                manager_representatives=round(reps * rng.uniform(0.08, 0.22)),
                 frontline_representatives=round(reps * rng.uniform(0.5, 0.8)),
             )
         values["women_representatives"] = min(
