@@ -398,3 +398,131 @@ def test_a_closed_cases_page_shows_the_intake_read_only(client, tree, mediation)
     assert page.status_code == 200 and "已撤回" in text and "已和解" in text
     assert 'name="worker_name"' not in text and 'name="claim_text"' not in text
     assert m.name not in text  # withdrawn before any mediator took it
+
+
+# -- Legal aid ------------------------------------------------------------------------------
+
+
+def apply_aid(tree, actor=None, org=None, **more):
+    values = {
+        "org": org or tree.county,
+        "applied_on": D(2026, 3, 2),
+        "dispute_type": "work_injury",
+        "worker_name": "赵大勇",
+        "worker_phone": PHONE,
+        "claim": "工伤认定后单位拒付伤残补助，要求支付",
+        "employer": tree.emp_a,
+        "amount_claimed": Decimal("60000"),
+        "workers_involved": 2,
+        "today": TODAY,
+        **more,
+    }
+    return services.aid_create(actor=actor or tree.county_staff, **values)
+
+
+def aid_step(tree, aid, name, actor=None, reason="", **values):
+    return services.aid_transition(
+        actor=actor or tree.county_staff,
+        aid=aid,
+        step=name,
+        values=values,
+        reason=reason,
+        today=TODAY,
+    )
+
+
+GRANT = {"lawyer": "王律师", "law_firm": "明德律师事务所", "stage": "arbitration"}
+
+
+def test_legal_aid_is_granted_with_a_lawyer_closed_with_its_outcome_and_said(tree, client):
+    aid = apply_aid(tree)
+    assert (aid.number, aid.status) == ("（2026）工援字第1号", "applied")
+    assert list(selectors.aids_waiting(tree.county_staff, "aid.decide", TODAY)) == [aid]
+    assert not selectors.aids_waiting(tree.county_staff, "other", TODAY).exists()
+    with pytest.raises(DomainError, match="不能"):
+        aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1), outcome="won")
+    with pytest.raises(DomainError, match="律师"):
+        aid_step(tree, aid, "grant", granted_on=D(2026, 3, 5))
+    with pytest.raises(DomainError, match="申请之前"):
+        aid_step(tree, aid, "grant", granted_on=D(2026, 3, 1), **GRANT)
+    aid = aid_step(tree, aid, "grant", granted_on=D(2026, 3, 5), **GRANT)
+    assert (aid.status, aid.lawyer) == ("granted", "王律师")
+    with pytest.raises(DomainError, match="结果"):
+        aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1))
+    with pytest.raises(DomainError, match="负"):
+        aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1), outcome="won", cost=-1)
+    aid = aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1), outcome="won",
+                   amount_recovered=Decimal("60000"), cost=Decimal("3000"))  # fmt: skip
+    assert aid.status == "closed" and aid.cost == 3000
+    progress = selectors.aid_progress(tree.county_staff, aid, TODAY)
+    assert [s["state"] for s in progress["bar"]] == ["done", "done", "current"]
+    with pytest.raises(DomainError, match="结案"):
+        services.aid_update(actor=tree.county_staff, aid=aid, changes={"workers_involved": 3})
+    # One refused, with the reason; one recorded by mistake is deleted.
+    other = apply_aid(tree, applied_on=D(2026, 4, 1))
+    with pytest.raises(DomainError, match="原因"):
+        aid_step(tree, other, "refuse")
+    other = aid_step(tree, other, "refuse", reason="不属于劳动争议")
+    assert (other.status, other.close_note) == ("refused", "不属于劳动争议")
+    mistake = apply_aid(tree, applied_on=D(2026, 4, 2))
+    services.aid_update(
+        actor=tree.county_staff, aid=mistake, changes={"workers_involved": 4}, today=TODAY
+    )
+    services.aid_delete(actor=tree.county_staff, aid=mistake)
+    with pytest.raises(DomainError):
+        services.aid_delete(actor=tree.county_staff, aid=other)
+    start, end = D(2026, 1, 1), D(2026, 10, 31)
+    got = {f.key: f.value for f in figures(tree.county_staff, tree.county, start, end)}
+    assert (got["rights.legal_aid"], got["rights.legal_aid.workers"]) == (1, 2)
+    assert got["rights.legal_aid.recovered"] == Decimal("60000")
+    text = work_report(tree.county_staff, tree.county, start, end).markdown()
+    assert "为职工提供法律援助1件，受益职工2人，挽回经济损失6万元" in text, text
+    client.force_login(tree.county_staff)
+    params = {"org": tree.county.pk, "date_from": "2026-01-01", "date_to": "2026-10-31"}
+    page = client.get("/admin/reports/records/", {**params, "key": "rights.legal_aid"})
+    assert page.status_code == 200 and len(page.context["rows"]) == 1
+
+
+def test_legal_aid_is_given_by_a_federation_or_township_and_kept_private(tree):
+    with pytest.raises(DomainError, match="甲公司工会委员会"):
+        apply_aid(tree, org=tree.a1)
+    aid = apply_aid(tree, actor=tree.town_a, org=tree.a)
+    assert list(selectors.aids_visible_to(tree.town_a)) == [aid]
+    assert not selectors.aids_visible_to(tree.town_b).exists()
+    with pytest.raises(NotFound):
+        aid_step(tree, aid, "grant", actor=tree.town_b, granted_on=D(2026, 3, 5), **GRANT)
+    assert services.aid_private(actor=tree.town_a, aid=aid)[0].startswith("工伤认定后")
+    assert AccessLog.objects.filter(action="view_dispute_data", target_id=str(aid.pk)).count() == 1
+    assert services.aid_private(actor=tree.clerk_a1, aid=aid) == ("", "")
+
+
+def test_a_county_clerk_grants_legal_aid_in_the_back_office(client, tree):
+    client.force_login(tree.county_staff)
+    add = reverse("admin:rights_legalaidcase_add")
+    form = {
+        "org": tree.county.pk,
+        "applied_on": "2026-03-02",
+        "dispute_type": "wages",
+        "worker_name": "钱五",
+        "worker_phone_text": "",
+        "workers_involved": "1",
+        "employer": "",
+        "employer_name": "外县某建筑公司",
+        "claim_text": "拖欠工资",
+        "amount_claimed": "",
+    }
+    grassroots = client.post(add, {**form, "org": tree.a1.pk})
+    assert grassroots.status_code == 200 and "不是" in grassroots.content.decode()
+    assert client.post(add, form).status_code == 302
+    aid = services.LegalAidCase.objects.get()
+    url = reverse("admin:rights_legalaidcase_change", args=[aid.pk])
+    page = client.get(url).content.decode()
+    assert "拖欠工资" in page and 'data-step="grant"' in page and 'data-step="refuse"' in page
+    steps = reverse("admin:rights_legalaidcase_step", args=[aid.pk])
+    client.post(steps, {"step": "grant", "granted_on": "2026-03-04", **GRANT})
+    aid.refresh_from_db()
+    assert (aid.status, aid.stage) == ("granted", "arbitration")
+    listing = client.get(reverse("admin:rights_legalaidcase_changelist")).content.decode()
+    assert "钱*" in listing and "钱五" not in listing
+    client.force_login(tree.town_b)
+    assert client.get(url).status_code == 302

@@ -33,6 +33,7 @@ from gonghui.rights.models import (
     CongressMeeting,
     Disclosure,
     DisputeCase,
+    LegalAidCase,
     Mediator,
     WorkersCongress,
 )
@@ -45,6 +46,17 @@ def _day(label):
         label=label,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _money(label):
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 8, "step": "0.01"}),
     )
 
 
@@ -306,9 +318,9 @@ class MediatorAdmin(ScopedAdmin):
         services.mediator_delete(actor=actor, mediator=obj)
 
 
-class CaseForm(NoModelCheck, forms.ModelForm):
-    """The intake: the room, how the case came, the worker and the employer, the claim. The
-    phone and the claim are written encrypted; on a case's page they are left blank to keep."""
+class WorkerIntake(forms.Form):
+    """The worker's phone and claim in clear on an intake form: written encrypted by the
+    service; on a record's page they are left blank to keep what is stored."""
 
     worker_phone_text = forms.CharField(
         label=gettext_lazy("Worker's phone"),
@@ -323,28 +335,41 @@ class CaseForm(NoModelCheck, forms.ModelForm):
         required=False,
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 4}),
         help_text=gettext_lazy(
-            "What happened and what the worker asks for. Kept encrypted; only mediators read "
-            "it, and each reading is logged."
+            "What happened and what the worker asks for. Kept encrypted; only those who handle "
+            "the case read it, and each reading is logged."
         ),
     )
 
+
+WORKER_FIELDS = (
+    "dispute_type",
+    "worker_name",
+    "worker_is_member",
+    "worker_phone_text",
+    "workers_involved",
+    "employer",
+    "employer_name",
+    "claim_text",
+    "amount_claimed",
+)
+
+
+class CaseForm(NoModelCheck, forms.ModelForm, WorkerIntake):
+    """The intake: the room, how the case came, the worker and the employer, the claim."""
+
     class Meta:
         model = DisputeCase
-        fields = (
-            "room",
-            "received_on",
-            "channel",
-            "dispute_type",
-            "worker_name",
-            "worker_is_member",
-            "worker_phone_text",
-            "workers_involved",
-            "employer",
-            "employer_name",
-            "claim_text",
-            "amount_claimed",
-        )
+        fields = ("room", "received_on", "channel", *WORKER_FIELDS)
         widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class AidForm(NoModelCheck, forms.ModelForm, WorkerIntake):
+    """The application: the union giving the aid, the worker and the employer, the claim."""
+
+    class Meta:
+        model = LegalAidCase
+        fields = ("org", "applied_on", *WORKER_FIELDS)
+        widgets = {"applied_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class CaseStepForm(forms.Form):
@@ -356,14 +381,7 @@ class CaseStepForm(forms.Form):
     )
     mediation_started_on = _day(gettext_lazy("Mediation started on"))
     closed_on = _day(gettext_lazy("Closed on"))
-    amount_recovered = forms.DecimalField(
-        label=gettext_lazy("Amount recovered (yuan)"),
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        required=False,
-        widget=forms.NumberInput(attrs={"size": 8, "step": "0.01"}),
-    )
+    amount_recovered = _money(gettext_lazy("Amount recovered (yuan)"))
     confirmed_on = _day(gettext_lazy("Judicially confirmed on"))
     referred_to = forms.ChoiceField(
         label=gettext_lazy("Referred to"),
@@ -401,46 +419,31 @@ class CaseStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(DisputeCase)
-class DisputeCaseAdmin(StepPages, ScopedAdmin):
-    form = CaseForm
-    list_display = (
-        "number",
-        "received_on",
-        "worker_masked",
-        "employer_display",
-        "dispute_type",
-        "channel",
-        "room",
-        "status",
-        "amount_recovered",
-    )
-    list_filter = (CaseStatusFilter, "status", "dispute_type", "channel", "received_on")
+class WorkerMatterAdmin(StepPages, ScopedAdmin):
+    """A worker's matter (a mediation case, a legal aid case): the worker masked in the list,
+    the phone and claim in clear on the page for those who handle it (logged), the intake
+    read-only once it is closed, and its steps."""
+
     # The worker's name is not searched: a list of masked names would give it back in full.
     search_fields = ("number", "employer__name", "employer_name")
-    selector = staticmethod(selectors.cases_visible_to)
     autocomplete_fields = ("employer",)
-    actions = ("export_register",)
-    change_form_template = "rights/case_change_form.html"
-    step_form = CaseStepForm
-    step_fields = services.CASE_STEP_FIELDS
-    workflow = services.CASE
+    open_statuses: tuple = ()
+    first_status = ""
+    step_initial: tuple = ()
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        if obj.status in (DisputeCase.Status.RECEIVED, DisputeCase.Status.MEDIATING):
-            return ("room",)
+        if obj.status in self.open_statuses:
+            return self.fixed_after_intake
         return self.get_fields(request, obj)
 
     def get_fields(self, request, obj=None):
-        if obj is not None and obj.status not in (
-            DisputeCase.Status.RECEIVED,
-            DisputeCase.Status.MEDIATING,
-        ):
+        fields = self.form.Meta.fields
+        if obj is not None and obj.status not in self.open_statuses:
             # Closed: the intake as it was, without the clear fields' empty boxes.
-            return [f for f in CaseForm.Meta.fields if not f.endswith("_text")]
-        return CaseForm.Meta.fields
+            return [f for f in fields if not f.endswith("_text")]
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -449,15 +452,13 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "room":
-            kwargs["queryset"] = selectors.mediation_rooms_choosable(request.user)
         if db_field.name == "employer":
             kwargs["queryset"] = selectors.contract_employers_choosable(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.status == DisputeCase.Status.RECEIVED)
+        return allowed and (obj is None or obj.status == self.first_status)
 
     @admin.display(description=gettext_lazy("Worker"))
     def worker_masked(self, obj):
@@ -475,6 +476,72 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
                 data[to] = data.pop(name) or ""
         return data
 
+    def step_form_for(self, request, found, data=None):
+        today = timezone.localdate()
+        return self.step_form(data, initial=dict.fromkeys(self.step_initial, today))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        name = f"rights_{self.opts.model_name}_step"
+        return [path("<int:pk>/step/", view(self.step_view), name=name), *super().get_urls()]
+
+    def private(self, request, found):
+        raise NotImplementedError
+
+    def progress(self, request, found):
+        raise NotImplementedError
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None and request.method == "GET":
+            claim, phone = self.private(request, found)
+            progress = self.progress(request, found)
+            form = self.step_form_for(request, found)
+            extra.update(
+                case=found,
+                claim=claim,
+                phone=phone,
+                worker=masked_name(found.worker_name),
+                progress=progress,
+                step_forms=[(s, form.for_step(s.name)) for s in progress["steps"]],
+                step_url=reverse(f"admin:rights_{self.opts.model_name}_step", args=[found.pk]),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+
+@admin.register(DisputeCase)
+class DisputeCaseAdmin(WorkerMatterAdmin):
+    form = CaseForm
+    list_display = (
+        "number",
+        "received_on",
+        "worker_masked",
+        "employer_display",
+        "dispute_type",
+        "channel",
+        "room",
+        "status",
+        "amount_recovered",
+    )
+    list_filter = (CaseStatusFilter, "status", "dispute_type", "channel", "received_on")
+    selector = staticmethod(selectors.cases_visible_to)
+    actions = ("export_register",)
+    change_form_template = "rights/case_change_form.html"
+    step_form = CaseStepForm
+    step_fields = services.CASE_STEP_FIELDS
+    workflow = services.CASE
+    open_statuses = (DisputeCase.Status.RECEIVED, DisputeCase.Status.MEDIATING)
+    first_status = DisputeCase.Status.RECEIVED
+    fixed_after_intake = ("room",)
+    step_initial = ("mediation_started_on", "closed_on", "confirmed_on")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = selectors.mediation_rooms_choosable(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def service_create(self, actor, data):
         return services.case_create(actor=actor, **self._clear(data))
 
@@ -490,14 +557,7 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
         return download(content, f"劳动争议调解台账-{timezone.localdate():%Y%m%d}.xlsx")
 
     def step_form_for(self, request, found, data=None):
-        form = CaseStepForm(
-            data,
-            initial={
-                "mediation_started_on": timezone.localdate(),
-                "closed_on": timezone.localdate(),
-                "confirmed_on": timezone.localdate(),
-            },
-        )
+        form = super().step_form_for(request, found, data)
         form.fields["mediator"].queryset = selectors.case_mediators_choosable(request.user, found)
         return form
 
@@ -506,30 +566,81 @@ class DisputeCaseAdmin(StepPages, ScopedAdmin):
             actor=request.user, case=found, step=step, values=values, reason=reason
         )
 
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("<int:pk>/step/", view(self.step_view), name="rights_disputecase_step"),
-            *super().get_urls(),
-        ]
+    def private(self, request, found):
+        return services.case_private(actor=request.user, case=found)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = dict(extra_context or {})
-        pk = record_id(object_id)
-        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
-        if found is not None and request.method == "GET":
-            claim, phone = services.case_private(actor=request.user, case=found)
-            progress = selectors.case_progress(request.user, found)
-            form = self.step_form_for(request, found)
-            extra.update(
-                case=found,
-                claim=claim,
-                phone=phone,
-                worker=masked_name(found.worker_name),
-                progress=progress,
-                step_forms=[(s, form.for_step(s.name)) for s in progress["steps"]],
-            )
-        return super().change_view(request, object_id, form_url, extra)
+    def progress(self, request, found):
+        return selectors.case_progress(request.user, found)
+
+
+class AidStepForm(forms.Form):
+    lawyer = forms.CharField(label=gettext_lazy("Lawyer"), max_length=40, required=False)
+    law_firm = forms.CharField(label=gettext_lazy("Law firm"), max_length=100, required=False)
+    stage = forms.ChoiceField(
+        label=gettext_lazy("Stage"),
+        choices=[("", "---------"), *LegalAidCase.Stage.choices],
+        required=False,
+    )
+    granted_on = _day(gettext_lazy("Granted on"))
+    closed_on = _day(gettext_lazy("Closed on"))
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[("", "---------"), *LegalAidCase.Outcome.choices],
+        required=False,
+    )
+    amount_recovered = _money(gettext_lazy("Amount recovered (yuan)"))
+    cost = _money(gettext_lazy("Cost of the aid (yuan)"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
+
+    def for_step(self, step: str) -> list:
+        return [self[name] for name in services.AID_STEP_FIELDS.get(step, ())]
+
+
+@admin.register(LegalAidCase)
+class LegalAidCaseAdmin(WorkerMatterAdmin):
+    form = AidForm
+    list_display = (
+        "number",
+        "applied_on",
+        "worker_masked",
+        "employer_display",
+        "dispute_type",
+        "org",
+        "lawyer",
+        "status",
+        "outcome",
+        "amount_recovered",
+    )
+    list_filter = ("status", "outcome", "stage", "dispute_type", "applied_on")
+    selector = staticmethod(selectors.aids_visible_to)
+    change_form_template = "rights/case_change_form.html"
+    step_form = AidStepForm
+    step_fields = services.AID_STEP_FIELDS
+    workflow = services.AID
+    open_statuses = (LegalAidCase.Status.APPLIED, LegalAidCase.Status.GRANTED)
+    first_status = LegalAidCase.Status.APPLIED
+    fixed_after_intake = ("org",)
+    step_initial = ("granted_on", "closed_on")
+
+    def service_create(self, actor, data):
+        return services.aid_create(actor=actor, **self._clear(data))
+
+    def service_update(self, actor, obj, changes):
+        return services.aid_update(actor=actor, aid=obj, changes=self._clear(changes))
+
+    def service_delete(self, actor, obj):
+        services.aid_delete(actor=actor, aid=obj)
+
+    def take_step(self, request, found, step, values, reason):
+        return services.aid_transition(
+            actor=request.user, aid=found, step=step, values=values, reason=reason
+        )
+
+    def private(self, request, found):
+        return services.aid_private(actor=request.user, aid=found)
+
+    def progress(self, request, found):
+        return selectors.aid_progress(request.user, found)
 
 
 # -- Workers' congresses and open management ------------------------------------------------

@@ -22,10 +22,12 @@ KEEP = (
     | crud("rights.workerscongress", "view", "add", "change", "delete")
     | crud("rights.congressmeeting", "view", "add", "change", "delete")
 )
-# Disputes are mediated where a mediation room is: by the federation and the townships. A
-# grassroots union is not given them: its employer is the other party to many of them.
-MEDIATE = crud("rights.disputecase", "view", "add", "change", "delete") | crud(
-    "rights.mediator", "view", "add", "change", "delete"
+# Disputes are mediated where a mediation room is, and legal aid given, by the federation and
+# the townships. A grassroots union is not given them: its employer is the other party to many.
+MEDIATE = (
+    crud("rights.disputecase", "view", "add", "change", "delete")
+    | crud("rights.mediator", "view", "add", "change", "delete")
+    | crud("rights.legalaidcase", "view", "add", "change", "delete")
 )
 
 
@@ -42,12 +44,14 @@ class RightsConfig(workareas.WorkAreaApp):
     )
     demo = (
         DemoPart(_("Collective contracts"), "gonghui.rights.demo.build", 60),
-        DemoPart(_("Labour-dispute mediation"), "gonghui.rights.demo.build_mediation", 61),
+        DemoPart(
+            _("Labour-dispute mediation and legal aid"), "gonghui.rights.demo.build_mediation", 61
+        ),
         DemoPart(_("Workers' congresses"), "gonghui.rights.demo.build_congresses", 62),
     )
     # Contracts, congresses and mediated disputes are now records of their own; the ledger's
     # counters stay for the past.
-    supersedes = ("rights.contract", "rights.mediation", "rights.congress")
+    supersedes = ("rights.contract", "rights.mediation", "rights.congress", "rights.legal_aid")
     menu = (
         MenuItem(
             _("Collective contracts"),
@@ -72,6 +76,12 @@ class RightsConfig(workareas.WorkAreaApp):
             "gavel",
             "admin:rights_disputecase_changelist",
             "rights.view_disputecase",
+        ),
+        MenuItem(
+            _("Legal aid cases"),
+            "balance",
+            "admin:rights_legalaidcase_changelist",
+            "rights.view_legalaidcase",
         ),
         MenuItem(
             _("Mediators"),
@@ -128,6 +138,14 @@ class RightsConfig(workareas.WorkAreaApp):
             "admin:rights_disputecase_changelist",
             "rights.change_disputecase",
             order=40,
+        ),
+        Todo(
+            "aid.decide",
+            _("Legal aid applications to decide"),
+            "gonghui.rights.selectors.aids_waiting",
+            "admin:rights_legalaidcase_changelist",
+            "rights.change_legalaidcase",
+            order=50,
         ),
     )
     actions = (

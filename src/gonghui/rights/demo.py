@@ -261,6 +261,81 @@ def build_mediation(gen: Generator, demo: DemoCounty) -> None:
     gen.progress(
         f"    诉调对接工作室 {len(rooms)} 个，调解案件 {sum(states.values())} 件（{said}）"
     )
+    _legal_aid(gen, demo, county_short)
+
+
+LAWYERS = (
+    ("王立新", "云州明德律师事务所"),
+    ("周敏", "青山正衡律师事务所"),
+    ("陈晓", "青山正衡律师事务所"),
+)
+
+
+def _legal_aid(gen, demo, county_short):
+    """A year of legal aid: the county's and two townships' applications, granted with a
+    lawyer (most closed: won, partly won, settled, a few lost), some waiting, one refused."""
+    from gonghui.rights.models import LegalAidCase
+
+    rng = gen.rng
+    states: dict[str, int] = {}
+    for i in range(14):
+        org = demo.county if i % 3 else rng.choice(demo.townships[:2])
+        local = [e for e in demo.employers if e.org.is_within(org)]
+        applied = D(DEMO_YEAR, 1, 8) + datetime.timedelta(days=i * 21 + rng.randint(0, 6))
+        dispute_type = rng.choice(list(CLAIMS))
+        aid = services.aid_create(
+            actor=None,
+            org=org,
+            applied_on=applied,
+            dispute_type=dispute_type,
+            worker_name=gen.person_name(),
+            worker_is_member=rng.random() < 0.6,
+            worker_phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+            workers_involved=rng.choice((1, 1, 2, 5)),
+            employer=rng.choice(local) if local and rng.random() < 0.7 else None,
+            employer_name=f"{county_short}{rng.choice('宏达利兴')}建筑劳务有限公司",
+            claim=rng.choice(CLAIMS[dispute_type]).format(m=rng.randint(2, 6)),
+            amount_claimed=Decimal(rng.randint(10, 200) * 1000),
+            today=REFERENCE_DATE,
+        )
+        age = (REFERENCE_DATE - applied).days
+        step = _aid_stepper(aid)
+        if age < 15:
+            state = "applied"
+        elif i == 4:
+            step("refuse", reason="不属于劳动争议，已引导至民事诉讼途径")
+            state = "refused"
+        else:
+            lawyer, firm = rng.choice(LAWYERS)
+            granted = applied + datetime.timedelta(days=rng.randint(2, 7))
+            stage = rng.choice(("arbitration", "arbitration", "first_instance", "negotiation"))
+            step("grant", lawyer=lawyer, law_firm=firm, stage=stage, granted_on=granted)
+            state = "granted"
+            if age > 90:
+                outcome = rng.choice(("won", "won", "partly_won", "settled", "lost"))
+                share = {"won": 1, "partly_won": Decimal("0.6"), "settled": Decimal("0.8")}
+                recovered = aid.amount_claimed * share.get(outcome, 0)
+                step(
+                    "conclude",
+                    closed_on=granted + datetime.timedelta(days=rng.randint(30, 80)),
+                    outcome=outcome,
+                    amount_recovered=recovered.quantize(Decimal("0.01")),
+                    cost=Decimal(rng.choice((2000, 3000, 5000))),
+                )
+                state = "closed"
+        states[state] = states.get(state, 0) + 1
+    labels = dict(LegalAidCase.Status.choices)
+    said = "，".join(f"{labels[k]}{states[k]}" for k in labels if states.get(k))
+    gen.progress(f"    法律援助 {sum(states.values())} 件（{said}）")
+
+
+def _aid_stepper(aid):
+    def step(name, reason="", **values):
+        return services.aid_transition(
+            actor=None, aid=aid, step=name, values=values, reason=reason, today=REFERENCE_DATE
+        )
+
+    return step
 
 
 def _mediate(gen, case, mediators, i) -> str:

@@ -14,6 +14,7 @@ from gonghui.rights.models import (
     CollectiveContract,
     CongressMeeting,
     DisputeCase,
+    LegalAidCase,
     WorkersCongress,
 )
 
@@ -247,6 +248,57 @@ INDICATORS += [
         where=lambda: Q(channel="court"),
         params={"channel__exact": "court"},
         said_with="rights.cases",
+    ),
+]
+
+AIDS = "admin:rights_legalaidcase_changelist"
+
+
+def _aid(key, name, unit, measure, **more) -> Indicator:
+    # Granted in the period (a lawyer assigned), whatever came of it since.
+    return Indicator(
+        key,
+        name,
+        unit,
+        R,
+        LegalAidCase.objects.all,
+        "org",
+        date_field="granted_on",
+        measure=measure,
+        records=(AIDS, {}),
+        where=lambda: Q(status__in=["granted", "closed"]),
+        **more,
+    )
+
+
+# Legal aid, in the ledger's words: "提供法律援助12件，受益职工30人".
+INDICATORS += [
+    _aid(
+        "rights.legal_aid",
+        _("Legal aid cases granted"),
+        "件",
+        Count("id"),
+        phrase="提供法律援助{n}",
+    ),
+    _aid(
+        "rights.legal_aid.workers",
+        _("Workers helped by legal aid"),
+        "人",
+        Sum("workers_involved"),
+        said_with="rights.legal_aid",
+    ),
+    Indicator(
+        "rights.legal_aid.recovered",
+        _("Amounts recovered for workers by legal aid"),
+        "元",
+        R,
+        LegalAidCase.objects.all,
+        "org",
+        date_field="closed_on",
+        measure=Sum("amount_recovered"),
+        records=(AIDS, {"status__exact": "closed"}),
+        where=lambda: Q(status="closed"),
+        said_with="rights.legal_aid",
     ),
 ]
 

@@ -223,7 +223,43 @@ class DisputeType(models.TextChoices):
     OTHER = "other", _("Other dispute")
 
 
-class DisputeCase(models.Model):
+class WorkerMatter(models.Model):
+    """A worker's dispute with an employer as a union takes it on (a mediation case, a legal
+    aid case): the worker's name is kept as the registry keeps names; the phone and the account
+    of the dispute (诉求) are encrypted, shown masked in lists and in clear only to those who
+    handle it, each opening written to the access log."""
+
+    dispute_type = models.CharField(
+        _("Type of dispute"), max_length=16, choices=DisputeType.choices
+    )
+    worker_name = models.CharField(_("Worker"), max_length=40)
+    worker_is_member = models.BooleanField(_("Union member"), default=False)
+    worker_phone = models.BinaryField(_("Phone (encrypted)"), null=True, editable=False)
+    worker_phone_last4 = models.CharField(_("Last four phone digits"), max_length=4, blank=True)
+    workers_involved = models.PositiveSmallIntegerField(_("Workers involved"), default=1)
+    employer = models.ForeignKey(
+        "orgs.Employer",
+        verbose_name=_("Employer (registered)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    employer_name = models.CharField(_("Employer (not registered)"), max_length=120, blank=True)
+    claim = models.BinaryField(_("The worker's claim (encrypted)"), editable=False)
+    amount_claimed = models.DecimalField(
+        _("Amount claimed (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def employer_text(self) -> str:
+        return self.employer.name if self.employer_id else self.employer_name
+
+
+class DisputeCase(WorkerMatter):
     """One labour dispute a mediation room takes on, from intake to its outcome.
 
     The worker's name is kept as the registry keeps names; the phone and the account of the
@@ -256,27 +292,6 @@ class DisputeCase(models.Model):
     )
     number = models.CharField(_("Case number"), max_length=30)
     channel = models.CharField(_("Intake channel"), max_length=12, choices=DisputeChannel.choices)
-    dispute_type = models.CharField(
-        _("Type of dispute"), max_length=16, choices=DisputeType.choices
-    )
-    worker_name = models.CharField(_("Worker"), max_length=40)
-    worker_is_member = models.BooleanField(_("Union member"), default=False)
-    worker_phone = models.BinaryField(_("Phone (encrypted)"), null=True, editable=False)
-    worker_phone_last4 = models.CharField(_("Last four phone digits"), max_length=4, blank=True)
-    workers_involved = models.PositiveSmallIntegerField(_("Workers involved"), default=1)
-    employer = models.ForeignKey(
-        "orgs.Employer",
-        verbose_name=_("Employer (registered)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="dispute_cases",
-    )
-    employer_name = models.CharField(_("Employer (not registered)"), max_length=120, blank=True)
-    claim = models.BinaryField(_("The worker's claim (encrypted)"), editable=False)
-    amount_claimed = models.DecimalField(
-        _("Amount claimed (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
     received_on = models.DateField(_("Received on"))
     mediator = models.ForeignKey(
         Mediator,
@@ -346,10 +361,6 @@ class DisputeCase(models.Model):
 
     def __str__(self):
         return self.number
-
-    @property
-    def employer_text(self) -> str:
-        return self.employer.name if self.employer_id else self.employer_name
 
 
 # The outcomes in which the dispute was settled by mediation (调解成功).
@@ -564,3 +575,90 @@ class CongressMeeting(models.Model):
     def disclosures_text(self) -> str:
         labels = dict(Disclosure.choices)
         return "、".join(str(labels.get(d, d)) for d in self.disclosures)
+
+
+# -- Legal aid (法律援助) ------------------------------------------------------------------------
+
+
+class LegalAidCase(WorkerMatter):
+    """A worker's application for the union's legal aid (Trade Union Law art. 30: federations
+    at county level and above provide it): granted with a lawyer for a stage of the dispute
+    (arbitration, first or second instance, or a negotiation), or refused; closed with its
+    outcome, the money recovered and what the aid cost."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        GRANTED = "granted", _("Lawyer assigned")
+        REFUSED = "refused", _("Aid refused")
+        CLOSED = "closed", _("Case closed")
+
+    class Stage(models.TextChoices):
+        ARBITRATION = "arbitration", _("Labour arbitration")
+        FIRST_INSTANCE = "first_instance", _("First instance")
+        SECOND_INSTANCE = "second_instance", _("Second instance")
+        NEGOTIATION = "negotiation", _("Negotiation outside court")
+
+    class Outcome(models.TextChoices):
+        WON = "won", _("Won")
+        PARTLY_WON = "partly_won", _("Partly won")
+        SETTLED = "settled", _("Settled")
+        LOST = "lost", _("Lost")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the worker")
+
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Union"),
+        on_delete=models.PROTECT,
+        related_name="legal_aid_cases",
+    )
+    number = models.CharField(_("Case number"), max_length=30)
+    applied_on = models.DateField(_("Applied on"))
+    lawyer = models.CharField(_("Lawyer"), max_length=40, blank=True)
+    law_firm = models.CharField(_("Law firm"), max_length=100, blank=True)
+    stage = models.CharField(_("Stage"), max_length=16, choices=Stage.choices, blank=True)
+    granted_on = models.DateField(_("Granted on"), null=True, blank=True)
+    closed_on = models.DateField(_("Closed on"), null=True, blank=True)
+    outcome = models.CharField(_("Outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    amount_recovered = models.DecimalField(
+        _("Amount recovered for the workers (yuan)"), max_digits=12, decimal_places=2, default=0
+    )
+    cost = models.DecimalField(
+        _("Cost of the aid (yuan)"), max_digits=10, decimal_places=2, default=0
+    )
+    close_note = models.CharField(_("Why it closed so"), max_length=300, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Legal aid case")
+        verbose_name_plural = _("Legal aid cases")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "number"], name="one_aid_number_per_union"),
+            models.CheckConstraint(
+                condition=Q(employer__isnull=False) | ~Q(employer_name=""),
+                name="legal_aid_names_the_employer",
+            ),
+            models.CheckConstraint(
+                condition=Q(workers_involved__gte=1), name="legal_aid_involves_a_worker"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_recovered__gte=0) & Q(cost__gte=0),
+                name="legal_aid_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["applied", "refused"])
+                | (~Q(lawyer="") & ~Q(stage="") & Q(granted_on__gte=F("applied_on"))),
+                name="legal_aid_granted_with_a_lawyer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed")
+                | (~Q(outcome="") & Q(closed_on__gte=F("granted_on"))),
+                name="legal_aid_closed_with_its_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number

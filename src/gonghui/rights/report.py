@@ -2,8 +2,8 @@
 职工4972人；签订女职工专项集体合同23份，覆盖企业61家、女职工450人", the coverage of the
 contracts in force with the signing rates ("女职工专项集体合同签订率达100%"), the mediation of
 labour disputes ("诉调对接调解劳动争议23件，为职工挽回经济损失X万元"), the workers' congresses
-and open management ("全市234家企业召开职工代表大会"), then the area's other figures (the
-ledger's 法律援助, 普法)."""
+and open management ("全市234家企业召开职工代表大会"), legal aid ("提供法律援助12件，受益职工
+30人"), then the area's other figures (the ledger's 普法)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,13 @@ def section(w, org, start: datetime.date, end: datetime.date):
             text += f"；调解成功{w.n('rights.cases.settled')}"
         if w.get("rights.cases.recovered"):
             text += f"，为职工挽回经济损失{w.n('rights.cases.recovered')}"
+        paragraphs.append(text + "。")
+    if w.get("rights.legal_aid"):
+        text = f"为职工提供法律援助{w.n('rights.legal_aid')}"
+        if w.get("rights.legal_aid.workers"):
+            text += f"，受益职工{w.n('rights.legal_aid.workers')}"
+        if w.get("rights.legal_aid.recovered"):
+            text += f"，挽回经济损失{w.n('rights.legal_aid.recovered')}"
         paragraphs.append(text + "。")
     rest = w.rest_of_area("rights", "此外，" if paragraphs else "")
     if rest:

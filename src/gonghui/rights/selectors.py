@@ -26,6 +26,7 @@ from gonghui.rights.models import (
     CollectiveContract,
     CongressMeeting,
     DisputeCase,
+    LegalAidCase,
     Mediator,
     WorkersCongress,
 )
@@ -199,3 +200,20 @@ def congresses_waiting(actor, key: str, today: datetime.date) -> QuerySet[Worker
         )
         return congresses_visible_to(actor).alias(next_term=next_term).filter(next_term__lte=today)
     return WorkersCongress.objects.none()
+
+
+def aids_visible_to(actor) -> QuerySet[LegalAidCase]:
+    return scope(LegalAidCase.objects.select_related("org", "employer"), actor)
+
+
+def aids_waiting(actor, key: str, today: datetime.date) -> QuerySet[LegalAidCase]:
+    """``aid.decide``: applications waiting for the decision."""
+    if key == "aid.decide":
+        return aids_visible_to(actor).filter(status=LegalAidCase.Status.APPLIED)
+    return LegalAidCase.objects.none()
+
+
+def aid_progress(actor, aid: LegalAidCase, today: datetime.date | None = None):
+    from gonghui.rights.services import AID
+
+    return _progress(actor, aid, AID, today)

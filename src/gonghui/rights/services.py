@@ -4,9 +4,14 @@ Collective contracts: recording a contract under negotiation, and its steps on t
 one workflow (approved by the workers, signed, filed, in force; or sent back by the labour
 administration's objection), each checked by the rules of 集体合同规定.
 
+Workers' congresses: an employer's congress system and its sessions (two thirds present),
+with what open management disclosed.
+
 Labour-dispute mediation: a mediation room's mediators, and its cases from intake through
 mediation to an agreement (and its judicial confirmation), a withdrawal or a referral to
-arbitration or the court, on the same workflow mechanism."""
+arbitration or the court, on the same workflow mechanism. Legal aid: an application granted
+with a lawyer and closed with its outcome, or refused. Both keep the worker's claim and phone
+encrypted (``WorkerMatter``)."""
 
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ from gonghui.rights.models import (
     ContractReach,
     ContractSubject,
     DisputeCase,
+    LegalAidCase,
     Mediator,
     WorkersCongress,
 )
@@ -501,36 +507,66 @@ def _phone(raw: str) -> tuple[bytes | None, str]:
     return cipher().encrypt(number, CASE_PHONE_PURPOSE), number[-4:]
 
 
-def _case_check(actor, case: DisputeCase, today: datetime.date) -> None:
-    if not case.worker_name.strip():
+def _matter_check(actor, matter, today: datetime.date, day_field: str) -> None:
+    """The worker, the employer (one of the actor's, or written by name), the day taken on."""
+    if not matter.worker_name.strip():
         raise DomainError({"worker_name": _("Give the worker's name.")})
-    if case.employer is None and not case.employer_name.strip():
+    if matter.employer is None and not matter.employer_name.strip():
         raise DomainError(
             {"employer": _("Choose the employer, or write its name if it is not registered.")}
         )
     own = getattr(actor, "org", None)
-    if case.employer is not None and own is not None and not _in_subtree(own, case.employer):
+    if matter.employer is not None and own is not None and not _in_subtree(own, matter.employer):
         raise DomainError(
             {
                 "employer": _("%(name)s is not registered in your unions: write its name instead.")
-                % {"name": case.employer.name}
+                % {"name": matter.employer.name}
             }
         )
-    _not_after_today(case.received_on, "received_on", today)
-    if (case.workers_involved or 0) < 1:
+    _not_after_today(getattr(matter, day_field), day_field, today)
+    if (matter.workers_involved or 0) < 1:
         raise DomainError({"workers_involved": _("At least one worker is involved.")})
-    if case.amount_claimed is not None and case.amount_claimed < 0:
+    if matter.amount_claimed is not None and matter.amount_claimed < 0:
         raise DomainError({"amount_claimed": _("The amount cannot be negative.")})
 
 
-def _next_number(room: ServicePoint, year: int) -> str:
-    """（2026）诉调字第7号: numbered per room and year; the room's row is locked so that two
-    intakes at once do not take one number."""
-    ServicePoint.objects.select_for_update().get(pk=room.pk)
-    prefix = f"（{year}）诉调字第"
-    numbers = DisputeCase.objects.filter(room=room, number__startswith=prefix).values_list(
-        "number", flat=True
-    )
+def _worker_values(
+    *,
+    worker_name,
+    claim,
+    worker_phone="",
+    worker_is_member=False,
+    workers_involved=1,
+    employer=None,
+    employer_name="",
+    amount_claimed=None,
+    dispute_type,
+) -> dict:
+    """The worker's side of a matter as stored: the claim and the phone encrypted."""
+    from gonghui.core.crypto import cipher
+
+    if not (claim or "").strip():
+        raise DomainError({"claim": _("Write what the worker claims.")})
+    phone, last4 = _phone(worker_phone)
+    return {
+        "dispute_type": dispute_type,
+        "worker_name": worker_name.strip(),
+        "worker_is_member": worker_is_member,
+        "worker_phone": phone,
+        "worker_phone_last4": last4,
+        "workers_involved": workers_involved,
+        "employer": employer,
+        "employer_name": "" if employer is not None else employer_name.strip(),
+        "claim": cipher().encrypt(claim.strip(), CASE_PURPOSE),
+        "amount_claimed": amount_claimed,
+    }
+
+
+def _next_number(lock, records, prefix: str) -> str:
+    """ "（2026）诉调字第7号": the next number after ``prefix`` among ``records``; ``lock`` (the
+    room's or the union's row) is locked first, so two intakes at once do not take one number."""
+    lock.__class__.objects.select_for_update().get(pk=lock.pk)
+    numbers = records.filter(number__startswith=prefix).values_list("number", flat=True)
     used = [int(n.removeprefix(prefix).removesuffix("号")) for n in numbers]
     return f"{prefix}{max(used, default=0) + 1}号"
 
@@ -540,62 +576,43 @@ def case_create(
     actor,
     room: ServicePoint,
     channel: str,
-    dispute_type: str,
-    worker_name: str,
-    claim: str,
     received_on: datetime.date,
-    worker_phone: str = "",
-    worker_is_member: bool = False,
-    workers_involved: int = 1,
-    employer: Employer | None = None,
-    employer_name: str = "",
-    amount_claimed=None,
     today: datetime.date | None = None,
+    **worker,
 ) -> DisputeCase:
-    """A dispute taken on by a mediation room: the worker, the employer, what is claimed."""
-    from gonghui.core.crypto import cipher
-
+    """A dispute taken on by a mediation room: the worker (``worker_name``, ``claim``,
+    ``worker_phone``, ``worker_is_member``, ``workers_involved``), the employer (``employer``
+    or ``employer_name``), the ``dispute_type`` and the ``amount_claimed``."""
     today = today or timezone.localdate()
     _room_check(room)
-    if not (claim or "").strip():
-        raise DomainError({"claim": _("Write what the worker claims.")})
-    phone, last4 = _phone(worker_phone)
     case = DisputeCase(
         org=room.org,
         room=room,
         channel=channel,
-        dispute_type=dispute_type,
-        worker_name=worker_name.strip(),
-        worker_is_member=worker_is_member,
-        worker_phone=phone,
-        worker_phone_last4=last4,
-        workers_involved=workers_involved,
-        employer=employer,
-        employer_name="" if employer is not None else employer_name.strip(),
-        claim=cipher().encrypt(claim.strip(), CASE_PURPOSE),
-        amount_claimed=amount_claimed,
         received_on=received_on,
+        **_worker_values(**worker),
     )
     require_perm(actor, "rights.add_disputecase")
     require_in_scope(actor, room.org)
-    _case_check(actor, case, today)
+    _matter_check(actor, case, today, "received_on")
     with transaction.atomic():
-        case.number = _next_number(room, received_on.year)
+        case.number = _next_number(
+            room, DisputeCase.objects.filter(room=room), f"（{received_on.year}）诉调字第"
+        )
         return record_create(actor=actor, instance=case)
 
 
-def case_update(
-    *, actor, case: DisputeCase, changes: dict, today: datetime.date | None = None
-) -> DisputeCase:
-    """Correct the intake while the case is open; ``claim`` and ``worker_phone`` in clear are
-    encrypted here (an empty one leaves the stored one)."""
+def _matter_update(actor, matter, changes: dict, *, fields, open_statuses, refused, check):
+    """Correct a matter's intake while it is open; ``claim`` and ``worker_phone`` in clear are
+    encrypted here (an empty one leaves the stored one). The event says what changed, not the
+    worker's data: the claim and the phone as changed, the name masked."""
     from gonghui.core.crypto import cipher
 
-    today = today or timezone.localdate()
+    model = type(matter)
     changes = dict(changes)
     claim = changes.pop("claim", None)
     phone = changes.pop("worker_phone", None)
-    unknown = set(changes) - set(CASE_FIELDS)
+    unknown = set(changes) - set(fields)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
     if (claim or "").strip():
@@ -605,23 +622,18 @@ def case_update(
     if changes.get("employer") is not None:
         changes["employer_name"] = ""
     with transaction.atomic():
-        require_perm(actor, "rights.change_disputecase")
-        locked = DisputeCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        require_perm(actor, f"rights.change_{model._meta.model_name}")
+        locked = model.objects.select_for_update(of=("self",)).get(pk=matter.pk)
         require_in_scope(actor, locked.org)
-        if locked.status not in (C.RECEIVED, C.MEDIATING):
-            raise DomainError(_("A closed case is not changed."))
+        if locked.status not in open_statuses:
+            raise DomainError(refused)
         for key, value in changes.items():
             setattr(locked, key, value)
-        _case_check(actor, locked, today)
-        started = locked.mediation_started_on
-        if "received_on" in changes and started and locked.received_on > started:
-            raise DomainError({"received_on": _("Received after the mediation started.")})
+        check(locked)
         if not changes:
             return locked
         locked.full_clean()
         locked.save()
-        # The event says what changed, not the worker's data: the claim and the phone as
-        # changed, the name masked.
         said = {
             key: "已更改"
             if key in ("claim", "worker_phone")
@@ -633,7 +645,7 @@ def case_update(
         }
         record_event(
             actor=actor,
-            action="disputecase.update",
+            action=f"{model._meta.model_name}.update",
             org=locked.org,
             target=locked,
             details={"changes": said},
@@ -641,34 +653,72 @@ def case_update(
         return locked
 
 
-def case_delete(*, actor, case: DisputeCase) -> None:
-    """A case recorded by mistake, before any mediation; later ones are withdrawn instead."""
+def case_update(
+    *, actor, case: DisputeCase, changes: dict, today: datetime.date | None = None
+) -> DisputeCase:
+    """Correct the intake while the case is open."""
+    today = today or timezone.localdate()
+
+    def check(locked):
+        _matter_check(actor, locked, today, "received_on")
+        started = locked.mediation_started_on
+        if "received_on" in changes and started and locked.received_on > started:
+            raise DomainError({"received_on": _("Received after the mediation started.")})
+
+    return _matter_update(
+        actor,
+        case,
+        changes,
+        fields=CASE_FIELDS,
+        open_statuses=(C.RECEIVED, C.MEDIATING),
+        refused=_("A closed case is not changed."),
+        check=check,
+    )
+
+
+def _matter_delete(actor, matter, first_status: str, refused: str) -> None:
+    model = type(matter)
     with transaction.atomic():
-        require_perm(actor, "rights.delete_disputecase")
-        locked = DisputeCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        require_perm(actor, f"rights.delete_{model._meta.model_name}")
+        locked = model.objects.select_for_update(of=("self",)).get(pk=matter.pk)
         require_in_scope(actor, locked.org)
-        if locked.status != C.RECEIVED:
-            raise DomainError(
-                _("Only a case not yet mediated can be deleted; record a withdrawal.")
-            )
+        if locked.status != first_status:
+            raise DomainError(refused)
         record_delete(actor=actor, instance=locked)
 
 
-def case_private(*, actor, case: DisputeCase) -> tuple[str, str]:
-    """The claim and the phone in clear for those who mediate, written to the access log;
-    ("", "") for anyone else."""
+def case_delete(*, actor, case: DisputeCase) -> None:
+    """A case recorded by mistake, before any mediation; later ones are withdrawn instead."""
+    _matter_delete(
+        actor,
+        case,
+        C.RECEIVED,
+        _("Only a case not yet mediated can be deleted; record a withdrawal."),
+    )
+
+
+def _matter_private(actor, matter) -> tuple[str, str]:
+    """The claim and the phone in clear for those who handle the matter, written to the
+    access log; ("", "") for anyone else."""
     from gonghui.core.access_log import log_access
     from gonghui.core.crypto import cipher
     from gonghui.core.models import AccessLog
 
-    if actor is not None and not actor.has_perm("rights.change_disputecase"):
+    if actor is not None and not actor.has_perm(f"rights.change_{matter._meta.model_name}"):
         return "", ""
-    require_in_scope(actor, case.org)
-    log_access(actor=actor, action=AccessLog.Action.VIEW_DISPUTE_DATA, target=case, org=case.org)
+    require_in_scope(actor, matter.org)
+    log_access(
+        actor=actor, action=AccessLog.Action.VIEW_DISPUTE_DATA, target=matter, org=matter.org
+    )
     c = cipher()
-    claim = c.decrypt(bytes(case.claim), CASE_PURPOSE)
-    phone = c.decrypt(bytes(case.worker_phone), CASE_PHONE_PURPOSE) if case.worker_phone else ""
+    claim = c.decrypt(bytes(matter.claim), CASE_PURPOSE)
+    phone = c.decrypt(bytes(matter.worker_phone), CASE_PHONE_PURPOSE) if matter.worker_phone else ""
     return claim, phone
+
+
+def case_private(*, actor, case: DisputeCase) -> tuple[str, str]:
+    """The case's claim and phone for its mediators (logged)."""
+    return _matter_private(actor, case)
 
 
 def _start(case: DisputeCase, v: dict, today) -> None:
@@ -1007,3 +1057,174 @@ def meeting_update(
 
 def meeting_delete(*, actor, meeting: CongressMeeting) -> None:
     record_delete(actor=actor, instance=meeting)
+
+
+# -- Legal aid --------------------------------------------------------------------------------
+
+A = LegalAidCase.Status
+AID_FIELDS = (
+    "dispute_type",
+    "worker_name",
+    "worker_is_member",
+    "workers_involved",
+    "employer",
+    "employer_name",
+    "amount_claimed",
+    "applied_on",
+)
+
+
+def aid_create(
+    *, actor, org: Org, applied_on: datetime.date, today: datetime.date | None = None, **worker
+) -> LegalAidCase:
+    """A worker's application for legal aid to a federation (county level or above) or a
+    township union it delegates to: the worker, the employer, the dispute, what is claimed."""
+    today = today or timezone.localdate()
+    if org is None:
+        raise DomainError({"org": _("Choose the union that gives the aid.")})
+    if org.level > Org.Level.TOWNSHIP:
+        raise DomainError(
+            {"org": _("Legal aid is given by a federation or a township union, not %(name)s.")
+             % {"name": org.name}}
+        )  # fmt: skip
+    aid = LegalAidCase(org=org, applied_on=applied_on, **_worker_values(**worker))
+    require_perm(actor, "rights.add_legalaidcase")
+    require_in_scope(actor, org)
+    _matter_check(actor, aid, today, "applied_on")
+    with transaction.atomic():
+        aid.number = _next_number(
+            org, LegalAidCase.objects.filter(org=org), f"（{applied_on.year}）工援字第"
+        )
+        return record_create(actor=actor, instance=aid)
+
+
+def aid_update(
+    *, actor, aid: LegalAidCase, changes: dict, today: datetime.date | None = None
+) -> LegalAidCase:
+    """Correct the application until the case is closed or refused."""
+    today = today or timezone.localdate()
+
+    def check(locked):
+        _matter_check(actor, locked, today, "applied_on")
+        if locked.granted_on and locked.applied_on > locked.granted_on:
+            raise DomainError({"applied_on": _("Applied after the aid was granted.")})
+
+    return _matter_update(
+        actor,
+        aid,
+        changes,
+        fields=AID_FIELDS,
+        open_statuses=(A.APPLIED, A.GRANTED),
+        refused=_("A closed case is not changed."),
+        check=check,
+    )
+
+
+def aid_delete(*, actor, aid: LegalAidCase) -> None:
+    """An application recorded by mistake, before any decision."""
+    _matter_delete(actor, aid, A.APPLIED, _("Only an application not yet decided can be deleted."))
+
+
+def aid_private(*, actor, aid: LegalAidCase) -> tuple[str, str]:
+    """The claim and phone for those who handle the aid (logged)."""
+    return _matter_private(actor, aid)
+
+
+def _grant(aid: LegalAidCase, v: dict, today) -> None:
+    for name in ("lawyer", "stage"):
+        if not (v.get(name) or "").strip():
+            raise DomainError({name: _("Give the lawyer and the stage the aid covers.")})
+    day = v.get("granted_on")
+    _not_after_today(day, "granted_on", today)
+    if day < aid.applied_on:
+        raise DomainError({"granted_on": _("Granted before the application.")})
+    aid.lawyer, aid.law_firm = v["lawyer"].strip(), (v.get("law_firm") or "").strip()
+    aid.stage, aid.granted_on = v["stage"], day
+
+
+def _conclude(aid: LegalAidCase, v: dict, today) -> None:
+    day = v.get("closed_on")
+    _not_after_today(day, "closed_on", today)
+    if day < aid.granted_on:
+        raise DomainError({"closed_on": _("Closed before %(date)s.") % {"date": aid.granted_on}})
+    if not v.get("outcome"):
+        raise DomainError({"outcome": _("Give the outcome.")})
+    for name in ("amount_recovered", "cost"):
+        if (v.get(name) or 0) < 0:
+            raise DomainError({name: _("The amount cannot be negative.")})
+    aid.closed_on, aid.outcome = day, v["outcome"]
+    aid.amount_recovered, aid.cost = v.get("amount_recovered") or 0, v.get("cost") or 0
+
+
+AID_CHANGE = "rights.change_legalaidcase"
+AID = Workflow(
+    LegalAidCase,
+    [
+        Step(
+            "grant",
+            (A.APPLIED,),
+            A.GRANTED,
+            AID_CHANGE,
+            label=gettext_lazy("Grant the aid and assign a lawyer"),
+            done=gettext_lazy("granted"),
+        ),
+        Step(
+            "conclude",
+            (A.GRANTED,),
+            A.CLOSED,
+            AID_CHANGE,
+            label=gettext_lazy("Record the outcome"),
+            done=gettext_lazy("closed with its outcome"),
+        ),
+        Step(
+            "refuse",
+            (A.APPLIED,),
+            A.REFUSED,
+            AID_CHANGE,
+            label=gettext_lazy("Refuse the aid"),
+            done=gettext_lazy("refused aid"),
+            needs_reason=True,
+        ),
+    ],
+    event="legalaidcase",
+    related=("org",),
+    refused_step=gettext_lazy("A case that is “%(from)s” cannot be %(step)s."),
+)
+AID_RULES = {"grant": _grant, "conclude": _conclude}
+AID_STEP_FIELDS = {
+    "grant": ("lawyer", "law_firm", "stage", "granted_on"),
+    "conclude": ("closed_on", "outcome", "amount_recovered", "cost"),
+}
+
+
+def aid_transition(
+    *,
+    actor,
+    aid: LegalAidCase,
+    step: str,
+    values: dict | None = None,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> LegalAidCase:
+    """Grant (the lawyer and the stage), conclude (the outcome, money recovered, cost) or
+    refuse (the reason) a legal aid case."""
+    today = today or timezone.localdate()
+    values = dict(values or {})
+    rule = AID_RULES.get(step)
+
+    def apply(locked, chosen):
+        if rule is not None:
+            rule(locked, values, today)
+        if chosen.needs_reason:
+            locked.close_note = reason.strip()
+
+    return AID.transition(
+        actor=actor,
+        obj=aid,
+        step=step,
+        reason=reason,
+        apply=apply,
+        today=today,
+        details={k: str(v) for k, v in values.items() if v not in (None, "")}
+        | ({"reason": reason.strip()} if reason.strip() else {}),
+    )
