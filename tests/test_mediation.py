@@ -526,3 +526,90 @@ def test_a_county_clerk_grants_legal_aid_in_the_back_office(client, tree):
     assert "钱*" in listing and "钱五" not in listing
     client.force_login(tree.town_b)
     assert client.get(url).status_code == 302
+
+
+# -- The 12351 hotline ----------------------------------------------------------------------
+
+
+def call(tree, actor=None, **more):
+    from django.utils import timezone
+
+    values = {
+        "org": tree.county,
+        "received_at": datetime.datetime(2026, 3, 2, 9, 30, tzinfo=timezone.get_current_timezone()),
+        "topic": "wages",
+        "summary": "反映单位拖欠工资两个月",
+        "handling": "answered",
+        "caller_name": "孙小红",
+        "caller_phone": PHONE,
+        "today": TODAY,
+        **more,
+    }
+    return services.call_create(actor=actor or tree.county_staff, **values)
+
+
+def test_hotline_calls_are_logged_followed_up_counted_and_kept_private(tree, mediation, client):
+    r, _m = mediation
+    plain = call(tree)
+    with connection.cursor() as cur:
+        cur.execute("SELECT summary FROM rights_hotlinecall WHERE id = %s", [plain.pk])
+        assert "拖欠工资".encode() not in bytes(cur.fetchone()[0])
+    with pytest.raises(DomainError, match="调解案件"):
+        call(tree, handling="mediation")
+    with pytest.raises(DomainError, match="部门"):
+        call(tree, handling="forwarded")
+    with pytest.raises(DomainError, match="情况"):
+        call(tree, summary=" ")
+    with pytest.raises(DomainError, match="总工会或乡镇"):
+        call(tree, org=tree.a1)
+    with pytest.raises(DomainError, match="回访结果"):
+        call(tree, followed_up_on=D(2026, 3, 9))
+    taken = call(tree, handling="mediation", dispute_case=intake(tree, r),
+                 follow_up_due=D(2026, 3, 9))  # fmt: skip
+    call(tree, handling="forwarded", forwarded_to="县人社局劳动保障监察大队")
+    # A township's operator cannot link the county's case.
+    a_case = intake(tree, r)
+    with pytest.raises(NotFound):
+        call(tree, actor=tree.town_a, org=tree.a, handling="mediation", dispute_case=a_case)
+    assert list(selectors.calls_waiting(tree.county_staff, "calls.follow_up", TODAY)) == [taken]
+    assert not selectors.calls_waiting(tree.county_staff, "other", TODAY).exists()
+    taken = services.call_update(
+        actor=tree.county_staff,
+        call=taken,
+        changes={"followed_up_on": D(2026, 3, 10), "follow_up_note": "已调解成功，职工满意"},
+        today=TODAY,
+    )
+    assert not selectors.calls_waiting(tree.county_staff, "calls.follow_up", TODAY).exists()
+    assert services.call_private(actor=tree.county_staff, call=plain) == (
+        "反映单位拖欠工资两个月",
+        PHONE,
+    )
+    assert services.call_private(actor=tree.clerk_a1, call=plain) == ("", "")
+    assert not selectors.calls_visible_to(tree.town_a).exists()
+    start, end = D(2026, 1, 1), D(2026, 10, 31)
+    got = {f.key: f.value for f in figures(tree.county_staff, tree.county, start, end)}
+    assert (got["rights.calls"], got["rights.calls.taken_on"]) == (3, 1)
+    text = work_report(tree.county_staff, tree.county, start, end).markdown()
+    assert "受理12351职工服务热线来电3件，其中转入调解或法律援助1件" in text
+    # The back office: the list masks the caller, the page shows what was said (logged).
+    client.force_login(tree.county_staff)
+    listing = client.get(reverse("admin:rights_hotlinecall_changelist")).content.decode()
+    assert "孙**" in listing and "孙小红" not in listing
+    page = client.get(reverse("admin:rights_hotlinecall_change", args=[plain.pk]))
+    assert "反映单位拖欠工资两个月" in page.content.decode()
+    add = reverse("admin:rights_hotlinecall_add")
+    form = {
+        "org": tree.county.pk,
+        "received_at_0": "2026-04-01",
+        "received_at_1": "10:00:00",
+        "caller_name": "",
+        "caller_phone_text": "",
+        "topic": "policy",
+        "summary_text": "咨询年休假",
+        "handling": "answered",
+    }
+    assert client.post(add, {**form, "handling": "forwarded"}).status_code == 200
+    done = client.post(add, form)
+    assert done.status_code == 302, done.content.decode()[:2000]
+    services.call_delete(actor=tree.county_staff, call=plain)
+    assert got["rights.calls"] == 3 and services.HotlineCall.objects.count() == 3

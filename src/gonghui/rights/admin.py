@@ -33,6 +33,7 @@ from gonghui.rights.models import (
     CongressMeeting,
     Disclosure,
     DisputeCase,
+    HotlineCall,
     LegalAidCase,
     Mediator,
     WorkersCongress,
@@ -805,3 +806,125 @@ class CongressMeetingAdmin(ScopedAdmin):
 
     def service_delete(self, actor, obj):
         services.meeting_delete(actor=actor, meeting=obj)
+
+
+# -- The 12351 hotline ------------------------------------------------------------------------
+
+
+class CallForm(NoModelCheck, forms.ModelForm):
+    """A call as the operator logs it; the phone and what was said are written encrypted (on
+    a call's page they are left blank to keep what is stored)."""
+
+    caller_phone_text = forms.CharField(
+        label=gettext_lazy("Caller's phone"),
+        max_length=20,
+        required=False,
+        widget=UnfoldAdminTextInputWidget(),
+        help_text=gettext_lazy("Kept encrypted; lists show its last four digits."),
+    )
+    summary_text = forms.CharField(
+        label=gettext_lazy("What the caller said"),
+        max_length=2000,
+        required=False,
+        widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
+        help_text=gettext_lazy("Kept encrypted; each reading is logged."),
+    )
+
+    class Meta:
+        model = HotlineCall
+        fields = (
+            "org",
+            "received_at",
+            "caller_name",
+            "caller_phone_text",
+            "topic",
+            "summary_text",
+            "handling",
+            "dispute_case",
+            "legal_aid",
+            "forwarded_to",
+            "follow_up_due",
+            "followed_up_on",
+            "follow_up_note",
+        )
+
+
+class FollowUpFilter(admin.SimpleListFilter):
+    title = gettext_lazy("Call back")
+    parameter_name = "call_back"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("To call back")), ("done", _("Called back"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(follow_up_due__isnull=False, followed_up_on__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(followed_up_on__isnull=False)
+        return queryset
+
+
+@admin.register(HotlineCall)
+class HotlineCallAdmin(ScopedAdmin):
+    form = CallForm
+    list_display = (
+        "received_at",
+        "caller_masked",
+        "topic",
+        "handling",
+        "org",
+        "follow_up_due",
+        "followed_up_on",
+    )
+    list_filter = (FollowUpFilter, "topic", "handling", "received_at")
+    search_fields = ("forwarded_to", "follow_up_note")
+    selector = staticmethod(selectors.calls_visible_to)
+    change_form_template = "rights/call_change_form.html"
+
+    def get_changeform_initial_data(self, request):
+        return {"received_at": timezone.now(), "org": getattr(request.user, "org_id", None)}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "summary_text" in form.base_fields:
+            form.base_fields["summary_text"].required = True
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "dispute_case":
+            kwargs["queryset"] = selectors.cases_visible_to(request.user)
+        if db_field.name == "legal_aid":
+            kwargs["queryset"] = selectors.aids_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=gettext_lazy("Caller"))
+    def caller_masked(self, obj):
+        return masked_name(obj.caller_name) or "—"
+
+    @staticmethod
+    def _clear(data):
+        data = dict(data)
+        for name, to in (("summary_text", "summary"), ("caller_phone_text", "caller_phone")):
+            if name in data:
+                data[to] = data.pop(name) or ""
+        return data
+
+    def service_create(self, actor, data):
+        return services.call_create(actor=actor, **self._clear(data))
+
+    def service_update(self, actor, obj, changes):
+        changes = self._clear(changes)
+        changes.pop("caller_phone", None)  # the number is kept as first logged
+        return services.call_update(actor=actor, call=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.call_delete(actor=actor, call=obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None and request.method == "GET":
+            summary, phone = services.call_private(actor=request.user, call=found)
+            extra.update(call=found, summary=summary, phone=phone)
+        return super().change_view(request, object_id, form_url, extra)

@@ -28,6 +28,7 @@ MEDIATE = (
     crud("rights.disputecase", "view", "add", "change", "delete")
     | crud("rights.mediator", "view", "add", "change", "delete")
     | crud("rights.legalaidcase", "view", "add", "change", "delete")
+    | crud("rights.hotlinecall", "view", "add", "change", "delete")
 )
 
 
@@ -82,6 +83,12 @@ class RightsConfig(workareas.WorkAreaApp):
             "balance",
             "admin:rights_legalaidcase_changelist",
             "rights.view_legalaidcase",
+        ),
+        MenuItem(
+            _("12351 hotline calls"),
+            "call",
+            "admin:rights_hotlinecall_changelist",
+            "rights.view_hotlinecall",
         ),
         MenuItem(
             _("Mediators"),
@@ -146,6 +153,14 @@ class RightsConfig(workareas.WorkAreaApp):
             "admin:rights_legalaidcase_changelist",
             "rights.change_legalaidcase",
             order=50,
+        ),
+        Todo(
+            "calls.follow_up",
+            _("Hotline callers to call back"),
+            "gonghui.rights.selectors.calls_waiting",
+            "admin:rights_hotlinecall_changelist",
+            "rights.change_hotlinecall",
+            order=60,
         ),
     )
     actions = (

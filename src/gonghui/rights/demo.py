@@ -262,6 +262,7 @@ def build_mediation(gen: Generator, demo: DemoCounty) -> None:
         f"    诉调对接工作室 {len(rooms)} 个，调解案件 {sum(states.values())} 件（{said}）"
     )
     _legal_aid(gen, demo, county_short)
+    _hotline(gen, demo)
 
 
 LAWYERS = (
@@ -467,4 +468,70 @@ def build_congresses(gen: Generator, demo: DemoCounty) -> None:
     gen.progress(
         f"    职代会制度 {made} 家（本年召开 {held} 家，厂务公开 {disclosed} 家，"
         f"需整改 {warned} 家）"
+    )
+
+
+CALL_SUMMARIES = {
+    "wages": "反映单位拖欠工资两个月，咨询如何维权",
+    "contract": "咨询试用期被辞退是否有补偿",
+    "social_insurance": "反映单位未缴纳社会保险",
+    "work_injury": "咨询工伤认定需要哪些材料",
+    "policy": "咨询带薪年休假和加班费计算办法",
+    "services": "咨询如何加入工会、办理会员卡",
+    "other": "反映宿舍用水用电问题",
+}
+
+
+def _hotline(gen, demo):
+    """A year of 12351 calls to the county: most answered on the call, the hotline cases of
+    the mediation rooms logged as taken into mediation, some passed to the labour bureau, with
+    call-backs done or due."""
+    from gonghui.rights.models import DisputeCase, HotlineCall
+
+    rng = gen.rng
+    made = 0
+    for case in DisputeCase.objects.filter(channel="hotline").order_by("pk"):
+        _call(gen, demo.county, case.received_on, HotlineCall.Handling.MEDIATION,
+              case.dispute_type, dispute_case=case)  # fmt: skip
+        made += 1
+    for i in range(70):
+        day = D(DEMO_YEAR, 1, 2) + datetime.timedelta(days=int(i * 4.2) + rng.randint(0, 3))
+        handling = rng.choice(("answered",) * 6 + ("forwarded",))
+        topic = rng.choice(list(CALL_SUMMARIES))
+        _call(gen, demo.county, day, handling, topic)
+        made += 1
+    due = HotlineCall.objects.filter(followed_up_on__isnull=True, follow_up_due__isnull=False)
+    gen.progress(f"    12351热线来电 {made} 件（待回访 {due.count()} 件）")
+
+
+def _call(gen, org, day, handling, topic, **links):
+    from django.utils import timezone
+
+    rng = gen.rng
+    at = datetime.datetime(
+        day.year,
+        day.month,
+        day.day,
+        rng.randint(8, 17),
+        rng.randint(0, 59),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    follow = handling != "answered" or rng.random() < 0.2
+    due = day + datetime.timedelta(days=7) if follow else None
+    done = due is not None and due < REFERENCE_DATE - datetime.timedelta(days=3)
+    services.call_create(
+        actor=None,
+        org=org,
+        received_at=at,
+        caller_name=gen.person_name() if rng.random() < 0.7 else "",
+        caller_phone=f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
+        topic=topic if topic in CALL_SUMMARIES else "other",
+        summary=CALL_SUMMARIES.get(topic, CALL_SUMMARIES["other"]),
+        handling=handling,
+        forwarded_to="县人社局劳动保障监察大队" if handling == "forwarded" else "",
+        follow_up_due=due,
+        followed_up_on=due if done else None,
+        follow_up_note="已回访，职工表示满意" if done else "",
+        today=REFERENCE_DATE,
+        **links,
     )

@@ -14,6 +14,7 @@ from gonghui.rights.models import (
     CollectiveContract,
     CongressMeeting,
     DisputeCase,
+    HotlineCall,
     LegalAidCase,
     WorkersCongress,
 )
@@ -299,6 +300,34 @@ INDICATORS += [
         records=(AIDS, {"status__exact": "closed"}),
         where=lambda: Q(status="closed"),
         said_with="rights.legal_aid",
+    ),
+]
+
+CALLS = "admin:rights_hotlinecall_changelist"
+# The 12351 hotline: "受理12351职工服务热线来电N件", of them taken into mediation or legal aid.
+INDICATORS += [
+    Indicator(
+        "rights.calls",
+        _("12351 hotline calls"),
+        "件",
+        R,
+        HotlineCall.objects.all,
+        "org",
+        date_field="received_at__date",
+        records=(CALLS, {}),
+        phrase="受理12351职工服务热线来电{n}",
+    ),
+    Indicator(
+        "rights.calls.taken_on",
+        _("Hotline calls taken into mediation or legal aid"),
+        "件",
+        R,
+        HotlineCall.objects.all,
+        "org",
+        date_field="received_at__date",
+        records=(CALLS, {}),
+        where=lambda: Q(handling__in=["mediation", "legal_aid"]),
+        said_with="rights.calls",
     ),
 ]
 

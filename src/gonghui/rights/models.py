@@ -662,3 +662,78 @@ class LegalAidCase(WorkerMatter):
 
     def __str__(self):
         return self.number
+
+
+# -- The 12351 hotline (12351职工服务热线) ----------------------------------------------
+
+
+class HotlineCall(models.Model):
+    """A call to the union's 12351 hotline as the operator logs it: who called (the name kept
+    as names are, the phone and what was said encrypted), about what, how it was handled
+    (answered there and then, taken into mediation or legal aid, passed to the department it
+    concerns) and, where it needs one, the follow-up call and what came of it."""
+
+    class Topic(models.TextChoices):
+        WAGES = "wages", _("Pay and wages owed")
+        CONTRACT = "contract", _("Labour contract")
+        SOCIAL_INSURANCE = "social_insurance", _("Social insurance")
+        WORK_INJURY = "work_injury", _("Work injury")
+        POLICY = "policy", _("Policy and law questions")
+        SERVICES = "services", _("Union membership and services")
+        OTHER = "other", _("Other matters")
+
+    class Handling(models.TextChoices):
+        ANSWERED = "answered", _("Answered on the call")
+        MEDIATION = "mediation", _("Taken into mediation")
+        LEGAL_AID = "legal_aid", _("Taken into legal aid")
+        FORWARDED = "forwarded", _("Passed to the department concerned")
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("Union"), on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("Received at"))
+    caller_name = models.CharField(_("Caller"), max_length=40, blank=True)
+    caller_phone = models.BinaryField(_("Phone (encrypted)"), null=True, editable=False)
+    caller_phone_last4 = models.CharField(_("Last four phone digits"), max_length=4, blank=True)
+    topic = models.CharField(_("Topic"), max_length=16, choices=Topic.choices)
+    summary = models.BinaryField(_("What the caller said (encrypted)"), editable=False)
+    handling = models.CharField(_("Handling"), max_length=10, choices=Handling.choices)
+    dispute_case = models.ForeignKey(
+        DisputeCase,
+        verbose_name=_("Mediation case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    legal_aid = models.ForeignKey(
+        LegalAidCase,
+        verbose_name=_("Legal aid case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    forwarded_to = models.CharField(_("Passed to"), max_length=100, blank=True)
+    follow_up_due = models.DateField(_("Call back by"), null=True, blank=True)
+    followed_up_on = models.DateField(_("Called back on"), null=True, blank=True)
+    follow_up_note = models.CharField(_("What came of it"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("12351 hotline call")
+        verbose_name_plural = _("12351 hotline calls")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(handling="forwarded") | ~Q(forwarded_to=""),
+                name="hotline_call_says_where_it_went",
+            ),
+            models.CheckConstraint(
+                condition=Q(followed_up_on__isnull=True) | ~Q(follow_up_note=""),
+                name="hotline_call_back_says_what_came_of_it",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.get_topic_display()}"

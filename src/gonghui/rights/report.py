@@ -74,6 +74,11 @@ def section(w, org, start: datetime.date, end: datetime.date):
         if w.get("rights.legal_aid.recovered"):
             text += f"，挽回经济损失{w.n('rights.legal_aid.recovered')}"
         paragraphs.append(text + "。")
+    if w.get("rights.calls"):
+        text = f"受理12351职工服务热线来电{w.n('rights.calls')}"
+        if w.get("rights.calls.taken_on"):
+            text += f"，其中转入调解或法律援助{w.n('rights.calls.taken_on')}"
+        paragraphs.append(text + "。")
     rest = w.rest_of_area("rights", "此外，" if paragraphs else "")
     if rest:
         paragraphs.append(rest)

@@ -26,6 +26,7 @@ from gonghui.rights.models import (
     CollectiveContract,
     CongressMeeting,
     DisputeCase,
+    HotlineCall,
     LegalAidCase,
     Mediator,
     WorkersCongress,
@@ -217,3 +218,14 @@ def aid_progress(actor, aid: LegalAidCase, today: datetime.date | None = None):
     from gonghui.rights.services import AID
 
     return _progress(actor, aid, AID, today)
+
+
+def calls_visible_to(actor) -> QuerySet[HotlineCall]:
+    return scope(HotlineCall.objects.select_related("org", "dispute_case", "legal_aid"), actor)
+
+
+def calls_waiting(actor, key: str, today: datetime.date) -> QuerySet[HotlineCall]:
+    """``calls.follow_up``: calls to call back by today, not yet called back."""
+    if key == "calls.follow_up":
+        return calls_visible_to(actor).filter(follow_up_due__lte=today, followed_up_on__isnull=True)
+    return HotlineCall.objects.none()

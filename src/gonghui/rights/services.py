@@ -38,6 +38,7 @@ from gonghui.rights.models import (
     ContractReach,
     ContractSubject,
     DisputeCase,
+    HotlineCall,
     LegalAidCase,
     Mediator,
     WorkersCongress,
@@ -492,7 +493,7 @@ def mediator_delete(*, actor, mediator: Mediator) -> None:
     record_delete(actor=actor, instance=mediator)
 
 
-def _phone(raw: str) -> tuple[bytes | None, str]:
+def _phone(raw: str, field: str = "worker_phone") -> tuple[bytes | None, str]:
     from gonghui.core.crypto import cipher
     from gonghui.core.imports.spec import CellError
     from gonghui.members.crypto import normalize_phone
@@ -503,7 +504,7 @@ def _phone(raw: str) -> tuple[bytes | None, str]:
     try:
         number, _repaired = normalize_phone(raw)
     except CellError as exc:
-        raise DomainError({"worker_phone": str(exc)}) from None
+        raise DomainError({field: str(exc)}) from None
     return cipher().encrypt(number, CASE_PHONE_PURPOSE), number[-4:]
 
 
@@ -1228,3 +1229,152 @@ def aid_transition(
         details={k: str(v) for k, v in values.items() if v not in (None, "")}
         | ({"reason": reason.strip()} if reason.strip() else {}),
     )
+
+
+# -- The 12351 hotline ------------------------------------------------------------------------
+
+CALL_PURPOSE = "rights.hotline_summary"
+H = HotlineCall.Handling
+CALL_FIELDS = (
+    "received_at",
+    "caller_name",
+    "topic",
+    "handling",
+    "dispute_case",
+    "legal_aid",
+    "forwarded_to",
+    "follow_up_due",
+    "followed_up_on",
+    "follow_up_note",
+)
+
+
+def _call_check(actor, call: HotlineCall, today: datetime.date) -> None:
+    if call.org.level > Org.Level.TOWNSHIP:
+        raise DomainError(
+            {"org": _("The hotline is answered by a federation or a township union.")}
+        )
+    if call.received_at is None or timezone.localdate(call.received_at) > today:
+        raise DomainError({"received_at": _("The date is in the future.")})
+    linked = {
+        H.MEDIATION: ("dispute_case", call.dispute_case, _("Choose the mediation case.")),
+        H.LEGAL_AID: ("legal_aid", call.legal_aid, _("Choose the legal aid case.")),
+    }.get(call.handling)
+    if linked is not None:
+        field, record, missing = linked
+        if record is None:
+            raise DomainError({field: missing})
+        require_in_scope(actor, record.org)
+    if call.handling == H.FORWARDED and not call.forwarded_to.strip():
+        raise DomainError({"forwarded_to": _("Say which department the call was passed to.")})
+    if call.followed_up_on is not None:
+        _not_after_today(call.followed_up_on, "followed_up_on", today)
+        if call.followed_up_on < timezone.localdate(call.received_at):
+            raise DomainError({"followed_up_on": _("Called back before the call came.")})
+        if not call.follow_up_note.strip():
+            raise DomainError({"follow_up_note": _("Say what came of the call back.")})
+
+
+def call_create(
+    *,
+    actor,
+    org: Org,
+    received_at: datetime.datetime,
+    topic: str,
+    summary: str,
+    handling: str,
+    caller_name: str = "",
+    caller_phone: str = "",
+    dispute_case: DisputeCase | None = None,
+    legal_aid: LegalAidCase | None = None,
+    forwarded_to: str = "",
+    follow_up_due: datetime.date | None = None,
+    followed_up_on: datetime.date | None = None,
+    follow_up_note: str = "",
+    today: datetime.date | None = None,
+) -> HotlineCall:
+    """A call logged by the operator; what was said is kept encrypted."""
+    from gonghui.core.crypto import cipher
+
+    today = today or timezone.localdate()
+    if org is None:
+        raise DomainError({"org": _("Choose the union that answered the call.")})
+    if not (summary or "").strip():
+        raise DomainError({"summary": _("Write what the caller said.")})
+    phone, last4 = _phone(caller_phone, "caller_phone")
+    call = HotlineCall(
+        org=org,
+        received_at=received_at,
+        caller_name=(caller_name or "").strip(),
+        caller_phone=phone,
+        caller_phone_last4=last4,
+        topic=topic,
+        summary=cipher().encrypt(summary.strip(), CALL_PURPOSE),
+        handling=handling,
+        dispute_case=dispute_case,
+        legal_aid=legal_aid,
+        forwarded_to=(forwarded_to or "").strip(),
+        follow_up_due=follow_up_due,
+        followed_up_on=followed_up_on,
+        follow_up_note=(follow_up_note or "").strip(),
+    )
+    require_perm(actor, "rights.add_hotlinecall")
+    require_in_scope(actor, org)
+    _call_check(actor, call, today)
+    return record_create(actor=actor, instance=call)
+
+
+def call_update(
+    *, actor, call: HotlineCall, changes: dict, today: datetime.date | None = None
+) -> HotlineCall:
+    """Correct the log or record the call back; the summary in clear is encrypted here."""
+    from gonghui.core.crypto import cipher
+
+    today = today or timezone.localdate()
+    changes = dict(changes)
+    summary = changes.pop("summary", None)
+    unknown = set(changes) - set(CALL_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
+    with transaction.atomic():
+        require_perm(actor, "rights.change_hotlinecall")
+        locked = HotlineCall.objects.select_for_update(of=("self",)).get(pk=call.pk)
+        require_in_scope(actor, locked.org)
+        for key, value in changes.items():
+            setattr(locked, key, value)
+        _call_check(actor, locked, today)
+        if (summary or "").strip():
+            locked.summary = cipher().encrypt(summary.strip(), CALL_PURPOSE)
+        locked.full_clean()
+        locked.save()
+        said = {k: str(v) for k, v in changes.items() if k != "caller_name"}
+        if summary:
+            said["summary"] = "已更改"
+        record_event(
+            actor=actor,
+            action="hotlinecall.update",
+            org=locked.org,
+            target=locked,
+            details={"changes": said},
+        )
+        return locked
+
+
+def call_delete(*, actor, call: HotlineCall) -> None:
+    record_delete(actor=actor, instance=call)
+
+
+def call_private(*, actor, call: HotlineCall) -> tuple[str, str]:
+    """What the caller said and the phone, for those who keep the log (logged)."""
+    from gonghui.core.access_log import log_access
+    from gonghui.core.crypto import cipher
+    from gonghui.core.models import AccessLog
+
+    if actor is not None and not actor.has_perm("rights.change_hotlinecall"):
+        return "", ""
+    require_in_scope(actor, call.org)
+    log_access(actor=actor, action=AccessLog.Action.VIEW_DISPUTE_DATA, target=call, org=call.org)
+    c = cipher()
+    summary = c.decrypt(bytes(call.summary), CALL_PURPOSE)
+    phone = c.decrypt(bytes(call.caller_phone), CASE_PHONE_PURPOSE) if call.caller_phone else ""
+    return summary, phone
