@@ -123,6 +123,8 @@ def test_the_steps_check_their_order_dates_mediator_and_reasons(tree, mediation)
         tree, case, "refer", reason="分歧大", closed_on=D(2026, 3, 20), referred_to="arbitration"
     )
     assert (case.status, case.close_note, case.amount_recovered) == ("referred", "分歧大", 0)
+    got = {f.key: f.value for f in figures(tree.county_staff, tree.county, D(2026, 1, 1), TODAY)}
+    assert got["rights.cases.referred"] == 1
     # A case received and withdrawn before mediation; one recorded by mistake is deleted.
     gone = intake(tree, r)
     gone = take(tree, gone, "withdraw", reason="已自行和解", closed_on=D(2026, 3, 4))
@@ -245,6 +247,10 @@ def test_the_to_dos_figures_and_report_say_the_mediation(tree, mediation, client
     counts = [got[f"rights.cases{k}"] for k in ("", ".settled", ".court")]
     assert counts == [4, 2, 3]
     assert got["rights.cases.recovered"] == Decimal("50000.50")
+    # The breakdown by channel, type and outcome.
+    assert (got["rights.cases.channel.hotline"], got["rights.cases.channel.walk_in"]) == (1, 0)
+    assert (got["rights.cases.type.wages"], got["rights.cases.type.work_injury"]) == (4, 0)
+    assert (got["rights.cases.referred"], got["rights.cases.withdrawn"]) == (0, 0)
     assert got["orgs.service_points.mediation_room"] == 1
     text = work_report(tree.county_staff, tree.county, start, end).markdown()
     assert "调解劳动争议4件，其中法院委派3件；调解成功2件，为职工挽回经济损失5万元" in text, text

@@ -14,6 +14,8 @@ from gonghui.rights.models import (
     CollectiveContract,
     CongressMeeting,
     DisputeCase,
+    DisputeChannel,
+    DisputeType,
     HotlineCall,
     LegalAidCase,
     WorkersCongress,
@@ -271,6 +273,52 @@ def _aid(key, name, unit, measure, **more) -> Indicator:
         **more,
     )
 
+
+# The cases by channel, type and outcome: the statistics table's breakdown of the sentence's
+# total, each opening its cases.
+BREAKDOWN = "a breakdown for the statistics table; the report says the total"
+INDICATORS += [
+    *[
+        _cases(
+            f"rights.cases.channel.{value}",
+            label,
+            "件",
+            "received_on",
+            where=(lambda v=value: Q(channel=v)),
+            params={"channel__exact": value},
+            leave_out=BREAKDOWN,
+        )
+        for value, label in DisputeChannel.choices
+        if value != "court"
+    ],
+    *[
+        _cases(
+            f"rights.cases.type.{value}",
+            label,
+            "件",
+            "received_on",
+            where=(lambda v=value: Q(dispute_type=v)),
+            params={"dispute_type__exact": value},
+            leave_out=BREAKDOWN,
+        )
+        for value, label in DisputeType.choices
+    ],
+    *[
+        _cases(
+            f"rights.cases.{value}",
+            label,
+            "件",
+            "closed_on",
+            where=(lambda v=value: Q(status=v)),
+            params={"status__exact": value},
+            leave_out=BREAKDOWN,
+        )
+        for value, label in (
+            (DisputeCase.Status.WITHDRAWN, DisputeCase.Status.WITHDRAWN.label),
+            (DisputeCase.Status.REFERRED, DisputeCase.Status.REFERRED.label),
+        )
+    ],
+]
 
 # Legal aid, in the ledger's words: "提供法律援助12件，受益职工30人".
 INDICATORS += [
