@@ -301,7 +301,7 @@ def _legal_aid(gen, demo, county_short):
         )
         age = (REFERENCE_DATE - applied).days
         step = _aid_stepper(aid)
-        if age < 15:
+        if age < 25:
             state = "applied"
         elif i == 4:
             step("refuse", reason="不属于劳动争议，已引导至民事诉讼途径")
@@ -495,7 +495,7 @@ def _hotline(gen, demo):
               case.dispute_type, dispute_case=case)  # fmt: skip
         made += 1
     for i in range(70):
-        day = D(DEMO_YEAR, 1, 2) + datetime.timedelta(days=int(i * 4.2) + rng.randint(0, 3))
+        day = D(DEMO_YEAR, 1, 2) + datetime.timedelta(days=int(i * 4.3) + rng.randint(0, 3))
         handling = rng.choice(("answered",) * 6 + ("forwarded",))
         topic = rng.choice(list(CALL_SUMMARIES))
         _call(gen, demo.county, day, handling, topic)
