@@ -518,7 +518,7 @@ def _call(gen, org, day, handling, topic, **links):
     )
     follow = handling != "answered" or rng.random() < 0.2
     due = day + datetime.timedelta(days=7) if follow else None
-    done = due is not None and due < REFERENCE_DATE - datetime.timedelta(days=3)
+    done = due is not None and due < REFERENCE_DATE - datetime.timedelta(days=10)
     services.call_create(
         actor=None,
         org=org,
