@@ -212,6 +212,15 @@ def test_who_sees_and_mediates_which_cases(tree, mediation):
              mediation_started_on=D(2026, 3, 3))  # fmt: skip
     with pytest.raises(NotFound):
         intake(tree, r, actor=tree.town_b)
+    # Another township's service point answers like a missing one, not by its name.
+    with pytest.raises(NotFound):
+        intake(tree, tree.sp_b, actor=tree.town_a)
+    with pytest.raises(NotFound):
+        services.mediator_create(actor=tree.town_a, room=tree.sp_b, name="李", kind="invited")
+    with pytest.raises(NotFound):
+        apply_aid(tree, actor=tree.town_a, org=tree.b)
+    with pytest.raises(NotFound):
+        call(tree, actor=tree.town_a, org=tree.b)
     # A grassroots union is not given the cases: its employer is often the other party.
     from django.core.exceptions import PermissionDenied
 

@@ -464,6 +464,9 @@ def _room_check(room: ServicePoint | None) -> ServicePoint:
 
 def mediator_create(*, actor, room: ServicePoint, name: str, kind: str, is_active=True) -> Mediator:
     """A mediator of a room; the room's union keeps the record."""
+    if room is not None:  # in scope before anything is said about it
+        require_perm(actor, "rights.add_mediator")
+        require_in_scope(actor, room.org)
     _room_check(room)
     return record_create(
         actor=actor,
@@ -585,6 +588,9 @@ def case_create(
     ``worker_phone``, ``worker_is_member``, ``workers_involved``), the employer (``employer``
     or ``employer_name``), the ``dispute_type`` and the ``amount_claimed``."""
     today = today or timezone.localdate()
+    if room is not None:  # in scope before anything is said about it
+        require_perm(actor, "rights.add_disputecase")
+        require_in_scope(actor, room.org)
     _room_check(room)
     case = DisputeCase(
         org=room.org,
@@ -593,8 +599,6 @@ def case_create(
         received_on=received_on,
         **_worker_values(**worker),
     )
-    require_perm(actor, "rights.add_disputecase")
-    require_in_scope(actor, room.org)
     _matter_check(actor, case, today, "received_on")
     with transaction.atomic():
         case.number = _next_number(
@@ -1083,14 +1087,14 @@ def aid_create(
     today = today or timezone.localdate()
     if org is None:
         raise DomainError({"org": _("Choose the union that gives the aid.")})
+    require_perm(actor, "rights.add_legalaidcase")
+    require_in_scope(actor, org)
     if org.level > Org.Level.TOWNSHIP:
         raise DomainError(
             {"org": _("Legal aid is given by a federation or a township union, not %(name)s.")
              % {"name": org.name}}
         )  # fmt: skip
     aid = LegalAidCase(org=org, applied_on=applied_on, **_worker_values(**worker))
-    require_perm(actor, "rights.add_legalaidcase")
-    require_in_scope(actor, org)
     _matter_check(actor, aid, today, "applied_on")
     with transaction.atomic():
         aid.number = _next_number(
@@ -1299,6 +1303,8 @@ def call_create(
     today = today or timezone.localdate()
     if org is None:
         raise DomainError({"org": _("Choose the union that answered the call.")})
+    require_perm(actor, "rights.add_hotlinecall")
+    require_in_scope(actor, org)
     if not (summary or "").strip():
         raise DomainError({"summary": _("Write what the caller said.")})
     phone, last4 = _phone(caller_phone, "caller_phone")
@@ -1318,8 +1324,6 @@ def call_create(
         followed_up_on=followed_up_on,
         follow_up_note=(follow_up_note or "").strip(),
     )
-    require_perm(actor, "rights.add_hotlinecall")
-    require_in_scope(actor, org)
     _call_check(actor, call, today)
     return record_create(actor=actor, instance=call)
 
