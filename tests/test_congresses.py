@@ -127,6 +127,11 @@ def test_who_sees_which_congress_and_the_lists_overdue(tree):
     assert not selectors.congresses_waiting(tree.county_staff, "congresses.term", TODAY).exists()
     assert not selectors.congresses_waiting(tree.county_staff, "other", TODAY).exists()
     assert not selectors.congress_employers_choosable(tree.county_staff).exists()
+    # An account without an organisation (a bare superuser) is offered nothing, not an error.
+    from types import SimpleNamespace
+
+    nobody = SimpleNamespace(org=None, is_active=True)
+    assert not selectors.congress_employers_choosable(nobody).exists()
     with pytest.raises(NotFound):
         session(tree, b, actor=tree.clerk_a1, held_on=D(2026, 6, 1), attended=60)
     with pytest.raises(NotFound):

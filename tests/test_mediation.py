@@ -104,7 +104,7 @@ def test_the_steps_check_their_order_dates_mediator_and_reasons(tree, mediation)
     case = intake(tree, r)
     with pytest.raises(DomainError, match="不能"):  # an agreement before any mediation
         take(tree, case, "agree", closed_on=D(2026, 3, 20), amount_recovered=Decimal(1))
-    with pytest.raises(DomainError, match="钱调解"):
+    with pytest.raises(DomainError, match="所选调解员"):
         take(tree, case, "start", mediator=stranger, mediation_started_on=D(2026, 3, 3))
     with pytest.raises(DomainError, match="调解员"):
         take(tree, case, "start", mediation_started_on=D(2026, 3, 3))
@@ -156,8 +156,9 @@ def test_the_intake_is_checked_and_says_what_is_wrong(tree, mediation):
         intake(tree, r, received_on=D(2026, 11, 5))
     # An employer outside the actor's unions is written by name, not chosen.
     a_room = room(tree, tree.a, "甲镇劳动争议调解工作室")
-    with pytest.raises(DomainError, match="乙公司"):
+    with pytest.raises(DomainError, match="不在本单位管辖范围内") as refused:
         intake(tree, a_room, actor=tree.town_a, employer=tree.emp_b)
+    assert "乙公司" not in str(refused.value)  # not named: it is outside the township
     outside = intake(tree, a_room, actor=tree.town_a, employer=None, employer_name="外县某劳务公司")
     assert outside.employer_text == "外县某劳务公司"
     assert DisputeCase.objects.count() == 1
@@ -466,6 +467,9 @@ def test_legal_aid_is_granted_with_a_lawyer_closed_with_its_outcome_and_said(tre
         aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1))
     with pytest.raises(DomainError, match="负"):
         aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1), outcome="won", cost=-1)
+    with pytest.raises(DomainError, match="过大"):  # more than the field holds: no error page
+        aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1), outcome="won",
+                 cost=Decimal("100000000"))  # fmt: skip
     aid = aid_step(tree, aid, "conclude", closed_on=D(2026, 5, 1), outcome="won",
                    amount_recovered=Decimal("60000"), cost=Decimal("3000"))  # fmt: skip
     assert aid.status == "closed" and aid.cost == 3000
@@ -579,21 +583,40 @@ def test_hotline_calls_are_logged_followed_up_counted_and_kept_private(tree, med
         call(tree, org=tree.a1)
     with pytest.raises(DomainError, match="回访结果"):
         call(tree, followed_up_on=D(2026, 3, 9))
-    taken = call(tree, handling="mediation", dispute_case=intake(tree, r),
+    linked = intake(tree, r)
+    taken = call(tree, handling="mediation", dispute_case=linked,
                  follow_up_due=D(2026, 3, 9))  # fmt: skip
+    # A case linked by a call is not deleted behind its back.
+    with pytest.raises(DomainError, match="解除关联"):
+        services.case_delete(actor=tree.county_staff, case=linked)
+    # A link goes with its handling only.
+    answered = call(tree, dispute_case=linked)
+    assert answered.dispute_case is None
+    services.call_delete(actor=tree.county_staff, call=answered)
     call(tree, handling="forwarded", forwarded_to="县人社局劳动保障监察大队")
-    # A township's operator cannot link the county's case.
+    # A township's operator cannot link the county's case, nor the county a township's call
+    # to a case above it.
     a_case = intake(tree, r)
     with pytest.raises(NotFound):
         call(tree, actor=tree.town_a, org=tree.a, handling="mediation", dispute_case=a_case)
+    with pytest.raises(DomainError, match="不属于本工会"):
+        call(tree, org=tree.a, handling="mediation", dispute_case=a_case)
     assert list(selectors.calls_waiting(tree.county_staff, "calls.follow_up", TODAY)) == [taken]
     assert not selectors.calls_waiting(tree.county_staff, "other", TODAY).exists()
     taken = services.call_update(
         actor=tree.county_staff,
         call=taken,
-        changes={"followed_up_on": D(2026, 3, 10), "follow_up_note": "已调解成功，职工满意"},
+        changes={
+            "followed_up_on": D(2026, 3, 10),
+            "follow_up_note": "已调解成功，职工满意",
+            "caller_phone": "13800001111",
+        },
         today=TODAY,
     )
+    event = Event.objects.filter(action="hotlinecall.update").get()
+    assert "职工满意" not in str(event.details) and "13800001111" not in str(event.details)
+    assert services.call_private(actor=tree.county_staff, call=taken)[1] == "13800001111"
+    assert AccessLog.objects.filter(action="view_hotline_call").count() == 1
     assert not selectors.calls_waiting(tree.county_staff, "calls.follow_up", TODAY).exists()
     assert services.call_private(actor=tree.county_staff, call=plain) == (
         "反映单位拖欠工资两个月",

@@ -521,14 +521,20 @@ def test_the_contract_register_comes_in_checked_by_the_same_rules(tree, tmp_path
          "2026-03-01", "2026-03-05", "2026-03-10", "2026-03-12", "3"],
         ["QS-A-1", "甲公司集体合同（2025年）", "", "综合", "甲公司", "120", "40", "张", "李",
          "2", *vote, "2025-03-01", "2025-03-05", "2025-03-12", "", "3"],
+        # Numbers the cell cannot hold: a superscript digit, more workers than a count holds.
+        ["QS-A-1", "上标", "", "综合", "甲公司", "120", "", "张", "李", "²", *vote,
+         "2026-03-01", "2026-03-05", "", "", "3"],
+        ["QS-A-1", "超大", "", "综合", "甲公司", "99999999999", "", "张", "李", "1", *vote,
+         "2026-03-01", "2026-03-05", "", "", "3"],
     ]  # fmt: skip
     path = write_register(tmp_path / "集体合同台账.csv", rows)
     before = snapshot(CollectiveContract)
     whole = run_import(ContractRegisterSpec(), path, actor=tree.town_a, org=tree.a)
-    assert whole.rejected == 7 and snapshot(CollectiveContract) == before
+    assert whole.rejected == 9 and snapshot(CollectiveContract) == before
     found = {(p.row, p.column) for p in whole.problems}
     expected = {(7, "实到人数"), (8, "覆盖单位"), (9, "期限（年）"), (10, "签订日期"),
-                (11, "覆盖单位"), (12, "生效日期"), (13, "合同名称")}  # fmt: skip
+                (11, "覆盖单位"), (12, "生效日期"), (13, "合同名称"), (14, "协商轮次"),
+                (15, "覆盖职工人数")}  # fmt: skip
     assert expected <= found, whole.problems
     messages = " ".join(p.message for p in whole.problems)
     assert "三分之二" in messages and "乙公司" in messages and "不存在公司" in messages

@@ -69,6 +69,7 @@ class AccessLog(models.Model):
         VIEW_ID_NUMBER = "view_id_number", _("Viewed a full ID number")
         VIEW_HEALTH_DATA = "view_health_data", _("Viewed health data")
         VIEW_DISPUTE_DATA = "view_dispute_data", _("Viewed a labour dispute's claim and phone")
+        VIEW_HOTLINE_CALL = "view_hotline_call", _("Viewed a hotline call's words and phone")
         EXPORT_UNMASKED = "export_unmasked", _("Exported without masking")
         DOWNLOAD_IMPORT_ERRORS = "download_import_errors", _("Downloaded the rows of an import")
         # 一次入会 needs one answer about people another union holds; each is on record.

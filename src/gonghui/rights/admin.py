@@ -23,6 +23,7 @@ from gonghui.core.admin import NoModelCheck, ScopedAdmin, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.idnumbers import masked_name
+from gonghui.orgs.models import Employer
 from gonghui.rights import selectors, services
 from gonghui.rights.exports import case_register_xlsx, contract_register_xlsx
 from gonghui.rights.models import (
@@ -50,20 +51,28 @@ def _day(label):
     )
 
 
-def _money(label):
+def _money(label, digits=12):
     return forms.DecimalField(
         label=label,
         min_value=0,
-        max_digits=12,
+        max_digits=digits,
         decimal_places=2,
         required=False,
         widget=forms.NumberInput(attrs={"size": 8, "step": "0.01"}),
     )
 
 
+# The largest count a PositiveIntegerField holds.
+MOST = 2_147_483_647
+
+
 def _count(label, least):
     return forms.IntegerField(
-        label=label, min_value=least, required=False, widget=forms.NumberInput(attrs={"size": 5})
+        label=label,
+        min_value=least,
+        max_value=MOST,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 5}),
     )
 
 
@@ -450,6 +459,10 @@ class WorkerMatterAdmin(StepPages, ScopedAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None and "claim_text" in form.base_fields:
             form.base_fields["claim_text"].required = True
+        field = form.base_fields.get("employer")
+        if obj is not None and obj.employer_id and field is not None:
+            # The employer taken on stays valid on the form after it closed or moved.
+            field.queryset = field.queryset | Employer.objects.filter(pk=obj.employer_id)
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -590,7 +603,7 @@ class AidStepForm(forms.Form):
         required=False,
     )
     amount_recovered = _money(gettext_lazy("Amount recovered (yuan)"))
-    cost = _money(gettext_lazy("Cost of the aid (yuan)"))
+    cost = _money(gettext_lazy("Cost of the aid (yuan)"), digits=10)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
 
     def for_step(self, step: str) -> list:
@@ -877,9 +890,12 @@ class HotlineCallAdmin(ScopedAdmin):
         "followed_up_on",
     )
     list_filter = (FollowUpFilter, "topic", "handling", "received_at")
-    search_fields = ("forwarded_to", "follow_up_note")
+    search_fields = ("forwarded_to",)
     selector = staticmethod(selectors.calls_visible_to)
     change_form_template = "rights/call_change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("org",) if obj is not None else ()
 
     def get_changeform_initial_data(self, request):
         return {"received_at": timezone.now(), "org": getattr(request.user, "org_id", None)}
@@ -913,9 +929,7 @@ class HotlineCallAdmin(ScopedAdmin):
         return services.call_create(actor=actor, **self._clear(data))
 
     def service_update(self, actor, obj, changes):
-        changes = self._clear(changes)
-        changes.pop("caller_phone", None)  # the number is kept as first logged
-        return services.call_update(actor=actor, call=obj, changes=changes)
+        return services.call_update(actor=actor, call=obj, changes=self._clear(changes))
 
     def service_delete(self, actor, obj):
         services.call_delete(actor=actor, call=obj)

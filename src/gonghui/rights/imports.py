@@ -91,13 +91,18 @@ COL = {c.key: c for c in COLUMNS}
 _SPLIT = re.compile(r"[、，,；;\n]+")
 
 
+# The largest count each column's field holds (rounds and the term are small integers).
+MOST = {"rounds": 32_767, "term_years": 32_767}
+
+
 def _count(row: Row, column: Column, least: int = 0, default: int | None = None) -> int | None:
     raw = read_text(row, column).removesuffix("人").removesuffix("轮").removesuffix("次")
     raw = raw.removesuffix("年")
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < least:
-        raise CellError(_("A whole number of at least %(n)d.") % {"n": least})
+    most = MOST.get(column.key, 2_147_483_647)
+    if not (raw.isascii() and raw.isdigit()) or not least <= int(raw) <= most:
+        raise CellError(_("A whole number from %(n)d to %(most)d.") % {"n": least, "most": most})
     return int(raw)
 
 

@@ -161,8 +161,11 @@ def meetings_visible_to(actor) -> QuerySet[CongressMeeting]:
 
 def congress_employers_choosable(actor) -> QuerySet[Employer]:
     """Employers whose union is in the actor's subtree and whose congress is not recorded."""
+    own = getattr(actor, "org", None)
+    if own is None:
+        return Employer.objects.none()
     return contract_employers_choosable(actor).filter(
-        union__isnull=False, union__path__startswith=actor.org.path, workers_congress__isnull=True
+        union__isnull=False, union__path__startswith=own.path, workers_congress__isnull=True
     )
 
 

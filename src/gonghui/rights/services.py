@@ -481,6 +481,10 @@ def mediator_update(*, actor, mediator: Mediator, changes: dict) -> Mediator:
     if unknown:
         raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
     changes = dict(changes)
+    require_perm(actor, "rights.change_mediator")
+    require_in_scope(actor, mediator.org)
+    if changes.get("room") is not None:
+        require_in_scope(actor, changes["room"].org)  # before it is named
     if "room" in changes:
         changes["org"] = _room_check(changes["room"]).org
     return record_update(actor=actor, instance=mediator, changes=changes)
@@ -488,6 +492,8 @@ def mediator_update(*, actor, mediator: Mediator, changes: dict) -> Mediator:
 
 def mediator_delete(*, actor, mediator: Mediator) -> None:
     """A mediator who has taken no case; one who has is marked no longer active instead."""
+    require_perm(actor, "rights.delete_mediator")
+    require_in_scope(actor, mediator.org)
     if mediator.cases.exists():
         raise DomainError(
             _("%(name)s has mediated cases: mark the mediator as no longer active instead.")
@@ -496,7 +502,9 @@ def mediator_delete(*, actor, mediator: Mediator) -> None:
     record_delete(actor=actor, instance=mediator)
 
 
-def _phone(raw: str, field: str = "worker_phone") -> tuple[bytes | None, str]:
+def _phone(
+    raw: str, field: str = "worker_phone", purpose: str = CASE_PHONE_PURPOSE
+) -> tuple[bytes | None, str]:
     from gonghui.core.crypto import cipher
     from gonghui.core.imports.spec import CellError
     from gonghui.members.crypto import normalize_phone
@@ -508,23 +516,24 @@ def _phone(raw: str, field: str = "worker_phone") -> tuple[bytes | None, str]:
         number, _repaired = normalize_phone(raw)
     except CellError as exc:
         raise DomainError({field: str(exc)}) from None
-    return cipher().encrypt(number, CASE_PHONE_PURPOSE), number[-4:]
+    return cipher().encrypt(number, purpose), number[-4:]
 
 
-def _matter_check(actor, matter, today: datetime.date, day_field: str) -> None:
-    """The worker, the employer (one of the actor's, or written by name), the day taken on."""
+def _matter_check(actor, matter, today: datetime.date, day_field: str, employer=True) -> None:
+    """The worker, the employer (one registered in the matter's union's subtree, or written by
+    name; checked when it is chosen), the day taken on."""
     if not matter.worker_name.strip():
         raise DomainError({"worker_name": _("Give the worker's name.")})
     if matter.employer is None and not matter.employer_name.strip():
         raise DomainError(
             {"employer": _("Choose the employer, or write its name if it is not registered.")}
         )
-    own = getattr(actor, "org", None)
-    if matter.employer is not None and own is not None and not _in_subtree(own, matter.employer):
+    if employer and matter.employer is not None and not _in_subtree(matter.org, matter.employer):
         raise DomainError(
             {
-                "employer": _("%(name)s is not registered in your unions: write its name instead.")
-                % {"name": matter.employer.name}
+                "employer": _(
+                    "The employer chosen is not registered in these unions: write its name."
+                )
             }
         )
     _not_after_today(getattr(matter, day_field), day_field, today)
@@ -665,7 +674,7 @@ def case_update(
     today = today or timezone.localdate()
 
     def check(locked):
-        _matter_check(actor, locked, today, "received_on")
+        _matter_check(actor, locked, today, "received_on", "employer" in changes)
         started = locked.mediation_started_on
         if "received_on" in changes and started and locked.received_on > started:
             raise DomainError({"received_on": _("Received after the mediation started.")})
@@ -689,6 +698,8 @@ def _matter_delete(actor, matter, first_status: str, refused: str) -> None:
         require_in_scope(actor, locked.org)
         if locked.status != first_status:
             raise DomainError(refused)
+        if locked.calls.exists():
+            raise DomainError(_("A hotline call is linked to it: unlink the call first."))
         record_delete(actor=actor, instance=locked)
 
 
@@ -731,14 +742,22 @@ def _start(case: DisputeCase, v: dict, today) -> None:
     if mediator is None:
         raise DomainError({"mediator": _("Choose the mediator.")})
     if mediator.room_id != case.room_id or not mediator.is_active:
-        raise DomainError(
-            {"mediator": _("%(name)s does not mediate in this room.") % {"name": mediator.name}}
-        )
+        # Not named: a mediator of another room may be outside the actor's subtree.
+        raise DomainError({"mediator": _("The mediator chosen does not mediate in this room.")})
     day = v.get("mediation_started_on")
     _not_after_today(day, "mediation_started_on", today)
     if day < case.received_on:
         raise DomainError({"mediation_started_on": _("Started before the case was received.")})
     case.mediator, case.mediation_started_on = mediator, day
+
+
+def _amount(value, field: str, whole_digits: int):
+    """A sum of yuan the field holds: not negative, fewer than ``whole_digits`` digits."""
+    if value < 0:
+        raise DomainError({field: _("The amount cannot be negative.")})
+    if value >= 10**whole_digits:
+        raise DomainError({field: _("The amount is too large: check the figure.")})
+    return value
 
 
 def _close(case: DisputeCase, v: dict, today) -> None:
@@ -755,9 +774,7 @@ def _agree(case: DisputeCase, v: dict, today) -> None:
     amount = v.get("amount_recovered")
     if amount is None:
         raise DomainError({"amount_recovered": _("Give the amount recovered (0 if none).")})
-    if amount < 0:
-        raise DomainError({"amount_recovered": _("The amount cannot be negative.")})
-    case.amount_recovered = amount
+    case.amount_recovered = _amount(amount, "amount_recovered", 10)
 
 
 def _confirm(case: DisputeCase, v: dict, today) -> None:
@@ -954,8 +971,7 @@ def congress_create(
         frontline_representatives=frontline_representatives,
     )
     require_perm(actor, "rights.add_workerscongress")
-    if employer.union is not None:
-        require_in_scope(actor, employer.union)
+    require_in_scope(actor, employer.union or employer.org)
     _congress_check(congress, today)
     if WorkersCongress.objects.filter(employer=employer).exists():
         raise DomainError(
@@ -974,6 +990,7 @@ def congress_update(
     if unknown:
         raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
     with transaction.atomic():
+        require_perm(actor, "rights.change_workerscongress")
         locked = WorkersCongress.objects.select_for_update(of=("self",)).get(pk=congress.pk)
         require_in_scope(actor, locked.org)
         for key, value in changes.items():
@@ -985,6 +1002,8 @@ def congress_update(
 
 def congress_delete(*, actor, congress: WorkersCongress) -> None:
     """A record made by mistake; one with sessions on record stays."""
+    require_perm(actor, "rights.delete_workerscongress")
+    require_in_scope(actor, congress.org)
     if congress.meetings.exists():
         raise DomainError(_("Its sessions are on record: the congress cannot be deleted."))
     record_delete(actor=actor, instance=congress)
@@ -1052,6 +1071,7 @@ def meeting_update(
     if unknown:
         raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
     with transaction.atomic():
+        require_perm(actor, "rights.change_congressmeeting")
         locked = CongressMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         require_in_scope(actor, locked.org)
         for key, value in changes.items():
@@ -1110,7 +1130,7 @@ def aid_update(
     today = today or timezone.localdate()
 
     def check(locked):
-        _matter_check(actor, locked, today, "applied_on")
+        _matter_check(actor, locked, today, "applied_on", "employer" in changes)
         if locked.granted_on and locked.applied_on > locked.granted_on:
             raise DomainError({"applied_on": _("Applied after the aid was granted.")})
 
@@ -1154,11 +1174,9 @@ def _conclude(aid: LegalAidCase, v: dict, today) -> None:
         raise DomainError({"closed_on": _("Closed before %(date)s.") % {"date": aid.granted_on}})
     if not v.get("outcome"):
         raise DomainError({"outcome": _("Give the outcome.")})
-    for name in ("amount_recovered", "cost"):
-        if (v.get(name) or 0) < 0:
-            raise DomainError({name: _("The amount cannot be negative.")})
     aid.closed_on, aid.outcome = day, v["outcome"]
-    aid.amount_recovered, aid.cost = v.get("amount_recovered") or 0, v.get("cost") or 0
+    aid.amount_recovered = _amount(v.get("amount_recovered") or 0, "amount_recovered", 10)
+    aid.cost = _amount(v.get("cost") or 0, "cost", 8)
 
 
 AID_CHANGE = "rights.change_legalaidcase"
@@ -1238,6 +1256,7 @@ def aid_transition(
 # -- The 12351 hotline ------------------------------------------------------------------------
 
 CALL_PURPOSE = "rights.hotline_summary"
+CALL_PHONE_PURPOSE = "rights.hotline_phone"
 H = HotlineCall.Handling
 CALL_FIELDS = (
     "received_at",
@@ -1260,6 +1279,11 @@ def _call_check(actor, call: HotlineCall, today: datetime.date) -> None:
         )
     if call.received_at is None or timezone.localdate(call.received_at) > today:
         raise DomainError({"received_at": _("The date is in the future.")})
+    # A link goes with its handling only, to a case of the call's own union or beneath it.
+    if call.handling != H.MEDIATION:
+        call.dispute_case = None
+    if call.handling != H.LEGAL_AID:
+        call.legal_aid = None
     linked = {
         H.MEDIATION: ("dispute_case", call.dispute_case, _("Choose the mediation case.")),
         H.LEGAL_AID: ("legal_aid", call.legal_aid, _("Choose the legal aid case.")),
@@ -1269,6 +1293,8 @@ def _call_check(actor, call: HotlineCall, today: datetime.date) -> None:
         if record is None:
             raise DomainError({field: missing})
         require_in_scope(actor, record.org)
+        if not record.org.is_within(call.org):
+            raise DomainError({field: _("The case is not one of this union's or beneath it.")})
     if call.handling == H.FORWARDED and not call.forwarded_to.strip():
         raise DomainError({"forwarded_to": _("Say which department the call was passed to.")})
     if call.followed_up_on is not None:
@@ -1307,7 +1333,7 @@ def call_create(
     require_in_scope(actor, org)
     if not (summary or "").strip():
         raise DomainError({"summary": _("Write what the caller said.")})
-    phone, last4 = _phone(caller_phone, "caller_phone")
+    phone, last4 = _phone(caller_phone, "caller_phone", CALL_PHONE_PURPOSE)
     call = HotlineCall(
         org=org,
         received_at=received_at,
@@ -1337,6 +1363,7 @@ def call_update(
     today = today or timezone.localdate()
     changes = dict(changes)
     summary = changes.pop("summary", None)
+    phone = changes.pop("caller_phone", None)
     unknown = set(changes) - set(CALL_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %s.") % "、".join(sorted(unknown)))
@@ -1349,11 +1376,16 @@ def call_update(
         _call_check(actor, locked, today)
         if (summary or "").strip():
             locked.summary = cipher().encrypt(summary.strip(), CALL_PURPOSE)
+        if (phone or "").strip():
+            locked.caller_phone, locked.caller_phone_last4 = _phone(
+                phone, "caller_phone", CALL_PHONE_PURPOSE
+            )
         locked.full_clean()
         locked.save()
-        said = {k: str(v) for k, v in changes.items() if k != "caller_name"}
-        if summary:
-            said["summary"] = "已更改"
+        # What changed, not what the caller said: names and notes as changed.
+        private = ("caller_name", "follow_up_note")
+        said = {k: "已更改" if k in private else str(v) for k, v in changes.items()}
+        said |= {k: "已更改" for k, v in (("summary", summary), ("caller_phone", phone)) if v}
         record_event(
             actor=actor,
             action="hotlinecall.update",
@@ -1377,8 +1409,8 @@ def call_private(*, actor, call: HotlineCall) -> tuple[str, str]:
     if actor is not None and not actor.has_perm("rights.change_hotlinecall"):
         return "", ""
     require_in_scope(actor, call.org)
-    log_access(actor=actor, action=AccessLog.Action.VIEW_DISPUTE_DATA, target=call, org=call.org)
+    log_access(actor=actor, action=AccessLog.Action.VIEW_HOTLINE_CALL, target=call, org=call.org)
     c = cipher()
     summary = c.decrypt(bytes(call.summary), CALL_PURPOSE)
-    phone = c.decrypt(bytes(call.caller_phone), CASE_PHONE_PURPOSE) if call.caller_phone else ""
+    phone = c.decrypt(bytes(call.caller_phone), CALL_PHONE_PURPOSE) if call.caller_phone else ""
     return summary, phone
