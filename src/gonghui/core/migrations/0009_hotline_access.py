@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_alter_accesslog_action'),
+        ("core", "0008_alter_accesslog_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='action',
-            field=models.CharField(choices=[('view_id_number', 'Viewed a full ID number'), ('view_health_data', 'Viewed health data'), ('view_dispute_data', "Viewed a labour dispute's claim and phone"), ('view_hotline_call', "Viewed a hotline call's words and phone"), ('export_unmasked', 'Exported without masking'), ('download_import_errors', 'Downloaded the rows of an import'), ('registry_answer', 'Was told about a person another union holds')], max_length=32, verbose_name='Action'),
+            model_name="accesslog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view_id_number", "Viewed a full ID number"),
+                    ("view_health_data", "Viewed health data"),
+                    ("view_dispute_data", "Viewed a labour dispute's claim and phone"),
+                    ("view_hotline_call", "Viewed a hotline call's words and phone"),
+                    ("export_unmasked", "Exported without masking"),
+                    ("download_import_errors", "Downloaded the rows of an import"),
+                    ("registry_answer", "Was told about a person another union holds"),
+                ],
+                max_length=32,
+                verbose_name="Action",
+            ),
         ),
     ]
