@@ -401,6 +401,32 @@ def contract_import_steps(contract: CollectiveContract, values: dict, today) -> 
     return steps
 
 
+def _take_step(workflow, rules, record, *, actor, step, values, reason, today, note_field):
+    """Take ``step`` on ``record``: the step's rule checks and stamps what it records
+    (``values``); a step that needs a reason keeps it in ``note_field``. The event carries the
+    values given and the reason."""
+    today = today or timezone.localdate()
+    values = dict(values or {})
+    rule = rules.get(step)
+
+    def apply(locked, chosen):
+        if rule is not None:
+            rule(locked, values, today)
+        if chosen.needs_reason:
+            setattr(locked, note_field, reason.strip())
+
+    return workflow.transition(
+        actor=actor,
+        obj=record,
+        step=step,
+        reason=reason,
+        apply=apply,
+        today=today,
+        details={k: str(v) for k, v in values.items() if v not in (None, "")}
+        | ({"reason": reason.strip()} if reason.strip() else {}),
+    )
+
+
 def contract_transition(
     *,
     actor,
@@ -411,25 +437,16 @@ def contract_transition(
     today: datetime.date | None = None,
 ) -> CollectiveContract:
     """Take a step with what it records (the vote, a date); refused with the rule it breaks."""
-    today = today or timezone.localdate()
-    values = dict(values or {})
-    rule = STEP_RULES.get(step)
-
-    def apply(locked, chosen):
-        if rule is not None:
-            rule(locked, values, today)
-        if chosen.name == "object":
-            locked.objection = reason.strip()
-
-    return CONTRACT.transition(
+    return _take_step(
+        CONTRACT,
+        STEP_RULES,
+        contract,
         actor=actor,
-        obj=contract,
         step=step,
+        values=values,
         reason=reason,
-        apply=apply,
         today=today,
-        details={k: str(v) for k, v in values.items() if v not in (None, "")}
-        | ({"reason": reason.strip()} if reason.strip() else {}),
+        note_field="objection",
     )
 
 
@@ -869,25 +886,16 @@ def case_transition(
     today: datetime.date | None = None,
 ) -> DisputeCase:
     """Take a step of a case with what it records (the mediator, a date, the amount)."""
-    today = today or timezone.localdate()
-    values = dict(values or {})
-    rule = CASE_RULES.get(step)
-
-    def apply(locked, chosen):
-        if rule is not None:
-            rule(locked, values, today)
-        if chosen.needs_reason:
-            locked.close_note = reason.strip()
-
-    return CASE.transition(
+    return _take_step(
+        CASE,
+        CASE_RULES,
+        case,
         actor=actor,
-        obj=case,
         step=step,
+        values=values,
         reason=reason,
-        apply=apply,
         today=today,
-        details={k: str(v) for k, v in values.items() if v not in (None, "")}
-        | ({"reason": reason.strip()} if reason.strip() else {}),
+        note_field="close_note",
     )
 
 
@@ -1231,25 +1239,16 @@ def aid_transition(
 ) -> LegalAidCase:
     """Grant (the lawyer and the stage), conclude (the outcome, money recovered, cost) or
     refuse (the reason) a legal aid case."""
-    today = today or timezone.localdate()
-    values = dict(values or {})
-    rule = AID_RULES.get(step)
-
-    def apply(locked, chosen):
-        if rule is not None:
-            rule(locked, values, today)
-        if chosen.needs_reason:
-            locked.close_note = reason.strip()
-
-    return AID.transition(
+    return _take_step(
+        AID,
+        AID_RULES,
+        aid,
         actor=actor,
-        obj=aid,
         step=step,
+        values=values,
         reason=reason,
-        apply=apply,
         today=today,
-        details={k: str(v) for k, v in values.items() if v not in (None, "")}
-        | ({"reason": reason.strip()} if reason.strip() else {}),
+        note_field="close_note",
     )
 
 
