@@ -102,7 +102,10 @@ def org_create(
                     code="parent_inactive",
                 )
         org = Org(parent=parent, code=code, name=name, level=level, kind=kind, **fields)
-        org.full_clean(exclude=["path"])
+        # The level and term checks are the fields' choices, already validated here; checking
+        # the constraints in Python costs a query each (most of an org's creation time), so only
+        # the unique credit code, when there is one, goes to the database before the insert.
+        org.full_clean(exclude=["path"], validate_constraints=bool(org.uscc))
         org.pk = _next_org_id()
         org.path = (parent.path if parent else "") + _path_segment(org.pk)
         org.save(force_insert=True)
