@@ -293,7 +293,7 @@ def test_the_ledger_import_reads_the_estimate_column(tree, tmp_path):
     }
 
 
-def test_an_approximate_entry_leaves_the_figures_of_exact_ones_exact(tree):
+def test_an_approximate_entry_leaves_the_figures_of_exact_ones_exact(tree, before_the_skills_area):
     """ "投入扶持资金180余万元" on one entry, "项目53个" on another: only the entries that give a
     figure its value say how it is known, amounts included."""
     entry(tree, tree.a1, "skills.training", sessions=3, people=120)
@@ -308,19 +308,32 @@ def test_an_approximate_entry_leaves_the_figures_of_exact_ones_exact(tree):
     assert "举办职工技能培训3期，培训职工120人（投入180余万元）" in text
 
 
+def _ledger_before(monkeypatch, *codes):
+    from gonghui.core import workareas
+    from gonghui.ledger import services as ledger_services
+
+    taken = {k: v for k, v in workareas.superseded_ledger_categories().items() if k not in codes}
+    for module in (workareas, ledger_services):
+        monkeypatch.setattr(module, "superseded_ledger_categories", lambda: taken)
+
+
 @pytest.fixture
 def before_the_rights_area(monkeypatch):
     """The ledger as it took collective contracts before the rights area's records did: the
     contract category is the one whose counts may be said in another word (226家), so the
-    tests of unit words take entries in it as the ledger did then."""
-    from gonghui.core import workareas
-    from gonghui.ledger import services as ledger_services
+    tests of unit words take entries in it as the ledger did then. Competitions and training
+    too, as before the skills area: theirs are the categories with further figures (获奖)."""
+    _ledger_before(monkeypatch, "rights.contract", *SKILLS_CATEGORIES)
 
-    taken = {
-        k: v for k, v in workareas.superseded_ledger_categories().items() if k != "rights.contract"
-    }
-    for module in (workareas, ledger_services):
-        monkeypatch.setattr(module, "superseded_ledger_categories", lambda: taken)
+
+@pytest.fixture
+def before_the_skills_area(monkeypatch):
+    """The ledger as it took competitions and training before the skills area's records did:
+    the categories whose entries carry further figures (获奖, 取证) and placings."""
+    _ledger_before(monkeypatch, *SKILLS_CATEGORIES)
+
+
+SKILLS_CATEGORIES = ("skills.competition", "skills.training", "skills.innovation")
 
 
 def test_an_entry_counts_in_a_word_its_category_allows_and_the_figure_follows_its_entries(
@@ -344,7 +357,7 @@ def test_an_entry_counts_in_a_word_its_category_allows_and_the_figure_follows_it
         entry(tree, tree.a1, contracts, people=1, units={"people": "家"})
 
 
-def test_placings_are_data_and_the_report_names_them(tree):
+def test_placings_are_data_and_the_report_names_them(tree, before_the_skills_area):
     from gonghui.reports.summary import work_report
 
     entry(tree, tree.a1, "skills.competition", sessions=1, people=12, placings=[
@@ -447,7 +460,9 @@ def test_the_ledger_import_reads_further_figures_placings_and_unit_words(
     assert stored["征文"].extra == {"awards": 5}
 
 
-def test_the_entry_form_takes_further_figures_placings_and_unit_words_as_written(tree, client):
+def test_the_entry_form_takes_further_figures_placings_and_unit_words_as_written(
+    tree, client, before_the_skills_area
+):
     client.force_login(tree.town_a)
     competition = LedgerCategory.objects.get(code="skills.competition")
     form = {

@@ -44,7 +44,7 @@ UNIONS = 1734
 SEED_001 = {
     "2020年以来，在市委和省总工会正确领导下": "2020年以来，白城市总工会",
     "先后9次下拨资金191.3万元": "先后9次下拨和补助经费191.3万元",
-    "组织100余名班组长参加“红旗杯”网上竞赛活动": "组织100余名职工参赛",
+    "组织100余名班组长参加“红旗杯”网上竞赛活动": "参赛职工100余人",
     "投入扶持资金180余万元，实施推进民营企业职工职业技能提升与发展激励项目53个，覆盖民营"
     "企业50户(次)，惠及职工6216人次": "实施职工职业技能提升项目53个，投入扶持资金180余万元，"
     "覆盖民营企业50户，惠及职工6216人次",
@@ -233,23 +233,6 @@ def _ledger_001(city: Org, tmp) -> None:
             for i in range(9)
         ),
         _ledger_row(
-            c, "skills", "劳动和技能竞赛", "供电系统配电专业劳动竞赛", D(2020, 9, 1), sessions=1
-        ),
-        _ledger_row(
-            c, "skills", "劳动和技能竞赛", "快递员职业技能大赛", D(2020, 10, 1), sessions=1
-        ),
-        _ledger_row(
-            c,
-            "skills",
-            "劳动和技能竞赛",
-            "“红旗杯”网上竞赛",
-            D(2020, 11, 1),
-            sessions=1,
-            people=100,
-            approx="余",
-            placings="全省第三",
-        ),
-        _ledger_row(
             c,
             "skills",
             "职工职业技能提升项目",
@@ -267,16 +250,6 @@ def _ledger_001(city: Org, tmp) -> None:
             D(2020, 6, 1),
             cash=1834000,
             approx="余",
-        ),
-        _ledger_row(
-            c,
-            "skills",
-            "职工技能培训",
-            "全市工会干部培训班",
-            D(2020, 12, 1),
-            people=300,
-            approx="余",
-            subtype="工会干部",
         ),
         *(
             _ledger_row(
@@ -647,6 +620,43 @@ def _honours_001(city: Org) -> None:
         honors.care_batch_mark_paid(actor=None, batch=batch, paid_on=day, reference=f"BC{day}")
 
 
+def _skills_001(city: Org) -> None:
+    """The city's three competitions of 2020 (the “红旗杯” online one with 100余 team leaders)
+    and its training course for union officers (300余, not named), through the skills
+    services."""
+    from gonghui.skills import services as skills
+
+    for name, kind, day, people in (
+        ("供电系统配电专业劳动竞赛", "labour", D(2020, 9, 1), 0),
+        ("快递员职业技能大赛", "skills", D(2020, 10, 1), 0),
+        ("“红旗杯”网上竞赛", "labour", D(2020, 11, 1), 100),
+    ):
+        skills.competition_create(
+            actor=None,
+            org=city,
+            name=name,
+            kind=kind,
+            level="city",
+            starts_on=day,
+            ends_on=day,
+            participants=people,
+            participants_approx="at_least" if people else "",
+        )
+    course = skills.course_create(
+        actor=None, org=city, name="全市工会干部培训班", target_group="cadres"
+    )
+    skills.session_create(
+        actor=None,
+        course=course,
+        starts_on=D(2020, 12, 1),
+        ends_on=D(2020, 12, 3),
+        hours=Decimal(18),
+        unnamed_trainees=300,
+        trainees_approx="at_least",
+        today=D(2020, 12, 31),
+    )
+
+
 def _members_001(unions: list[Org], tmp) -> None:
     # The first 200 unions are the larger employers (about 190 members each), the ones that
     # enrol in mutual aid; the rest of the members are spread over every union.
@@ -863,6 +873,7 @@ def seeds(django_db_setup, django_db_blocker, tmp_path_factory):
         _assistance_001(city, unions, tmp)
         _admin_categories()
         _ledger_001(city, tmp)
+        _skills_001(city)
         _honours_001(city)
         _mutual_001(city, unions)
         _contracts_001(counties, unions)

@@ -119,6 +119,53 @@ class NoModelCheck:
         return {f.name for f in self._meta.model._meta.fields}
 
 
+class StepPages:
+    """A record's page with its workflow's steps, each a small form of what it records; the
+    step's address takes the POST and leads back to the page with what happened."""
+
+    step_form = None  # the form class of every step's fields
+    step_fields: dict = {}
+    workflow = None
+
+    def take_step(self, request, found, step, values, reason):
+        raise NotImplementedError
+
+    def step_form_for(self, request, found, data=None):
+        return self.step_form(data)
+
+    def _record_page(self, pk):
+        info = (self.opts.app_label, self.opts.model_name)
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
+
+    def step_view(self, request, pk):
+        found = self.get_queryset(request).filter(pk=pk).first()
+        if found is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if request.method != "POST":  # an address opened by hand: the record's page
+            return self._record_page(pk)
+        form = self.step_form_for(request, found, request.POST)
+        step = request.POST.get("step", "")
+        wanted = self.step_fields.get(step, ())
+        # Only the step's own fields are read: another step's empty field is no error.
+        errors = (
+            {k: v for k, v in form.errors.items() if k in wanted} if not form.is_valid() else {}
+        )
+        if errors:
+            said = "；".join(f"{form[k].label}：{' '.join(v)}" for k, v in errors.items())
+            messages.error(request, said)
+        else:
+            values = {k: form.cleaned_data.get(k) for k in wanted}
+            try:
+                done = self.take_step(
+                    request, found, step, values, form.cleaned_data.get("reason") or ""
+                )
+            except (ValidationError, PermissionDenied, NotFound) as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("Done.") + " " + self.workflow.next_hint(done))
+        return self._record_page(pk)
+
+
 class ScopedAdmin(ModelAdmin):
     list_per_page = 50
     list_filter_submit = True
@@ -421,12 +468,15 @@ class ImportJobAdmin(ModelAdmin):
         from gonghui.orgs.selectors import org_choices
 
         orgs = org_choices(request.user)
+        extra = spec.upload_fields(request.user)
+        # A record's page links here with its option chosen (a training session's roster).
+        chosen = {name: request.GET[name] for name in extra if name in request.GET}
         form = ImportUploadForm(
             request.POST or None,
             request.FILES or None,
             orgs=orgs,
-            extra=spec.upload_fields(request.user),
-            initial={"org": getattr(request.user.org, "pk", None)},
+            extra=extra,
+            initial={"org": getattr(request.user.org, "pk", None), **chosen},
         )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

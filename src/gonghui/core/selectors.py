@@ -155,3 +155,17 @@ def export_jobs_visible_to(actor):
     if getattr(actor, "pk", None) is None:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(created_by=actor).select_related("org")
+
+
+def workflow_progress(actor, record, workflow, today=None):
+    """The step bar (a record sent back or closed off the line shows the statuses it passed),
+    who acts next, the steps the actor may take now, those waiting for a day, the history."""
+    history = record_history(actor, record)
+    passed = {(e.details or {}).get("from") for e in history if (e.details or {}).get("from")}
+    return {
+        "bar": workflow.progress(record, passed),
+        "next": workflow.next_hint(record),
+        "steps": workflow.available_steps(actor, record, today),
+        "waiting": [said for _step, said in workflow.waiting_steps(actor, record, today)],
+        "history": history,
+    }

@@ -25,8 +25,13 @@ def _perm(instance: models.Model, action: str) -> str:
 
 
 def _org_of(instance: models.Model, org_attr: str | None):
-    """The org whose subtree a record belongs to; ``None`` means the record is an org."""
-    return instance if org_attr is None else getattr(instance, org_attr)
+    """The org whose subtree a record belongs to; ``None`` means the record is an org. A dotted
+    path ("session.course.org") reaches the org of a record held by another."""
+    if org_attr is None:
+        return instance
+    for name in org_attr.split("."):
+        instance = getattr(instance, name)
+    return instance
 
 
 def _display(value: Any) -> Any:

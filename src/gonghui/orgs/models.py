@@ -354,6 +354,7 @@ class ServicePoint(models.Model):
         SERVICE_CENTER = "service_center", _("Workers' service centre")
         RECUPERATION_BASE = "recuperation_base", _("Recuperation base")
         INNOVATION_STUDIO = "innovation_studio", _("Model worker (craftsman) innovation studio")
+        WORKER_INNOVATION_STUDIO = "worker_studio", _("Workers' innovation studio")
         # 法院+工会: a room where union mediators take disputes the court refers (rights area).
         MEDIATION_ROOM = "mediation_room", _("Labour-dispute court-union mediation room")
 

@@ -19,7 +19,7 @@ from unfold.widgets import (
     UnfoldAdminTextInputWidget,
 )
 
-from gonghui.core.admin import NoModelCheck, ScopedAdmin, download, error_text
+from gonghui.core.admin import NoModelCheck, ScopedAdmin, StepPages, download, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.idnumbers import masked_name
@@ -118,53 +118,6 @@ class InForceFilter(DoneFilter):
         if self.value() == "yes":
             return queryset.filter(status=S.IN_FORCE, expires_on__gte=timezone.localdate())
         return queryset
-
-
-class StepPages:
-    """A record's page with its workflow's steps, each a small form of what it records; the
-    step's address takes the POST and leads back to the page with what happened."""
-
-    step_form = None  # the form class of every step's fields
-    step_fields: dict = {}
-    workflow = None
-
-    def take_step(self, request, found, step, values, reason):
-        raise NotImplementedError
-
-    def step_form_for(self, request, found, data=None):
-        return self.step_form(data)
-
-    def _record_page(self, pk):
-        info = (self.opts.app_label, self.opts.model_name)
-        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
-
-    def step_view(self, request, pk):
-        found = self.get_queryset(request).filter(pk=pk).first()
-        if found is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        if request.method != "POST":  # an address opened by hand: the record's page
-            return self._record_page(pk)
-        form = self.step_form_for(request, found, request.POST)
-        step = request.POST.get("step", "")
-        wanted = self.step_fields.get(step, ())
-        # Only the step's own fields are read: another step's empty field is no error.
-        errors = (
-            {k: v for k, v in form.errors.items() if k in wanted} if not form.is_valid() else {}
-        )
-        if errors:
-            said = "；".join(f"{form[k].label}：{' '.join(v)}" for k, v in errors.items())
-            messages.error(request, said)
-        else:
-            values = {k: form.cleaned_data.get(k) for k in wanted}
-            try:
-                done = self.take_step(
-                    request, found, step, values, form.cleaned_data.get("reason") or ""
-                )
-            except (ValidationError, PermissionDenied, NotFound) as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("Done.") + " " + self.workflow.next_hint(done))
-        return self._record_page(pk)
 
 
 @admin.register(CollectiveContract)

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 
 from gonghui.core.scoping import scope
+from gonghui.core.selectors import workflow_progress
 from gonghui.orgs.models import Employer, ServicePoint
 from gonghui.rights.models import (
     OBJECTION_DAYS,
@@ -86,26 +87,10 @@ def contracts_waiting(actor, key: str, today: datetime.date) -> QuerySet[Collect
     return CollectiveContract.objects.none()
 
 
-def _progress(actor, record, workflow, today):
-    """The step bar (a record sent back or closed off the line shows the statuses it passed),
-    who acts next, the steps the actor may take now, those waiting for a day, the history."""
-    from gonghui.core.selectors import record_history
-
-    history = record_history(actor, record)
-    passed = {(e.details or {}).get("from") for e in history if (e.details or {}).get("from")}
-    return {
-        "bar": workflow.progress(record, passed),
-        "next": workflow.next_hint(record),
-        "steps": workflow.available_steps(actor, record, today),
-        "waiting": [said for _step, said in workflow.waiting_steps(actor, record, today)],
-        "history": history,
-    }
-
-
 def contract_progress(actor, contract: CollectiveContract, today: datetime.date | None = None):
     from gonghui.rights.services import CONTRACT
 
-    return _progress(actor, contract, CONTRACT, today)
+    return workflow_progress(actor, contract, CONTRACT, today)
 
 
 def mediators_visible_to(actor) -> QuerySet[Mediator]:
@@ -146,7 +131,7 @@ def cases_waiting(actor, key: str, today: datetime.date) -> QuerySet[DisputeCase
 def case_progress(actor, case: DisputeCase, today: datetime.date | None = None):
     from gonghui.rights.services import CASE
 
-    return _progress(actor, case, CASE, today)
+    return workflow_progress(actor, case, CASE, today)
 
 
 def congresses_visible_to(actor) -> QuerySet[WorkersCongress]:
@@ -220,7 +205,7 @@ def aids_waiting(actor, key: str, today: datetime.date) -> QuerySet[LegalAidCase
 def aid_progress(actor, aid: LegalAidCase, today: datetime.date | None = None):
     from gonghui.rights.services import AID
 
-    return _progress(actor, aid, AID, today)
+    return workflow_progress(actor, aid, AID, today)
 
 
 def calls_visible_to(actor) -> QuerySet[HotlineCall]:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "gonghui.honors",
     "gonghui.mutualaid",
     "gonghui.rights",
+    "gonghui.skills",
     "gonghui.reports",
     "gonghui.ledger",
     "gonghui.demo",

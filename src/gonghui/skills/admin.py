@@ -1,0 +1,554 @@
+"""The skills area's pages: competitions with their steps and entrants, an entrant's result
+and the way upward, training courses, sessions and rosters, innovation results."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.core.admin import NoModelCheck, ScopedAdmin, StepPages, download, error_text
+from gonghui.core.cleaning import record_id
+from gonghui.core.errors import NotFound
+from gonghui.core.selectors import workflow_progress
+from gonghui.members.selectors import person_by_id_number
+from gonghui.skills import selectors, services
+from gonghui.skills.exports import results_xlsx
+from gonghui.skills.models import (
+    Competition,
+    CompetitionEntry,
+    CompetitionStatus,
+    Innovation,
+    Trainee,
+    TrainingCourse,
+    TrainingSession,
+)
+
+CS = CompetitionStatus
+
+
+def _member(actor, text: str):
+    """The member an ID number names in the actor's subtree, or a form error saying so."""
+    try:
+        return person_by_id_number(actor, text)
+    except NotFound as exc:
+        raise ValidationError({"id_number_text": str(exc)}) from None
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
+
+
+@admin.register(Competition)
+class CompetitionAdmin(StepPages, ScopedAdmin):
+    list_display = (
+        "name",
+        "level",
+        "kind",
+        "org",
+        "starts_on",
+        "participants",
+        "entry_count",
+        "status",
+    )
+    list_filter = ("status", "level", "kind", "held_above", "starts_on")
+    search_fields = ("name", "trade", "organisers")
+    fields = ("org", *services.COMPETITION_FIELDS)
+    selector = staticmethod(selectors.competitions_visible_to)
+    step_form = ReasonForm
+    step_fields = {}
+    workflow = services.COMPETITION
+    change_form_template = "skills/competition_change_form.html"
+    actions = ("export_results",)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.status == CS.CANCELLED:
+            return self.fields
+        if obj.status == CS.FINISHED:
+            return [f for f in self.fields if f not in services.AFTER_RESULTS]
+        return ("org",)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status in (CS.PLANNED, CS.RUNNING))
+
+    @admin.display(description=gettext_lazy("Named entrants"))
+    def entry_count(self, obj):
+        return obj.entries.count()
+
+    def service_create(self, actor, data):
+        return services.competition_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.competition_update(actor=actor, competition=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.competition_delete(actor=actor, competition=obj)
+
+    @admin.action(description=gettext_lazy("Export the results of the selected competitions"))
+    def export_results(self, request, queryset):
+        entries = (
+            selectors.entries_visible_to(request.user)
+            .filter(competition__in=queryset)
+            .order_by("competition__starts_on", "competition_id", "rank", "id")
+        )
+        today = timezone.localdate()
+        return download(
+            results_xlsx(entries, f"竞赛成绩名单（{today:%Y-%m-%d}）"),
+            f"竞赛成绩名单-{today:%Y%m%d}.xlsx",
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/step/", view(self.step_view), name="skills_competition_step"),
+            *super().get_urls(),
+        ]
+
+    def take_step(self, request, found, step, values, reason):
+        return services.competition_transition(
+            actor=request.user, competition=found, step=step, reason=reason
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None:
+            entries = list(
+                selectors.entries_visible_to(request.user)
+                .filter(competition=found)
+                .order_by("rank", "id")
+            )
+            extra.update(
+                competition=found,
+                progress=workflow_progress(request.user, found, services.COMPETITION),
+                step_url=reverse("admin:skills_competition_step", args=[found.pk]),
+                entries=[(e, selectors.result_text(e)) for e in entries],
+                may_add_entry=found.status in (CS.PLANNED, CS.RUNNING)
+                and request.user.has_perm("skills.add_competitionentry"),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+
+class PlacedFilter(admin.SimpleListFilter):
+    """Entrants with a rank or a prize: the list behind the winners' figure."""
+
+    title = gettext_lazy("Placed or awarded")
+    parameter_name = "placed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(rank__isnull=False) | queryset.exclude(prize="")
+        return queryset
+
+
+class EntryForm(NoModelCheck, forms.ModelForm):
+    id_number_text = forms.CharField(
+        label=gettext_lazy("Member's ID number"),
+        required=False,
+        max_length=25,
+        help_text=gettext_lazy("For a member; leave empty for a team and give its name."),
+    )
+
+    class Meta:
+        model = CompetitionEntry
+        fields = ("competition", "id_number_text", "team_name", "team_size", "org")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A member's union is the one of the registry; only a team's is chosen.
+        self.fields["org"].required = False
+        self.fields["org"].help_text = _("For a team: the union it comes from.")
+
+
+class ResultForm(NoModelCheck, forms.ModelForm):
+    class Meta:
+        model = CompetitionEntry
+        fields = ("reached_final", "rank", "field", "prize", "title")
+
+
+@admin.register(CompetitionEntry)
+class CompetitionEntryAdmin(ScopedAdmin):
+    list_display = ("name", "competition", "org", "result", "title", "sent_on_from")
+    list_filter = (PlacedFilter, "competition__held_above", "competition__level")
+    search_fields = ("name", "competition__name")
+    selector = staticmethod(selectors.entries_visible_to)
+    change_form_template = "skills/entry_change_form.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ResultForm if obj is not None else EntryForm
+        kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return EntryForm.Meta.fields
+        return ("competition", "name", "org", *ResultForm.Meta.fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.competition.status != CS.RUNNING:
+            return self.get_fields(request, obj)
+        return ("competition", "name", "org")
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        chosen = record_id(request.GET.get("competition"))
+        if chosen is not None:
+            initial["competition"] = chosen
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "competition":
+            kwargs["queryset"] = selectors.competitions_visible_to(request.user).filter(
+                status__in=(CS.PLANNED, CS.RUNNING)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.competition.status in (CS.PLANNED, CS.RUNNING))
+
+    @admin.display(description=gettext_lazy("Result"))
+    def result(self, obj):
+        return selectors.result_text(obj)
+
+    @admin.display(description=gettext_lazy("Sent on from"))
+    def sent_on_from(self, obj):
+        return obj.advanced_from.competition.name if obj.advanced_from_id else ""
+
+    def service_create(self, actor, data):
+        text = (data.pop("id_number_text", "") or "").strip()
+        person = _member(actor, text) if text else None
+        return services.entry_create(
+            actor=actor,
+            competition=data["competition"],
+            person=person,
+            team_name=data.get("team_name") or "",
+            team_size=data.get("team_size") or 1,
+            org=data.get("org"),
+        )
+
+    def service_update(self, actor, obj, changes):
+        values = {f: changes.get(f, getattr(obj, f)) for f in ResultForm.Meta.fields}
+        return services.entry_result(actor=actor, entry=obj, **values)
+
+    def service_delete(self, actor, obj):
+        services.entry_delete(actor=actor, entry=obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/send_on/",
+                view(self.send_on_view),
+                name="skills_competitionentry_send_on",
+            ),
+            *super().get_urls(),
+        ]
+
+    def send_on_view(self, request, pk):
+        found = self.get_queryset(request).filter(pk=pk).first()
+        if found is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        back = reverse("admin:skills_competitionentry_change", args=[pk])
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        target = (
+            selectors.competitions_to_send_to(request.user, found)
+            .filter(pk=record_id(request.POST.get("competition")))
+            .first()
+        )
+        if target is None:
+            messages.error(request, _("Choose the competition to send the entrant on to."))
+            return HttpResponseRedirect(back)
+        try:
+            sent = services.entry_send_on(actor=request.user, entry=found, competition=target)
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(back)
+        messages.success(request, _("Sent on to %(competition)s.") % {"competition": target.name})
+        return HttpResponseRedirect(reverse("admin:skills_competitionentry_change", args=[sent.pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None:
+            way = [(e, selectors.result_text(e)) for e in selectors.path_upward(found)]
+            below = found.advanced_from
+            while below is not None:
+                way.insert(0, (below, selectors.result_text(below)))
+                below = below.advanced_from
+            extra.update(
+                entry=found,
+                way=way,
+                send_to=list(selectors.competitions_to_send_to(request.user, found))
+                if not CompetitionEntry.objects.filter(advanced_from=found).exists()
+                and request.user.has_perm("skills.add_competitionentry")
+                else [],
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+
+@admin.register(TrainingCourse)
+class TrainingCourseAdmin(ScopedAdmin):
+    list_display = ("name", "target_group", "trade", "provider", "org", "funded_by")
+    list_filter = ("target_group", "funded_by")
+    search_fields = ("name", "trade", "provider")
+    fields = ("org", "name", "target_group", "trade", "provider", "funded_by")
+    selector = staticmethod(selectors.courses_visible_to)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("org",) if obj is not None else ()
+
+    def service_create(self, actor, data):
+        return services.course_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.course_update(actor=actor, course=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.course_delete(actor=actor, course=obj)
+
+
+SESSION_FIELDS = (
+    "course",
+    "number",
+    "starts_on",
+    "ends_on",
+    "hours",
+    "site",
+    "unnamed_trainees",
+    "trainees_approx",
+    "unnamed_certificates",
+    "unnamed_jobs",
+    "cost",
+)
+
+
+class SessionForm(NoModelCheck, forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = SESSION_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new session takes the course's next number when none is given.
+        self.fields["number"].required = False
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(ScopedAdmin):
+    form = SessionForm
+    list_display = (
+        "__str__",
+        "starts_on",
+        "ends_on",
+        "hours",
+        "trainees",
+        "certificates",
+        "jobs",
+        "cost",
+    )
+    list_filter = ("course__target_group", "starts_on")
+    search_fields = ("course__name", "site")
+    fields = (*SESSION_FIELDS, "trainees", "certificates", "jobs")
+    readonly_fields = ("trainees", "certificates", "jobs")
+    selector = staticmethod(selectors.sessions_visible_to)
+    change_form_template = "skills/session_change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("course", *self.readonly_fields)
+        return self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "course":
+            kwargs["queryset"] = selectors.courses_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_create(self, actor, data):
+        data = {k: v for k, v in data.items() if k in SESSION_FIELDS}
+        course = data.pop("course")
+        return services.session_create(actor=actor, course=course, **data)
+
+    def service_update(self, actor, obj, changes):
+        changes = {k: v for k, v in changes.items() if k in SESSION_FIELDS and k != "course"}
+        return services.session_update(actor=actor, session=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.session_delete(actor=actor, session=obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None:
+            extra.update(
+                session=found,
+                roster_count=found.roster.count(),
+                roster_url=reverse("admin:skills_trainee_changelist")
+                + f"?session__id__exact={found.pk}",
+                import_url=reverse("admin:core_importjob_upload", args=["trainees"])
+                + f"?session={found.pk}"
+                if request.user.has_perm("skills.add_trainee")
+                else "",
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+
+class TraineeForm(NoModelCheck, forms.ModelForm):
+    id_number_text = forms.CharField(
+        label=gettext_lazy("Member's ID number"), max_length=25, required=True
+    )
+
+    class Meta:
+        model = Trainee
+        fields = (
+            "session",
+            "id_number_text",
+            "completed",
+            "certificate",
+            "certificate_no",
+            "found_job",
+        )
+
+
+@admin.register(Trainee)
+class TraineeAdmin(ScopedAdmin):
+    list_display = ("name", "session", "completed", "certificate", "certificate_no", "found_job")
+    list_filter = ("completed", "certificate", "found_job", "session__course__target_group")
+    search_fields = ("name", "certificate_no", "session__course__name")
+    selector = staticmethod(selectors.trainees_visible_to)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = TraineeForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return TraineeForm.Meta.fields
+        return ("session", "name", "completed", "certificate", "certificate_no", "found_job")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("session", "name") if obj is not None else ()
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        chosen = record_id(request.GET.get("session"))
+        if chosen is not None:
+            initial["session"] = chosen
+        return initial
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            kwargs["queryset"] = selectors.sessions_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def service_create(self, actor, data):
+        person = _member(actor, data.pop("id_number_text", ""))
+        return services.trainee_add(actor=actor, person=person, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.trainee_update(actor=actor, trainee=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.trainee_remove(actor=actor, trainee=obj)
+
+
+class InnovationForm(NoModelCheck, forms.ModelForm):
+    lead_id_number = forms.CharField(
+        label=gettext_lazy("Lead member's ID number"),
+        max_length=25,
+        required=False,
+        help_text=gettext_lazy("Optional: the member who led it, found by the ID number."),
+    )
+
+    class Meta:
+        model = Innovation
+        fields = (
+            "org",
+            "title",
+            "kind",
+            "achieved_on",
+            "lead_id_number",
+            "team",
+            "studio",
+            "benefit",
+            "patent_no",
+            "award",
+            "award_prize",
+        )
+
+
+@admin.register(Innovation)
+class InnovationAdmin(ScopedAdmin):
+    form = InnovationForm
+    list_display = (
+        "title",
+        "kind",
+        "org",
+        "achieved_on",
+        "lead_name",
+        "studio",
+        "benefit",
+        "award",
+    )
+    list_filter = ("kind", "achieved_on", "award_prize")
+    search_fields = ("title", "team", "award")
+    selector = staticmethod(selectors.innovations_visible_to)
+
+    def get_fields(self, request, obj=None):
+        return InnovationForm.Meta.fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "studio":
+            kwargs["queryset"] = selectors.studios_choosable(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.lead_id:
+            form.base_fields["lead_id_number"].help_text = _(
+                "Led by %(name)s; give another ID number to change it."
+            ) % {"name": obj.lead.name}
+        return form
+
+    @admin.display(description=gettext_lazy("Lead member"))
+    def lead_name(self, obj):
+        return obj.lead.name if obj.lead_id else ""
+
+    def _lead(self, actor, data):
+        text = (data.pop("lead_id_number", "") or "").strip()
+        if text:
+            try:
+                data["lead"] = person_by_id_number(actor, text)
+            except NotFound as exc:
+                raise ValidationError({"lead_id_number": str(exc)}) from None
+        return data
+
+    def service_create(self, actor, data):
+        data = self._lead(actor, dict(data))
+        return services.innovation_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        changes = self._lead(actor, dict(changes))
+        return services.innovation_update(actor=actor, innovation=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.innovation_delete(actor=actor, innovation=obj)
