@@ -903,3 +903,109 @@ def test_county_takes_on_a_dispute_and_mediates_it_to_an_agreement(browser, live
     expect(row).to_contain_text("1件")
     expect(page.locator('tr[data-key="rights.cases.recovered"]')).to_contain_text("4.2万元")
     context.close()
+
+
+def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
+    browser, live_server, live_tree, worker, tmp_path
+):
+    """The county records a competition (a wrong date refused first), names an entrant by ID
+    number, starts it, records the champion's rank and prize on the entrant's page, publishes
+    the results; a training session's roster comes in from Excel through the worker; the
+    statistics count the competition and the trainees."""
+    import datetime
+
+    from gonghui.members.services import member_register
+    from gonghui.skills import services as skills
+    from gonghui.skills.models import Competition, CompetitionEntry
+    from tests.rosters import id_number
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    year = timezone.localdate().year - 1
+    numbers = [id_number(datetime.date(1988, 3, 1 + n), 500 + n) for n in range(3)]
+    for n, number in enumerate(numbers):
+        member_register(
+            actor=None,
+            org=live_tree.a1,
+            id_number=number,
+            name=f"茶师{n + 1}",
+            joined_on=datetime.date(2020, 1, 1),
+        )
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="登记竞赛").first.click()
+    page.fill("#id_name", "全县茶叶加工职业技能竞赛")
+    page.select_option("#id_kind", "skills")
+    page.select_option("#id_level", "county")
+    page.fill("#id_trade", "茶叶加工工")
+    page.fill("#id_starts_on", f"{year}-04-10")
+    page.fill("#id_ends_on", f"{year}-04-01")  # before it starts: refused, nothing saved
+    page.fill("#id_participants", "420")
+    page.click("button[name=_continue]")
+    expect(page.get_by_text("结束日期早于开始日期")).to_be_visible()
+    assert not Competition.objects.exists()
+    page.fill("#id_ends_on", f"{year}-04-11")
+    page.screenshot(path=str(ARTIFACTS / "skills-competition-add.png"), full_page=True)
+    page.click("button[name=_continue]")
+    expect(page.locator("[data-testid=competition-status]")).to_contain_text("筹备中")
+
+    page.locator("[data-testid=add-entry]").click()
+    page.fill("#id_id_number_text", numbers[0])
+    page.click("button[name=_save]")
+    expect(page.locator("[data-testid=competition-entries]")).to_contain_text("茶师1")
+    assert CompetitionEntry.objects.get().name == "茶师1"
+    page.locator("[data-testid=step-start] button").click()
+    expect(page.locator("[data-testid=competition-status]")).to_contain_text("进行中")
+    page.locator("[data-testid=competition-entries]").get_by_role("link", name="茶师1").click()
+    page.fill("#id_rank", "1")
+    page.select_option("#id_prize", "first")
+    page.fill("#id_title", "县技术能手")
+    page.click("button[name=_save]")
+    entry = CompetitionEntry.objects.get()
+    assert (entry.rank, entry.prize, entry.field) == (1, "first", "全县")
+    competition = Competition.objects.get()
+    page.goto(f"{live_server.url}/admin/skills/competition/{competition.pk}/change/")
+    expect(page.locator("[data-testid=competition-entries]")).to_contain_text("全县第一、一等奖")
+    page.locator("[data-testid=step-finish] button").click()
+    expect(page.locator("[data-testid=competition-status]")).to_contain_text("已公布成绩")
+    page.screenshot(path=str(ARTIFACTS / "skills-competition.png"), full_page=True)
+
+    course = skills.course_create(
+        actor=None, org=live_tree.county, name="产业工人职业技能提升培训", target_group="industrial"
+    )
+    session = skills.session_create(
+        actor=None,
+        course=course,
+        starts_on=datetime.date(year, 5, 6),
+        ends_on=datetime.date(year, 5, 20),
+        hours=90,
+    )
+    roster = write_xlsx(
+        tmp_path / "学员名册.xlsx",
+        [
+            ["茶师1", numbers[0], "是", "四级/中级工", "S0001", "否"],
+            ["茶师2", numbers[1], "是", "培训合格证书", "", "是"],
+            ["茶师3", numbers[2], "否", "", "", ""],
+        ],
+        header=["姓名", "身份证号", "是否结业", "取得证书", "证书编号", "培训后就业"],
+        title=False,
+    )
+    page.goto(f"{live_server.url}/admin/skills/trainingsession/{session.pk}/change/")
+    page.locator("[data-testid=import-roster]").click()
+    page.set_input_files("#id_file", str(roster))
+    page.click("#gh-upload button[type=submit]")
+    result = page.locator("[data-testid=import-result]")
+    expect(result).to_be_visible(timeout=60000)
+    expect(result).to_contain_text("3")
+    session.refresh_from_db()
+    assert (session.trainees, session.certificates, session.jobs) == (2, 2, 1)
+
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.fill("#id_date_from", f"{year}-01-01")
+    page.fill("#id_date_to", f"{year}-12-31")
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="skills.competitions"]')
+    area = row.locator("xpath=ancestor::details")
+    if area.get_attribute("open") is None:
+        area.locator("summary").click()
+    expect(row).to_contain_text("1场")
+    expect(page.locator('tr[data-key="skills.trainees"]')).to_contain_text("2人")
+    context.close()

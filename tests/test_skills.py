@@ -92,7 +92,7 @@ def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
     )
     team = services.entry_result(actor=tree.county_staff, entry=team, prize="second")
     assert first.field == "全县" and first.reached_final
-    assert selectors.result_text(first) == "全县第一一等奖"
+    assert selectors.result_text(first) == "全县第一、一等奖"
     assert selectors.result_text(team) == "二等奖"
     c = step(tree, c, "finish")
     assert c.status == "finished"
@@ -605,7 +605,7 @@ def test_a_county_user_runs_a_competition_in_the_back_office(client, tree):
     entry.refresh_from_db()
     assert (entry.rank, entry.prize, entry.field) == (1, "first", "全县")
     page = client.get(reverse("admin:skills_competition_change", args=[c.pk])).content.decode()
-    assert "全县第一一等奖" in page and "公布成绩" in page
+    assert "全县第一、一等奖" in page and "公布成绩" in page
     client.post(step_url, {"step": "finish"})
     c.refresh_from_db()
     assert c.status == "finished"
@@ -621,7 +621,7 @@ def test_a_county_user_runs_a_competition_in_the_back_office(client, tree):
     )
     rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
     rows = rows.get_sheet_by_index(0).to_python()
-    assert rows[2][3] == p.name and rows[2][7] == "全县第一一等奖"
+    assert rows[2][3] == p.name and rows[2][7] == "全县第一、一等奖"
     # Sending on: a higher competition offered on the entrant's page.
     above = competition(tree, name="全省电工技能竞赛", level="provincial", held_above=True)
     page = client.get(reverse("admin:skills_competitionentry_change", args=[entry.pk]))

@@ -166,6 +166,17 @@ class StepPages:
         return self._record_page(pk)
 
 
+class StartsFromOwnOrg:
+    """A ScopedAdmin mixin: a clerk records their own union's work, so a new record's union
+    starts as theirs."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if getattr(request.user, "org", None) is not None:
+            initial.setdefault("org", request.user.org.pk)
+        return initial
+
+
 class ScopedAdmin(ModelAdmin):
     list_per_page = 50
     list_filter_submit = True

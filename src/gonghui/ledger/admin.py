@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.widgets import UnfoldAdminTextInputWidget
 
-from gonghui.core.admin import ScopedAdmin, error_text
+from gonghui.core.admin import ScopedAdmin, StartsFromOwnOrg, error_text
 from gonghui.core.cleaning import record_id
 from gonghui.core.figures import read_placings
 from gonghui.core.files import CheckedFileField, CheckedFilesField, stored_file_response
@@ -118,7 +118,7 @@ def _from_text(values: dict) -> dict:
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ScopedAdmin):
+class LedgerEntryAdmin(StartsFromOwnOrg, ScopedAdmin):
     form = LedgerEntryForm
     list_display = (
         "starts_on",
@@ -154,13 +154,6 @@ class LedgerEntryAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return (*fields, "first_attachments") if obj is None else fields
-
-    def get_changeform_initial_data(self, request):
-        # A clerk records their own union's work: its org is the one to start from.
-        initial = super().get_changeform_initial_data(request)
-        if getattr(request.user, "org", None) is not None:
-            initial.setdefault("org", request.user.org.pk)
-        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

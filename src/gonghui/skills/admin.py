@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.admin import NoModelCheck, ScopedAdmin, StepPages, download, error_text
+from gonghui.core.admin import (
+    NoModelCheck,
+    ScopedAdmin,
+    StartsFromOwnOrg,
+    StepPages,
+    download,
+    error_text,
+)
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.selectors import workflow_progress
@@ -40,12 +47,18 @@ def _member(actor, text: str):
         raise ValidationError({"id_number_text": str(exc)}) from None
 
 
+class ServiceChecked(NoModelCheck, forms.ModelForm):
+    """The services check every rule and say it in Chinese; the model's own validation
+    (constraint names in English) is not run on the form."""
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
 
 @admin.register(Competition)
-class CompetitionAdmin(StepPages, ScopedAdmin):
+class CompetitionAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
+    form = ServiceChecked
     list_display = (
         "name",
         "level",
@@ -229,6 +242,15 @@ class CompetitionEntryAdmin(ScopedAdmin):
     def sent_on_from(self, obj):
         return obj.advanced_from.competition.name if obj.advanced_from_id else ""
 
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        if "_continue" in request.POST or "_addanother" in request.POST:
+            return response
+        # Saved: back to the competition, where its entrants are listed with their results.
+        return HttpResponseRedirect(
+            reverse("admin:skills_competition_change", args=[obj.competition_id])
+        )
+
     def service_create(self, actor, data):
         text = (data.pop("id_number_text", "") or "").strip()
         person = _member(actor, text) if text else None
@@ -304,7 +326,8 @@ class CompetitionEntryAdmin(ScopedAdmin):
 
 
 @admin.register(TrainingCourse)
-class TrainingCourseAdmin(ScopedAdmin):
+class TrainingCourseAdmin(StartsFromOwnOrg, ScopedAdmin):
+    form = ServiceChecked
     list_display = ("name", "target_group", "trade", "provider", "org", "funded_by")
     list_filter = ("target_group", "funded_by")
     search_fields = ("name", "trade", "provider")
@@ -400,6 +423,7 @@ class TrainingSessionAdmin(ScopedAdmin):
             extra.update(
                 session=found,
                 roster_count=found.roster.count(),
+                roster_completed=found.roster.filter(completed=True).count(),
                 roster_url=reverse("admin:skills_trainee_changelist")
                 + f"?session__id__exact={found.pk}",
                 import_url=reverse("admin:core_importjob_upload", args=["trainees"])
@@ -429,6 +453,7 @@ class TraineeForm(NoModelCheck, forms.ModelForm):
 
 @admin.register(Trainee)
 class TraineeAdmin(ScopedAdmin):
+    form = ServiceChecked
     list_display = ("name", "session", "completed", "certificate", "certificate_no", "found_job")
     list_filter = ("completed", "certificate", "found_job", "session__course__target_group")
     search_fields = ("name", "certificate_no", "session__course__name")
@@ -497,7 +522,7 @@ class InnovationForm(NoModelCheck, forms.ModelForm):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(ScopedAdmin):
+class InnovationAdmin(StartsFromOwnOrg, ScopedAdmin):
     form = InnovationForm
     list_display = (
         "title",

@@ -166,7 +166,7 @@ INDICATORS = [
         where=lambda: (
             Q(competition__held_above=True) & ~Q(competition__status=CompetitionStatus.CANCELLED)
         ),
-        phrase="选派{n}参加上级竞赛",
+        phrase="选派职工参加上级竞赛{n}",
         notes=results_above,
     ),
     Indicator(

@@ -78,7 +78,8 @@ def competitions_to_send_to(actor, entry: CompetitionEntry) -> QuerySet[Competit
 
 
 def result_text(entry: CompetitionEntry) -> str:
-    """What an entrant won, as the report writes it: 全省第一, 男子组第三名, 一等奖."""
+    """What an entrant won, as the report writes it: 全省第一, 男子组第三名, 一等奖; both
+    with 、 (全县第一、一等奖)."""
     parts = []
     if entry.rank:
         field = entry.field or entry.competition.field_word
@@ -90,7 +91,7 @@ def result_text(entry: CompetitionEntry) -> str:
         )
     if entry.prize:
         parts.append(PRIZE_WORDS[entry.prize])
-    return "".join(parts)
+    return "、".join(parts)
 
 
 def path_upward(entry: CompetitionEntry) -> list[CompetitionEntry]:
