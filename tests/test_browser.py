@@ -914,6 +914,7 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
     statistics count the competition and the trainees."""
     import datetime
 
+    from gonghui.honors.services import honor_create
     from gonghui.members.services import member_register
     from gonghui.skills import services as skills
     from gonghui.skills.models import Competition, CompetitionEntry
@@ -921,6 +922,15 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
 
     ARTIFACTS.mkdir(exist_ok=True)
     year = timezone.localdate().year - 1
+    expert = honor_create(
+        actor=None,
+        kind="technical_expert",
+        level="county",
+        title="青山县技术能手",
+        conferring_body="青山县总工会",
+        year=year,
+        org=live_tree.county,
+    )
     numbers = [id_number(datetime.date(1988, 3, 1 + n), 500 + n) for n in range(3)]
     for n, number in enumerate(numbers):
         member_register(
@@ -957,10 +967,11 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
     page.locator("[data-testid=competition-entries]").get_by_role("link", name="茶师1").click()
     page.fill("#id_rank", "1")
     page.select_option("#id_prize", "first")
-    page.fill("#id_title", "县技术能手")
+    page.select_option("#id_honor", label=str(expert))
     page.click("button[name=_save]")
     entry = CompetitionEntry.objects.get()
     assert (entry.rank, entry.prize, entry.field) == (1, "first", "全县")
+    assert entry.award.honor == expert  # conferred through the honours area
     competition = Competition.objects.get()
     page.goto(f"{live_server.url}/admin/skills/competition/{competition.pk}/change/")
     expect(page.locator("[data-testid=competition-entries]")).to_contain_text("全县第一、一等奖")

@@ -76,7 +76,22 @@ def step(tree, c, name, actor=None, reason=""):
 # -- competitions ----------------------------------------------------------------------------
 
 
+def expert_title(tree):
+    from gonghui.honors.services import honor_create
+
+    return honor_create(
+        actor=None,
+        kind="technical_expert",
+        level="county",
+        title="青山县技术能手",
+        conferring_body="青山县总工会",
+        year=2026,
+        org=tree.county,
+    )
+
+
 def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
+    expert = expert_title(tree)
     c = competition(tree)
     people = [member(tree.a1, n) for n in range(3)]
     entries = [
@@ -88,8 +103,18 @@ def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
     assert [e.org for e in entries] == [tree.a1] * 3 and team.name == "乙公司代表队"
     step(tree, c, "start")
     first = services.entry_result(
-        actor=tree.county_staff, entry=entries[0], rank=1, prize="first", title="县技术能手"
+        actor=tree.county_staff, entry=entries[0], rank=1, prize="first", honor=expert
     )
+    # The title is an honour conferred once: counted by the honours, not twice here.
+    assert first.award.honor == expert and first.award.person == people[0]
+    assert first.award.conferred_on == D(2026, 4, 11)
+    with pytest.raises(DomainError, match="已授予"):
+        services.entry_result(actor=tree.county_staff, entry=first, rank=1, honor=other_title(tree))
+    with pytest.raises(DomainError, match="参赛队"):
+        services.entry_result(actor=tree.county_staff, entry=team, prize="second", honor=expert)
+    from gonghui.honors.models import HonorAward
+
+    assert HonorAward.objects.count() == 1
     team = services.entry_result(actor=tree.county_staff, entry=team, prize="second")
     assert first.field == "全县" and first.reached_final
     assert selectors.result_text(first) == "全县第一、一等奖"
@@ -150,6 +175,20 @@ def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
     assert "全国茶叶加工职业技能竞赛获得全省第一、全国第十八" in text
     events = Event.objects.filter(action__startswith="competition").values_list("action", flat=True)
     assert {"competition.start", "competition.finish", "competitionentry.result"} <= set(events)
+
+
+def other_title(tree):
+    from gonghui.honors.services import honor_create
+
+    return honor_create(
+        actor=None,
+        kind="craftsman",
+        level="county",
+        title="青山工匠",
+        conferring_body="青山县总工会",
+        year=2026,
+        org=tree.county,
+    )
 
 
 def test_a_competitions_wrong_input_is_refused_and_changes_nothing(tree):
@@ -552,6 +591,7 @@ def test_the_ledgers_skills_categories_are_taken_by_the_area(tree):
 
 
 def test_a_county_user_runs_a_competition_in_the_back_office(client, tree):
+    expert = expert_title(tree)
     client.force_login(tree.county_staff)
     add = reverse("admin:skills_competition_add")
     page = client.post(
@@ -599,11 +639,12 @@ def test_a_county_user_runs_a_competition_in_the_back_office(client, tree):
     assert c.status == "running"
     result = client.post(
         reverse("admin:skills_competitionentry_change", args=[entry.pk]),
-        {"rank": "1", "field": "", "prize": "first", "title": "县技术能手", "reached_final": "on"},
+        {"rank": "1", "field": "", "prize": "first", "honor": expert.pk, "reached_final": "on"},
     )
     assert result.status_code == 302
     entry.refresh_from_db()
     assert (entry.rank, entry.prize, entry.field) == (1, "first", "全县")
+    assert entry.award.honor == expert
     page = client.get(reverse("admin:skills_competition_change", args=[c.pk])).content.decode()
     assert "全县第一、一等奖" in page and "公布成绩" in page
     client.post(step_url, {"step": "finish"})

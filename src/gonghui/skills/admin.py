@@ -23,6 +23,8 @@ from gonghui.core.admin import (
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.selectors import workflow_progress
+from gonghui.honors.models import Honor
+from gonghui.honors.selectors import honors_visible_to
 from gonghui.members.selectors import person_by_id_number
 from gonghui.skills import selectors, services
 from gonghui.skills.exports import results_xlsx
@@ -186,14 +188,27 @@ class EntryForm(NoModelCheck, forms.ModelForm):
 
 
 class ResultForm(NoModelCheck, forms.ModelForm):
+    # The honours of the user's subtree that a result brings (县技术能手); the queryset is the
+    # user's, set in ``get_form``.
+    honor = forms.ModelChoiceField(
+        label=gettext_lazy("Title earned"),
+        queryset=Honor.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "Conferred on the member as an honour (劳模与荣誉) on the day the competition ended."
+        ),
+    )
+
     class Meta:
         model = CompetitionEntry
-        fields = ("reached_final", "rank", "field", "prize", "title")
+        fields = ("reached_final", "rank", "field", "prize", "honor")
+
+    RESULT = ("reached_final", "rank", "field", "prize")
 
 
 @admin.register(CompetitionEntry)
 class CompetitionEntryAdmin(ScopedAdmin):
-    list_display = ("name", "competition", "org", "result", "title", "sent_on_from")
+    list_display = ("name", "competition", "org", "result", "title_earned", "sent_on_from")
     list_filter = (PlacedFilter, "competition__held_above", "competition__level")
     search_fields = ("name", "competition__name")
     selector = staticmethod(selectors.entries_visible_to)
@@ -202,11 +217,20 @@ class CompetitionEntryAdmin(ScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ResultForm if obj is not None else EntryForm
         kwargs["fields"] = None
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "honor" in form.base_fields:
+            form.base_fields["honor"].queryset = honors_visible_to(request.user).filter(
+                kind__in=services.TITLE_KINDS
+            )
+            if obj is not None and obj.award_id:
+                form.base_fields["honor"].initial = obj.award.honor_id
+        return form
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return EntryForm.Meta.fields
+        if obj.competition.status != CS.RUNNING:  # read-only: the title as conferred
+            return ("competition", "name", "org", *ResultForm.RESULT, "title_earned")
         return ("competition", "name", "org", *ResultForm.Meta.fields)
 
     def get_readonly_fields(self, request, obj=None):
@@ -238,6 +262,10 @@ class CompetitionEntryAdmin(ScopedAdmin):
     def result(self, obj):
         return selectors.result_text(obj)
 
+    @admin.display(description=gettext_lazy("Title earned"))
+    def title_earned(self, obj):
+        return obj.award.honor.name if obj.award_id else ""
+
     @admin.display(description=gettext_lazy("Sent on from"))
     def sent_on_from(self, obj):
         return obj.advanced_from.competition.name if obj.advanced_from_id else ""
@@ -264,8 +292,8 @@ class CompetitionEntryAdmin(ScopedAdmin):
         )
 
     def service_update(self, actor, obj, changes):
-        values = {f: changes.get(f, getattr(obj, f)) for f in ResultForm.Meta.fields}
-        return services.entry_result(actor=actor, entry=obj, **values)
+        values = {f: changes.get(f, getattr(obj, f)) for f in ResultForm.RESULT}
+        return services.entry_result(actor=actor, entry=obj, honor=changes.get("honor"), **values)
 
     def service_delete(self, actor, obj):
         services.entry_delete(actor=actor, entry=obj)

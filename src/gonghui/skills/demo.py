@@ -20,6 +20,8 @@ import datetime
 from decimal import Decimal
 
 from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Generator
+from gonghui.honors.models import HonorKind, HonorLevel
+from gonghui.honors.services import honor_create
 from gonghui.members.models import Membership
 from gonghui.orgs.models import Org, ServicePoint
 from gonghui.orgs.services import service_point_create
@@ -97,6 +99,16 @@ def _competitions(gen, county, demo, pool) -> tuple[int, int]:
     rng = gen.rng
     made = entries = 0
     champion = None
+    # The title the county's skills champions earn, conferred as an honour (劳模与荣誉).
+    expert = honor_create(
+        actor=None,
+        kind=HonorKind.TECHNICAL_EXPERT,
+        level=HonorLevel.COUNTY,
+        title="青山县技术能手",
+        conferring_body="青山县人力资源和社会保障局、青山县总工会",
+        year=DEMO_YEAR,
+        org=county,
+    )
     for i, (name, kind, trade, month, mass, finalists) in enumerate(OWN):
         start = D(DEMO_YEAR, month, rng.randint(5, 20))
         competition = services.competition_create(
@@ -131,7 +143,7 @@ def _competitions(gen, county, demo, pool) -> tuple[int, int]:
                 entry=entry,
                 rank=rank if rank <= 3 else None,
                 prize=PRIZES[rank - 1] if rank <= len(PRIZES) else Prize.MERIT,
-                title="县技术能手" if rank <= 3 and kind == CompetitionKind.SKILLS else "",
+                honor=expert if rank <= 3 and kind == CompetitionKind.SKILLS else None,
             )
         if name == "全县中式烹调师技能竞赛":
             continue  # under way: its results are not out yet

@@ -41,7 +41,7 @@ def results_xlsx(entries, title: str) -> bytes:
                 str(e.team_size),
                 "是" if e.reached_final else "",
                 result_text(e),
-                e.title,
+                e.award.honor.name if e.award_id else "",
                 e.advanced_from.competition.name if e.advanced_from_id else "",
             ]
             for i, value in enumerate(cells):

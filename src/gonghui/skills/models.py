@@ -192,11 +192,15 @@ class CompetitionEntry(models.Model):
         help_text=_("全省, 全国, 男子组 …; the competition's own field when left empty."),
     )
     prize = models.CharField(_("Prize"), max_length=8, choices=Prize, blank=True)
-    title = models.CharField(
-        _("Title earned"),
-        max_length=60,
+    # The title that follows the result (县技术能手) is an honour conferred: recorded once, in
+    # the honours area, and linked here, so the honours figures count it and nothing twice.
+    award = models.OneToOneField(
+        "honors.HonorAward",
+        verbose_name=_("Title earned"),
+        null=True,
         blank=True,
-        help_text=_("A title that follows the result, such as 县技术能手."),
+        on_delete=models.PROTECT,
+        related_name="competition_entry",
     )
     advanced_from = models.OneToOneField(
         "self",

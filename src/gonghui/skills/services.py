@@ -28,6 +28,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_create, record_delete, record_update
 from gonghui.core.workflow import Step, Workflow
+from gonghui.honors.models import Honor, HonorKind
 from gonghui.members.models import Person
 from gonghui.orgs.models import Org, ServicePoint
 from gonghui.skills.models import (
@@ -43,6 +44,8 @@ from gonghui.skills.models import (
 )
 
 CS = CompetitionStatus
+# The honours a competition's result brings (技术能手, 工匠, 创新标兵).
+TITLE_KINDS = (HonorKind.TECHNICAL_EXPERT, HonorKind.CRAFTSMAN, HonorKind.INNOVATION_PACESETTER)
 # The studios an innovation result may come from.
 STUDIO_KINDS = (ServicePoint.Kind.INNOVATION_STUDIO, ServicePoint.Kind.WORKER_INNOVATION_STUDIO)
 # A sum of yuan larger than this is a typing error, not a competition's cost (under 1亿).
@@ -397,11 +400,12 @@ def entry_result(
     rank: int | None = None,
     field: str = "",
     prize: str = "",
-    title: str = "",
+    honor: Honor | None = None,
     reached_final: bool | None = None,
 ) -> CompetitionEntry:
     """Record what an entrant won: a rank within a field (全省第一; the competition's own field
-    when none is named), a prize grade, and a title that follows; while it is under way."""
+    when none is named), a prize grade, and the title that follows (``honor``: 县技术能手),
+    conferred on the member through the honours area once; while it is under way."""
     require_perm(actor, "skills.change_competitionentry")
     with transaction.atomic():
         locked = CompetitionEntry.objects.select_for_update().get(pk=entry.pk)
@@ -425,7 +429,6 @@ def entry_result(
             "rank": rank,
             "field": (field or "").strip() or competition.field_word,
             "prize": prize or "",
-            "title": (title or "").strip(),
         }
         if reached_final is not None:
             changes["reached_final"] = reached_final
@@ -438,7 +441,10 @@ def entry_result(
         }
         for k, v in changes.items():
             setattr(locked, k, v)
-        locked.full_clean(exclude=["advanced_from"])
+        if honor is not None and honor.pk != _awarded_honor(locked):
+            locked.award = _confer(actor, locked, competition, honor)
+            diff["award"] = ["", str(honor)]
+        locked.full_clean(exclude=["advanced_from", "award"])
         locked.save()
         if diff:
             record_event(
@@ -449,6 +455,38 @@ def entry_result(
                 details={"changes": diff},
             )
     return locked
+
+
+def _awarded_honor(entry: CompetitionEntry):
+    return entry.award.honor_id if entry.award_id else None
+
+
+def _confer(actor, entry: CompetitionEntry, competition: Competition, honor: Honor):
+    """The title an entrant's result brings, conferred through the honours area (which checks
+    the honour's keeper, year and one award per person) on the day the competition ended."""
+    from gonghui.honors.services import award_record
+
+    if entry.award_id is not None:
+        raise DomainError(
+            {
+                "honor": _(
+                    "%(title)s is already conferred on this entrant; correct it in the honours."
+                )
+                % {"title": entry.award.honor.name}
+            }
+        )
+    if honor.kind not in TITLE_KINDS:
+        raise DomainError({"honor": _("Choose a title that follows a result, such as 技术能手.")})
+    if entry.person_id is None:
+        raise DomainError({"honor": _("A title is conferred on a member, not on a team.")})
+    return award_record(
+        actor=actor,
+        honor=honor,
+        org=entry.org,
+        person=entry.person,
+        conferred_on=competition.ends_on,
+        note=competition.name,
+    )
 
 
 def entry_delete(*, actor, entry: CompetitionEntry) -> None:
