@@ -83,6 +83,7 @@ VERBS = {
     "relapse": gettext_lazy("back in hardship"),
     "verify": gettext_lazy("verified for the year"),
     "objection": gettext_lazy("objection to the public notice recorded"),
+    "result": gettext_lazy("result recorded"),
 }
 # Codes before the dot that are not a model's name.
 SUBJECTS = {"member": "members.person", "import": "core.importjob"}
@@ -157,6 +158,7 @@ DETAIL_KEYS = {
     "characters": gettext_lazy("Characters"),
     "role": gettext_lazy("Role"),
     "mode": gettext_lazy("Mode"),
+    "sent_on_from": gettext_lazy("Sent on from"),
 }
 
 
