@@ -1007,7 +1007,7 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
     expect(result).to_be_visible(timeout=60000)
     expect(result).to_contain_text("3")
     session.refresh_from_db()
-    assert (session.trainees, session.certificates, session.jobs) == (2, 2, 1)
+    assert (session.trainees, session.certificates, session.jobs) == (3, 2, 1)
 
     page.get_by_role("link", name="指标、统计表和工作总结").click()
     page.fill("#id_date_from", f"{year}-01-01")
@@ -1018,5 +1018,5 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
     if area.get_attribute("open") is None:
         area.locator("summary").click()
     expect(row).to_contain_text("1场")
-    expect(page.locator('tr[data-key="skills.trainees"]')).to_contain_text("2人")
+    expect(page.locator('tr[data-key="skills.trainees"]')).to_contain_text("3人")
     context.close()

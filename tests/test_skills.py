@@ -157,7 +157,9 @@ def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
     step(tree, nation, "start")
     services.entry_result(actor=tree.county_staff, entry=at_nation, rank=18)
     step(tree, nation, "finish")
-    assert [e.pk for e in selectors.path_upward(first)] == [first.pk, at_province.pk, at_nation.pk]
+    way = [first.pk, at_province.pk, at_nation.pk]
+    assert [e.pk for e in selectors.entrant_way(tree.county_staff, at_province)] == way
+    assert selectors.entrant_way(tree.town_b, at_province) == [at_province]
     assert at_nation.person == first.person and at_nation.advanced_from == at_province
     # Sent on once only, and never down.
     with pytest.raises(DomainError, match="已经选派"):
@@ -168,7 +170,8 @@ def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
     f = {x.key: x.value for x in figures(tree.county_staff, tree.county, *YEAR)}
     assert f["skills.competitions"] == 1  # the finals above are not the county's own
     assert f["skills.competitions.participants"] == 300
-    assert f["skills.entrants.sent"] == 2 and f["skills.winners"] == 4
+    # Placed in its own competition (2); what was won above is said with the finals.
+    assert f["skills.entrants.sent"] == 2 and f["skills.winners"] == 2
     assert f["skills.competitions.county"] == 1
     text = work_report(tree.county_staff, tree.county, *YEAR).markdown()
     assert "举办劳动和技能竞赛1场，参赛职工300人" in text
@@ -284,6 +287,38 @@ def test_entrants_and_results_are_corrected_and_removed_within_the_rules(tree):
     assert small.participants == 1
 
 
+def test_results_titles_and_sending_on_stay_with_the_organiser(tree):
+    expert = expert_title(tree)
+    c = competition(tree)
+    p = member(tree.a1, 90)
+    e = services.entry_create(actor=tree.county_staff, competition=c, person=p)
+    # Nobody is sent on from a competition not yet under way.
+    province = competition(tree, name="全省决赛", level="provincial", held_above=True)
+    with pytest.raises(DomainError, match="尚不能"):
+        services.entry_send_on(actor=tree.county_staff, entry=e, competition=province)
+    step(tree, c, "start")
+    # The entrant's own clerk sees the entrant but sets no result, title or removal.
+    before = snapshot(CompetitionEntry)
+    for attempt in (
+        lambda: services.entry_result(actor=tree.clerk_a1, entry=e, rank=1),
+        lambda: services.entry_delete(actor=tree.clerk_a1, entry=e),
+    ):
+        with pytest.raises(Exception, match="记录不存在"):
+            attempt()
+    assert snapshot(CompetitionEntry) == before
+    # A township's own contest confers no county title: the county's honour is above it.
+    town = competition(tree, org=tree.a, name="甲镇比武", level="enterprise")
+    te = services.entry_create(actor=tree.town_a, competition=town, person=member(tree.a1, 91))
+    step(tree, town, "start", actor=tree.town_a)
+    with pytest.raises(Exception, match="记录不存在"):
+        services.entry_result(actor=tree.town_a, entry=te, rank=1, honor=expert)
+    assert not te.__class__.objects.get(pk=te.pk).award_id
+    # A competition that took place is not deleted.
+    step(tree, town, "finish", actor=tree.town_a)
+    with pytest.raises(DomainError, match="记录保留"):
+        services.competition_delete(actor=tree.town_a, competition=town)
+
+
 def test_the_competition_lists_are_scoped_and_the_to_dos_wait_for_the_right_step(tree):
     c = competition(
         tree,
@@ -343,7 +378,8 @@ def test_a_sessions_totals_follow_its_roster_and_head_counts(tree):
     services.trainee_add(actor=tree.county_staff, session=s, person=people[1])
     t3 = services.trainee_add(actor=tree.county_staff, session=s, person=people[2], completed=False)
     s.refresh_from_db()
-    assert (s.trainees, s.certificates, s.jobs) == (42, 31, 6)
+    # Everyone on the roster was trained, whether they completed it or not.
+    assert (s.trainees, s.certificates, s.jobs) == (43, 31, 6)
     services.trainee_update(actor=tree.county_staff, trainee=t1, changes={"found_job": False})
     services.trainee_update(actor=tree.county_staff, trainee=t3, changes={"completed": True})
     s = services.session_update(
@@ -378,6 +414,7 @@ def test_trainings_wrong_input_is_refused_and_changes_nothing(tree):
         (lambda: session(tree, c, unnamed_trainees=3, unnamed_certificates=5), "证书"),
         (lambda: session(tree, c, unnamed_trainees=3, unnamed_jobs=4), "就业"),
         (lambda: session(tree, c, cost=Decimal(-5)), "不能为负"),
+        (lambda: session(tree, c, unnamed_trainees=2_000_000), "核对"),
         (lambda: session(tree, c, cost=Decimal(10**9)), "过大"),
         (lambda: services.trainee_add(actor=tree.county_staff, session=s, person=p), "已在"),
         (
@@ -498,7 +535,7 @@ def test_the_trainee_roster_comes_in_from_excel_with_its_errors_by_row(tree, tmp
     )
     assert outcome.imported == 3
     s.refresh_from_db()
-    assert (s.trainees, s.certificates, s.jobs) == (3, 2, 1)
+    assert (s.trainees, s.certificates, s.jobs) == (4, 2, 1)
     assert set(s.roster.values_list("person", flat=True)) == {already.pk, *(p.pk for p in people)}
     assert outsider.pk not in set(s.roster.values_list("person", flat=True))
     # The command line and the upload page need the session; another township's is unknown.
@@ -569,6 +606,16 @@ def test_innovation_results_with_their_studio_lead_and_award(tree):
         assert snapshot(Innovation) == before
     services.innovation_update(
         actor=tree.town_a, innovation=made, changes={"benefit": Decimal(90000)}, today=TODAY
+    )
+    # A clerk beneath edits the result of a studio above it without choosing the studio again.
+    below = services.innovation_create(
+        actor=tree.county_staff, org=tree.a1, title="配电柜巡检记录表", kind="design",
+        achieved_on=D(2026, 4, 1), studio=service_point_create(
+            actor=None, org=tree.a, kind=ServicePoint.Kind.INNOVATION_STUDIO, name="甲镇劳模室"
+        ), today=TODAY,
+    )  # fmt: skip
+    services.innovation_update(
+        actor=tree.clerk_a1, innovation=below, changes={"team": "张三、李四"}, today=TODAY
     )
     services.innovation_delete(actor=tree.town_a, innovation=made)
     assert not Innovation.objects.filter(pk=made.pk).exists()
@@ -759,3 +806,9 @@ def test_a_session_and_its_roster_in_the_back_office(client, tree):
     )
     assert made.status_code == 302, made.content.decode()[:3000]
     assert Innovation.objects.get().lead == p
+    made = Innovation.objects.get()
+    change = client.get(reverse("admin:skills_innovation_change", args=[made.pk]))
+    assert "第一完成人：选手80" in change.content.decode()
+    # What one record's page says of its lead stays on that page (forms are per request).
+    add = client.get(reverse("admin:skills_innovation_add")).content.decode()
+    assert "第一完成人：选手80" not in add

@@ -9,6 +9,8 @@ shows on the form as a message instead of an error page.
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
@@ -249,6 +251,10 @@ class ScopedAdmin(ModelAdmin):
                 except (PermissionDenied, NotFound) as exc:
                     self.add_error(None, str(exc) or _("The record does not exist."))
 
+        # The class is new each request, but the fields declared on the admin's form (not the
+        # model's) would be the same objects in every one: an admin that narrows a field's
+        # choices or makes it required for this request would change it for every later one.
+        ServiceCheckedForm.base_fields = copy.deepcopy(ServiceCheckedForm.base_fields)
         return ServiceCheckedForm
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -22,6 +22,7 @@ from gonghui.core.admin import (
 )
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
+from gonghui.core.scoping import scope
 from gonghui.core.selectors import workflow_progress
 from gonghui.honors.models import Honor
 from gonghui.honors.selectors import honors_visible_to
@@ -219,9 +220,10 @@ class CompetitionEntryAdmin(ScopedAdmin):
         kwargs["fields"] = None
         form = super().get_form(request, obj, change=change, **kwargs)
         if "honor" in form.base_fields:
-            form.base_fields["honor"].queryset = honors_visible_to(request.user).filter(
-                kind__in=services.TITLE_KINDS
-            )
+            # Titles kept within the user's subtree: one above is conferred by its keeper.
+            form.base_fields["honor"].queryset = scope(
+                honors_visible_to(request.user), request.user
+            ).filter(kind__in=services.TITLE_KINDS)
             if obj is not None and obj.award_id:
                 form.base_fields["honor"].initial = obj.award.honor_id
         return form
@@ -287,7 +289,7 @@ class CompetitionEntryAdmin(ScopedAdmin):
             competition=data["competition"],
             person=person,
             team_name=data.get("team_name") or "",
-            team_size=data.get("team_size") or 1,
+            team_size=1 if person is not None else data.get("team_size"),
             org=data.get("org"),
         )
 
@@ -337,11 +339,9 @@ class CompetitionEntryAdmin(ScopedAdmin):
         pk = record_id(object_id)
         found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
         if found is not None:
-            way = [(e, selectors.result_text(e)) for e in selectors.path_upward(found)]
-            below = found.advanced_from
-            while below is not None:
-                way.insert(0, (below, selectors.result_text(below)))
-                below = below.advanced_from
+            way = [
+                (e, selectors.result_text(e)) for e in selectors.entrant_way(request.user, found)
+            ]
             extra.update(
                 entry=found,
                 way=way,

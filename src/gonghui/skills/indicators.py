@@ -40,9 +40,17 @@ GROUP_WORDS = {
 }
 
 
+# A competition is said as held once it is under way (not while in preparation, not called off).
+TOOK_PLACE = (CompetitionStatus.RUNNING, CompetitionStatus.FINISHED)
+# Entrants sent "to the provincial and national" competitions, as the seeds count them
+# ("积极组织参加省级、国家级职工职业技能大赛"): a final of the city above a county is recorded by
+# the city as its own, so a report over the city would count it twice.
+ABOVE = (SkillLevel.PROVINCIAL, SkillLevel.NATIONAL)
+
+
 def _held():
-    # Held by the union itself (not a final above it that its entrants went to), not called off.
-    return Q(held_above=False) & ~Q(status=CompetitionStatus.CANCELLED)
+    # Held by the union itself (not a final above it that its entrants went to).
+    return Q(held_above=False, status__in=TOOK_PLACE)
 
 
 def _competition(key, name, unit, measure, where=_held, **more) -> Indicator:
@@ -70,6 +78,7 @@ def results_above(root, start, end) -> list[str]:
         CompetitionEntry.objects.filter(
             org__path__startswith=root.path,
             competition__held_above=True,
+            competition__level__in=ABOVE,
             competition__starts_on__gte=start,
             competition__starts_on__lte=end,
         )
@@ -155,7 +164,7 @@ INDICATORS = [
     ],
     Indicator(
         "skills.entrants.sent",
-        _("Entrants sent to competitions held above"),
+        _("Entrants sent to provincial and national competitions"),
         "人次",
         K,
         CompetitionEntry.objects.all,
@@ -164,9 +173,10 @@ INDICATORS = [
         measure=Count("id"),
         records=(ENTRIES, {"competition__held_above__exact": "1"}),
         where=lambda: (
-            Q(competition__held_above=True) & ~Q(competition__status=CompetitionStatus.CANCELLED)
+            Q(competition__held_above=True, competition__level__in=ABOVE)
+            & ~Q(competition__status=CompetitionStatus.CANCELLED)
         ),
-        phrase="选派职工参加上级竞赛{n}",
+        phrase="选派职工参加省级以上竞赛{n}",
         notes=results_above,
     ),
     Indicator(
@@ -179,9 +189,11 @@ INDICATORS = [
         date_field="competition__starts_on",
         measure=Count("id"),
         records=(ENTRIES, {"placed": "yes"}),
+        # Of the union's own competitions with their results out; what was won above is said
+        # with the competition it was won in.
         where=lambda: (
             (Q(rank__isnull=False) | ~Q(prize=""))
-            & ~Q(competition__status=CompetitionStatus.CANCELLED)
+            & Q(competition__held_above=False, competition__status=CompetitionStatus.FINISHED)
         ),
         phrase="获得名次和奖项{n}",
     ),

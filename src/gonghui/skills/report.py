@@ -24,7 +24,7 @@ def section(w, org, start: datetime.date, end: datetime.date):
         if w.get("skills.winners"):
             said.append(f"职工获得名次和奖项{w.n('skills.winners')}")
         if w.get("skills.entrants.sent"):
-            text = f"选派职工参加上级竞赛{w.n('skills.entrants.sent')}"
+            text = f"选派职工参加省级以上竞赛{w.n('skills.entrants.sent')}"
             won = results_above(org, start, end)
             if won:
                 text += "，" + "；".join(won)

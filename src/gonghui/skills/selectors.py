@@ -94,18 +94,23 @@ def result_text(entry: CompetitionEntry) -> str:
     return "、".join(parts)
 
 
-def path_upward(entry: CompetitionEntry) -> list[CompetitionEntry]:
-    """The entrant's way from this entry up, one entry per competition it was sent on to."""
+def entrant_way(actor, entry: CompetitionEntry) -> list[CompetitionEntry]:
+    """The entrant's way, one entry per competition: those it was sent on from, this one, and
+    those it was sent on to; only the entries the actor may see."""
+    visible = entries_visible_to(actor)
     way = [entry]
+    below = entry.advanced_from_id
+    while below is not None:
+        found = visible.filter(pk=below).first()
+        if found is None:
+            break
+        way.insert(0, found)
+        below = found.advanced_from_id
     while True:
-        nxt = (
-            CompetitionEntry.objects.filter(advanced_from=way[-1])
-            .select_related("competition")
-            .first()
-        )
-        if nxt is None:
+        found = visible.filter(advanced_from=way[-1]).first()
+        if found is None:
             return way
-        way.append(nxt)
+        way.append(found)
 
 
 def competitions_waiting(actor, key: str, today: datetime.date) -> QuerySet[Competition]:

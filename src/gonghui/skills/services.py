@@ -48,6 +48,8 @@ CS = CompetitionStatus
 TITLE_KINDS = (HonorKind.TECHNICAL_EXPERT, HonorKind.CRAFTSMAN, HonorKind.INNOVATION_PACESETTER)
 # The studios an innovation result may come from.
 STUDIO_KINDS = (ServicePoint.Kind.INNOVATION_STUDIO, ServicePoint.Kind.WORKER_INNOVATION_STUDIO)
+# A session's head-count beyond this is a typing error (and would overflow its totals).
+MAX_HEADCOUNT = 1_000_000
 # A sum of yuan larger than this is a typing error, not a competition's cost (under 1亿).
 MAX_YUAN = Decimal(10**8)
 
@@ -197,11 +199,17 @@ def _level_keeps_its_path(c: Competition, level: str) -> None:
 
 
 def competition_delete(*, actor, competition: Competition) -> None:
-    """Delete a competition recorded by mistake: only one without entrants."""
+    """Delete a competition recorded by mistake: one still in preparation, without entrants
+    (one that took place is called off or kept)."""
     with transaction.atomic():
         require_perm(actor, "skills.delete_competition")
         locked = Competition.objects.select_for_update().get(pk=competition.pk)
         require_in_scope(actor, locked.org)
+        if locked.status != CS.PLANNED:
+            raise DomainError(
+                _("The competition is “%(status)s”: it stays on record.")
+                % {"status": locked.get_status_display()}
+            )
         if locked.entries.exists():
             raise DomainError(_("The competition has entrants: remove them first, or call it off."))
         record_delete(actor=actor, instance=locked)
@@ -372,25 +380,39 @@ def entry_create(
 
 
 def entry_send_on(*, actor, entry: CompetitionEntry, competition: Competition) -> CompetitionEntry:
-    """Send an entrant on to a higher competition (a provincial final) as the same entrant."""
+    """Send an entrant on to a higher competition (a provincial final) as the same entrant:
+    once, from a competition under way or with its results out."""
     require_perm(actor, "skills.add_competitionentry")
     require_in_scope(actor, entry.org)
     require_in_scope(actor, competition.org)
-    if LEVEL_RANK[competition.level] <= LEVEL_RANK[entry.competition.level]:
-        raise DomainError(
-            {"competition": _("An entrant is sent on to a competition of a higher level.")}
+    with transaction.atomic():
+        # Two clerks sending the same entrant on at once: the second waits here, then sees
+        # the first's entry.
+        source = (
+            CompetitionEntry.objects.select_for_update(of=("self",))
+            .select_related("competition")
+            .get(pk=entry.pk)
         )
-    if CompetitionEntry.objects.filter(advanced_from=entry).exists():
-        raise DomainError({"competition": _("This entrant was already sent on.")})
-    return entry_create(
-        actor=actor,
-        competition=competition,
-        person=entry.person,
-        team_name=entry.team_name,
-        team_size=entry.team_size,
-        org=entry.org,
-        advanced_from=entry,
-    )
+        if source.competition.status not in (CS.RUNNING, CS.FINISHED):
+            raise DomainError(
+                _("The competition is “%(status)s”: nobody is sent on from it yet.")
+                % {"status": source.competition.get_status_display()}
+            )
+        if LEVEL_RANK[competition.level] <= LEVEL_RANK[source.competition.level]:
+            raise DomainError(
+                {"competition": _("An entrant is sent on to a competition of a higher level.")}
+            )
+        if CompetitionEntry.objects.filter(advanced_from=source).exists():
+            raise DomainError({"competition": _("This entrant was already sent on.")})
+        return entry_create(
+            actor=actor,
+            competition=competition,
+            person=source.person,
+            team_name=source.team_name,
+            team_size=source.team_size,
+            org=source.org,
+            advanced_from=source,
+        )
 
 
 def entry_result(
@@ -410,7 +432,14 @@ def entry_result(
     with transaction.atomic():
         locked = CompetitionEntry.objects.select_for_update().get(pk=entry.pk)
         require_in_scope(actor, locked.org)
-        competition = Competition.objects.select_for_update().get(pk=locked.competition_id)
+        competition = (
+            Competition.objects.select_for_update()
+            .select_related("org")
+            .get(pk=locked.competition_id)
+        )
+        # Results are the organiser's to record: a union beneath sees its entrant, not the
+        # competition's results to set.
+        require_in_scope(actor, competition.org)
         if competition.status != CS.RUNNING:
             raise DomainError(
                 _("Results are recorded while the competition is under way (it is “%(status)s”).")
@@ -475,6 +504,8 @@ def _confer(actor, entry: CompetitionEntry, competition: Competition, honor: Hon
                 % {"title": entry.award.honor.name}
             }
         )
+    # An honour above the actor's union is conferred by its keeper, through its nominations.
+    require_in_scope(actor, honor.org)
     if honor.kind not in TITLE_KINDS:
         raise DomainError({"honor": _("Choose a title that follows a result, such as 技术能手.")})
     if entry.person_id is None:
@@ -495,6 +526,7 @@ def entry_delete(*, actor, entry: CompetitionEntry) -> None:
     with transaction.atomic():
         locked = CompetitionEntry.objects.select_for_update().get(pk=entry.pk)
         require_in_scope(actor, locked.org)
+        require_in_scope(actor, locked.competition.org)
         _open_competition(locked.competition)
         if CompetitionEntry.objects.filter(advanced_from=locked).exists():
             raise DomainError(
@@ -542,6 +574,11 @@ def _session_check(s: TrainingSession, today: datetime.date) -> None:
         raise DomainError({"hours": _("A session has class hours.")})
     if s.hours > 24 * ((s.ends_on - s.starts_on).days + 1):
         raise DomainError({"hours": _("More class hours than the session has hours.")})
+    if s.unnamed_trainees > MAX_HEADCOUNT:
+        raise DomainError(
+            {"unnamed_trainees": _("More than %(n)s trainees in one session: check the figure.")
+             % {"n": MAX_HEADCOUNT}}
+        )  # fmt: skip
     if s.unnamed_certificates > s.unnamed_trainees:
         raise DomainError({"unnamed_certificates": _("More certificates than trainees not named.")})
     if s.unnamed_jobs > s.unnamed_trainees:
@@ -552,9 +589,10 @@ def _session_check(s: TrainingSession, today: datetime.date) -> None:
 
 
 def _recount(session: TrainingSession) -> TrainingSession:
-    """The session's totals: the head-counts plus its roster (called under the session's lock)."""
+    """The session's totals: the head-counts plus its roster (called under the session's lock).
+    Everyone on the roster was trained; certificates only go to those who completed it."""
     named = session.roster.aggregate(
-        trainees=Count("id", filter=Q(completed=True)),
+        trainees=Count("id"),
         certificates=Count("id", filter=~Q(certificate="")),
         jobs=Count("id", filter=Q(found_job=True)),
     )
@@ -718,7 +756,9 @@ def trainee_remove(*, actor, trainee: Trainee) -> None:
 # -- innovation --------------------------------------------------------------------------
 
 
-def _innovation_check(actor, i: Innovation, today: datetime.date) -> None:
+def _innovation_check(actor, i: Innovation, today: datetime.date, changed=None) -> None:
+    """``changed``: the fields an edit changes (None: a new result); the studio and the lead
+    are checked against the actor's subtree only when they are chosen."""
     i.title = (i.title or "").strip()
     if not i.title:
         raise DomainError({"title": _("Name the innovation result.")})
@@ -728,14 +768,14 @@ def _innovation_check(actor, i: Innovation, today: datetime.date) -> None:
         raise DomainError({"patent_no": _("A patent is recorded with its number.")})
     if i.award_prize and not (i.award or "").strip():
         raise DomainError({"award": _("Name the award the prize is of.")})
-    if i.studio_id is not None:
+    if i.studio_id is not None and (changed is None or "studio" in changed):
         studio = ServicePoint.objects.select_related("org").get(pk=i.studio_id)
         require_in_scope(actor, studio.org)
         if studio.kind not in STUDIO_KINDS:
             raise DomainError({"studio": _("Choose an innovation studio.")})
         if not studio.org.is_within(i.org) and not i.org.is_within(studio.org):
             raise DomainError({"studio": _("The studio is not one of this union's.")})
-    if i.lead_id is not None:
+    if i.lead_id is not None and (changed is None or "lead" in changed):
         lead = Person.objects.select_related("latest_membership__org").get(pk=i.lead_id)
         if lead.latest_membership is None:
             raise DomainError({"lead": _("%(name)s is not a member.") % {"name": lead.name}})
@@ -767,9 +807,10 @@ def innovation_update(
     with transaction.atomic():
         locked = Innovation.objects.select_for_update().get(pk=innovation.pk)
         require_in_scope(actor, locked.org)
+        changed = {k for k, v in changes.items() if getattr(locked, k) != v}
         for k, v in changes.items():
             setattr(locked, k, v)
-        _innovation_check(actor, locked, today)
+        _innovation_check(actor, locked, today, changed)
         return record_update(
             actor=actor, instance=locked, changes={k: getattr(locked, k) for k in changes}
         )
