@@ -967,7 +967,7 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
     page.locator("[data-testid=competition-entries]").get_by_role("link", name="茶师1").click()
     page.fill("#id_rank", "1")
     page.select_option("#id_prize", "first")
-    page.select_option("#id_honor", label=str(expert))
+    page.select_option("#id_honor", label=f"青山县技术能手（{year}年）")
     page.click("button[name=_save]")
     entry = CompetitionEntry.objects.get()
     assert (entry.rank, entry.prize, entry.field) == (1, "first", "全县")

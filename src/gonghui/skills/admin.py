@@ -224,6 +224,8 @@ class CompetitionEntryAdmin(ScopedAdmin):
             form.base_fields["honor"].queryset = scope(
                 honors_visible_to(request.user), request.user
             ).filter(kind__in=services.TITLE_KINDS)
+            # 青山县技术能手（2026年）: the title and its year, short enough for a phone.
+            form.base_fields["honor"].label_from_instance = lambda h: f"{h.name}（{h.year}年）"
             if obj is not None and obj.award_id:
                 form.base_fields["honor"].initial = obj.award.honor_id
         return form
