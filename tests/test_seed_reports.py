@@ -631,7 +631,7 @@ def _skills_001(city: Org) -> None:
         ("快递员职业技能大赛", "skills", D(2020, 10, 1), 0),
         ("“红旗杯”网上竞赛", "labour", D(2020, 11, 1), 100),
     ):
-        skills.competition_create(
+        held = skills.competition_create(
             actor=None,
             org=city,
             name=name,
@@ -642,6 +642,8 @@ def _skills_001(city: Org) -> None:
             participants=people,
             participants_approx="at_least" if people else "",
         )
+        for step in ("start", "finish"):  # a competition is said as held once under way
+            skills.competition_transition(actor=None, competition=held, step=step)
     course = skills.course_create(
         actor=None, org=city, name="全市工会干部培训班", target_group="cadres"
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import Role, User
 from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_update
@@ -70,7 +71,7 @@ def user_create(
         )
         validate_password(password, user)
         user.set_password(password)
-        user.full_clean()
+        full_clean(user)
         user.save(force_insert=True)
         record_event(
             actor=actor,

@@ -15,6 +15,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 
@@ -46,7 +47,7 @@ def record_create(*, actor, instance: models.Model, org_attr: str | None = "org"
     with transaction.atomic():
         org = _org_of(instance, org_attr)
         require_in_scope(actor, org)
-        instance.full_clean()
+        full_clean(instance)
         instance.save(force_insert=True)
         record_event(
             actor=actor, action=f"{instance._meta.model_name}.create", org=org, target=instance
@@ -73,7 +74,7 @@ def record_update(
             return locked
         # Moving a record to another org needs that org in scope too.
         require_in_scope(actor, _org_of(locked, org_attr))
-        locked.full_clean()
+        full_clean(locked)
         locked.save()
         record_event(
             actor=actor,

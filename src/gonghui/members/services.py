@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import idnumbers
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.access_log import log_access
+from gonghui.core.constraints import full_clean
 from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError, NotFound, keep_records
 from gonghui.core.events import record_event
@@ -212,7 +213,7 @@ def member_register(
                     card_number=card_number or _next_card_number(org.region_code),
                     **values,
                 )
-                person.full_clean(exclude=["latest_membership", "id_number", "id_number_digest"])
+                full_clean(person, exclude=["latest_membership", "id_number", "id_number_digest"])
                 person.save(force_insert=True)
                 action = "member.register"
             else:
@@ -357,8 +358,9 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
         if "name" in changes:
             locked.name_initials = name_initials(locked.name)
         locked.updated_at = timezone.now()
-        locked.full_clean(
-            exclude=["latest_membership", "id_number", "id_number_digest", "phone", "phone_digest"]
+        full_clean(
+            locked,
+            exclude=["latest_membership", "id_number", "id_number_digest", "phone", "phone_digest"],
         )
         try:
             with transaction.atomic():

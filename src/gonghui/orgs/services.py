@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_create, record_delete, record_update
@@ -373,7 +374,7 @@ def _policy_write(actor, policy: OrgPolicy) -> OrgPolicy:
     # Public numbers of a region, not records of an org: the permission is the whole check.
     require_perm(actor, "orgs.change_orgpolicy" if policy.pk else "orgs.add_orgpolicy")
     with transaction.atomic():
-        policy.full_clean()
+        full_clean(policy)
         created = policy.pk is None
         policy.save()
         record_event(

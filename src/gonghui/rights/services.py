@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.dates import term_end
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
@@ -663,7 +664,7 @@ def _matter_update(actor, matter, changes: dict, *, fields, open_statuses, refus
         check(locked)
         if not changes:
             return locked
-        locked.full_clean()
+        full_clean(locked)
         locked.save()
         said = {
             key: "已更改"
@@ -1379,7 +1380,7 @@ def call_update(
             locked.caller_phone, locked.caller_phone_last4 = _phone(
                 phone, "caller_phone", CALL_PHONE_PURPOSE
             )
-        locked.full_clean()
+        full_clean(locked)
         locked.save()
         # What changed, not what the caller said: names and notes as changed.
         private = ("caller_name", "follow_up_note")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_create, record_delete, record_update
@@ -363,7 +364,7 @@ def entry_create(
             field=locked.field_word,
             advanced_from=advanced_from,
         )
-        entry.full_clean(exclude=["advanced_from"])
+        full_clean(entry, exclude=["advanced_from"])
         entry.save(force_insert=True)
         named = locked.entries.count()
         if locked.participants < named:
@@ -473,7 +474,7 @@ def entry_result(
         if honor is not None and honor.pk != _awarded_honor(locked):
             locked.award = _confer(actor, locked, competition, honor)
             diff["award"] = ["", str(honor)]
-        locked.full_clean(exclude=["advanced_from", "award"])
+        full_clean(locked, exclude=["advanced_from", "award"])
         locked.save()
         if diff:
             record_event(

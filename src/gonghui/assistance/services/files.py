@@ -23,6 +23,7 @@ from gonghui.assistance.services.common import (
 )
 from gonghui.assistance.services.standards import policy_for
 from gonghui.core.access import require_in_scope, require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.scoping import org_in_scope
@@ -181,7 +182,7 @@ def hardship_file_create(
             note=note,
             **money,
         )
-        file.full_clean(exclude=["applicant", "org"])
+        full_clean(file, exclude=["applicant", "org"])
         try:
             with transaction.atomic():
                 file.save()
@@ -217,7 +218,7 @@ def household_member_add(
             birth_year=int(birth_year) if birth_year else None,
             note=note.strip(),
         )
-        member.full_clean()
+        full_clean(member)
         member.save()
         record_event(
             actor=actor,
@@ -278,7 +279,7 @@ def hardship_file_review(
         if result.category is not None:
             locked.category = result.category
         locked.reviewed_on = reviewed_on
-        locked.full_clean(exclude=["applicant", "org"])
+        full_clean(locked, exclude=["applicant", "org"])
         locked.save()
         record_event(
             actor=actor,

@@ -11,6 +11,7 @@ from gonghui.assistance.models import (
     LocalPolicy,
 )
 from gonghui.core.access import require_perm
+from gonghui.core.constraints import full_clean
 from gonghui.core.events import record_event
 from gonghui.core.policy import in_force
 from gonghui.orgs.models import Org
@@ -47,7 +48,7 @@ def policy_create(
         note=note,
     )
     with transaction.atomic():
-        policy.full_clean()
+        full_clean(policy)
         policy.save()
         org = getattr(actor, "org", None) or Org.objects.filter(parent=None).first()
         record_event(actor=actor, action="localpolicy.create", org=org, target=policy)
@@ -63,7 +64,7 @@ def policy_update(*, actor, policy: LocalPolicy, changes: dict) -> LocalPolicy:
             if getattr(locked, key) != value:
                 diff[key] = [getattr(locked, key), value]
                 setattr(locked, key, value)
-        locked.full_clean()
+        full_clean(locked)
         locked.save()
         org = getattr(actor, "org", None) or Org.objects.filter(parent=None).first()
         record_event(
