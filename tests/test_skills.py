@@ -774,6 +774,16 @@ def test_a_session_and_its_roster_in_the_back_office(client, tree):
     assert added.status_code == 302, added.content.decode()[:3000]
     s.refresh_from_db()
     assert (s.trainees, s.certificates) == (31, 21) and s.roster.get().person == p
+    # The roster goes out as Excel: names and unions, no ID numbers.
+    xlsx = client.post(
+        reverse("admin:skills_trainee_changelist"),
+        {"action": "export_roster", "_selected_action": [s.roster.get().pk]},
+    )
+    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    rows = rows.get_sheet_by_index(0).to_python()
+    assert rows[2][4:9] == ["选手80", tree.a1.name, "是", "五级/初级工", "S9"]
+    number = id_number(D(1985, 1, 1) + datetime.timedelta(days=80), 380)
+    assert not any(number in str(r) for r in rows)
     # Bad input on the session form is said, nothing is saved.
     bad = client.post(
         reverse("admin:skills_trainingsession_change", args=[s.pk]),

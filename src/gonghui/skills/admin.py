@@ -28,7 +28,7 @@ from gonghui.honors.models import Honor
 from gonghui.honors.selectors import honors_visible_to
 from gonghui.members.selectors import person_by_id_number
 from gonghui.skills import selectors, services
-from gonghui.skills.exports import results_xlsx
+from gonghui.skills.exports import results_xlsx, roster_xlsx
 from gonghui.skills.models import (
     Competition,
     CompetitionEntry,
@@ -488,6 +488,18 @@ class TraineeAdmin(ScopedAdmin):
     list_filter = ("completed", "certificate", "found_job", "session__course__target_group")
     search_fields = ("name", "certificate_no", "session__course__name")
     selector = staticmethod(selectors.trainees_visible_to)
+    actions = ("export_roster",)
+
+    @admin.action(description=gettext_lazy("Export the selected trainees (Excel roster)"))
+    def export_roster(self, request, queryset):
+        trainees = queryset.select_related(
+            "session__course", "person__latest_membership__org"
+        ).order_by("session__starts_on", "session_id", "id")
+        today = timezone.localdate()
+        return download(
+            roster_xlsx(trainees, f"培训学员名册（{today:%Y-%m-%d}）"),
+            f"培训学员名册-{today:%Y%m%d}.xlsx",
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

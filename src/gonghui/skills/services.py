@@ -147,7 +147,7 @@ def competition_create(
         require_perm(actor, "skills.add_competition")
         require_in_scope(actor, org)
         _competition_check(competition)
-        if Competition.objects.filter(org=org, name=competition.name, starts_on=starts_on):
+        if Competition.objects.filter(org=org, name=competition.name, starts_on=starts_on).exists():
             raise DomainError(
                 {"name": _("This union already has a competition of this name on this day.")}
             )
@@ -552,8 +552,10 @@ def course_create(*, actor, org: Org, name: str, target_group: str, **fields) ->
 def course_update(*, actor, course: TrainingCourse, changes: dict) -> TrainingCourse:
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
-        if TrainingCourse.objects.filter(org=course.org, name=changes["name"]).exclude(
-            pk=course.pk
+        if (
+            TrainingCourse.objects.filter(org=course.org, name=changes["name"])
+            .exclude(pk=course.pk)
+            .exists()
         ):
             raise DomainError({"name": _("This union already has a course of this name.")})
     return record_update(actor=actor, instance=course, changes=changes)
