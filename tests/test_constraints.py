@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -77,12 +76,18 @@ def test_the_checks_answer_as_djangos_own_in_one_query(tree):
     assert len(ours) < len(djangos) / 2, (len(ours), len(djangos))
 
 
-def test_full_clean_reports_the_fields_before_the_constraints(tree):
+def test_full_clean_reports_every_error_together_as_djangos(tree):
     course = TrainingCourse.objects.create(org=tree.county, name="培训", target_group="cadres")
-    with pytest.raises(ValidationError) as caught:
-        full_clean(_session(course, hours=None))
-    assert "hours" in caught.value.message_dict
-    with pytest.raises(ValidationError) as caught:
-        full_clean(_session(course, ends_on=D(2026, 4, 1)))
-    assert "__all__" in caught.value.message_dict
-    full_clean(_session(course))
+    for more in (
+        {"hours": None},  # a field's own error; its check is left out
+        {"ends_on": D(2026, 4, 1)},  # a check
+        {"hours": None, "ends_on": D(2026, 4, 1), "unnamed_jobs": 50},  # both, together
+        {},
+    ):
+        instance = _session(course, **more)
+        ours = _said(full_clean, instance)
+        assert ours == _said(lambda i: i.full_clean(), instance), more
+    assert set(_said(full_clean, _session(course, hours=None, ends_on=D(2026, 4, 1)))) == {
+        "hours",
+        "__all__",
+    }

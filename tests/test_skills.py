@@ -172,9 +172,13 @@ def test_a_competition_goes_from_entry_to_results_and_its_champion_upward(tree):
     assert f["skills.competitions.participants"] == 300
     # Placed in its own competition (2); what was won above is said with the finals.
     assert f["skills.entrants.sent"] == 2 and f["skills.winners"] == 2
+    assert f["skills.winners.first"] == 1
     assert f["skills.competitions.county"] == 1
     text = work_report(tree.county_staff, tree.county, *YEAR).markdown()
-    assert "举办劳动和技能竞赛1场，参赛职工300人" in text
+    assert (
+        "举办劳动和技能竞赛1场，参赛职工300人；职工获得名次和奖项2人次，其中第一名或一等奖1人次"
+        in text
+    )
     assert "全国茶叶加工职业技能竞赛获得全省第一、全国第十八" in text
     events = Event.objects.filter(action__startswith="competition").values_list("action", flat=True)
     assert {"competition.start", "competition.finish", "competitionentry.result"} <= set(events)
@@ -617,6 +621,11 @@ def test_innovation_results_with_their_studio_lead_and_award(tree):
     services.innovation_update(
         actor=tree.clerk_a1, innovation=below, changes={"team": "张三、李四"}, today=TODAY
     )
+    # Moved to another union, a result takes its studio along only if it is that union's.
+    with pytest.raises(DomainError, match="不属于本工会"):
+        services.innovation_update(
+            actor=tree.county_staff, innovation=made, changes={"org": tree.b1}, today=TODAY
+        )
     services.innovation_delete(actor=tree.town_a, innovation=made)
     assert not Innovation.objects.filter(pk=made.pk).exists()
 
@@ -719,6 +728,24 @@ def test_a_county_user_runs_a_competition_in_the_back_office(client, tree):
         {"competition": above.pk},
     )
     assert sent.status_code == 302 and above.entries.get().advanced_from == entry
+    # The lists behind the figures: held, placed in our own, sent above.
+    changelist = reverse("admin:skills_competitionentry_changelist")
+    assert p.name in client.get(changelist + "?placed=own").content.decode()
+    assert p.name in client.get(changelist + "?placed=first").content.decode()
+    assert p.name in client.get(changelist + "?sent=above").content.decode()
+    held = client.get(reverse("admin:skills_competition_changelist") + "?held=yes")
+    assert c.name in held.content.decode() and above.name not in held.content.decode()
+    # The entrant's own clerk sees the entrant in the county's competition, read-only, and
+    # cannot remove it: refused, not an error page.
+    client.force_login(tree.clerk_a1)
+    page = client.get(reverse("admin:skills_competitionentry_change", args=[entry.pk]))
+    assert page.status_code == 200 and 'name="rank"' not in page.content.decode()
+    gone = client.post(
+        reverse("admin:skills_competitionentry_delete", args=[above.entries.get().pk]),
+        {"post": "yes"},
+    )
+    assert gone.status_code == 403 and above.entries.exists()
+    client.force_login(tree.county_staff)
     # Lists and pages open for each of them.
     for name in (
         "competition",

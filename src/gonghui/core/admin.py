@@ -296,10 +296,12 @@ class ScopedAdmin(ModelAdmin):
                 return super().delete_view(request, object_id, extra_context)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            info = (self.opts.app_label, self.opts.model_name)
-            return HttpResponseRedirect(
-                reverse("admin:{}_{}_change".format(*info), args=[object_id])
-            )
+        except NotFound as exc:
+            # The service found a union of the record outside the user's subtree (their entrant
+            # in another union's competition): said on the record's page, not an error page.
+            messages.error(request, str(exc) or _("The record does not exist."))
+        info = (self.opts.app_label, self.opts.model_name)
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[object_id]))
 
     def delete_queryset(self, request, queryset):
         refused = []
@@ -308,6 +310,8 @@ class ScopedAdmin(ModelAdmin):
                 self.service_delete(request.user, obj)
             except ValidationError as exc:
                 refused.append(" ".join(exc.messages))
+            except (PermissionDenied, NotFound) as exc:
+                refused.append(f"{obj}：{exc}")
         for message in refused:
             messages.error(request, message)
 

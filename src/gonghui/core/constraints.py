@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldError, ValidationError
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import BooleanField, CheckConstraint, Q, Value
 from django.db.models.functions import Coalesce
@@ -44,12 +44,21 @@ def _failed_checks(model_class, instance, checks, exclude, using) -> list[CheckC
     try:
         with transaction.atomic(using=using):
             row = compiler.execute_sql(SINGLE)
-    except DatabaseError as exc:
-        # As Django's own check: a condition the database cannot evaluate on these values is
-        # left to the database's constraint at the write.
-        logger.warning("Could not check the constraints of %s: %s", model_class.__name__, exc)
-        return []
+    except (DatabaseError, FieldError):
+        # A condition the database cannot evaluate on these values: ask as Django does, one
+        # check at a time, so that only that one is given up.
+        return _failed_one_by_one(model_class, instance, asked, exclude, using)
     return [c for c, passed in zip(asked, row, strict=True) if not passed]
+
+
+def _failed_one_by_one(model_class, instance, checks, exclude, using) -> list[CheckConstraint]:
+    failed = []
+    for constraint in checks:
+        try:
+            constraint.validate(model_class, instance, exclude=exclude, using=using)
+        except ValidationError:
+            failed.append(constraint)
+    return failed
 
 
 def validate_constraints(instance, exclude=None) -> None:
@@ -87,7 +96,34 @@ def validate_constraints(instance, exclude=None) -> None:
 
 
 def full_clean(instance, exclude=None) -> None:
-    """``instance.full_clean(exclude)`` with the constraints checked by ``validate_constraints``
-    (on the fields that passed their own validation, as Django does)."""
-    instance.full_clean(exclude=exclude, validate_constraints=False)
-    validate_constraints(instance, exclude=exclude)
+    """``instance.full_clean(exclude)`` step by step as Django takes it (fields, ``clean``,
+    uniqueness, then the constraints on the fields that passed), with the constraints checked
+    by ``validate_constraints``; every error is reported together, as Django does."""
+    errors: dict = {}
+    exclude = set(exclude or ())
+
+    def passed_only():
+        for name in errors:
+            if name != NON_FIELD_ERRORS:
+                exclude.add(name)
+
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    passed_only()
+    try:
+        instance.validate_unique(exclude=exclude)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    passed_only()
+    try:
+        validate_constraints(instance, exclude=exclude)
+    except ValidationError as e:
+        errors = e.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,11 +23,12 @@ from gonghui.core.admin import (
 )
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
-from gonghui.core.scoping import scope
+from gonghui.core.scoping import org_in_scope, scope
 from gonghui.core.selectors import workflow_progress
 from gonghui.honors.models import Honor
 from gonghui.honors.selectors import honors_visible_to
 from gonghui.members.selectors import person_by_id_number
+from gonghui.skills import indicators as skills_indicators
 from gonghui.skills import selectors, services
 from gonghui.skills.exports import results_xlsx, roster_xlsx
 from gonghui.skills.models import (
@@ -34,6 +36,7 @@ from gonghui.skills.models import (
     CompetitionEntry,
     CompetitionStatus,
     Innovation,
+    Prize,
     Trainee,
     TrainingCourse,
     TrainingSession,
@@ -59,6 +62,21 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
 
+class TookPlaceFilter(admin.SimpleListFilter):
+    """The union's own competitions under way or with results out: those said as held."""
+
+    title = gettext_lazy("Held by the union")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Held by us, under way or done"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(skills_indicators.held())
+        return queryset
+
+
 @admin.register(Competition)
 class CompetitionAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
     form = ServiceChecked
@@ -72,7 +90,7 @@ class CompetitionAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
         "entry_count",
         "status",
     )
-    list_filter = ("status", "level", "kind", "held_above", "starts_on")
+    list_filter = (TookPlaceFilter, "status", "level", "kind", "held_above", "starts_on")
     search_fields = ("name", "trade", "organisers")
     fields = ("org", *services.COMPETITION_FIELDS)
     selector = staticmethod(selectors.competitions_visible_to)
@@ -93,7 +111,7 @@ class CompetitionAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.status in (CS.PLANNED, CS.RUNNING))
+        return allowed and (obj is None or obj.status == CS.PLANNED)
 
     @admin.display(description=gettext_lazy("Named entrants"))
     def entry_count(self, obj):
@@ -155,17 +173,43 @@ class CompetitionAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
 
 
 class PlacedFilter(admin.SimpleListFilter):
-    """Entrants with a rank or a prize: the list behind the winners' figure."""
+    """Entrants with a rank or a prize; those of the union's own competitions with results out
+    (the lists behind the winners' figures)."""
 
     title = gettext_lazy("Placed or awarded")
     parameter_name = "placed"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Yes"))]
+        return [
+            ("yes", _("Yes")),
+            ("own", _("In our own competitions with results out")),
+            ("first", _("First place or first prize")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(rank__isnull=False) | queryset.exclude(prize="")
+            return queryset.filter(skills_indicators.placed())
+        if self.value() == "own":
+            return queryset.filter(skills_indicators.placed() & skills_indicators.own_results())
+        if self.value() == "first":
+            return queryset.filter(
+                (Q(rank=1) | Q(prize=Prize.FIRST)) & skills_indicators.own_results()
+            )
+        return queryset
+
+
+class SentFilter(admin.SimpleListFilter):
+    """Entrants sent to provincial and national competitions: the list behind that figure."""
+
+    title = gettext_lazy("Sent to competitions above")
+    parameter_name = "sent"
+
+    def lookups(self, request, model_admin):
+        return [("above", _("Provincial or national"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "above":
+            return queryset.filter(skills_indicators.sent_above())
         return queryset
 
 
@@ -210,7 +254,7 @@ class ResultForm(NoModelCheck, forms.ModelForm):
 @admin.register(CompetitionEntry)
 class CompetitionEntryAdmin(ScopedAdmin):
     list_display = ("name", "competition", "org", "result", "title_earned", "sent_on_from")
-    list_filter = (PlacedFilter, "competition__held_above", "competition__level")
+    list_filter = (PlacedFilter, SentFilter, "competition__held_above", "competition__level")
     search_fields = ("name", "competition__name")
     selector = staticmethod(selectors.entries_visible_to)
     change_form_template = "skills/entry_change_form.html"
@@ -233,16 +277,22 @@ class CompetitionEntryAdmin(ScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return EntryForm.Meta.fields
-        if obj.competition.status != CS.RUNNING:  # read-only: the title as conferred
+        if not self._organiser(request, obj) or obj.competition.status != CS.RUNNING:
             return ("competition", "name", "org", *ResultForm.RESULT, "title_earned")
         return ("competition", "name", "org", *ResultForm.Meta.fields)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        if obj.competition.status != CS.RUNNING:
+        if not self._organiser(request, obj) or obj.competition.status != CS.RUNNING:
             return self.get_fields(request, obj)
         return ("competition", "name", "org")
+
+    @staticmethod
+    def _organiser(request, obj) -> bool:
+        """Results and removals are the competition's union's: a union beneath sees its own
+        entrant in a competition above it, read-only."""
+        return org_in_scope(request.user, obj.competition.org)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -260,7 +310,12 @@ class CompetitionEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.competition.status in (CS.PLANNED, CS.RUNNING))
+        return allowed and (
+            obj is None
+            or (
+                obj.competition.status in (CS.PLANNED, CS.RUNNING) and self._organiser(request, obj)
+            )
+        )
 
     @admin.display(description=gettext_lazy("Result"))
     def result(self, obj):

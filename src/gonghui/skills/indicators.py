@@ -16,6 +16,7 @@ from gonghui.skills.models import (
     CompetitionStatus,
     Innovation,
     InnovationKind,
+    Prize,
     SkillLevel,
     TargetGroup,
     TrainingSession,
@@ -48,12 +49,12 @@ TOOK_PLACE = (CompetitionStatus.RUNNING, CompetitionStatus.FINISHED)
 ABOVE = (SkillLevel.PROVINCIAL, SkillLevel.NATIONAL)
 
 
-def _held():
+def held():
     # Held by the union itself (not a final above it that its entrants went to).
     return Q(held_above=False, status__in=TOOK_PLACE)
 
 
-def _competition(key, name, unit, measure, where=_held, **more) -> Indicator:
+def _competition(key, name, unit, measure, where=held, **more) -> Indicator:
     return Indicator(
         key,
         name,
@@ -63,9 +64,15 @@ def _competition(key, name, unit, measure, where=_held, **more) -> Indicator:
         "org",
         date_field="starts_on",
         measure=measure,
-        records=(COMPETITIONS, more.pop("query", {"held_above__exact": "0"})),
+        records=(COMPETITIONS, more.pop("query", {"held": "yes"})),
         where=where,
         **more,
+    )
+
+
+def sent_above():
+    return Q(competition__held_above=True, competition__level__in=ABOVE) & ~Q(
+        competition__status=CompetitionStatus.CANCELLED
     )
 
 
@@ -99,6 +106,16 @@ def results_above(root, start, end) -> list[str]:
         best = min((w.rank or 999) for w in way)
         said.append((best, f"{e.competition.name}获得{'、'.join(result_text(w) for w in way)}"))
     return [text for _best, text in sorted(said, key=lambda s: s[0])[:RESULTS_SHOWN]]
+
+
+def placed():
+    return Q(rank__isnull=False) | ~Q(prize="")
+
+
+def own_results():
+    # The union's own competitions with their results out: what its entrants won above is said
+    # with the competition it was won in.
+    return Q(competition__held_above=False, competition__status=CompetitionStatus.FINISHED)
 
 
 def _sessions(key, name, unit, measure, group: str = "", **more) -> Indicator:
@@ -156,8 +173,8 @@ INDICATORS = [
             _("Competitions held at level: %(level)s") % {"level": label},
             "场",
             Count("id"),
-            where=lambda level=level: _held() & Q(level=level),
-            query={"held_above__exact": "0", "level__exact": level},
+            where=lambda level=level: held() & Q(level=level),
+            query={"held": "yes", "level__exact": level},
             leave_out=SECTION,
         )
         for level, label in SkillLevel.choices
@@ -171,11 +188,8 @@ INDICATORS = [
         "org",
         date_field="competition__starts_on",
         measure=Count("id"),
-        records=(ENTRIES, {"competition__held_above__exact": "1"}),
-        where=lambda: (
-            Q(competition__held_above=True, competition__level__in=ABOVE)
-            & ~Q(competition__status=CompetitionStatus.CANCELLED)
-        ),
+        records=(ENTRIES, {"sent": "above"}),
+        where=sent_above,
         phrase="选派职工参加省级以上竞赛{n}",
         notes=results_above,
     ),
@@ -188,14 +202,22 @@ INDICATORS = [
         "org",
         date_field="competition__starts_on",
         measure=Count("id"),
-        records=(ENTRIES, {"placed": "yes"}),
-        # Of the union's own competitions with their results out; what was won above is said
-        # with the competition it was won in.
-        where=lambda: (
-            (Q(rank__isnull=False) | ~Q(prize=""))
-            & Q(competition__held_above=False, competition__status=CompetitionStatus.FINISHED)
-        ),
+        records=(ENTRIES, {"placed": "own"}),
+        where=lambda: placed() & own_results(),
         phrase="获得名次和奖项{n}",
+    ),
+    Indicator(
+        "skills.winners.first",
+        _("Entrants first placed or with a first prize"),
+        "人次",
+        K,
+        CompetitionEntry.objects.all,
+        "org",
+        date_field="competition__starts_on",
+        measure=Count("id"),
+        records=(ENTRIES, {"placed": "first"}),
+        where=lambda: (Q(rank=1) | Q(prize=Prize.FIRST)) & own_results(),
+        said_with="skills.winners",
     ),
     _sessions(
         "skills.sessions",

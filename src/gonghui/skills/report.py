@@ -22,7 +22,10 @@ def section(w, org, start: datetime.date, end: datetime.date):
                 text += f"，参赛职工{w.n('skills.competitions.participants', '人')}"
             said.append(text)
         if w.get("skills.winners"):
-            said.append(f"职工获得名次和奖项{w.n('skills.winners')}")
+            text = f"职工获得名次和奖项{w.n('skills.winners')}"
+            if w.get("skills.winners.first"):
+                text += f"，其中第一名或一等奖{w.n('skills.winners.first')}"
+            said.append(text)
         if w.get("skills.entrants.sent"):
             text = f"选派职工参加省级以上竞赛{w.n('skills.entrants.sent')}"
             won = results_above(org, start, end)

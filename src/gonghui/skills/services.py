@@ -771,14 +771,14 @@ def _innovation_check(actor, i: Innovation, today: datetime.date, changed=None) 
         raise DomainError({"patent_no": _("A patent is recorded with its number.")})
     if i.award_prize and not (i.award or "").strip():
         raise DomainError({"award": _("Name the award the prize is of.")})
-    if i.studio_id is not None and (changed is None or "studio" in changed):
+    if i.studio_id is not None and (changed is None or {"studio", "org"} & changed):
         studio = ServicePoint.objects.select_related("org").get(pk=i.studio_id)
         require_in_scope(actor, studio.org)
         if studio.kind not in STUDIO_KINDS:
             raise DomainError({"studio": _("Choose an innovation studio.")})
         if not studio.org.is_within(i.org) and not i.org.is_within(studio.org):
             raise DomainError({"studio": _("The studio is not one of this union's.")})
-    if i.lead_id is not None and (changed is None or "lead" in changed):
+    if i.lead_id is not None and (changed is None or {"lead", "org"} & changed):
         lead = Person.objects.select_related("latest_membership__org").get(pk=i.lead_id)
         if lead.latest_membership is None:
             raise DomainError({"lead": _("%(name)s is not a member.") % {"name": lead.name}})
