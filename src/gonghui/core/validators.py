@@ -64,3 +64,17 @@ def validate_region_code(value: str) -> None:
             code="region_unknown",
             params={"code": value},
         )
+
+
+def checked_amount(value, field: str, whole_digits: int):
+    """A sum of yuan a service records: not negative, fewer than ``whole_digits`` digits
+    before the point (a larger one is a typing error, and would not fit its column)."""
+    from django.utils.translation import gettext
+
+    from gonghui.core.errors import DomainError
+
+    if value < 0:
+        raise DomainError({field: gettext("The amount cannot be negative.")})
+    if value >= 10**whole_digits:
+        raise DomainError({field: gettext("The amount is too large: check the figure.")})
+    return value

@@ -31,6 +31,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.idnumbers import masked_name
 from gonghui.core.services import record_create, record_delete, record_update
+from gonghui.core.validators import checked_amount
 from gonghui.core.workflow import Step, Workflow
 from gonghui.orgs.models import Employer, Org, ServicePoint
 from gonghui.rights.models import (
@@ -769,15 +770,6 @@ def _start(case: DisputeCase, v: dict, today) -> None:
     case.mediator, case.mediation_started_on = mediator, day
 
 
-def _amount(value, field: str, whole_digits: int):
-    """A sum of yuan the field holds: not negative, fewer than ``whole_digits`` digits."""
-    if value < 0:
-        raise DomainError({field: _("The amount cannot be negative.")})
-    if value >= 10**whole_digits:
-        raise DomainError({field: _("The amount is too large: check the figure.")})
-    return value
-
-
 def _close(case: DisputeCase, v: dict, today) -> None:
     day = v.get("closed_on")
     _not_after_today(day, "closed_on", today)
@@ -792,7 +784,7 @@ def _agree(case: DisputeCase, v: dict, today) -> None:
     amount = v.get("amount_recovered")
     if amount is None:
         raise DomainError({"amount_recovered": _("Give the amount recovered (0 if none).")})
-    case.amount_recovered = _amount(amount, "amount_recovered", 10)
+    case.amount_recovered = checked_amount(amount, "amount_recovered", 10)
 
 
 def _confirm(case: DisputeCase, v: dict, today) -> None:
@@ -1184,8 +1176,8 @@ def _conclude(aid: LegalAidCase, v: dict, today) -> None:
     if not v.get("outcome"):
         raise DomainError({"outcome": _("Give the outcome.")})
     aid.closed_on, aid.outcome = day, v["outcome"]
-    aid.amount_recovered = _amount(v.get("amount_recovered") or 0, "amount_recovered", 10)
-    aid.cost = _amount(v.get("cost") or 0, "cost", 8)
+    aid.amount_recovered = checked_amount(v.get("amount_recovered") or 0, "amount_recovered", 10)
+    aid.cost = checked_amount(v.get("cost") or 0, "cost", 8)
 
 
 AID_CHANGE = "rights.change_legalaidcase"

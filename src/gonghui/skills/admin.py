@@ -45,12 +45,12 @@ from gonghui.skills.models import (
 CS = CompetitionStatus
 
 
-def _member(actor, text: str):
+def _member(actor, text: str, field: str = "id_number_text"):
     """The member an ID number names in the actor's subtree, or a form error saying so."""
     try:
         return person_by_id_number(actor, text)
     except NotFound as exc:
-        raise ValidationError({"id_number_text": str(exc)}) from None
+        raise ValidationError({field: str(exc)}) from None
 
 
 class ServiceChecked(NoModelCheck, forms.ModelForm):
@@ -658,10 +658,7 @@ class InnovationAdmin(StartsFromOwnOrg, ScopedAdmin):
     def _lead(self, actor, data):
         text = (data.pop("lead_id_number", "") or "").strip()
         if text:
-            try:
-                data["lead"] = person_by_id_number(actor, text)
-            except NotFound as exc:
-                raise ValidationError({"lead_id_number": str(exc)}) from None
+            data["lead"] = _member(actor, text, "lead_id_number")
         return data
 
     def service_create(self, actor, data):

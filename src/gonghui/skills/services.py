@@ -28,6 +28,7 @@ from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_create, record_delete, record_update
+from gonghui.core.validators import checked_amount
 from gonghui.core.workflow import Step, Workflow
 from gonghui.honors.models import Honor, HonorKind
 from gonghui.members.models import Person
@@ -51,18 +52,12 @@ TITLE_KINDS = (HonorKind.TECHNICAL_EXPERT, HonorKind.CRAFTSMAN, HonorKind.INNOVA
 STUDIO_KINDS = (ServicePoint.Kind.INNOVATION_STUDIO, ServicePoint.Kind.WORKER_INNOVATION_STUDIO)
 # A session's head-count beyond this is a typing error (and would overflow its totals).
 MAX_HEADCOUNT = 1_000_000
-# A sum of yuan larger than this is a typing error, not a competition's cost (under 1亿).
-MAX_YUAN = Decimal(10**8)
+# A sum of yuan of more digits is a typing error, not a competition's cost (under 1亿).
+MAX_YUAN_DIGITS = 8
 
 
 def _money(value, field: str) -> Decimal:
-    if value is None:
-        return Decimal(0)
-    if value < 0:
-        raise DomainError({field: _("The amount cannot be negative.")})
-    if value >= MAX_YUAN:
-        raise DomainError({field: _("The amount is too large: check the figure.")})
-    return value
+    return Decimal(0) if value is None else checked_amount(value, field, MAX_YUAN_DIGITS)
 
 
 def _dates(starts_on, ends_on) -> None:
