@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gonghui.mutualaid",
     "gonghui.rights",
     "gonghui.skills",
+    "gonghui.funds",
     "gonghui.reports",
     "gonghui.ledger",
     "gonghui.demo",
