@@ -7,7 +7,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.funds import selectors, services
@@ -19,7 +21,7 @@ from gonghui.funds.models import (
     Posting,
     SplitPolicy,
 )
-from gonghui.funds.services import Collection, Line
+from gonghui.funds.services import Line
 from tests.conftest import snapshot
 
 D = Decimal
@@ -123,3 +125,315 @@ def test_collection_is_split_and_posted(tree, split):
     assert selectors.unbalanced_orgs(tree.admin, tree.county) == []
     mine = {r["account"]: r["balance"] for r in selectors.account_balances(tree.clerk_a1, tree.a1)}
     assert mine["bank"] == D(6000) and mine["contributions"] == D(-6000)
+
+
+def _payroll(tree, emp_a=300000, emp_b=200000):
+    from gonghui.orgs.models import Employer
+
+    Employer.objects.filter(pk=tree.emp_a.pk).update(
+        monthly_payroll=emp_a, uscc="91530524MA6K0000A1"
+    )
+    Employer.objects.filter(pk=tree.emp_b.pk).update(
+        monthly_payroll=emp_b, uscc="91530524MA6K0000B2"
+    )
+    tree.emp_a.refresh_from_db()
+    tree.emp_b.refresh_from_db()
+
+
+def test_split_policies_hold_their_rules(tree, split):
+    models = (SplitPolicy,)
+    before = snapshot(*models)
+    bad = [
+        {"grassroots": D(30), "county": D(40), "city": D(10), "province": D(10), "national": D(10)},
+        {"grassroots": D(60), "county": D(20), "city": D(10), "province": D(10), "national": D(10)},
+        {"grassroots": D(60), "county": D(50), "city": D(-10), "province": D(0), "national": D(0)},
+    ]
+    for shares in bad:
+        with pytest.raises(ValidationError):
+            services.split_policy_create(
+                actor=tree.admin, region_code="530524", effective_from=JAN, **shares
+            )
+    with pytest.raises(ValidationError):  # the same region and start twice
+        services.split_policy_create(
+            actor=tree.admin,
+            region_code="530000",
+            effective_from=datetime.date(2020, 1, 1),
+            grassroots=D(60),
+            county=D(40),
+            city=D(0),
+            province=D(0),
+            national=D(0),
+        )
+    with pytest.raises(PermissionDenied):  # federation staff read it, administrators keep it
+        services.split_policy_create(
+            actor=tree.county_staff, region_code="530524", effective_from=JAN, **bad[0]
+        )
+    # In force: its shares stay (collections were split by it); its end date may be set.
+    with pytest.raises(DomainError, match="新的"):
+        services.split_policy_update(actor=tree.admin, policy=split, changes={"county": D(15)})
+    assert snapshot(*models) == before
+    services.split_policy_update(
+        actor=tree.admin, policy=split, changes={"effective_to": datetime.date(2026, 6, 30)}
+    )
+    split.refresh_from_db()
+    assert split.effective_to == datetime.date(2026, 6, 30)
+    assert list(selectors.split_policies_visible_to(tree.clerk_a1)) == [split]
+    assert list(selectors.split_policies_visible_to(None)) == []
+
+
+def test_a_new_split_applies_from_its_date_never_backwards(tree, split):
+    services.split_policy_update(
+        actor=tree.admin, policy=split, changes={"effective_to": datetime.date(2026, 6, 30)}
+    )
+    services.split_policy_create(
+        actor=tree.admin,
+        region_code="530000",
+        effective_from=datetime.date(2026, 7, 1),
+        grassroots=D(60),
+        township=D(5),
+        county=D(15),
+        city=D(5),
+        province=D(10),
+        national=D(5),
+    )
+    _payroll(tree)
+    june = services.contribution_create(
+        actor=tree.town_a, employer=tree.emp_a, period=datetime.date(2026, 6, 1), payroll=D(100000)
+    )
+    july = services.contribution_create(
+        actor=tree.town_a, employer=tree.emp_a, period=datetime.date(2026, 7, 1), payroll=D(100000)
+    )
+    services.contribution_collect(
+        actor=tree.town_a,
+        contribution=june,
+        amount=D(2000),
+        collected_on=datetime.date(2026, 6, 30),
+        channel=Channel.TAX,
+    )
+    services.contribution_collect(
+        actor=tree.town_a,
+        contribution=july,
+        amount=D(2000),
+        collected_on=datetime.date(2026, 7, 10),
+        channel=Channel.TAX,
+    )
+    june.refresh_from_db()
+    july.refresh_from_db()
+    assert (june.share_township, june.share_county) == (D(0), D(400))
+    assert (july.share_township, july.share_county) == (D(100), D(300))
+    # The township's share reached the township's books, from July only.
+    town = {
+        r["account"]: r["balance"]
+        for r in selectors.account_balances(tree.town_a, tree.a, own=True)
+    }
+    assert town["contributions"] == D(-100)
+    check_deferred()
+
+
+def test_bad_input_is_refused_and_changes_nothing(tree, split):
+    _payroll(tree)
+    c = services.contribution_create(
+        actor=tree.town_a, employer=tree.emp_a, period=JAN, payroll=D(100000)
+    )
+    models = (FundContribution, JournalEntry, Posting)
+    before = snapshot(*models)
+    today = timezone.localdate()
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    for kwargs in (
+        {"employer": tree.emp_a, "period": JAN, "payroll": D(1)},  # the same month twice
+        {"employer": tree.emp_a, "period": next_month, "payroll": D(1)},  # a month to come
+        {"employer": tree.emp_a, "period": FEB, "payroll": D(-1)},
+        {"employer": tree.emp_a, "period": FEB, "payroll": D("1.005")},
+        {"employer": tree.emp_a, "period": FEB, "payroll": D(10) ** 12},
+    ):
+        with pytest.raises(ValidationError):
+            services.contribution_create(actor=tree.town_a, **kwargs)
+    with pytest.raises(NotFound):  # another township's employer
+        services.contribution_create(
+            actor=tree.town_b, employer=tree.emp_a, period=FEB, payroll=D(1)
+        )
+    with pytest.raises(PermissionDenied):  # a grassroots clerk reads its books, keeps no months
+        services.contribution_create(
+            actor=tree.clerk_a1, employer=tree.emp_a, period=FEB, payroll=D(1)
+        )
+    for amount, day, channel in (
+        (D(0), FEB, Channel.TAX),
+        (D(-5), FEB, Channel.TAX),
+        (D("2000.01"), FEB, Channel.TAX),  # more than is due
+        (D(100), today + datetime.timedelta(days=1), Channel.TAX),
+        (D(100), datetime.date(2025, 12, 31), Channel.TAX),  # before the month
+        (D(100), FEB, "cash"),
+    ):
+        with pytest.raises(DomainError):
+            services.contribution_collect(
+                actor=tree.town_a, contribution=c, amount=amount, collected_on=day, channel=channel
+            )
+    with pytest.raises(NotFound):
+        services.contribution_collect(
+            actor=tree.town_b, contribution=c, amount=D(100), collected_on=FEB, channel=Channel.TAX
+        )
+    # No split in force on the day (before the policy began): said, not guessed.
+    SplitPolicy.objects.filter(pk=split.pk).update(effective_from=datetime.date(2026, 3, 1))
+    with pytest.raises(DomainError, match="分成"):
+        services.contribution_collect(
+            actor=tree.town_a, contribution=c, amount=D(100), collected_on=FEB, channel=Channel.TAX
+        )
+    assert snapshot(*models) == before
+    SplitPolicy.objects.filter(pk=split.pk).update(effective_from=datetime.date(2020, 1, 1))
+    services.contribution_collect(
+        actor=tree.town_a, contribution=c, amount=D(1500), collected_on=FEB, channel=Channel.TAX
+    )
+    # Collected: the payroll cannot fall below what was paid, the month cannot be deleted.
+    with pytest.raises(DomainError):
+        services.contribution_update(
+            actor=tree.town_a, contribution=c, changes={"payroll": D(50000)}
+        )
+    with pytest.raises(DomainError):
+        services.contribution_update(actor=tree.town_a, contribution=c, changes={"due": D(1)})
+    with pytest.raises(DomainError):
+        services.contribution_delete(actor=tree.town_a, contribution=c)
+    services.contribution_update(actor=tree.town_a, contribution=c, changes={"payroll": D(80000)})
+    c.refresh_from_db()
+    assert (c.due, c.outstanding) == (D(1600), D(100))
+    check_deferred()
+
+
+def test_assessing_a_month_and_the_preparatory_levy(tree, split):
+    from gonghui.orgs.services import employer_create
+
+    _payroll(tree)
+    no_union = employer_create(
+        actor=None, org=tree.a, name="甲镇某商店", unit_type="600", headcount=5, union=None
+    )
+    from gonghui.orgs.models import Employer
+
+    Employer.objects.filter(pk=no_union.pk).update(monthly_payroll=D(20000))
+    assert services.contributions_assess(actor=tree.town_a, org=tree.a, period=FEB) == 2
+    assert services.contributions_assess(actor=tree.town_a, org=tree.a, period=FEB) == 0
+    assert services.contributions_assess(actor=tree.county_staff, org=tree.county, period=FEB) == 1
+    levy = FundContribution.objects.get(employer=no_union)
+    assert (levy.levy, levy.due) == (FundContribution.Levy.PREPARATORY, D(400))
+    with pytest.raises(NotFound):
+        services.contributions_assess(actor=tree.town_b, org=tree.a, period=JAN)
+    # The preparatory levy: the grassroots share is held by the territorial union.
+    entry = services.contribution_collect(
+        actor=tree.town_a, contribution=levy, amount=D(400), collected_on=FEB, channel=Channel.TAX
+    )
+    by_org = {(p.org_id, p.account): p.amount for p in entry.postings.all() if p.amount < 0}
+    assert by_org[(tree.a.pk, "contributions")] == D(-240)
+    # Paid directly: the union itself collects and passes the levels' shares up.
+    c = FundContribution.objects.get(employer=tree.emp_a, period=FEB)
+    entry = services.contribution_collect(
+        actor=tree.town_a, contribution=c, amount=D(6000), collected_on=FEB, channel=Channel.DIRECT
+    )
+    assert entry.org == tree.a1
+    assert {(p.org_id, p.account, p.amount) for p in entry.postings.all()} == {
+        (tree.a1.pk, "bank", D(6000)),
+        (tree.a1.pk, "contributions", D(-3600)),
+        (tree.a1.pk, "bank", D(-2400)),
+        (tree.county.pk, "bank", D(1200)),
+        (tree.county.pk, "contributions", D(-1200)),
+    }
+    assert selectors.unbalanced_orgs(tree.county_staff, tree.county) == []
+    # Arrears: January not assessed; February's unpaid month of emp_b is overdue by April.
+    overdue = selectors.arrears_by_employer(
+        tree.county_staff, tree.county, datetime.date(2026, 4, 1)
+    )
+    assert [(r["employer__name"], r["outstanding"]) for r in overdue] == [("乙公司", D(4000))]
+    assert (
+        selectors.arrears_by_employer(tree.county_staff, tree.county, datetime.date(2026, 3, 10))
+        == []
+    )
+    waiting = selectors.contributions_waiting(
+        tree.town_b, "contributions.arrears", datetime.date(2026, 4, 1)
+    )
+    assert [w.employer for w in waiting] == [tree.emp_b]
+    assert not selectors.contributions_waiting(
+        tree.town_a, "contributions.arrears", datetime.date(2026, 4, 1)
+    )
+    assert not selectors.contributions_waiting(tree.town_b, "other", datetime.date(2026, 4, 1))
+    check_deferred()
+
+
+def test_each_user_sees_its_subtree_and_its_own_lines(tree, split):
+    _payroll(tree)
+    c = services.contribution_create(
+        actor=tree.town_a, employer=tree.emp_a, period=JAN, payroll=D(100000)
+    )
+    entry = services.contribution_collect(
+        actor=tree.town_a, contribution=c, amount=D(2000), collected_on=FEB, channel=Channel.TAX
+    )
+    assert list(selectors.contributions_visible_to(tree.town_a)) == [c]
+    assert list(selectors.contributions_visible_to(tree.town_b)) == []
+    assert selectors.contribution_get(tree.county_staff, c.pk) == c
+    with pytest.raises(NotFound):
+        selectors.contribution_get(tree.town_b, c.pk)
+    # The grassroots union sees the entry, and in it its own lines only.
+    assert list(selectors.entries_visible_to(tree.clerk_a1)) == [entry]
+    assert list(selectors.entries_visible_to(tree.town_b)) == []
+    assert {p.org_id for p in selectors.postings_visible_to(tree.clerk_a1, entry)} == {tree.a1.pk}
+    assert {p.org_id for p in selectors.postings_visible_to(tree.county_staff)} == {
+        tree.county.pk,
+        tree.a1.pk,
+    }
+    for call in (
+        lambda: selectors.account_balances(tree.town_b, tree.a),
+        lambda: selectors.arrears_by_employer(tree.town_b, tree.a, FEB),
+        lambda: selectors.unbalanced_orgs(tree.clerk_a1, tree.county),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    total = {r["account"]: r for r in selectors.account_balances(tree.county_staff, tree.county)}
+    assert total["bank"]["debit"] == D(2000) + D(1200) and total["bank"]["credit"] == D(1600)
+    assert total["bank"]["balance"] == D(1600)  # the shares above the county left the tree
+    assert total["contributions"]["balance"] == D(-1600)
+    assert selectors.account_balances(tree.county_staff, tree.county, on=JAN)[0]["balance"] == 0
+
+
+def test_two_payments_of_one_month_at_once_cannot_pay_it_twice(transactional_db):
+    import threading
+
+    from django.db import connection as conn
+
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    services.split_policy_create(
+        actor=tree.admin,
+        region_code="530000",
+        effective_from=datetime.date(2020, 1, 1),
+        grassroots=D(60),
+        county=D(40),
+        city=D(0),
+        province=D(0),
+        national=D(0),
+    )
+    c = services.contribution_create(
+        actor=tree.town_a, employer=tree.emp_a, period=JAN, payroll=D(100000)
+    )
+    barrier, outcomes = threading.Barrier(2), []
+
+    def pay():
+        try:
+            barrier.wait()
+            services.contribution_collect(
+                actor=tree.town_a,
+                contribution=c,
+                amount=D(1500),
+                collected_on=FEB,
+                channel=Channel.TAX,
+            )
+            outcomes.append("paid")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["paid", "refused"]
+    c.refresh_from_db()
+    assert c.collected == D(1500) and JournalEntry.objects.count() == 1

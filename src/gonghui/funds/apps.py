@@ -30,6 +30,7 @@ class FundsConfig(workareas.WorkAreaApp):
 
     work_area = WorkArea.FUNDS
     indicators = "gonghui.funds.indicators.INDICATORS"
+    rates = "gonghui.funds.indicators.RATES"
     report_section = "gonghui.funds.report.section"
     imports = (
         ImportKind("collections", "gonghui.funds.imports.CollectionListSpec", "经费代收明细"),

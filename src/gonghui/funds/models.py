@@ -149,7 +149,7 @@ class SplitPolicy(models.Model):
                 condition=Q(grassroots__gte=40),
                 name="split_grassroots_at_least_40",
                 violation_error_message=_(
-                    "The grassroots union keeps at least 40% (ACFTU 工财字〔2004〕42号)."
+                    "The grassroots union keeps at least 40%% (ACFTU 工财字〔2004〕42号)."
                 ),
             ),
             models.CheckConstraint(
@@ -168,7 +168,7 @@ class SplitPolicy(models.Model):
                     - F("national")
                 ),
                 name="split_shares_make_100",
-                violation_error_message=_("The shares must add up to 100%."),
+                violation_error_message=_("The shares must add up to 100%%."),
             ),
         ]
 

@@ -275,7 +275,7 @@ def contribution_update(*, actor, contribution: FundContribution, changes: Mappi
         locked.payroll, locked.due = payroll, _due(payroll)
         if locked.collected > locked.due:
             raise DomainError(
-                {"payroll": _("More than 2% of this payroll has already been collected.")}
+                {"payroll": _("Already collected: more than the 2 per cent due on this payroll.")}
             )
         full_clean(locked)
         locked.save(update_fields=["payroll", "due"])
@@ -526,3 +526,70 @@ def _collection_lines(
         lines.append(Line(orgs[pk], Account.BANK, share))
         lines.append(Line(orgs[pk], Account.CONTRIBUTIONS, -share))
     return lines
+
+
+@dataclass(frozen=True)
+class ListedPayment:
+    """A row of the tax bureau's collection list: the employer, the month paid for, the payroll
+    it was levied on (if the list gives it), the sum and when and how it came in."""
+
+    employer: Employer
+    period: datetime.date
+    payroll: Decimal | None
+    amount: Decimal
+    collected_on: datetime.date
+    channel: str = Channel.TAX
+
+
+def collection_list_record(*, actor, org: Org, payments: Sequence[ListedPayment]) -> int:
+    """A collection list (税务代收明细) into the org's subtree: each month not yet assessed is
+    assessed from the list (its payroll, or the sum paid as 2% of one), then every payment is
+    collected as ``contributions_collect`` does. All or nothing; returns how many months were
+    assessed from the list."""
+    require_perm(actor, "funds.add_fundcontribution")
+    today = timezone.localdate()
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        for p in payments:
+            if not p.employer.org.is_within(org):
+                raise DomainError(_("An employer of the list is not in this organisation."))
+        keys = {(p.employer.pk, _month(p.period, today)) for p in payments}
+        existing = {
+            (c.employer_id, c.period): c
+            for c in FundContribution.objects.filter(
+                employer_id__in={k[0] for k in keys}, period__in={k[1] for k in keys}
+            )
+        }
+        new = []
+        for p in payments:
+            key = (p.employer.pk, _month(p.period, today))
+            if key in existing:
+                continue
+            payroll = (
+                _yuan(p.payroll, "payroll")
+                if p.payroll
+                else (Decimal(p.amount) / CONTRIBUTION_RATE).quantize(CENT)
+            )
+            existing[key] = FundContribution(
+                employer=p.employer,
+                org_id=p.employer.org_id,
+                period=key[1],
+                levy=_levy(p.employer),
+                payroll=payroll,
+                due=_due(payroll),
+            )
+            new.append(existing[key])
+        FundContribution.objects.bulk_create(new, batch_size=2000)
+        contributions_collect(
+            actor=actor,
+            collections=[
+                Collection(
+                    existing[(p.employer.pk, _month(p.period, today))],
+                    p.amount,
+                    p.collected_on,
+                    p.channel,
+                )
+                for p in payments
+            ],
+        )
+    return len(new)

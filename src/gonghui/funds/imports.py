@@ -1,0 +1,265 @@
+"""The tax bureau's collection list (工会经费代收明细) import: employer by unified social credit
+code, the month paid for, the payroll it was levied on, the sum, the day it came in and how.
+
+Employers are found by their code among the import's org's employers; a code that is not
+there is reported on its row, never guessed from the name. A month that has no assessment yet
+is assessed from the list. A month already paid in full is a conflict (the same list imported
+again), not collected twice; more than is still due is refused. Everything is written through
+``services.collection_list_record``, so the split and the journal are those of a payment
+recorded by hand."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from gonghui.core.cleaning import to_halfwidth
+from gonghui.core.imports.spec import (
+    CellError,
+    Column,
+    ImportSpec,
+    Problem,
+    Row,
+    Vocabulary,
+    read_choice,
+    read_date,
+    read_money,
+    read_text,
+)
+from gonghui.funds import services
+from gonghui.funds.models import Channel
+from gonghui.orgs.models import Employer
+
+CHANNELS = Vocabulary(
+    {Channel.TAX: "税务代收", Channel.FISCAL: "财政划拨", Channel.DIRECT: "自行拨缴"},
+    {"税务": Channel.TAX, "代收": Channel.TAX, "财政": Channel.FISCAL, "自缴": Channel.DIRECT},
+)
+
+COLUMNS = (
+    Column(
+        "uscc",
+        "统一社会信用代码",
+        required=True,
+        aliases=("社会信用代码", "纳税人识别号", "信用代码"),
+        example="91530524MA6K000000",
+        width=22,
+    ),
+    Column(
+        "name", "单位名称", aliases=("纳税人名称", "缴费单位"), example="青山某某有限公司", width=30
+    ),
+    Column(
+        "period",
+        "所属期",
+        required=True,
+        aliases=("费款所属期", "所属月份", "税款所属期"),
+        example="2026-01",
+        hint="年月，如2026-01或2026年1月",
+        width=12,
+    ),
+    Column(
+        "payroll",
+        "计征工资总额",
+        aliases=("计费依据", "工资总额", "计征依据"),
+        example="250000.00",
+        width=16,
+    ),
+    Column(
+        "amount",
+        "入库金额",
+        required=True,
+        aliases=("实缴金额", "缴纳金额", "金额"),
+        example="5000.00",
+        width=14,
+    ),
+    Column(
+        "collected_on",
+        "入库日期",
+        required=True,
+        aliases=("缴款日期", "入库时间"),
+        example="2026-02-12",
+        width=12,
+    ),
+    Column(
+        "channel",
+        "征收方式",
+        aliases=("收缴方式",),
+        example="税务代收",
+        choices=tuple(CHANNELS.labels.values()),
+        width=12,
+    ),
+)
+COL = {c.key: c for c in COLUMNS}
+STAGE_COLUMNS = ("row_no", "employer_id", "period", "payroll", "amount", "collected_on", "channel")
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$")
+_MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def read_month(row: Row, column: Column) -> datetime.date:
+    raw = row.cells.get(column.key)
+    if isinstance(raw, datetime.date):
+        return (raw.date() if isinstance(raw, datetime.datetime) else raw).replace(day=1)
+    text = to_halfwidth(str(raw if raw is not None else "")).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    match = _MONTH.match(text) or _MONTH_COMPACT.match(text)
+    if match is None:
+        raise CellError(
+            _("“%(value)s” is not a month; write it as 2026-01 or 2026年1月.") % {"value": text}
+        )
+    year, month = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise CellError(_("“%(value)s” is not a real month.") % {"value": text})
+    return datetime.date(year, month, 1)
+
+
+class CollectionListSpec(ImportSpec):
+    kind = "collections"
+    title = "工会经费代收明细"
+    columns = COLUMNS
+    permission = "funds.add_fundcontribution"
+    written_tables = ("funds_fundcontribution", "funds_journalentry", "funds_posting")
+
+    def begin(self, ctx) -> None:
+        self.employers = {
+            e.uscc: e
+            for e in Employer.objects.filter(org__path__startswith=ctx.org.path).exclude(uscc="")
+        }
+        ctx.cursor.execute("DROP TABLE IF EXISTS collection_stage")
+        ctx.cursor.execute(
+            "CREATE TEMP TABLE collection_stage (row_no integer, employer_id bigint, period date, "
+            "payroll numeric, amount numeric, collected_on date, channel text) ON COMMIT DROP"
+        )
+
+    def stage_sql(self, ctx) -> str:
+        return f"COPY collection_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN"
+
+    def parse(self, ctx, row: Row) -> tuple | None:
+        try:
+            code = read_text(row, COL["uscc"], max_length=40).upper().replace(" ", "")
+        except CellError as exc:
+            row.error(COL["uscc"], str(exc))
+            return None
+        employer = self.employers.get(code)
+        if employer is None:
+            row.error(
+                COL["uscc"],
+                _(
+                    "No employer of this organisation has the code “%(code)s”: check the code, "
+                    "or register the employer first."
+                )
+                % {"code": code},
+            )
+            return None
+        values = {}
+        for key, reader in (
+            ("period", read_month),
+            ("payroll", read_money),
+            ("amount", read_money),
+            ("collected_on", read_date),
+        ):
+            try:
+                values[key] = reader(row, COL[key])
+            except CellError as exc:
+                row.error(COL[key], str(exc))
+                return None
+        try:
+            channel = read_choice(row, COL["channel"], CHANNELS) or Channel.TAX
+        except CellError as exc:
+            row.error(COL["channel"], str(exc))
+            return None
+        if values["amount"] <= 0:
+            row.error(COL["amount"], _("Enter the amount collected."))
+            return None
+        if values["collected_on"] is None:
+            row.error(COL["collected_on"], _("Enter the day the money came in."))
+            return None
+        if values["collected_on"] > ctx.today:
+            row.error(COL["collected_on"], _("This date is in the future."))
+            return None
+        if values["collected_on"] < values["period"]:
+            row.error(
+                COL["collected_on"], _("The money was collected before the month it pays for.")
+            )
+            return None
+        if values["period"] > ctx.today.replace(day=1):
+            row.error(COL["period"], _("This month has not come yet."))
+            return None
+        if values["payroll"] and values["amount"] > values["payroll"]:
+            row.error(COL["amount"], _("The sum paid is more than the payroll it was levied on."))
+            return None
+        return (
+            row.number,
+            employer.pk,
+            values["period"],
+            values["payroll"] or None,
+            values["amount"],
+            values["collected_on"],
+            channel,
+        )
+
+    def check(self, ctx) -> list[Problem]:
+        cur = ctx.cursor
+        problems = []
+        cur.execute(
+            "SELECT s.row_no, min(t.row_no) FROM collection_stage s JOIN collection_stage t "
+            "ON t.employer_id = s.employer_id AND t.period = s.period AND t.row_no < s.row_no "
+            "GROUP BY s.row_no"
+        )
+        for row_no, first in cur.fetchall():
+            problems.append(
+                Problem(
+                    row_no, "所属期", _("Same employer and month as row %(row)d.") % {"row": first}
+                )
+            )
+        cur.execute(
+            "SELECT s.row_no, c.due - c.collected, s.amount FROM collection_stage s "
+            "JOIN funds_fundcontribution c ON c.employer_id = s.employer_id "
+            "AND c.period = s.period"
+        )
+        for row_no, left, amount in cur.fetchall():
+            if left <= 0:
+                problems.append(
+                    Problem(row_no, "", _("This month is already paid in full."), Problem.CONFLICT)
+                )
+            elif amount > left:
+                problems.append(
+                    Problem(
+                        row_no,
+                        "入库金额",
+                        _("%(amount)s yuan is more than the %(left)s yuan still due.")
+                        % {"amount": amount, "left": left},
+                    )
+                )
+        return problems
+
+    def write(self, ctx, skip_rows: set[int]) -> tuple[int, int]:
+        ctx.cursor.execute(
+            "SELECT row_no, employer_id, period, payroll, amount, collected_on, channel "
+            "FROM collection_stage WHERE NOT (row_no = ANY(%s)) ORDER BY row_no",
+            [sorted(skip_rows)],
+        )
+        staged = ctx.cursor.fetchall()
+        employers = Employer.objects.select_related("org").in_bulk([r[1] for r in staged])
+        payments = [
+            services.ListedPayment(
+                employer=employers[employer_id],
+                period=period,
+                payroll=Decimal(payroll) if payroll is not None else None,
+                amount=Decimal(amount),
+                collected_on=collected_on,
+                channel=channel,
+            )
+            for _row, employer_id, period, payroll, amount, collected_on, channel in staged
+        ]
+        if payments:
+            services.collection_list_record(actor=ctx.actor, org=ctx.org, payments=payments)
+        return len(payments), 0
+
+    def template_rows(self) -> list[list[str]]:
+        return [
+            [c.example for c in self.columns],
+            ["91530524MA6K000001", "青山某某合作社", "2026年1月", "", "1200", "2026-02-10", ""],
+        ]
