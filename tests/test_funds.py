@@ -437,3 +437,298 @@ def test_two_payments_of_one_month_at_once_cannot_pay_it_twice(transactional_db)
     assert sorted(outcomes) == ["paid", "refused"]
     c.refresh_from_db()
     assert c.collected == D(1500) and JournalEntry.objects.count() == 1
+
+
+# -- refunds to small and micro enterprises ------------------------------------------------
+
+
+@pytest.fixture
+def refund_rule(tree, split):
+    return services.refund_policy_create(
+        actor=tree.admin,
+        region_code="530000",
+        effective_from=datetime.date(2020, 4, 1),
+        max_headcount=150,
+    )
+
+
+def _small(tree):
+    from gonghui.orgs.models import Employer
+
+    _payroll(tree, emp_a=100000, emp_b=50000)
+    Employer.objects.filter(pk__in=[tree.emp_a.pk, tree.emp_b.pk]).update(is_small_micro=True)
+    tree.emp_a.refresh_from_db()
+    tree.emp_b.refresh_from_db()
+    for month in (1, 2, 3):
+        period = datetime.date(2026, month, 1)
+        for emp in (tree.emp_a, tree.emp_b):
+            c = services.contribution_create(
+                actor=tree.county_staff, employer=emp, period=period, payroll=emp.monthly_payroll
+            )
+            paid = c.due if emp == tree.emp_a or month < 3 else c.due / 2
+            services.contribution_collect(
+                actor=tree.county_staff,
+                contribution=c,
+                amount=paid,
+                collected_on=period + datetime.timedelta(days=40),
+                channel=Channel.TAX,
+            )
+
+
+def test_a_refund_runs_from_eligibility_to_payment_and_is_posted(tree, refund_rule):
+    from gonghui.funds.models import FundRefund, RefundBatch
+
+    _small(tree)
+    with pytest.raises(ValidationError):  # months that are not over
+        services.refunds_draft(
+            actor=tree.county_staff,
+            org=tree.county,
+            period_from=JAN,
+            period_to=timezone.localdate().replace(day=1),
+        )
+    with pytest.raises(ValidationError):
+        services.refunds_draft(
+            actor=tree.county_staff, org=tree.county, period_from=FEB, period_to=JAN
+        )
+    draft = services.refunds_draft(
+        actor=tree.county_staff,
+        org=tree.county,
+        period_from=JAN,
+        period_to=datetime.date(2026, 3, 1),
+    )
+    # emp_b did not pay March in full: named, not refunded.
+    assert [r.employer for r in draft.created] == [tree.emp_a]
+    assert len(draft.skipped) == 1 and "乙公司" in draft.skipped[0]
+    refund = draft.created[0]
+    assert (refund.paid, refund.amount) == (D(6000), D(6000))
+    assert refund.months.count() == 3
+    # The same months are never refunded twice.
+    again = services.refunds_draft(
+        actor=tree.county_staff,
+        org=tree.county,
+        period_from=JAN,
+        period_to=datetime.date(2026, 3, 1),
+    )
+    assert again.created == []
+    assert list(selectors.refunds_waiting(tree.town_a, "refunds.review", FEB)) == [refund]
+    assert list(selectors.refunds_waiting(tree.town_b, "refunds.review", FEB)) == []
+    assert list(selectors.refunds_waiting(tree.town_a, "other", FEB)) == []
+    assert [m.period.month for m in selectors.refund_months(tree.town_a, refund)] == [1, 2, 3]
+    # Approving needs the employer's account; a bad account number is refused.
+    with pytest.raises(ValidationError, match="开户行"):
+        services.refund_take_step(actor=tree.county_staff, refunds=[refund], step="approve")
+    with pytest.raises(ValidationError):
+        services.refund_update(
+            actor=tree.county_staff, refund=refund, changes={"bank_account": "12"}
+        )
+    with pytest.raises(ValidationError):
+        services.refund_update(actor=tree.county_staff, refund=refund, changes={"amount": D(1)})
+    with pytest.raises(NotFound):
+        services.refund_update(actor=tree.town_b, refund=refund, changes={"bank_name": "农行"})
+    services.refund_update(
+        actor=tree.town_a,
+        refund=refund,
+        changes={"bank_name": "农业银行青山支行", "bank_account": "6228 4800 1234 5678 901"},
+    )
+    with pytest.raises(ValidationError):  # not approved yet: not paid
+        services.refund_batch_create(actor=tree.county_staff, org=tree.county, refunds=[refund])
+    services.refund_take_step(actor=tree.county_staff, refunds=[refund], step="approve")
+    with pytest.raises(PermissionDenied):
+        services.refund_batch_create(actor=tree.clerk_a1, org=tree.a1, refunds=[refund])
+    batch = services.refund_batch_create(actor=tree.county_staff, org=tree.county, refunds=[refund])
+    assert list(selectors.refund_batches_visible_to(tree.county_staff)) == [batch]
+    assert list(selectors.refund_batches_visible_to(tree.town_a)) == []
+    bank = services.refund_batch_bank_file(actor=tree.county_staff, batch=batch)
+    assert bank[:2] == b"PK"
+    with pytest.raises(ValidationError):
+        services.refund_take_step(
+            actor=tree.county_staff, refunds=[refund], step="reject", reason="x"
+        )
+    services.refund_batch_mark_paid(
+        actor=tree.county_staff, batch=batch, paid_on=datetime.date(2026, 5, 10), reference="R1"
+    )
+    refund.refresh_from_db()
+    assert refund.status == FundRefund.Status.PAID and RefundBatch.objects.get().status == "paid"
+    # Each level gave back what it had received: a1 60%, the county 20%, the rest the county
+    # fronts for the levels above the tree.
+    entry = JournalEntry.objects.get(kind="refund")
+    lines = {(p.org_id, p.account, p.amount) for p in entry.postings.all()}
+    assert lines == {
+        (tree.a1.pk, "refunds", D(3600)),
+        (tree.a1.pk, "bank", D(-3600)),
+        (tree.county.pk, "refunds", D(1200)),
+        (tree.county.pk, "bank", D(-1200)),
+        (tree.county.pk, "refunds", D(1200)),
+        (tree.county.pk, "bank", D(-1200)),
+    } or sum(p.amount for p in entry.postings.filter(org=tree.county, account="refunds")) == D(2400)
+    refunded = {
+        r["account"]: r["balance"]
+        for r in selectors.account_balances(tree.county_staff, tree.county)
+    }
+    assert refunded["refunds"] == D(6000)
+    check_deferred()
+
+
+def test_a_rejected_refund_frees_its_months_and_refund_rules_hold(tree, refund_rule):
+    _small(tree)
+    draft = services.refunds_draft(
+        actor=tree.county_staff, org=tree.county, period_from=JAN, period_to=FEB
+    )
+    assert {r.employer for r in draft.created} == {tree.emp_a, tree.emp_b}
+    services.refund_take_step(
+        actor=tree.county_staff, refunds=draft.created, step="reject", reason="企业放弃"
+    )
+    assert not FundContribution.objects.filter(refund__isnull=False).exists()
+    redraft = services.refunds_draft(
+        actor=tree.county_staff, org=tree.county, period_from=JAN, period_to=FEB
+    )
+    assert len(redraft.created) == 2
+    with pytest.raises(ValidationError, match=r"原因|理由"):
+        services.refund_take_step(actor=tree.county_staff, refunds=redraft.created, step="reject")
+    with pytest.raises(ValidationError):
+        services.refund_policy_create(
+            actor=tree.admin, region_code="530524", effective_from=JAN, max_headcount=0
+        )
+    with pytest.raises(ValidationError):
+        services.refund_policy_create(
+            actor=tree.admin,
+            region_code="530524",
+            effective_from=JAN,
+            max_headcount=50,
+            percent=D(120),
+        )
+    with pytest.raises(ValidationError):
+        services.refund_policy_update(
+            actor=tree.admin, policy=refund_rule, changes={"max_headcount": 300}
+        )
+    services.refund_policy_update(
+        actor=tree.admin, policy=refund_rule, changes={"note": "延续至2027年底"}
+    )
+    assert list(selectors.refund_policies_visible_to(tree.clerk_a1)) == [refund_rule]
+    assert list(selectors.refund_policies_visible_to(None)) == []
+    assert {r.employer for r in selectors.refunds_visible_to(tree.town_b)} == {tree.emp_b}
+
+
+# -- allocations and dues ----------------------------------------------------------------
+
+
+def test_an_allocation_is_approved_paid_and_posted_between_the_two_unions(tree):
+    from gonghui.funds.models import Allocation
+
+    for bad in (
+        {"recipient": tree.county, "amount": D(100)},  # to itself
+        {"recipient": tree.b, "amount": D(100), "org": tree.a},  # not beneath
+        {"recipient": tree.a, "amount": D(0)},
+        {"recipient": tree.a, "amount": D(-1)},
+    ):
+        org = bad.pop("org", tree.county)
+        with pytest.raises((ValidationError, NotFound)):
+            services.allocation_create(
+                actor=tree.county_staff if org == tree.county else tree.town_a,
+                org=org,
+                purpose="assistance",
+                **bad,
+            )
+    with pytest.raises(NotFound):
+        services.allocation_create(
+            actor=tree.town_b, org=tree.a, recipient=tree.a1, purpose="assistance", amount=D(1)
+        )
+    a = services.allocation_create(
+        actor=tree.county_staff,
+        org=tree.county,
+        recipient=tree.a,
+        purpose="assistance",
+        amount=D(20480),
+        note="补助帮扶资金",
+    )
+    services.allocation_update(actor=tree.county_staff, allocation=a, changes={"amount": D(20500)})
+    with pytest.raises(ValidationError):
+        services.allocation_update(
+            actor=tree.county_staff, allocation=a, changes={"status": "paid"}
+        )
+    with pytest.raises(ValidationError):
+        services.allocation_update(
+            actor=tree.county_staff, allocation=a, changes={"recipient": tree.county}
+        )
+    assert list(selectors.allocations_waiting(tree.county_staff, "allocations.approve", FEB)) == [a]
+    # The township sees what it receives, but the giver approves and pays it.
+    assert list(selectors.allocations_visible_to(tree.town_a)) == [a]
+    assert list(selectors.allocations_visible_to(tree.town_b)) == []
+    with pytest.raises(NotFound):
+        services.allocation_transition(actor=tree.town_a, allocation=a, step="approve")
+    services.allocation_transition(actor=tree.county_staff, allocation=a, step="approve")
+    with pytest.raises(ValidationError):
+        services.allocation_delete(actor=tree.county_staff, allocation=a)
+    assert list(selectors.allocations_waiting(tree.county_staff, "allocations.pay", FEB)) == [a]
+    assert list(selectors.allocations_waiting(tree.county_staff, "x", FEB)) == []
+    for paid_on, reference in (
+        (None, "R"),
+        (timezone.localdate() + datetime.timedelta(days=1), "R"),
+        (FEB, " "),
+    ):
+        with pytest.raises(ValidationError):
+            services.allocation_transition(
+                actor=tree.county_staff,
+                allocation=a,
+                step="pay",
+                paid_on=paid_on,
+                reference=reference,
+            )
+    assert not JournalEntry.objects.exists()
+    services.allocation_transition(
+        actor=tree.county_staff, allocation=a, step="pay", paid_on=FEB, reference="QS001"
+    )
+    a.refresh_from_db()
+    assert a.status == Allocation.Status.PAID
+    town = {
+        r["account"]: r["balance"]
+        for r in selectors.account_balances(tree.town_a, tree.a, own=True)
+    }
+    county = {
+        r["account"]: r["balance"]
+        for r in selectors.account_balances(tree.county_staff, tree.county, own=True)
+    }
+    assert (town["bank"], town["allocations_in"]) == (D(20500), D(-20500))
+    assert (county["bank"], county["allocations_out"]) == (D(-20500), D(20500))
+    b = services.allocation_create(
+        actor=tree.town_a, org=tree.a, recipient=tree.a1, purpose="activities", amount=D(500)
+    )
+    services.allocation_delete(actor=tree.town_a, allocation=b)
+    c = services.allocation_create(
+        actor=tree.town_a, org=tree.a, recipient=tree.a1, purpose="activities", amount=D(500)
+    )
+    with pytest.raises(ValidationError):
+        services.allocation_transition(actor=tree.town_a, allocation=c, step="cancel")
+    services.allocation_transition(
+        actor=tree.town_a, allocation=c, step="cancel", reason="活动取消"
+    )
+    check_deferred()
+
+
+def test_dues_are_reported_and_kept_by_the_union(tree):
+    assert services.dues_of(D("4567.89")) == D("22.80")  # 4560 × 0.5%
+    assert services.dues_of(D(9)) == D(0)
+    with pytest.raises(ValidationError):
+        services.dues_of(D(-1))
+    r = services.dues_report_create(
+        actor=tree.clerk_a1, org=tree.a1, period=JAN, members=100, amount=D(2280), collected_on=FEB
+    )
+    for bad in (
+        {"period": JAN},  # the same month twice
+        {"period": FEB, "amount": D(0)},
+        {"period": FEB, "members": 0},
+        {"period": FEB, "amount": D(200000)},  # ¥2000 a member
+        {"period": FEB, "collected_on": datetime.date(2026, 1, 31)},
+    ):
+        kwargs = {"members": 100, "amount": D(2280), "collected_on": FEB, **bad}
+        with pytest.raises(ValidationError):
+            services.dues_report_create(actor=tree.clerk_a1, org=tree.a1, **kwargs)
+    with pytest.raises(NotFound):
+        services.dues_report_create(
+            actor=tree.clerk_a1, org=tree.a, period=FEB, members=1, amount=D(1), collected_on=FEB
+        )
+    assert list(selectors.dues_reports_visible_to(tree.town_a)) == [r]
+    assert list(selectors.dues_reports_visible_to(tree.town_b)) == []
+    own = {x["account"]: x["balance"] for x in selectors.account_balances(tree.clerk_a1, tree.a1)}
+    assert (own["bank"], own["dues"]) == (D(2280), D(-2280))
+    check_deferred()

@@ -16,12 +16,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.admin import NoModelCheck, ScopedAdmin, download, error_text
+from gonghui.core.admin import (
+    NoModelCheck,
+    PaidForm,
+    ScopedAdmin,
+    StartsFromOwnOrg,
+    StepPages,
+    download,
+    error_text,
+)
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
+from gonghui.core.selectors import workflow_progress
 from gonghui.funds import selectors, services
 from gonghui.funds.exports import arrears_xlsx, balances_xlsx
-from gonghui.funds.models import Channel, FundContribution, JournalEntry, SplitPolicy
+from gonghui.funds.models import (
+    Allocation,
+    Channel,
+    DuesReport,
+    FundContribution,
+    FundRefund,
+    JournalEntry,
+    RefundBatch,
+    RefundPolicy,
+    SplitPolicy,
+)
 from gonghui.orgs.selectors import org_choices
 
 
@@ -376,3 +395,385 @@ class JournalEntryAdmin(ScopedAdmin):
                 "query": request.GET.urlencode(),
             },
         )
+
+
+@admin.register(RefundPolicy)
+class RefundPolicyAdmin(ScopedAdmin):
+    """A region's refund rule: public numbers, recorded by platform administrators."""
+
+    form = ServiceChecked
+    list_display = (
+        "region_code",
+        "effective_from",
+        "effective_to",
+        "max_headcount",
+        "requires_union",
+        "requires_full_payment",
+        "percent",
+    )
+    fields = services.REFUND_FIELDS
+    ordering = ("region_code", "-effective_from")
+    selector = staticmethod(selectors.refund_policies_visible_to)
+    public = True
+
+    def service_create(self, actor, data):
+        return services.refund_policy_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.refund_policy_update(actor=actor, policy=obj, changes=changes)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RefundDraftForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    period_from = forms.DateField(
+        label=_("From month"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_to = forms.DateField(label=_("To month"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, actor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gonghui.orgs.models import Org
+
+        self.fields["org"].queryset = org_choices(actor, max_level=Org.Level.TOWNSHIP)
+
+
+class RefundForm(ServiceChecked):
+    class Meta:
+        model = FundRefund
+        fields = ("bank_name", "bank_account")
+
+
+@admin.register(FundRefund)
+class FundRefundAdmin(ScopedAdmin):
+    form = RefundForm
+    list_display = (
+        "employer",
+        "org",
+        "months",
+        "paid",
+        "amount",
+        "status",
+        "batch",
+        "paid_on",
+    )
+    list_filter = ("status", "period_from")
+    search_fields = ("employer__name", "employer__uscc")
+    ordering = ("-period_from", "employer__name")
+    selector = staticmethod(selectors.refunds_visible_to)
+    actions = ("approve_selected", "reject_selected", "batch_selected")
+    change_list_template = "funds/refund_change_list.html"
+    change_form_template = "funds/refund_change_form.html"
+    SHOWN = (
+        "employer",
+        "org",
+        "policy",
+        "period_from",
+        "period_to",
+        "paid",
+        "amount",
+        "bank_name",
+        "bank_account",
+        "status",
+        "reason",
+        "batch",
+        "paid_on",
+        "payment_reference",
+    )
+    fields = SHOWN
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == FundRefund.Status.DRAFT:
+            return tuple(f for f in self.SHOWN if f not in ("bank_name", "bank_account"))
+        return self.SHOWN
+
+    def has_add_permission(self, request):
+        return False  # drafted for every eligible employer at once (the 生成返还名单 page)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rejected with a reason instead: the months are released
+
+    @admin.display(description=gettext_lazy("Months"))
+    def months(self, obj):
+        return f"{obj.period_from:%Y-%m}—{obj.period_to:%Y-%m}"
+
+    def service_update(self, actor, obj, changes):
+        return services.refund_update(actor=actor, refund=obj, changes=changes)
+
+    def _step(self, request, queryset, step, reason=""):
+        try:
+            done = services.refund_take_step(
+                actor=request.user, refunds=list(queryset), step=step, reason=reason
+            )
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(
+                request, _("Nothing was changed: %(reason)s") % {"reason": error_text(exc)}
+            )
+            return
+        messages.success(
+            request,
+            _("%(n)d refunds %(step)s.")
+            % {"n": done, "step": next(s.done for s in services.REFUND.steps if s.name == step)},
+        )
+
+    @admin.action(description=gettext_lazy("Approve the selected refunds"))
+    def approve_selected(self, request, queryset):
+        self._step(request, queryset, "approve")
+
+    @admin.action(description=gettext_lazy("Reject the selected refunds (their months are freed)"))
+    def reject_selected(self, request, queryset):
+        self._step(request, queryset, "reject", _("Rejected from the list"))
+
+    @admin.action(description=gettext_lazy("Pay the selected refunds (make a payment batch)"))
+    def batch_selected(self, request, queryset):
+        try:
+            batch = services.refund_batch_create(
+                actor=request.user, org=request.user.org, refunds=list(queryset)
+            )
+        except (ValidationError, PermissionDenied, NotFound) as exc:
+            messages.error(request, error_text(exc))
+            return None
+        return HttpResponseRedirect(reverse("admin:funds_refundbatch_change", args=[batch.pk]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("draft/", view(self.draft_view), name="funds_refund_draft"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = dict(extra_context or {})
+        extra["may_draft"] = request.user.has_perm("funds.add_fundrefund")
+        return super().changelist_view(request, extra)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None:
+            extra.update(
+                refund=found,
+                progress=workflow_progress(request.user, found, services.REFUND),
+                months=selectors.refund_months(request.user, found),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def draft_view(self, request):
+        """生成返还名单: the refunds of a span of months for every eligible employer."""
+        if not request.user.has_perm("funds.add_fundrefund"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = RefundDraftForm(
+            request.user,
+            request.POST or None,
+            initial={"org": request.user.org_id, "period_from": today.replace(month=1, day=1)},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                draft = services.refunds_draft(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied, NotFound) as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                total = sum((r.amount for r in draft.created), 0)
+                messages.success(
+                    request,
+                    _(
+                        "%(n)d refunds drafted, %(total)s yuan in all: record each employer's "
+                        "bank account, approve them, then pay."
+                    )
+                    % {"n": len(draft.created), "total": total},
+                )
+                for line in draft.skipped[:20]:
+                    messages.warning(request, line)
+                if len(draft.skipped) > 20:
+                    messages.warning(
+                        request, _("And %(n)d more left out.") % {"n": len(draft.skipped) - 20}
+                    )
+                return HttpResponseRedirect(
+                    reverse("admin:funds_fundrefund_changelist") + "?status__exact=draft"
+                )
+        return TemplateResponse(
+            request,
+            "funds/refund_draft.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "form": form,
+                "title": _("Draft the refunds to small and micro enterprises"),
+            },
+        )
+
+
+@admin.register(RefundBatch)
+class RefundBatchAdmin(ScopedAdmin):
+    list_display = ("__str__", "count", "total", "status", "paid_on", "created_at")
+    list_filter = ("status",)
+    ordering = ("-created_at",)
+    change_form_template = "funds/refund_batch_change_form.html"
+    readonly_fields = ("org", "count", "total", "status", "paid_on", "reference", "created_at")
+    fields = readonly_fields
+    selector = staticmethod(selectors.refund_batches_visible_to)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        batch = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if batch is not None:
+            extra.update(
+                batch=batch,
+                rows=batch.refunds.select_related("employer", "org"),
+                paid_form=PaidForm(),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/bank.xlsx", view(self.bank_file_view), name="funds_refundbatch_bank"),
+            path("<int:pk>/paid/", view(self.paid_view), name="funds_refundbatch_paid"),
+            *super().get_urls(),
+        ]
+
+    def _batch(self, request, pk):
+        return self.get_queryset(request).filter(pk=record_id(pk)).first()
+
+    def bank_file_view(self, request, pk):
+        batch = self._batch(request, pk)
+        if batch is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        try:
+            content = services.refund_batch_bank_file(actor=request.user, batch=batch)
+        except PermissionDenied as exc:
+            messages.error(request, error_text(exc))
+            return HttpResponseRedirect(reverse("admin:funds_refundbatch_change", args=[pk]))
+        return download(content, f"经费返还代发明细-{batch.pk}.xlsx", personal=True)
+
+    def paid_view(self, request, pk):
+        batch = self._batch(request, pk)
+        if batch is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        form = PaidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.refund_batch_mark_paid(
+                    actor=request.user, batch=batch, **form.cleaned_data
+                )
+                messages.success(request, _("The batch is recorded as paid."))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, error_text(exc))
+        elif request.method == "POST":
+            messages.error(request, _("Give the payment date and the bank's reference."))
+        return HttpResponseRedirect(reverse("admin:funds_refundbatch_change", args=[pk]))
+
+
+class AllocationForm(ServiceChecked):
+    class Meta:
+        model = Allocation
+        fields = ("org", "recipient", "purpose", "amount", "note")
+
+
+class AllocationStepForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"))
+    reference = forms.CharField(label=gettext_lazy("Bank reference"), max_length=60)
+
+
+@admin.register(Allocation)
+class AllocationAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
+    form = AllocationForm
+    list_display = ("recipient", "purpose", "amount", "org", "status", "paid_on")
+    list_filter = ("status", "purpose", "paid_on")
+    search_fields = ("recipient__name", "note")
+    fields = ("org", "recipient", "purpose", "amount", "note")
+    selector = staticmethod(selectors.allocations_visible_to)
+    step_form = AllocationStepForm
+    step_fields = {"pay": ("paid_on", "reference"), "approve": (), "cancel": ()}
+    workflow = services.ALLOCATION
+    change_form_template = "funds/allocation_change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.status != Allocation.Status.DRAFT:
+            return self.fields
+        return ("org",)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == Allocation.Status.DRAFT)
+
+    def service_create(self, actor, data):
+        return services.allocation_create(actor=actor, **data)
+
+    def service_update(self, actor, obj, changes):
+        return services.allocation_update(actor=actor, allocation=obj, changes=changes)
+
+    def service_delete(self, actor, obj):
+        services.allocation_delete(actor=actor, allocation=obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/step/", view(self.step_view), name="funds_allocation_step"),
+            *super().get_urls(),
+        ]
+
+    def take_step(self, request, found, step, values, reason):
+        return services.allocation_transition(
+            actor=request.user, allocation=found, step=step, reason=reason, **values
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        pk = record_id(object_id)
+        found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
+        if found is not None:
+            extra.update(
+                allocation=found,
+                progress=workflow_progress(request.user, found, services.ALLOCATION),
+                step_url=reverse("admin:funds_allocation_step", args=[found.pk]),
+                today=timezone.localdate(),
+            )
+        return super().change_view(request, object_id, form_url, extra)
+
+
+class DuesForm(ServiceChecked):
+    class Meta:
+        model = DuesReport
+        fields = ("org", "period", "members", "amount", "collected_on")
+        widgets = {
+            "period": forms.DateInput(attrs={"type": "date"}),
+            "collected_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+@admin.register(DuesReport)
+class DuesReportAdmin(StartsFromOwnOrg, ScopedAdmin):
+    form = DuesForm
+    list_display = ("org", "month", "members", "amount", "collected_on")
+    list_filter = ("period",)
+    search_fields = ("org__name",)
+    fields = ("org", "period", "members", "amount", "collected_on")
+    selector = staticmethod(selectors.dues_reports_visible_to)
+
+    @admin.display(description=gettext_lazy("Month"), ordering="period")
+    def month(self, obj):
+        return f"{obj.period:%Y-%m}"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # posted: a wrong report is corrected by the next one, not erased
+
+    def service_create(self, actor, data):
+        return services.dues_report_create(actor=actor, **data)

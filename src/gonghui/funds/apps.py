@@ -16,12 +16,27 @@ from gonghui.core.workareas import (
 )
 
 # The federation and the townships keep the employers' contributions (the tax bureau's lists
-# come to them); the journal is read by every union for its own books and written only by the
-# services that move money, never by hand.
-KEEP = crud("funds.fundcontribution", "view", "add", "change", "delete") | crud(
-    "funds.journalentry", "view"
+# come to them), draft and pay the refunds and allocate money beneath them; every union reports
+# its members' dues. The journal is read by every union for its own books and written only by
+# the services that move money, never by hand.
+KEEP = (
+    crud("funds.fundcontribution", "view", "add", "change", "delete")
+    | crud("funds.journalentry", "view")
+    | crud("funds.fundrefund", "view", "add", "change")
+    | crud("funds.refundbatch", "view", "add")
+    | crud("funds.allocation", "view", "add", "change", "delete")
+    | crud("funds.duesreport", "view", "add")
 )
-POLICY_READ = crud("funds.splitpolicy", "view")
+POLICY_READ = crud("funds.splitpolicy", "view") | crud("funds.refundpolicy", "view")
+POLICY_KEEP = crud("funds.splitpolicy", "view", "add", "change") | crud(
+    "funds.refundpolicy", "view", "add", "change"
+)
+# A grassroots union reads its own books, sees what it was allocated, reports its dues.
+OWN_BOOKS = (
+    crud("funds.journalentry", "view")
+    | crud("funds.allocation", "view")
+    | crud("funds.duesreport", "view", "add")
+)
 
 
 class FundsConfig(workareas.WorkAreaApp):
@@ -44,6 +59,30 @@ class FundsConfig(workareas.WorkAreaApp):
             "funds.view_fundcontribution",
         ),
         MenuItem(
+            _("Small and micro enterprise refunds"),
+            "currency_exchange",
+            "admin:funds_fundrefund_changelist",
+            "funds.view_fundrefund",
+        ),
+        MenuItem(
+            _("Refund payment batches"),
+            "payments",
+            "admin:funds_refundbatch_changelist",
+            "funds.view_refundbatch",
+        ),
+        MenuItem(
+            _("Allocations"),
+            "call_split",
+            "admin:funds_allocation_changelist",
+            "funds.view_allocation",
+        ),
+        MenuItem(
+            _("Member dues reports"),
+            "savings",
+            "admin:funds_duesreport_changelist",
+            "funds.view_duesreport",
+        ),
+        MenuItem(
             _("Journal"),
             "menu_book",
             "admin:funds_journalentry_changelist",
@@ -55,6 +94,12 @@ class FundsConfig(workareas.WorkAreaApp):
             "admin:funds_splitpolicy_changelist",
             "funds.view_splitpolicy",
         ),
+        MenuItem(
+            _("Refund policies"),
+            "policy",
+            "admin:funds_refundpolicy_changelist",
+            "funds.view_refundpolicy",
+        ),
     )
     todos = (
         Todo(
@@ -65,11 +110,45 @@ class FundsConfig(workareas.WorkAreaApp):
             "funds.change_fundcontribution",
             order=10,
         ),
+        Todo(
+            "refunds.review",
+            _("Refunds to review"),
+            "gonghui.funds.selectors.refunds_waiting",
+            "admin:funds_fundrefund_changelist",
+            "funds.change_fundrefund",
+            order=20,
+        ),
+        Todo(
+            "allocations.approve",
+            _("Allocations to approve"),
+            "gonghui.funds.selectors.allocations_waiting",
+            "admin:funds_allocation_changelist",
+            "funds.change_allocation",
+            order=30,
+        ),
+        Todo(
+            "allocations.pay",
+            _("Allocations approved and not yet paid"),
+            "gonghui.funds.selectors.allocations_waiting",
+            "admin:funds_allocation_changelist",
+            "funds.change_allocation",
+            order=40,
+        ),
     )
+    actions = (
+        MenuItem(
+            _("Import a collection list"),
+            "upload_file",
+            "admin:core_importjob_upload",
+            "funds.add_fundcontribution",
+            args=("collections",),
+        ),
+    )
+    # The ledger's refund and allocation counters are records of this area now.
+    supersedes = ("funds.refund", "funds.allocation")
     grants = {
-        PLATFORM_ADMIN: KEEP | crud("funds.splitpolicy", "view", "add", "change"),
+        PLATFORM_ADMIN: KEEP | POLICY_KEEP,
         FEDERATION_STAFF: KEEP | POLICY_READ,
         TOWNSHIP_STAFF: KEEP | POLICY_READ,
-        # A grassroots union reads its own books (its share of the 2%).
-        GRASSROOTS_CLERK: crud("funds.journalentry", "view"),
+        GRASSROOTS_CLERK: OWN_BOOKS,
     }

@@ -102,3 +102,130 @@ def build(gen: Generator, demo: DemoCounty) -> None:
                 continue
             collections.append(services.Collection(c, amount, day, channel_of[e.pk]))
         services.contributions_collect(actor=None, collections=collections)
+    _refunds(gen, demo)
+    _allocations(gen, demo)
+    _dues(gen, demo)
+
+
+BANKS = ("农业银行青山支行", "农村信用社青山联社", "建设银行青山支行", "工商银行青山支行")
+
+
+def _refunds(gen: Generator, demo: DemoCounty) -> None:
+    """The first half-year's refund: drafted, most approved with the employer's account and
+    paid in one batch in August; one rejected (the employer asked for none); a few left to
+    review."""
+    services.refund_policy_create(
+        actor=None,
+        region_code=PROVINCE,
+        effective_from=D(2020, 4, 1),
+        effective_to=D(2027, 12, 31),
+        max_headcount=100,
+        requires_union=True,
+        requires_full_payment=True,
+        percent=Decimal(100),
+        note="小微企业工会经费全额返还（演示）",
+    )
+    draft = services.refunds_draft(
+        actor=None, org=demo.county, period_from=D(DEMO_YEAR, 1, 1), period_to=D(DEMO_YEAR, 6, 1)
+    )
+    refunds = draft.created
+    rng = gen.rng
+    for refund in refunds:
+        services.refund_update(
+            actor=None,
+            refund=refund,
+            changes={
+                "bank_name": rng.choice(BANKS),
+                "bank_account": "6228" + "".join(str(rng.randrange(10)) for _i in range(15)),
+            },
+        )
+    waiting = refunds[-3:] if len(refunds) > 6 else []
+    rejected = refunds[:1] if len(refunds) > 6 else []
+    to_pay = [r for r in refunds if r not in waiting and r not in rejected]
+    if rejected:
+        services.refund_take_step(
+            actor=None, refunds=rejected, step="reject", reason="企业书面申请放弃返还"
+        )
+    services.refund_take_step(actor=None, refunds=to_pay, step="approve")
+    if to_pay:
+        batch = services.refund_batch_create(actor=None, org=demo.county, refunds=to_pay)
+        services.refund_batch_mark_paid(
+            actor=None, batch=batch, paid_on=D(DEMO_YEAR, 8, 20), reference="QSGH2026080001"
+        )
+
+
+# The county's allocations of the year: to whom (township index or a grassroots union), what
+# for, how much, when paid (None: not yet), and a cancelled one.
+ALLOCATIONS = (
+    (0, "assistance", 30000, D(DEMO_YEAR, 1, 20), "春节送温暖帮扶资金"),
+    (1, "assistance", 25000, D(DEMO_YEAR, 1, 20), "春节送温暖帮扶资金"),
+    (2, "assistance", 28000, D(DEMO_YEAR, 1, 21), "春节送温暖帮扶资金"),
+    (3, "service_point", 50000, D(DEMO_YEAR, 3, 15), "职工之家建设补助"),
+    (4, "service_point", 40000, D(DEMO_YEAR, 4, 10), "户外劳动者服务站点建设"),
+    (5, "activities", 20000, D(DEMO_YEAR, 4, 25), "五一劳动节职工文体活动"),
+    (0, "organising", 30000, D(DEMO_YEAR, 5, 18), "乡镇工会规范化建设专项经费"),
+    (6, "mutual_aid", 36000, D(DEMO_YEAR, 6, 12), "职工医疗互助参保补助"),
+    (7, "assistance", 15000, D(DEMO_YEAR, 7, 8), "夏送清凉慰问资金"),
+    (8, "activities", 18000, D(DEMO_YEAR, 9, 5), "金秋文化活动"),
+    (9, "service_point", 60000, None, "职工书屋建设补助"),
+    (10, "organising", 20000, "draft", "新就业形态劳动者入会专项经费"),
+    (11, "activities", 12000, "cancel", "职工运动会"),
+)
+
+
+def _allocations(gen: Generator, demo: DemoCounty) -> None:
+    townships = demo.townships
+    for i, purpose, amount, when, note in ALLOCATIONS:
+        allocation = services.allocation_create(
+            actor=None,
+            org=demo.county,
+            recipient=townships[i % len(townships)],
+            purpose=purpose,
+            amount=Decimal(amount),
+            note=note,
+        )
+        if when == "draft":
+            continue
+        if when == "cancel":
+            services.allocation_transition(
+                actor=None, allocation=allocation, step="cancel", reason="活动取消，改为线上开展"
+            )
+            continue
+        services.allocation_transition(actor=None, allocation=allocation, step="approve")
+        if when is not None:
+            services.allocation_transition(
+                actor=None,
+                allocation=allocation,
+                step="pay",
+                paid_on=when,
+                reference=f"QSGH{when:%Y%m%d}{i:02d}",
+            )
+
+
+def _dues(gen: Generator, demo: DemoCounty) -> None:
+    """The larger grassroots unions report their members' dues month by month (to September)."""
+    from django.db.models import Count
+
+    from gonghui.members.models import Membership
+
+    sizes = dict(
+        Membership.objects.filter(
+            org__path__startswith=demo.county.path, status=Membership.Status.ACTIVE
+        )
+        .values_list("org_id")
+        .annotate(n=Count("id"))
+    )
+    large = [u for u in demo.grassroots if sizes.get(u.pk, 0) >= 150]
+    for union in large:
+        members = sizes[union.pk]
+        wage = Decimal(gen.rng.randint(3200, 7200))
+        for m in range(1, 10):
+            paying = max(1, members - gen.rng.randint(0, members // 20))
+            services.dues_report_create(
+                actor=None,
+                org=union,
+                period=D(DEMO_YEAR, m, 1),
+                members=paying,
+                amount=services.dues_of(wage) * paying,
+                collected_on=_month_after(D(DEMO_YEAR, m, 1)) + datetime.timedelta(days=9),
+            )

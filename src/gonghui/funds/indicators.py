@@ -8,12 +8,25 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, Rate, WorkArea
-from gonghui.funds.models import Channel, FundContribution
+from gonghui.funds.models import Allocation, Channel, DuesReport, FundContribution, FundRefund
 from gonghui.funds.selectors import last_overdue_month
 
 K = WorkArea.FUNDS
 CONTRIBUTIONS = "admin:funds_fundcontribution_changelist"
+REFUNDS = "admin:funds_fundrefund_changelist"
+ALLOCATIONS = "admin:funds_allocation_changelist"
+DUES = "admin:funds_duesreport_changelist"
 SECTION = "said in the funds section's sentences about collection"
+BY_PURPOSE = "said in the funds section's allocation sentence, after the total"
+# The seeds' words for what an allocation was for ("补助各基层工会帮扶资金20.48万元").
+PURPOSE_WORDS = {
+    Allocation.Purpose.ASSISTANCE: "帮扶资金",
+    Allocation.Purpose.SERVICE_POINT: "阵地建设资金",
+    Allocation.Purpose.ACTIVITIES: "活动经费",
+    Allocation.Purpose.MUTUAL_AID: "互助保障补助",
+    Allocation.Purpose.ORGANISING: "专项工作经费",
+    Allocation.Purpose.OTHER: "其他经费",
+}
 # The seeds' words for the levels' shares ("拨付基层工会…，上解上级工会…").
 SHARE_WORDS = {
     "grassroots": "拨付基层工会",
@@ -123,6 +136,110 @@ INDICATORS = [
         measure=Count("employer", distinct=True),
         records=(CONTRIBUTIONS, {"arrears": "yes"}),
         said_with="funds.arrears",
+    ),
+]
+
+
+def _paid_refunds():
+    return Q(status=FundRefund.Status.PAID)
+
+
+def _paid_allocations(**more):
+    return Q(status=Allocation.Status.PAID, **more)
+
+
+INDICATORS += [
+    Indicator(
+        "funds.refunds.employers",
+        _("Small and micro enterprises refunded"),
+        "家",
+        K,
+        FundRefund.objects.all,
+        "org",
+        date_field="paid_on",
+        measure=Count("employer", distinct=True),
+        records=(REFUNDS, {"status__exact": "paid"}),
+        where=_paid_refunds,
+        said_with="funds.refunds",
+    ),
+    Indicator(
+        "funds.refunds",
+        _("Union funds refunded to small and micro enterprises"),
+        "元",
+        K,
+        FundRefund.objects.all,
+        "org",
+        date_field="paid_on",
+        measure=Sum("amount"),
+        records=(REFUNDS, {"status__exact": "paid"}),
+        where=_paid_refunds,
+        phrase="返还小微企业工会经费{n}",
+    ),
+    Indicator(
+        "funds.allocations.count",
+        _("Allocations paid"),
+        "次",
+        K,
+        Allocation.objects.all,
+        "org",
+        date_field="paid_on",
+        records=(ALLOCATIONS, {"status__exact": "paid"}),
+        where=_paid_allocations,
+        said_with="funds.allocations",
+    ),
+    Indicator(
+        "funds.allocations.recipients",
+        _("Unions allocated to"),
+        "个",
+        K,
+        Allocation.objects.all,
+        "org",
+        date_field="paid_on",
+        measure=Count("recipient", distinct=True),
+        records=(ALLOCATIONS, {"status__exact": "paid"}),
+        where=_paid_allocations,
+        said_with="funds.allocations",
+    ),
+    Indicator(
+        "funds.allocations",
+        _("Money allocated to the unions beneath"),
+        "元",
+        K,
+        Allocation.objects.all,
+        "org",
+        date_field="paid_on",
+        measure=Sum("amount"),
+        records=(ALLOCATIONS, {"status__exact": "paid"}),
+        where=_paid_allocations,
+        phrase="下拨经费{n}",
+    ),
+    *[
+        Indicator(
+            f"funds.allocations.{purpose}",
+            label,
+            "元",
+            K,
+            Allocation.objects.all,
+            "org",
+            date_field="paid_on",
+            measure=Sum("amount"),
+            records=(ALLOCATIONS, {"status__exact": "paid", "purpose__exact": purpose}),
+            where=lambda purpose=purpose: _paid_allocations(purpose=purpose),
+            leave_out=BY_PURPOSE,
+        )
+        for purpose, label in Allocation.Purpose.choices
+    ],
+    Indicator(
+        "funds.dues",
+        _("Member dues collected"),
+        "元",
+        K,
+        DuesReport.objects.all,
+        "org",
+        date_field="period",
+        measure=Sum("amount"),
+        records=(DUES, {}),
+        phrase="收缴会费{n}",
     ),
 ]
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.models import MONEY
+from gonghui.core.payments import PaymentBatchBase
 from gonghui.core.validators import validate_region_code
 
 # The contribution is 2% of the payroll (Trade Union Law art. 43), the preparatory levy too.
@@ -225,6 +226,15 @@ class FundContribution(models.Model):
     share_city = models.DecimalField(_("City share"), default=Decimal(0), **MONEY)
     share_province = models.DecimalField(_("Provincial share"), default=Decimal(0), **MONEY)
     share_national = models.DecimalField(_("ACFTU share"), default=Decimal(0), **MONEY)
+    # The refund that gives back what was paid for this month: one at most.
+    refund = models.ForeignKey(
+        "FundRefund",
+        verbose_name=_("Refunded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="months",
+    )
     created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
 
     class Meta:
@@ -272,3 +282,249 @@ class FundContribution(models.Model):
     @property
     def outstanding(self) -> Decimal:
         return max(self.due - self.collected, Decimal(0))
+
+
+class RefundPolicy(models.Model):
+    """A region's refund of union funds to small and micro enterprises (小微企业经费返还) from a
+    date: who is eligible (small or micro, with its own union, at most so many employees, its
+    funds paid in full) and what share of what it paid comes back."""
+
+    region_code = models.CharField(
+        _("Region code"), max_length=6, validators=[validate_region_code]
+    )
+    effective_from = models.DateField(_("Effective from"))
+    effective_to = models.DateField(_("Effective until"), null=True, blank=True)
+    max_headcount = models.PositiveIntegerField(_("At most this many employees"))
+    requires_union = models.BooleanField(_("Only employers with their own union"), default=True)
+    requires_full_payment = models.BooleanField(
+        _("Only employers that paid every month in full"), default=True
+    )
+    percent = models.DecimalField(
+        _("Share refunded (%)"), max_digits=5, decimal_places=2, default=Decimal(100)
+    )
+    note = models.CharField(_("Document"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Refund policy")
+        verbose_name_plural = _("Refund policies")
+        ordering = ["region_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "effective_from"],
+                name="one_refund_policy_per_region_and_start",
+                violation_error_message=_(
+                    "This region already has a refund policy from that date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="refund_policy_period_ordered",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0, percent__lte=100),
+                name="refund_percent_in_range",
+                violation_error_message=_("The share refunded is more than 0 and at most 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_headcount__gt=0),
+                name="refund_headcount_ceiling_positive",
+                violation_error_message=_("Give the employee ceiling."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region_code} {self.effective_from:%Y-%m-%d}"
+
+
+class RefundBatch(PaymentBatchBase):
+    """A bank transfer list of approved refunds (``core.payments``)."""
+
+    class Meta:
+        verbose_name = _("Refund payment batch")
+        verbose_name_plural = _("Refund payment batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.org} #{self.pk}"
+
+
+class FundRefund(models.Model):
+    """What one employer gets back of what it paid for some months. Each month it covers points
+    to it (``FundContribution.refund``), so a month is refunded once at most."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("To review")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", _("Rejected")
+
+    employer = models.ForeignKey(
+        "orgs.Employer",
+        verbose_name=_("Employer"),
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Territorial union"),
+        on_delete=models.PROTECT,
+        related_name="fund_refunds",
+    )
+    policy = models.ForeignKey(
+        RefundPolicy, verbose_name=_("Refund policy"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_from = models.DateField(_("From month"))
+    period_to = models.DateField(_("To month"))
+    paid = models.DecimalField(_("Paid in these months (yuan)"), **MONEY)
+    amount = models.DecimalField(_("Refund (yuan)"), **MONEY)
+    bank_name = models.CharField(_("Bank"), max_length=60, blank=True)
+    bank_account = models.CharField(_("Bank account"), max_length=30, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    reason = models.CharField(_("Reason"), max_length=300, blank=True)
+    batch = models.ForeignKey(
+        RefundBatch,
+        verbose_name=_("Payment batch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    paid_on = models.DateField(_("Paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("Payment reference"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Drafted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Small and micro enterprise refund")
+        verbose_name_plural = _("Small and micro enterprise refunds")
+        ordering = ["-period_from", "employer__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, amount__lte=F("paid")),
+                name="refund_within_what_was_paid",
+                violation_error_message=_("A refund is more than 0 and at most what was paid."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_to__gte=F("period_from")),
+                name="refund_period_ordered",
+                violation_error_message=_("The end month is before the start month."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False),
+                name="refund_paid_has_date",
+                violation_error_message=_("A paid refund has its payment date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employer} {self.period_from:%Y-%m}—{self.period_to:%Y-%m}"
+
+
+class Allocation(models.Model):
+    """Money an org gives to a union beneath it (下拨/补助), for a purpose, approved and paid."""
+
+    class Purpose(models.TextChoices):
+        ASSISTANCE = "assistance", _("Assistance to workers in hardship")
+        SERVICE_POINT = "service_point", _("Building service points")
+        ACTIVITIES = "activities", _("Union activities")
+        MUTUAL_AID = "mutual_aid", _("Mutual-aid premium subsidy")
+        ORGANISING = "organising", _("Organising and union work")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("To approve")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("From"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    recipient = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("To"),
+        on_delete=models.PROTECT,
+        related_name="allocations_received",
+    )
+    purpose = models.CharField(_("Purpose"), max_length=16, choices=Purpose.choices)
+    amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
+    note = models.CharField(_("What it is for"), max_length=200, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    reason = models.CharField(_("Reason"), max_length=300, blank=True)
+    paid_on = models.DateField(_("Paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("Payment reference"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Allocation")
+        verbose_name_plural = _("Allocations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_message=_("Enter the amount allocated."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(recipient=F("org")),
+                name="allocation_to_another_union",
+                violation_error_message=_("An allocation goes to a union beneath."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False),
+                name="allocation_paid_has_date",
+                violation_error_message=_("A paid allocation has its payment date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.org} → {self.recipient} {self.amount}"
+
+
+class DuesReport(models.Model):
+    """What a union collected of its members' dues (会费, 0.5% of the wage) for a month: kept by
+    the union that collects them, reported to the unions above."""
+
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("Union"), on_delete=models.PROTECT, related_name="dues_reports"
+    )
+    period = models.DateField(_("Month"))
+    members = models.PositiveIntegerField(_("Members paying"))
+    amount = models.DecimalField(_("Dues collected (yuan)"), **MONEY)
+    collected_on = models.DateField(_("Collected on"))
+    created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Member dues report")
+        verbose_name_plural = _("Member dues reports")
+        ordering = ["-period", "org__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "period"],
+                name="one_dues_report_per_union_and_month",
+                violation_error_message=_("This union's dues for the month are already reported."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="dues_period_is_a_month",
+                violation_error_message=_("A month is given by its first day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, members__gt=0),
+                name="dues_report_not_empty",
+                violation_error_message=_("Give the members paying and the sum collected."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.org} {self.period:%Y-%m}"

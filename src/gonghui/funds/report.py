@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from gonghui.funds.indicators import SHARE_WORDS
+from gonghui.funds.indicators import PURPOSE_WORDS, SHARE_WORDS
 from gonghui.funds.models import Channel
 
 HEADING = "切实加强工会经费收缴管理，保障工会组织健康发展"
@@ -38,6 +38,26 @@ def section(w, org, start: datetime.date, end: datetime.date):
         ]
         if shares:
             text += "；收缴经费按比例分成，" + "，".join(shares)
+        paragraphs.append(text + "。")
+    if w.get("funds.dues"):
+        paragraphs.append(f"各级工会收缴会费{w.n('funds.dues')}，留归本级工会使用。")
+    if w.get("funds.refunds"):
+        paragraphs.append(
+            "认真落实为企业减负政策，对已建立工会组织并足额缴纳工会经费的小微企业全额返还已上缴"
+            f"工会经费，为{w.n('funds.refunds.employers')}小微企业返还{w.n('funds.refunds')}。"
+        )
+    if w.get("funds.allocations"):
+        text = (
+            f"先后{w.n('funds.allocations.count')}下拨经费{w.n('funds.allocations')}，"
+            f"补助{w.n('funds.allocations.recipients')}工会"
+        )
+        purposes = [
+            f"{words}{w.n(f'funds.allocations.{purpose}')}"
+            for purpose, words in PURPOSE_WORDS.items()
+            if w.get(f"funds.allocations.{purpose}")
+        ]
+        if purposes:
+            text += "，其中" + "、".join(purposes)
         paragraphs.append(text + "。")
     if w.get("funds.arrears"):
         paragraphs.append(

@@ -11,7 +11,18 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from gonghui.core.access import require_in_scope
 from gonghui.core.scoping import get_scoped, scope, subtree_q
-from gonghui.funds.models import Account, FundContribution, JournalEntry, Posting, SplitPolicy
+from gonghui.funds.models import (
+    Account,
+    Allocation,
+    DuesReport,
+    FundContribution,
+    FundRefund,
+    JournalEntry,
+    Posting,
+    RefundBatch,
+    RefundPolicy,
+    SplitPolicy,
+)
 
 # A month's funds are payable by the 15th of the next month (Shanghai's rule, the common one):
 # after that, what is unpaid is in arrears.
@@ -121,3 +132,52 @@ def unbalanced_orgs(actor, root, on: datetime.date | None = None) -> list[int]:
         .exclude(total=0)
         .values_list("org_id", flat=True)
     )
+
+
+def refund_policies_visible_to(actor) -> QuerySet[RefundPolicy]:
+    """A region's refund rule is public: every member of staff may read it."""
+    if actor is None or not getattr(actor, "is_active", False):
+        return RefundPolicy.objects.none()
+    return RefundPolicy.objects.all()
+
+
+def refunds_visible_to(actor) -> QuerySet[FundRefund]:
+    return scope(FundRefund.objects.select_related("employer", "org", "batch"), actor)
+
+
+def refund_months(actor, refund: FundRefund) -> QuerySet[FundContribution]:
+    """The months a refund gives back, within the actor's subtree."""
+    return contributions_visible_to(actor).filter(refund=refund).order_by("period")
+
+
+def refund_batches_visible_to(actor) -> QuerySet[RefundBatch]:
+    return scope(RefundBatch.objects.select_related("org"), actor)
+
+
+def refunds_waiting(actor, key: str, today: datetime.date) -> QuerySet[FundRefund]:
+    """Refunds drafted and not yet reviewed (approved or rejected)."""
+    if key != "refunds.review":
+        return FundRefund.objects.none()
+    return refunds_visible_to(actor).filter(status=FundRefund.Status.DRAFT)
+
+
+def allocations_visible_to(actor) -> QuerySet[Allocation]:
+    """Allocations given within the actor's subtree, and those it received from above."""
+    return Allocation.objects.filter(
+        subtree_q(actor) | subtree_q(actor, "recipient")
+    ).select_related("org", "recipient")
+
+
+def allocations_waiting(actor, key: str, today: datetime.date) -> QuerySet[Allocation]:
+    """Allocations the actor's unions give that wait to be approved, or approved and unpaid."""
+    wanted = {
+        "allocations.approve": Allocation.Status.DRAFT,
+        "allocations.pay": Allocation.Status.APPROVED,
+    }.get(key)
+    if wanted is None:
+        return Allocation.objects.none()
+    return scope(Allocation.objects.select_related("org", "recipient"), actor).filter(status=wanted)
+
+
+def dues_reports_visible_to(actor) -> QuerySet[DuesReport]:
+    return scope(DuesReport.objects.select_related("org"), actor)

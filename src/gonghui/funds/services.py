@@ -26,23 +26,30 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from gonghui.core import policy
+from gonghui.core import payments, policy
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.constraints import full_clean
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_delete
 from gonghui.core.validators import checked_amount
+from gonghui.core.workflow import Step, Workflow, all_or_none
 from gonghui.funds.models import (
     CONTRIBUTION_RATE,
     SHARE_LEVELS,
     Account,
+    Allocation,
     Channel,
+    DuesReport,
     EntryKind,
     FundContribution,
+    FundRefund,
     JournalEntry,
     Posting,
+    RefundBatch,
+    RefundPolicy,
     SplitPolicy,
 )
 from gonghui.orgs.models import Employer, Org
@@ -292,7 +299,10 @@ def contribution_update(*, actor, contribution: FundContribution, changes: Mappi
 
 def contribution_delete(*, actor, contribution: FundContribution) -> None:
     """A month assessed in error, while nothing of it was collected."""
-    if contribution.collected:
+    current = FundContribution.objects.filter(pk=contribution.pk).values_list(
+        "collected", flat=True
+    )
+    if current.first():
         raise DomainError(_("Money was collected for this month: it stays on record."))
     record_delete(actor=actor, instance=contribution)
 
@@ -593,3 +603,565 @@ def collection_list_record(*, actor, org: Org, payments: Sequence[ListedPayment]
             ],
         )
     return len(new)
+
+
+# -- refunds to small and micro enterprises ---------------------------------------------
+
+REFUND_FIELDS = (
+    "region_code",
+    "effective_from",
+    "effective_to",
+    "max_headcount",
+    "requires_union",
+    "requires_full_payment",
+    "percent",
+    "note",
+)
+
+
+def refund_policy_create(*, actor, **fields) -> RefundPolicy:
+    """A region's refund rule from a date (platform administrators)."""
+    unknown = set(fields) - set(REFUND_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    return _refund_policy_write(actor, RefundPolicy(**fields), created=True)
+
+
+def refund_policy_update(*, actor, policy: RefundPolicy, changes: Mapping[str, Any]):
+    """Like a split, a refund rule in force changes by a new rule from a date; its end date
+    and note may be set."""
+    with transaction.atomic():
+        locked = RefundPolicy.objects.select_for_update().get(pk=policy.pk)
+        in_force = locked.effective_from <= timezone.localdate()
+        for field, value in changes.items():
+            if field not in REFUND_FIELDS:
+                raise TypeError(f"unknown field {field}")
+            fixed = in_force and field not in ("effective_to", "note")
+            if fixed and getattr(locked, field) != value:
+                raise DomainError(
+                    {
+                        field: _(
+                            "This rule is already in force: record a new rule from the date "
+                            "it changes."
+                        )
+                    }
+                )
+            setattr(locked, field, value)
+        return _refund_policy_write(actor, locked, created=False)
+
+
+def _refund_policy_write(actor, rule: RefundPolicy, *, created: bool) -> RefundPolicy:
+    require_perm(actor, "funds.add_refundpolicy" if created else "funds.change_refundpolicy")
+    with transaction.atomic():
+        full_clean(rule)
+        rule.save()
+        record_event(
+            actor=actor,
+            action="refundpolicy.create" if created else "refundpolicy.update",
+            org=getattr(actor, "org", None) or Org.objects.filter(parent=None).first(),
+            target=rule,
+            details={"region": rule.region_code, "percent": rule.percent},
+        )
+    return rule
+
+
+@dataclass(frozen=True)
+class RefundDraft:
+    created: list[FundRefund]
+    skipped: list[str]  # employers paying but not eligible, with the reason
+
+
+def refunds_draft(
+    *, actor, org: Org, period_from: datetime.date, period_to: datetime.date
+) -> RefundDraft:
+    """The refunds of a span of months for the eligible employers of the org's subtree, to
+    review: what each paid in those months (months already refunded left out) times the share
+    of the rule in force for its region on the last day of the span. Employers paying but not
+    eligible are named with the reason."""
+    require_perm(actor, "funds.add_fundrefund")
+    today = timezone.localdate()
+    first, last = _month(period_from, today), _month(period_to, today)
+    if last < first:
+        raise DomainError({"period_to": _("The end month is before the start month.")})
+    end = _month_end(last)
+    if end >= today:
+        raise DomainError({"period_to": _("Refund months that are over.")})
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        months = (
+            FundContribution.objects.select_for_update(of=("self",))
+            .filter(
+                org__path__startswith=org.path,
+                period__gte=first,
+                period__lte=last,
+                refund__isnull=True,
+            )
+            .select_related("employer", "org")
+            .order_by("employer_id", "period")
+        )
+        by_employer: dict[int, list[FundContribution]] = defaultdict(list)
+        for m in months:
+            by_employer[m.employer_id].append(m)
+        rules: dict[str, RefundPolicy | None] = {}
+        created, skipped = [], []
+        for rows in by_employer.values():
+            employer = rows[0].employer
+            paid = sum((r.collected for r in rows), Decimal(0))
+            if not paid:
+                continue
+            region = employer.region_code or _region(rows[0].org)
+            if region not in rules:
+                rules[region] = policy.in_force(RefundPolicy.objects.all(), region, end)
+            rule = rules[region]
+            why = _not_eligible(employer, rows, rule)
+            if why:
+                if employer.is_small_micro:
+                    skipped.append(f"{employer.name}：{why}")
+                continue
+            refund = FundRefund(
+                employer=employer,
+                org=rows[0].org,
+                policy=rule,
+                period_from=first,
+                period_to=last,
+                paid=paid,
+                amount=(paid * rule.percent / 100).quantize(CENT, ROUND_HALF_UP),
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+            refund.save(force_insert=True)
+            FundContribution.objects.filter(pk__in=[r.pk for r in rows]).update(refund=refund)
+            created.append(refund)
+        record_event(
+            actor=actor,
+            action="fundrefund.draft",
+            org=org,
+            details={
+                "from": f"{first:%Y-%m}",
+                "to": f"{last:%Y-%m}",
+                "count": len(created),
+                "total": sum((r.amount for r in created), Decimal(0)),
+            },
+        )
+    return RefundDraft(created, skipped)
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    year, m = divmod(month.year * 12 + month.month, 12)
+    return datetime.date(year, m + 1, 1) - datetime.timedelta(days=1)
+
+
+def _not_eligible(employer: Employer, months, rule: RefundPolicy | None) -> str:
+    if rule is None:
+        return _("no refund rule is in force for its region")
+    if not employer.is_small_micro:
+        return _("not a small or micro enterprise")
+    if employer.headcount > rule.max_headcount:
+        return _("more than %(n)d employees") % {"n": rule.max_headcount}
+    if rule.requires_union and not employer.union_id:
+        return _("no union of its own")
+    if rule.requires_full_payment and any(m.collected < m.due for m in months):
+        return _("not every month paid in full")
+    return ""
+
+
+def refund_update(*, actor, refund: FundRefund, changes: Mapping[str, Any]) -> FundRefund:
+    """The employer's bank details, while the refund is under review."""
+    require_perm(actor, "funds.change_fundrefund")
+    unknown = set(changes) - {"bank_name", "bank_account"}
+    if unknown:
+        raise DomainError(_("Only the bank details of a refund under review may be changed."))
+    with transaction.atomic():
+        locked = FundRefund.objects.select_for_update().get(pk=refund.pk)
+        require_in_scope(actor, locked.org)
+        if locked.status != FundRefund.Status.DRAFT:
+            raise DomainError(_("Only a refund under review is changed."))
+        if "bank_account" in changes:
+            locked.bank_account = payments.bank_account_digits(changes["bank_account"])
+        if "bank_name" in changes:
+            locked.bank_name = (changes["bank_name"] or "").strip()[:60]
+        full_clean(locked)
+        locked.save(update_fields=["bank_name", "bank_account"])
+        record_event(
+            actor=actor,
+            action="fundrefund.update",
+            org=locked.org,
+            target=locked,
+            details={"bank": locked.bank_name, "account": f"****{locked.bank_account[-4:]}"},
+        )
+    refund.refresh_from_db()
+    return locked
+
+
+RS = FundRefund.Status
+
+
+def _approve_refund(locked: FundRefund, step: Step) -> None:
+    if step.name == "approve" and not (locked.bank_name and locked.bank_account):
+        raise DomainError(_("Record the employer's bank and account before approving."))
+    if step.name == "reject":
+        if locked.batch_id is not None:
+            raise DomainError(_("A refund in a payment batch is not rejected."))
+        # Its months may be refunded again (by a later, corrected draft).
+        FundContribution.objects.filter(refund=locked).update(refund=None)
+
+
+REFUND = Workflow(
+    FundRefund,
+    [
+        Step(
+            "approve",
+            (RS.DRAFT,),
+            RS.APPROVED,
+            "funds.change_fundrefund",
+            label=gettext_lazy("Approve"),
+            done=gettext_lazy("approved"),
+        ),
+        Step(
+            "reject",
+            (RS.DRAFT, RS.APPROVED),
+            RS.REJECTED,
+            "funds.change_fundrefund",
+            label=gettext_lazy("Reject"),
+            done=gettext_lazy("rejected"),
+            needs_reason=True,
+        ),
+        Step(
+            "pay",
+            (RS.APPROVED,),
+            RS.PAID,
+            "funds.add_refundbatch",
+            label=gettext_lazy("Pay"),
+            done=gettext_lazy("paid"),
+            manual=False,
+        ),
+    ],
+    event="fundrefund",
+    related=("employer", "org"),
+    refused_step=gettext_lazy("A refund that is “%(from)s” cannot be %(step)s."),
+)
+
+
+def refund_take_step(*, actor, refunds: Sequence[FundRefund], step: str, reason: str = "") -> int:
+    """Approve or reject several refunds at once: all or none."""
+
+    def take(refund: FundRefund):
+        def apply(locked: FundRefund, chosen: Step) -> None:
+            _approve_refund(locked, chosen)
+            locked.reason = reason.strip()[:300]
+
+        return REFUND.transition(
+            actor=actor,
+            obj=refund,
+            step=step,
+            reason=reason,
+            details={"reason": reason},
+            apply=apply,
+        )
+
+    return all_or_none(refunds, take, lambda refund: refund.employer.name)
+
+
+class Refunds(payments.Payable):
+    """Refunds as the platform pays them: approved, to the employer's account."""
+
+    model = FundRefund
+    batch_model = RefundBatch
+    batch_field = "batch"
+    amount_field = "amount"
+    permission = "funds.add_refundbatch"
+    event = "refundbatch"
+
+    def check(self, actor, item: FundRefund) -> None:
+        refund = FundRefund.objects.select_related("employer", "org").get(pk=item.pk)
+        if refund.status != RS.APPROVED:
+            raise DomainError(
+                _("%(name)s: only approved refunds not yet in a batch are paid.")
+                % {"name": refund.employer.name}
+            )
+        require_in_scope(actor, refund.org)
+
+    def payee(self, item: FundRefund) -> payments.Payee:
+        return payments.Payee(
+            name=item.employer.name,
+            bank_name=item.bank_name,
+            bank_account=item.bank_account,
+            amount=item.amount,
+            memo=f"返还{item.period_from:%Y年%m月}至{item.period_to:%Y年%m月}工会经费",
+        )
+
+    def paid(self, *, actor, items, batch, paid_on, reference) -> None:
+        def stamp(locked: FundRefund, _step: Step) -> None:
+            locked.paid_on = paid_on
+            locked.payment_reference = reference[:60]
+            _post_refund(actor, locked, batch.org, paid_on)
+
+        for refund in items:
+            REFUND.transition(
+                actor=actor,
+                obj=refund,
+                step="pay",
+                details={"batch": batch.pk, "paid_on": paid_on},
+                apply=stamp,
+                internal=True,
+            )
+
+
+def _post_refund(actor, refund: FundRefund, payer: Org, day: datetime.date) -> JournalEntry:
+    """Each union of the chain gives back its part of the refund, in proportion to the shares
+    it received of the months refunded; the paying org bears the part of the levels above the
+    tree (it is deducted from what it remits next)."""
+    months = list(FundContribution.objects.filter(refund=refund).select_related("employer"))
+    recipient = refund.employer.union or refund.employer.org
+    takers, _county = _Chains().of(recipient)
+    received: dict[int, Decimal] = defaultdict(Decimal)
+    orgs: dict[int, Org] = {}
+    for m in months:
+        for level in SHARE_LEVELS:
+            taker = takers[level]
+            share = getattr(m, f"share_{level}")
+            if taker is not None and share:
+                received[taker.pk] += share
+                orgs[taker.pk] = taker
+    lines, given = [], Decimal(0)
+    for pk, share in sorted(received.items()):
+        part = (refund.amount * share / refund.paid).quantize(CENT, ROUND_HALF_UP)
+        part = min(part, refund.amount - given)
+        if part:
+            lines += [Line(orgs[pk], Account.REFUNDS, part), Line(orgs[pk], Account.BANK, -part)]
+            given += part
+    rest = refund.amount - given
+    if rest:
+        lines += [Line(payer, Account.REFUNDS, rest), Line(payer, Account.BANK, -rest)]
+    return journal_post(
+        actor=actor,
+        org=payer,
+        date=day,
+        kind=EntryKind.REFUND,
+        memo=f"返还{refund.employer.name}{refund.period_from:%Y年%m月}至"
+        f"{refund.period_to:%Y年%m月}工会经费",
+        lines=lines,
+        source=refund,
+    )
+
+
+def refund_batch_create(*, actor, org: Org, refunds: Sequence[FundRefund]) -> RefundBatch:
+    """Gather approved refunds into a batch paid by ``org``."""
+    return payments.payment_batch_create(actor=actor, payable=Refunds(), items=refunds, org=org)
+
+
+def refund_batch_bank_file(*, actor, batch: RefundBatch) -> bytes:
+    return payments.payment_batch_bank_file(actor=actor, payable=Refunds(), batch=batch)
+
+
+def refund_batch_mark_paid(*, actor, batch: RefundBatch, paid_on: datetime.date, reference: str):
+    """The bank paid the batch: each refund takes its "pay" step and is posted, or none is."""
+    return payments.payment_batch_mark_paid(
+        actor=actor, payable=Refunds(), batch=batch, paid_on=paid_on, reference=reference
+    )
+
+
+# -- allocations ------------------------------------------------------------------------
+
+AS = Allocation.Status
+
+
+def allocation_create(
+    *, actor, org: Org, recipient: Org, purpose: str, amount, note: str = ""
+) -> Allocation:
+    """Money from an org to a union beneath it, to approve and pay."""
+    require_perm(actor, "funds.add_allocation")
+    amount = _yuan(amount, "amount")
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        if recipient.pk == org.pk or not recipient.is_within(org):
+            raise DomainError({"recipient": _("An allocation goes to a union beneath.")})
+        allocation = Allocation(
+            org=org,
+            recipient=recipient,
+            purpose=purpose,
+            amount=amount,
+            note=(note or "").strip()[:200],
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        full_clean(allocation, exclude=["created_by"])
+        allocation.save(force_insert=True)
+        record_event(
+            actor=actor,
+            action="allocation.create",
+            org=org,
+            target=allocation,
+            details={"to": recipient.name, "amount": amount},
+        )
+    return allocation
+
+
+def allocation_update(*, actor, allocation: Allocation, changes: Mapping[str, Any]):
+    require_perm(actor, "funds.change_allocation")
+    allowed = {"recipient", "purpose", "amount", "note"}
+    if set(changes) - allowed:
+        raise DomainError(_("Only an allocation's recipient, purpose, amount and note change."))
+    with transaction.atomic():
+        locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
+        require_in_scope(actor, locked.org)
+        if locked.status != AS.DRAFT:
+            raise DomainError(_("Only an allocation not yet approved is changed."))
+        for field, value in changes.items():
+            setattr(locked, field, _yuan(value, "amount") if field == "amount" else value)
+        if locked.recipient_id == locked.org_id or not locked.recipient.is_within(locked.org):
+            raise DomainError({"recipient": _("An allocation goes to a union beneath.")})
+        full_clean(locked, exclude=["created_by"])
+        locked.save()
+        record_event(
+            actor=actor,
+            action="allocation.update",
+            org=locked.org,
+            target=locked,
+            details={k: str(v) for k, v in changes.items()},
+        )
+    allocation.refresh_from_db()
+    return locked
+
+
+def allocation_delete(*, actor, allocation: Allocation) -> None:
+    current = Allocation.objects.filter(pk=allocation.pk).values_list("status", flat=True).first()
+    if current != AS.DRAFT:
+        raise DomainError(_("Only an allocation not yet approved is deleted; cancel it instead."))
+    record_delete(actor=actor, instance=allocation)
+
+
+ALLOCATION = Workflow(
+    Allocation,
+    [
+        Step(
+            "approve",
+            (AS.DRAFT,),
+            AS.APPROVED,
+            "funds.change_allocation",
+            label=gettext_lazy("Approve"),
+            done=gettext_lazy("approved"),
+        ),
+        Step(
+            "pay",
+            (AS.APPROVED,),
+            AS.PAID,
+            "funds.change_allocation",
+            label=gettext_lazy("Record as paid"),
+            done=gettext_lazy("paid"),
+        ),
+        Step(
+            "cancel",
+            (AS.DRAFT, AS.APPROVED),
+            AS.CANCELLED,
+            "funds.change_allocation",
+            label=gettext_lazy("Cancel"),
+            done=gettext_lazy("cancelled"),
+            needs_reason=True,
+        ),
+    ],
+    event="allocation",
+    related=("org", "recipient"),
+    refused_step=gettext_lazy("An allocation that is “%(from)s” cannot be %(step)s."),
+)
+
+
+def allocation_transition(
+    *,
+    actor,
+    allocation: Allocation,
+    step: str,
+    reason: str = "",
+    paid_on: datetime.date | None = None,
+    reference: str = "",
+) -> Allocation:
+    """Approve, cancel or pay an allocation; paying posts it (the giver's 补助下级支出, the
+    recipient's 上级补助收入)."""
+
+    def apply(locked: Allocation, chosen: Step) -> None:
+        locked.reason = reason.strip()[:300] if chosen.needs_reason else locked.reason
+        if chosen.name != "pay":
+            return
+        if paid_on is None or paid_on > timezone.localdate():
+            raise DomainError({"paid_on": _("Enter a payment date that has come.")})
+        if not reference.strip():
+            raise DomainError({"reference": _("Give the bank's reference of the transfer.")})
+        locked.paid_on, locked.payment_reference = paid_on, reference.strip()[:60]
+        journal_post(
+            actor=actor,
+            org=locked.org,
+            date=paid_on,
+            kind=EntryKind.ALLOCATION,
+            memo=f"下拨{locked.recipient.name}{locked.get_purpose_display()}",
+            lines=[
+                Line(locked.org, Account.ALLOCATIONS_OUT, locked.amount),
+                Line(locked.org, Account.BANK, -locked.amount),
+                Line(locked.recipient, Account.BANK, locked.amount),
+                Line(locked.recipient, Account.ALLOCATIONS_IN, -locked.amount),
+            ],
+            source=locked,
+        )
+
+    return ALLOCATION.transition(
+        actor=actor,
+        obj=allocation,
+        step=step,
+        reason=reason,
+        details={"reason": reason, "paid_on": paid_on.isoformat() if paid_on else ""},
+        apply=apply,
+    )
+
+
+# -- member dues ------------------------------------------------------------------------
+
+DUES_RATE = Decimal("0.005")
+
+
+def dues_of(base) -> Decimal:
+    """A member's monthly dues: 0.5% of the dues base (the wage as the unit type defines it),
+    the remainder below ¥10 ignored (domain-rules §4)."""
+    base = Decimal(base)
+    if base < 0:
+        raise DomainError({"base": _("The amount cannot be negative.")})
+    return ((base // 10) * 10 * DUES_RATE).quantize(CENT, ROUND_HALF_UP)
+
+
+def dues_report_create(
+    *, actor, org: Org, period: datetime.date, members: int, amount, collected_on
+) -> DuesReport:
+    """What a union collected of its members' dues for a month; the union keeps them (its 会费
+    收入)."""
+    require_perm(actor, "funds.add_duesreport")
+    today = timezone.localdate()
+    period = _month(period, today)
+    amount = _yuan(amount, "amount")
+    if not isinstance(collected_on, datetime.date) or collected_on > today:
+        raise DomainError({"collected_on": _("Enter a collection date that has come.")})
+    if collected_on < period:
+        raise DomainError(
+            {"collected_on": _("The money was collected before the month it pays for.")}
+        )
+    if members and amount > members * Decimal(1000):
+        raise DomainError({"amount": _("More than ¥1000 a member a month: check the sum.")})
+    with transaction.atomic():
+        require_in_scope(actor, org)
+        report = DuesReport(
+            org=org, period=period, members=members or 0, amount=amount, collected_on=collected_on
+        )
+        full_clean(report)
+        report.save(force_insert=True)
+        journal_post(
+            actor=actor,
+            org=org,
+            date=collected_on,
+            kind=EntryKind.DUES,
+            memo=f"收{period:%Y年%m月}会费（{report.members}人）",
+            lines=[Line(org, Account.BANK, amount), Line(org, Account.DUES, -amount)],
+            source=report,
+        )
+        record_event(
+            actor=actor,
+            action="duesreport.create",
+            org=org,
+            target=report,
+            details={"members": report.members, "amount": amount},
+        )
+    return report
