@@ -360,7 +360,13 @@ class JournalEntryAdmin(ScopedAdmin):
         pk = record_id(object_id)
         found = self.get_queryset(request).filter(pk=pk).first() if pk is not None else None
         if found is not None:
-            extra.update(entry=found, postings=selectors.postings_visible_to(request.user, found))
+            extra.update(
+                entry=found,
+                lines=[
+                    (p, p.amount if p.amount > 0 else "", -p.amount if p.amount < 0 else "")
+                    for p in selectors.postings_visible_to(request.user, found)
+                ],
+            )
         return super().change_view(request, object_id, form_url, extra)
 
     def balances_view(self, request):
@@ -590,7 +596,8 @@ class FundRefundAdmin(ScopedAdmin):
                     messages.warning(request, line)
                 if len(draft.skipped) > 20:
                     messages.warning(
-                        request, _("And %(n)d more left out.") % {"n": len(draft.skipped) - 20}
+                        request,
+                        _("And %(n)d more employers left out.") % {"n": len(draft.skipped) - 20},
                     )
                 return HttpResponseRedirect(
                     reverse("admin:funds_fundrefund_changelist") + "?status__exact=draft"

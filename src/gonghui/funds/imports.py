@@ -187,8 +187,12 @@ class CollectionListSpec(ImportSpec):
         if values["period"] > ctx.today.replace(day=1):
             row.error(COL["period"], _("This month has not come yet."))
             return None
-        if values["payroll"] and values["amount"] > values["payroll"]:
-            row.error(COL["amount"], _("The sum paid is more than the payroll it was levied on."))
+        if values["payroll"] and values["amount"] > services.due_on(values["payroll"]):
+            row.error(
+                COL["amount"],
+                _("%(amount)s yuan is more than 2%% of the payroll it was levied on.")
+                % {"amount": values["amount"]},
+            )
             return None
         return (
             row.number,

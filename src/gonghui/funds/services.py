@@ -224,7 +224,8 @@ def _levy(employer: Employer) -> str:
     )
 
 
-def _due(payroll: Decimal) -> Decimal:
+def due_on(payroll: Decimal) -> Decimal:
+    """2% of a month's payroll, to the fen."""
     return (payroll * CONTRIBUTION_RATE).quantize(CENT, ROUND_HALF_UP)
 
 
@@ -253,7 +254,7 @@ def contribution_create(
             period=period,
             levy=_levy(employer),
             payroll=payroll,
-            due=_due(payroll),
+            due=due_on(payroll),
         )
         full_clean(contribution)
         contribution.save(force_insert=True)
@@ -279,7 +280,7 @@ def contribution_update(*, actor, contribution: FundContribution, changes: Mappi
         locked = FundContribution.objects.select_for_update().get(pk=contribution.pk)
         require_in_scope(actor, locked.org)
         before = locked.payroll
-        locked.payroll, locked.due = payroll, _due(payroll)
+        locked.payroll, locked.due = payroll, due_on(payroll)
         if locked.collected > locked.due:
             raise DomainError(
                 {"payroll": _("Already collected: more than the 2 per cent due on this payroll.")}
@@ -328,7 +329,7 @@ def contributions_assess(*, actor, org: Org, period: datetime.date) -> int:
                 period=period,
                 levy=_levy(e),
                 payroll=e.monthly_payroll,
-                due=_due(e.monthly_payroll),
+                due=due_on(e.monthly_payroll),
             )
             for e in employers
         ]
@@ -586,7 +587,7 @@ def collection_list_record(*, actor, org: Org, payments: Sequence[ListedPayment]
                 period=key[1],
                 levy=_levy(p.employer),
                 payroll=payroll,
-                due=_due(payroll),
+                due=due_on(payroll),
             )
             new.append(existing[key])
         FundContribution.objects.bulk_create(new, batch_size=2000)
