@@ -1020,3 +1020,133 @@ def test_county_runs_a_competition_to_its_results_and_imports_a_trainee_roster(
     expect(row).to_contain_text("1场")
     expect(page.locator('tr[data-key="skills.trainees"]')).to_contain_text("3人")
     context.close()
+
+
+def test_county_imports_a_collection_list_and_pays_a_refund_batch(
+    browser, live_server, live_tree, worker, tmp_path
+):
+    """The county imports the tax bureau's collection list through the worker (an unknown
+    code named on its row), drafts the half-year's refunds, records the employer's account,
+    approves and pays them in a batch; the statistics say the refund."""
+    import datetime
+    from decimal import Decimal
+
+    from gonghui.funds import services as funds
+    from gonghui.funds.models import FundContribution, FundRefund
+    from gonghui.orgs.models import Employer
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    year = timezone.localdate().year - 1
+    funds.split_policy_create(
+        actor=None,
+        region_code="530000",
+        effective_from=datetime.date(2020, 1, 1),
+        grassroots=Decimal(60),
+        county=Decimal(20),
+        city=Decimal(10),
+        province=Decimal(5),
+        national=Decimal(5),
+    )
+    funds.refund_policy_create(
+        actor=None,
+        region_code="530000",
+        effective_from=datetime.date(2020, 4, 1),
+        max_headcount=150,
+    )
+    Employer.objects.filter(pk=live_tree.emp_a.pk).update(
+        uscc="91530524MA6K0000A1", monthly_payroll=Decimal(100000), is_small_micro=True
+    )
+    lines = write_xlsx(
+        tmp_path / "代收明细.xlsx",
+        [
+            [
+                "91530524MA6K0000A1",
+                "甲公司",
+                f"{year}-01",
+                "100000",
+                "2000",
+                f"{year}-02-10",
+                "税务代收",
+            ],
+            [
+                "91530524MA6K0000A1",
+                "甲公司",
+                f"{year}-02",
+                "100000",
+                "2000",
+                f"{year}-03-10",
+                "税务代收",
+            ],
+            [
+                "91530524MA6K0000A1",
+                "甲公司",
+                f"{year}-03",
+                "100000",
+                "2000",
+                f"{year}-04-10",
+                "税务代收",
+            ],
+            ["91530524MA6K9999X9", "丙公司", f"{year}-03", "", "500", f"{year}-04-10", ""],
+        ],
+        header=[
+            "纳税人识别号",
+            "纳税人名称",
+            "费款所属期",
+            "计征依据",
+            "实缴金额",
+            "入库日期",
+            "征收方式",
+        ],
+        title=False,
+    )
+    context, page = _login(browser, live_server, "county")
+    page.get_by_role("link", name="导入经费代收明细").first.click()
+    page.set_input_files("#id_file", str(lines))
+    page.check("input[name=mode][value=partial]")  # the valid rows in, the wrong one named
+    page.click("#gh-upload button[type=submit]")
+    result = page.locator("[data-testid=import-result]")
+    expect(result).to_be_visible(timeout=60000)
+    expect(page.get_by_text("91530524MA6K9999X9").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "funds-import.png"), full_page=True)
+    assert FundContribution.objects.filter(collected=Decimal(2000)).count() == 3
+
+    page.goto(f"{live_server.url}/admin/funds/fundrefund/")
+    page.locator("[data-testid=refund-draft]").click()
+    page.fill("#id_period_from", f"{year}-01-01")
+    page.fill("#id_period_to", f"{year}-06-01")
+    page.click("[data-testid=refund-draft-form] button[type=submit]")
+    refund = FundRefund.objects.get()
+    assert refund.amount == Decimal(6000)
+    page.goto(f"{live_server.url}/admin/funds/fundrefund/{refund.pk}/change/")
+    expect(page.locator("[data-testid=refund-months]")).to_contain_text(f"{year}-03")
+    page.fill("#id_bank_name", "农业银行青山支行")
+    page.fill("#id_bank_account", "6228 4800 1234 5678 901")
+    page.click("button[name=_save]")
+    page.locator(f"input[name=_selected_action][value='{refund.pk}']").check(force=True)
+    page.select_option("select[name=action]", "approve_selected")
+    page.locator("button[name=index], button[type=submit][title]").first.click()
+    refund.refresh_from_db()
+    assert refund.status == "approved"
+    page.locator(f"input[name=_selected_action][value='{refund.pk}']").check(force=True)
+    page.select_option("select[name=action]", "batch_selected")
+    page.locator("button[name=index], button[type=submit][title]").first.click()
+    page.fill("input[name=paid_on]", f"{year}-07-20")
+    page.fill("input[name=reference]", "FH001")
+    page.click("[data-testid=batch-paid] button")
+    expect(page.locator(".gh-panel").first).to_contain_text("已发放")
+    page.screenshot(path=str(ARTIFACTS / "funds-refund-batch.png"), full_page=True)
+    refund.refresh_from_db()
+    assert refund.status == "paid"
+
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.fill("#id_date_from", f"{year}-01-01")
+    page.fill("#id_date_to", f"{year}-12-31")
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="funds.refunds"]')
+    area = row.locator("xpath=ancestor::details")
+    if area.get_attribute("open") is None:
+        area.locator("summary").click()
+    expect(row).to_contain_text("6000元")
+    expect(page.locator('tr[data-key="funds.collected"]')).to_contain_text("6000元")
+    page.screenshot(path=str(ARTIFACTS / "funds-statistics.png"), full_page=True)
+    context.close()

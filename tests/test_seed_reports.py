@@ -109,8 +109,8 @@ NOT_RESTATED_001 = {
     "363名农民工、一线职工享受到助学补贴60余万元": "a further ledger category of the same "
     "shape as 职工职业技能提升项目 (counts exact, funds 余), which this scenario already proves",
     "向全市75户重点企业送服务": "not counted by any work area",
-    "筹集下拨专项工作经费52万元": "the same category as the 191.3万元 above, whose total the "
-    "seed gives section by section; union funds (issue 16) records allocations by purpose",
+    "筹集下拨专项工作经费52万元": "an allocation the seed counts apart from its 先后9次下拨资金"
+    "191.3万元; recorded as a tenth allocation it would be said within that one total",
     "国家级和省级职工之家、职工小家和爱心妈咪小屋18个、优秀工会工作者8名，争取专项经费20万元": (
         "designations and funding won from above, not service points built"
     ),
@@ -220,18 +220,6 @@ def _admin_categories():
 def _ledger_001(city: Org, tmp) -> None:
     c = city.name
     rows = [
-        # 9 allocations of epidemic funds, 191.3万元 in all
-        *(
-            _ledger_row(
-                c,
-                "funds",
-                "经费下拨和补助",
-                f"疫情防控资金第{i + 1}批",
-                D(2020, 2 + i, 5),
-                cash=[300000, 250000, 200000, 200000, 250000, 150000, 200000, 163000, 200000][i],
-            )
-            for i in range(9)
-        ),
         _ledger_row(
             c,
             "skills",
@@ -325,9 +313,6 @@ def _ledger_001(city: Org, tmp) -> None:
         ),
         _ledger_row(
             c, "services", "普惠服务", "观影、旅游、购物等普惠项目", D(2020, 10, 1), items=68
-        ),
-        _ledger_row(
-            c, "funds", "小微企业工会经费返还", "小微企业工会经费返还", D(2020, 6, 30), cash=492500
         ),
         _ledger_row(
             c,
@@ -659,6 +644,78 @@ def _skills_001(city: Org) -> None:
     )
 
 
+# The 9 allocations of epidemic funds, 191.3万元 in all.
+ALLOCATIONS_001 = (300000, 250000, 200000, 200000, 250000, 150000, 200000, 163000, 200000)
+
+
+def _funds_001(city: Org, counties: list[Org], unions: list[Org]) -> None:
+    """The city's funds through the funds services: the province's split and refund rule; 50
+    small firms with their unions whose May 2020 funds (9850元 each) are refunded in full in
+    June 2020, 49.25万元 in all; the 9 allocations of epidemic funds to the counties."""
+    from gonghui.funds import services as funds
+
+    funds.split_policy_create(
+        actor=None,
+        region_code="220000",
+        effective_from=D(2019, 1, 1),
+        grassroots=Decimal(60),
+        county=Decimal(20),
+        city=Decimal(10),
+        province=Decimal(5),
+        national=Decimal(5),
+    )
+    funds.refund_policy_create(
+        actor=None, region_code="220000", effective_from=D(2020, 4, 1), max_headcount=100
+    )
+    for i in range(50):
+        union = unions[300 + i]
+        firm = employer_create(
+            actor=None,
+            org=union.parent,
+            name=f"白城小微企业{i + 1}",
+            unit_type="170",
+            union=union,
+            headcount=40,
+            is_small_micro=True,
+            monthly_payroll=Decimal(492500),
+        )
+        month = funds.contribution_create(
+            actor=None, employer=firm, period=D(2020, 5, 1), payroll=firm.monthly_payroll
+        )
+        funds.contribution_collect(
+            actor=None,
+            contribution=month,
+            amount=month.due,
+            collected_on=D(2020, 6, 5),
+            channel="tax",
+        )
+    refunds = funds.refunds_draft(
+        actor=None, org=city, period_from=D(2020, 5, 1), period_to=D(2020, 5, 1)
+    ).created
+    for r in refunds:
+        funds.refund_update(
+            actor=None,
+            refund=r,
+            changes={"bank_name": "吉林银行白城分行", "bank_account": f"62284800{r.pk:011d}"},
+        )
+    funds.refund_take_step(actor=None, refunds=refunds, step="approve")
+    batch = funds.refund_batch_create(actor=None, org=city, refunds=refunds)
+    funds.refund_batch_mark_paid(actor=None, batch=batch, paid_on=D(2020, 6, 30), reference="BC1")
+    for i, amount in enumerate(ALLOCATIONS_001):
+        given = funds.allocation_create(
+            actor=None,
+            org=city,
+            recipient=counties[i % 5],
+            purpose="assistance",
+            amount=Decimal(amount),
+            note=f"疫情防控资金第{i + 1}批",
+        )
+        funds.allocation_transition(actor=None, allocation=given, step="approve")
+        funds.allocation_transition(
+            actor=None, allocation=given, step="pay", paid_on=D(2020, 2 + i, 5), reference="BC"
+        )
+
+
 def _members_001(unions: list[Org], tmp) -> None:
     # The first 200 unions are the larger employers (about 190 members each), the ones that
     # enrol in mutual aid; the rest of the members are spread over every union.
@@ -876,6 +933,7 @@ def seeds(django_db_setup, django_db_blocker, tmp_path_factory):
         _admin_categories()
         _ledger_001(city, tmp)
         _skills_001(city)
+        _funds_001(city, counties, unions)
         _honours_001(city)
         _mutual_001(city, unions)
         _contracts_001(counties, unions)

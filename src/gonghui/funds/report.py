@@ -44,11 +44,11 @@ def section(w, org, start: datetime.date, end: datetime.date):
     if w.get("funds.refunds"):
         paragraphs.append(
             "认真落实为企业减负政策，对已建立工会组织并足额缴纳工会经费的小微企业全额返还已上缴"
-            f"工会经费，为{w.n('funds.refunds.employers')}小微企业返还{w.n('funds.refunds')}。"
+            f"工会经费，为{w.n('funds.refunds.employers')}小微企业返还工会经费{w.n('funds.refunds')}。"
         )
     if w.get("funds.allocations"):
         text = (
-            f"先后{w.n('funds.allocations.count')}下拨经费{w.n('funds.allocations')}，"
+            f"先后{w.n('funds.allocations.count')}下拨和补助经费{w.n('funds.allocations')}，"
             f"补助{w.n('funds.allocations.recipients')}工会"
         )
         purposes = [
