@@ -391,6 +391,14 @@ def test_payment_batch_bank_file_and_paid(tree, aid, client):
         datetime.date(2026, 10, 30),
         "DF001",
     )
+    # The paid batch is in the payer's books (the funds area's journal): 帮扶支出 from the bank.
+    from gonghui.funds.models import Posting
+
+    posted = {(p.org_id, p.account, p.amount) for p in Posting.objects.all()}
+    assert posted == {
+        (tree.county.pk, "assistance", Decimal(5000)),
+        (tree.county.pk, "bank", Decimal(-5000)),
+    }
 
 
 def test_notice_list_and_export_are_masked(tree, aid, client):

@@ -1030,6 +1030,14 @@ def test_care_is_planned_by_the_standard_of_each_level_and_paid_in_a_batch(tree)
     assert CarePayment.objects.filter(status="paid").count() == 4
     assert CareBatch.objects.get().status == "paid"
     assert selectors.care_batches_visible_to(tree.town_a).count() == 0
+    from gonghui.funds.models import JournalEntry
+
+    entry = JournalEntry.objects.get()
+    assert (entry.org, entry.date, entry.kind) == (tree.county, TODAY, "assistance")
+    assert sorted(p.amount for p in entry.postings.all()) == [
+        -CareBatch.objects.get().total,
+        CareBatch.objects.get().total,
+    ]
 
     from gonghui.reports.registry import all_indicators
     from gonghui.reports.summary import work_report

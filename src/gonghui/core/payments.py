@@ -88,6 +88,11 @@ class Payable:
     amount_field = "cash_amount"
     permission = ""  # who may make a batch, download its bank file, mark it paid
     event = "paymentbatch"  # the batch's events: "<event>.create"
+    # The paying org's fund account the batch is spent from (``funds.models.Account``), posted
+    # when the batch is paid; "" for money of another fund (mutual aid's) or posted record by
+    # record (refunds).
+    journal_account = ""
+    journal_memo = ""
 
     def check(self, actor, item) -> None:
         """Refuse (``DomainError``, naming the person) a record that may not be paid now."""
@@ -233,4 +238,23 @@ def payment_batch_mark_paid(
         locked.paid_on = paid_on
         locked.reference = reference.strip()[:60]
         locked.save()
+        if payable.journal_account and locked.total:
+            _post(actor, payable, locked)
     return locked
+
+
+def _post(actor, payable: Payable, batch) -> None:
+    """The paid batch into the books of the app that keeps them (the funds area), in the same
+    transaction."""
+    from django.utils.module_loading import import_string
+
+    from gonghui.core.workareas import work_area_apps
+
+    for config in work_area_apps():
+        if config.payment_posting:
+            import_string(config.payment_posting)(
+                actor=actor,
+                batch=batch,
+                account=payable.journal_account,
+                memo=f"{payable.journal_memo}（批次{batch.pk}，{batch.count}笔）",
+            )

@@ -163,6 +163,9 @@ class WorkAreaApp(AppConfig):
     indicators_version: str = ""
     # The dotted path of a list of ``core.indicators.Rate`` between indicators.
     rates: str = ""
+    # The dotted path of ``post(*, actor, batch, account, memo)``, called when a payment
+    # batch of any app is paid (``core.payments``): the funds area posts it to its journal.
+    payment_posting: str = ""
 
     def indicator_list(self) -> list:
         if not self.indicators:

@@ -47,6 +47,8 @@ class FundsConfig(workareas.WorkAreaApp):
     indicators = "gonghui.funds.indicators.INDICATORS"
     rates = "gonghui.funds.indicators.RATES"
     report_section = "gonghui.funds.report.section"
+    # Every paid payment batch of the platform (grants, care) is a posting of its payer.
+    payment_posting = "gonghui.funds.services.payment_batch_post"
     imports = (
         ImportKind("collections", "gonghui.funds.imports.CollectionListSpec", "经费代收明细"),
     )

@@ -146,6 +146,20 @@ def journal_post(
     return _post([(entry, lines)])[0]
 
 
+def payment_batch_post(*, actor, batch, account: str, memo: str) -> JournalEntry:
+    """A paid payment batch of another area (grants, care payments): the payer's spending from
+    its bank deposits (``core.payments`` calls it in the batch's transaction)."""
+    return journal_post(
+        actor=actor,
+        org=batch.org,
+        date=batch.paid_on,
+        kind=EntryKind.ASSISTANCE,
+        memo=memo,
+        lines=[Line(batch.org, account, batch.total), Line(batch.org, Account.BANK, -batch.total)],
+        source=batch,
+    )
+
+
 # -- split policies ---------------------------------------------------------------------
 
 SPLIT_FIELDS = ("effective_to", "note", *SHARE_LEVELS, "region_code", "effective_from")

@@ -1218,6 +1218,8 @@ class CarePayments(payments.Payable):
     amount_field = "amount"
     permission = "honors.add_carebatch"
     event = "carebatch"
+    journal_account = "assistance"
+    journal_memo = "发放劳模关爱资金"
 
     def check(self, actor, item: CarePayment) -> None:
         payment = CarePayment.objects.select_related("worker", "org").get(pk=item.pk)

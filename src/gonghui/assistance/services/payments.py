@@ -32,6 +32,8 @@ class GrantPayments(payments.Payable):
     model = Grant
     batch_model = PaymentBatch
     permission = "assistance.add_paymentbatch"
+    journal_account = "assistance"
+    journal_memo = "发放帮扶资金"
 
     def __init__(self, campaign: Campaign | None = None):
         self.campaign = campaign
