@@ -795,6 +795,11 @@ def test_the_collection_list_is_imported_with_its_errors_by_row_and_column(tree,
     assert not {2, 3, 4} & set(said)
     outcome = run_import(spec, path, actor=tree.county_staff, org=tree.county, mode=Mode.PARTIAL)
     assert outcome.imported == 3
+    # Said in rows, the conflict as a record already there (not "members of another union").
+    from gonghui.core.imports.jobs import describe
+
+    said = describe(outcome, Mode.PARTIAL, spec)
+    assert "成功导入 3 行" in said and "已有记录" in said and "会员" not in said
     jan = FundContribution.objects.get(employer=tree.emp_a, period=JAN)
     feb = FundContribution.objects.get(employer=tree.emp_a, period=FEB)
     feb_b = FundContribution.objects.get(employer=tree.emp_b, period=FEB)

@@ -383,7 +383,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             payload["error"] = outcome.fatal
         print(json.dumps(payload, ensure_ascii=False))
     else:
-        _print(describe(outcome, mode))
+        _print(describe(outcome, mode, spec))
         for problem in outcome.problems[:50]:
             column = f" {problem.column}" if problem.column else ""
             _print(f"  第{problem.row}行{column}：{problem.message}")

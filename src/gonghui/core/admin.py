@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 
 from gonghui.core.cleaning import record_id
-from gonghui.core.errors import NotFound, keep_records
+from gonghui.core.errors import DomainError, NotFound, keep_records
 from gonghui.core.events import action_label, details_lines
 from gonghui.core.files import SPREADSHEETS, CheckedFileField
 from gonghui.core.models import AccessLog, Event, ExportJob, ImportJob
@@ -541,6 +541,7 @@ class ImportJobAdmin(ModelAdmin):
             "title": str(job),
             "job": job,
             "kind_label": _import_kinds().get(job.kind, job.kind),
+            "conflicts_label": _conflicts_label(job.kind),
             "stalled": is_stalled(job),
             "problems": job.problems,
             "more_problems": max(
@@ -677,3 +678,13 @@ class AccessLogAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _conflicts_label(kind: str) -> str:
+    """What the kind of list calls a row that was already there (他会会员, 已有记录)."""
+    from gonghui.core.imports.jobs import spec_for
+
+    try:
+        return str(spec_for(kind).conflicts_label)
+    except DomainError:  # a kind no installed app declares any more
+        return str(gettext_lazy("already there"))

@@ -616,13 +616,30 @@ class FundRefundAdmin(ScopedAdmin):
 
 @admin.register(RefundBatch)
 class RefundBatchAdmin(ScopedAdmin):
-    list_display = ("__str__", "count", "total", "status", "paid_on", "created_at")
+    list_display = ("__str__", "refunds", "refunded", "status", "paid_on", "created_at")
     list_filter = ("status",)
     ordering = ("-created_at",)
     change_form_template = "funds/refund_batch_change_form.html"
-    readonly_fields = ("org", "count", "total", "status", "paid_on", "reference", "created_at")
+    readonly_fields = (
+        "org",
+        "refunds",
+        "refunded",
+        "status",
+        "paid_on",
+        "reference",
+        "created_at",
+    )
     fields = readonly_fields
     selector = staticmethod(selectors.refund_batches_visible_to)
+
+    # The batch's columns say grants (帮扶发放) for every kind of payment: said here for refunds.
+    @admin.display(description=gettext_lazy("Refunds in the batch"))
+    def refunds(self, obj):
+        return obj.count
+
+    @admin.display(description=gettext_lazy("Refunded (yuan)"))
+    def refunded(self, obj):
+        return obj.total
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core import idnumbers
 from gonghui.core.access_log import log_access
@@ -147,6 +148,11 @@ class MemberRosterSpec(ImportSpec):
     columns = COLUMNS
     permission = "members.add_person"
     written_tables = ("members_person", "members_membership")
+    imported_text = gettext_lazy("Imported %(n)d people.")
+    conflicts_text = gettext_lazy(
+        "%(n)d people are members of another union and were not imported."
+    )
+    conflicts_label = gettext_lazy("members elsewhere")
 
     def may_omit(self, ctx, column: Column) -> bool:
         # A grassroots clerk's own roster need not say which union on every row.

@@ -185,7 +185,7 @@ def import_job_run(job_id: int) -> ImportJob:
                 % {"kind": type(exc).__name__},
             )
             raise
-        return _finish(job, outcome, workbook)
+        return _finish(job, outcome, workbook, spec)
     finally:
         progress.close()
 
@@ -239,10 +239,10 @@ def sweep_temp_files() -> int:
     return removed
 
 
-def _finish(job: ImportJob, outcome: ImportOutcome, workbook: bytes | None) -> ImportJob:
+def _finish(job: ImportJob, outcome: ImportOutcome, workbook: bytes | None, spec) -> ImportJob:
     job.counts = outcome.counts()
     job.problems = [p.as_dict() for p in outcome.problems[:SCREEN_PROBLEMS]]
-    job.message = outcome.fatal or describe(outcome, job.mode)
+    job.message = outcome.fatal or describe(outcome, job.mode, spec)
     if outcome.fatal:
         job.status = ImportJob.Status.REFUSED
     elif job.mode == Mode.VALIDATE:
@@ -261,8 +261,8 @@ def _finish(job: ImportJob, outcome: ImportOutcome, workbook: bytes | None) -> I
     return job
 
 
-def describe(outcome: ImportOutcome, mode: str) -> str:
-    """The one-line result a clerk reads first."""
+def describe(outcome: ImportOutcome, mode: str, spec=None) -> str:
+    """The one-line result a clerk reads first, in the words of the kind of list (``spec``)."""
     if outcome.fatal:
         return outcome.fatal
     parts = []
@@ -280,16 +280,19 @@ def describe(outcome: ImportOutcome, mode: str) -> str:
             % {"rows": outcome.rows, "rejected": outcome.rejected}
         )
     else:
-        parts.append(_("Imported %(n)d people.") % {"n": outcome.imported})
+        said = spec.imported_text if spec is not None else _("Imported %(n)d rows.")
+        parts.append(str(said) % {"n": outcome.imported})
         if outcome.updated:
             parts.append(_("%(n)d existing members updated.") % {"n": outcome.updated})
         if outcome.rejected:
             parts.append(_("%(n)d rows refused; download them to fix.") % {"n": outcome.rejected})
     if outcome.conflicts:
-        parts.append(
-            _("%(n)d people are members of another union and were not imported.")
-            % {"n": outcome.conflicts}
+        said = (
+            spec.conflicts_text
+            if spec is not None
+            else _("%(n)d rows match records already there and were not imported.")
         )
+        parts.append(str(said) % {"n": outcome.conflicts})
     if outcome.repaired:
         parts.append(_("%(n)d rows were repaired automatically.") % {"n": outcome.repaired})
     return " ".join(parts)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core.cleaning import has_fullwidth, needs_cleaning, squeeze, to_halfwidth
 
@@ -125,6 +126,11 @@ class ImportSpec:
     # The tables ``write`` fills. After a large import they are analysed in its transaction,
     # so the next statistics page is planned for the rows it brought (see ``engine``).
     written_tables: tuple[str, ...] = ()
+    # How the result says what came in and what was already there (``jobs.describe``), and
+    # the label of the conflicts' count: rows by default, the member roster says people.
+    imported_text = gettext_lazy("Imported %(n)d rows.")
+    conflicts_text = gettext_lazy("%(n)d rows match records already there and were not imported.")
+    conflicts_label = gettext_lazy("already there")
 
     def upload_fields(self, actor) -> dict:
         """Extra form fields of the upload page (their values become the job's options)."""
