@@ -1034,3 +1034,153 @@ def test_balances_are_the_sum_of_postings_and_every_union_balances(tree, moves, 
                 (getattr(c, f"share_{s}") for s in services.SHARE_LEVELS), D(0)
             )
         transaction.set_rollback(True)
+
+
+# -- after review: what was collected, refunded and imported stays exactly once --------------
+
+
+def test_a_list_imported_again_adds_no_payment_and_a_refunded_month_takes_none(
+    tree, refund_rule, tmp_path
+):
+    from gonghui.core.imports.engine import Mode, run_import
+    from gonghui.funds.imports import CollectionListSpec
+    from gonghui.funds.models import FundPayment
+    from tests.rosters import write_xlsx
+
+    _payroll(tree)
+    c = services.contribution_create(
+        actor=tree.county_staff, employer=tree.emp_a, period=JAN, payroll=D(300000)
+    )
+    rows = [[tree.emp_a.uscc, "甲公司", "2026-01", "", "2500", "2026-02-12", ""]]  # part paid
+    path = write_xlsx(tmp_path / "一月.xlsx", rows, header=LIST_HEADER, title=False)
+    spec = CollectionListSpec()
+    first = run_import(spec, path, actor=tree.county_staff, org=tree.county, mode=Mode.PARTIAL)
+    again = run_import(spec, path, actor=tree.county_staff, org=tree.county, mode=Mode.PARTIAL)
+    assert (first.imported, again.imported, again.conflicts) == (1, 0, 1)
+    c.refresh_from_db()
+    assert c.collected == D(2500) and FundPayment.objects.count() == 1
+    # By hand, the same payment is refused too; another one on another day is a payment.
+    with pytest.raises(ValidationError, match="已登记"):
+        services.contribution_collect(
+            actor=tree.county_staff,
+            contribution=c,
+            amount=D(2500),
+            collected_on=datetime.date(2026, 2, 12),
+            channel="tax",
+        )
+    services.contribution_collect(
+        actor=tree.county_staff,
+        contribution=c,
+        amount=D(3500),
+        collected_on=datetime.date(2026, 2, 20),
+        channel="direct",
+    )
+    # Each payment keeps its channel: the month counts under both.
+    from gonghui.reports.registry import all_indicators
+
+    registry = all_indicators()
+    year = (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert registry["funds.collected.tax"].value(tree.county, *year) == D(2500)
+    assert registry["funds.collected.direct"].value(tree.county, *year) == D(3500)
+    # Refunded months take no more payments.
+    from gonghui.orgs.models import Employer
+
+    Employer.objects.filter(pk=tree.emp_a.pk).update(is_small_micro=True)
+    feb = services.contribution_create(
+        actor=tree.county_staff, employer=tree.emp_a, period=FEB, payroll=D(100000)
+    )
+    services.contribution_collect(
+        actor=tree.county_staff,
+        contribution=feb,
+        amount=D(2000),
+        collected_on=datetime.date(2026, 3, 5),
+        channel="tax",
+    )
+    draft = services.refunds_draft(
+        actor=tree.county_staff, org=tree.county, period_from=FEB, period_to=FEB
+    )
+    assert [r.period_from for r in draft.created] == [FEB]
+    with pytest.raises(ValidationError, match="返还"):
+        services.contribution_collect(
+            actor=tree.county_staff,
+            contribution=feb,
+            amount=D(500),
+            collected_on=datetime.date(2026, 3, 9),
+            channel="tax",
+        )
+    check_deferred()
+
+
+def test_a_refund_is_given_back_by_those_who_received_the_money(tree, refund_rule):
+    """A firm paid the preparatory levy (its township held the grassroots share), then formed
+    its union: the refund comes back from the township, not from the new union."""
+    from gonghui.orgs.models import Employer
+    from gonghui.orgs.services import employer_create
+
+    shop = employer_create(
+        actor=None, org=tree.a, name="甲镇小店", unit_type="600", headcount=8, union=None
+    )
+    Employer.objects.filter(pk=shop.pk).update(is_small_micro=True, monthly_payroll=D(50000))
+    shop.refresh_from_db()
+    month = services.contribution_create(
+        actor=tree.county_staff, employer=shop, period=JAN, payroll=D(50000)
+    )
+    services.contribution_collect(
+        actor=tree.county_staff, contribution=month, amount=D(1000), collected_on=FEB, channel="tax"
+    )
+    Employer.objects.filter(pk=shop.pk).update(union=tree.a1)  # its union formed since
+    refund = services.refunds_draft(
+        actor=tree.county_staff, org=tree.county, period_from=JAN, period_to=JAN
+    ).created[0]
+    services.refund_update(
+        actor=tree.county_staff,
+        refund=refund,
+        changes={"bank_name": "农业银行", "bank_account": "6228480012345678901"},
+    )
+    refund.refresh_from_db()
+    # The account is kept encrypted; only its last four are shown.
+    assert b"6228480012345678901" not in bytes(refund.bank_account)
+    assert refund.bank_account_last4 == "8901"
+    services.refund_take_step(actor=tree.county_staff, refunds=[refund], step="approve")
+    batch = services.refund_batch_create(actor=tree.county_staff, org=tree.county, refunds=[refund])
+    services.refund_batch_mark_paid(
+        actor=tree.county_staff, batch=batch, paid_on=FEB, reference="R"
+    )
+    entry = JournalEntry.objects.get(kind="refund")
+    back = {}
+    for p in entry.postings.filter(account="refunds"):
+        back[p.org_id] = back.get(p.org_id, 0) + p.amount
+    # The township held 600 (60%); the county its 200 and the 200 it passed up the tree.
+    assert back == {tree.a.pk: D(600), tree.county.pk: D(400)}
+    assert tree.a1.pk not in back
+    check_deferred()
+
+
+def test_a_posting_cannot_be_added_to_an_entry_of_an_earlier_transaction(transactional_db):
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    with transaction.atomic():
+        entry = services.journal_post(
+            actor=None,
+            org=tree.county,
+            date=JAN,
+            kind="correction",
+            memo="会费",
+            lines=[Line(tree.county, Account.BANK, D(5)), Line(tree.county, Account.DUES, D(-5))],
+        )
+    with pytest.raises(IntegrityError, match="with its entry"), transaction.atomic():
+        Posting.objects.bulk_create(
+            [
+                Posting(entry=entry, org=tree.a, account=Account.BANK, amount=D(9)),
+                Posting(entry=entry, org=tree.a, account=Account.DUES, amount=D(-9)),
+            ]
+        )
+    assert entry.postings.count() == 2
+
+
+def test_the_arrears_list_needs_the_contributions(client, tree):
+    from django.urls import reverse
+
+    client.force_login(tree.clerk_a1)
+    assert client.get(reverse("admin:funds_contribution_arrears")).status_code == 403

@@ -84,6 +84,8 @@ VERBS = {
     "verify": gettext_lazy("verified for the year"),
     "objection": gettext_lazy("objection to the public notice recorded"),
     "result": gettext_lazy("result recorded"),
+    "assess": gettext_lazy("month assessed"),
+    "collect": gettext_lazy("payment recorded"),
 }
 # Codes before the dot that are not a model's name.
 SUBJECTS = {"member": "members.person", "import": "core.importjob"}

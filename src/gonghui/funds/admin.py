@@ -27,6 +27,7 @@ from gonghui.core.admin import (
 )
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
+from gonghui.core.scoping import org_in_scope
 from gonghui.core.selectors import workflow_progress
 from gonghui.funds import selectors, services
 from gonghui.funds.exports import arrears_xlsx, balances_xlsx
@@ -41,7 +42,7 @@ from gonghui.funds.models import (
     RefundPolicy,
     SplitPolicy,
 )
-from gonghui.orgs.selectors import org_choices
+from gonghui.orgs.selectors import employers_visible_to, org_choices
 
 
 class ServiceChecked(NoModelCheck, forms.ModelForm):
@@ -157,6 +158,12 @@ class FundContributionAdmin(ScopedAdmin):
     change_form_template = "funds/contribution_change_form.html"
     change_list_template = "funds/contribution_change_list.html"
     selector = staticmethod(selectors.contributions_visible_to)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "employer":
+            # A sibling's employer answers like a missing one ("select a valid choice").
+            kwargs["queryset"] = employers_visible_to(request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -305,6 +312,8 @@ class FundContributionAdmin(ScopedAdmin):
         )
 
     def arrears_view(self, request):
+        if not request.user.has_perm("funds.view_fundcontribution") or request.user.org is None:
+            raise PermissionDenied
         today = timezone.localdate()
         org = request.user.org
         rows = selectors.arrears_by_employer(request.user, org, today)
@@ -447,9 +456,17 @@ class RefundDraftForm(forms.Form):
 
 
 class RefundForm(ServiceChecked):
+    # Write-only: the stored account is encrypted and shown by its last four digits.
+    bank_account_text = forms.CharField(
+        label=gettext_lazy("Bank account"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("Leave empty to keep the account recorded."),
+    )
+
     class Meta:
         model = FundRefund
-        fields = ("bank_name", "bank_account")
+        fields = ("bank_name",)
 
 
 @admin.register(FundRefund)
@@ -481,18 +498,22 @@ class FundRefundAdmin(ScopedAdmin):
         "paid",
         "amount",
         "bank_name",
-        "bank_account",
+        "bank_account_last4",
         "status",
         "reason",
         "batch",
         "paid_on",
         "payment_reference",
     )
-    fields = SHOWN
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == FundRefund.Status.DRAFT:
+            return (*self.SHOWN[:8], "bank_account_text", *self.SHOWN[8:])
+        return self.SHOWN
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status == FundRefund.Status.DRAFT:
-            return tuple(f for f in self.SHOWN if f not in ("bank_name", "bank_account"))
+            return tuple(f for f in self.SHOWN if f != "bank_name")
         return self.SHOWN
 
     def has_add_permission(self, request):
@@ -506,6 +527,10 @@ class FundRefundAdmin(ScopedAdmin):
         return f"{obj.period_from:%Y-%m}—{obj.period_to:%Y-%m}"
 
     def service_update(self, actor, obj, changes):
+        if "bank_account_text" in changes:
+            text = changes.pop("bank_account_text")
+            if text:
+                changes["bank_account"] = text
         return services.refund_update(actor=actor, refund=obj, changes=changes)
 
     def _step(self, request, queryset, step, reason=""):
@@ -676,7 +701,7 @@ class RefundBatchAdmin(ScopedAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
         try:
             content = services.refund_batch_bank_file(actor=request.user, batch=batch)
-        except PermissionDenied as exc:
+        except (PermissionDenied, NotFound) as exc:
             messages.error(request, error_text(exc))
             return HttpResponseRedirect(reverse("admin:funds_refundbatch_change", args=[pk]))
         return download(content, f"经费返还代发明细-{batch.pk}.xlsx", personal=True)
@@ -692,7 +717,7 @@ class RefundBatchAdmin(ScopedAdmin):
                     actor=request.user, batch=batch, **form.cleaned_data
                 )
                 messages.success(request, _("The batch is recorded as paid."))
-            except (ValidationError, PermissionDenied) as exc:
+            except (ValidationError, PermissionDenied, NotFound) as exc:
                 messages.error(request, error_text(exc))
         elif request.method == "POST":
             messages.error(request, _("Give the payment date and the bank's reference."))
@@ -727,13 +752,16 @@ class AllocationAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        if obj.status != Allocation.Status.DRAFT:
-            return self.fields
+        if obj.status != Allocation.Status.DRAFT or not org_in_scope(request.user, obj.org):
+            return self.fields  # paid, or given by the union above: read only
         return ("org",)
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or obj.status == Allocation.Status.DRAFT)
+        return allowed and (
+            obj is None
+            or (obj.status == Allocation.Status.DRAFT and org_in_scope(request.user, obj.org))
+        )
 
     def service_create(self, actor, data):
         return services.allocation_create(actor=actor, **data)

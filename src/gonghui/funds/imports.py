@@ -93,6 +93,9 @@ COLUMNS = (
 )
 COL = {c.key: c for c in COLUMNS}
 STAGE_COLUMNS = ("row_no", "employer_id", "period", "payroll", "amount", "collected_on", "channel")
+# A sum of more digits is a typing error (and would not fit: a payroll derived from a sum
+# paid is fifty times larger).
+LARGEST = Decimal(10) ** 9
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$")
 _MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 
@@ -173,6 +176,10 @@ class CollectionListSpec(ImportSpec):
         if values["amount"] <= 0:
             row.error(COL["amount"], _("Enter the amount collected."))
             return None
+        for key in ("amount", "payroll"):
+            if values[key] >= LARGEST:
+                row.error(COL[key], _("The amount is too large: check the figure."))
+                return None
         if values["collected_on"] is None:
             row.error(COL["collected_on"], _("Enter the day the money came in."))
             return None
@@ -218,13 +225,31 @@ class CollectionListSpec(ImportSpec):
                     row_no, "所属期", _("Same employer and month as row %(row)d.") % {"row": first}
                 )
             )
+        # The same payment already recorded (the list imported again): a conflict.
         cur.execute(
-            "SELECT s.row_no, c.due - c.collected, s.amount FROM collection_stage s "
+            "SELECT s.row_no FROM collection_stage s "
+            "JOIN funds_fundcontribution c ON c.employer_id = s.employer_id "
+            "AND c.period = s.period JOIN funds_fundpayment p ON p.contribution_id = c.id "
+            "AND p.collected_on = s.collected_on AND p.amount = s.amount AND p.channel = s.channel"
+        )
+        again = {row_no for (row_no,) in cur.fetchall()}
+        for row_no in sorted(again):
+            problems.append(
+                Problem(row_no, "", _("This payment is already recorded."), Problem.CONFLICT)
+            )
+        cur.execute(
+            "SELECT s.row_no, c.due - c.collected, s.amount, c.refund_id FROM collection_stage s "
             "JOIN funds_fundcontribution c ON c.employer_id = s.employer_id "
             "AND c.period = s.period"
         )
-        for row_no, left, amount in cur.fetchall():
-            if left <= 0:
+        for row_no, left, amount, refund in cur.fetchall():
+            if row_no in again:
+                continue
+            if refund is not None:
+                problems.append(
+                    Problem(row_no, "所属期", _("This month is in a refund: no payment is added."))
+                )
+            elif left <= 0:
                 problems.append(
                     Problem(row_no, "", _("This month is already paid in full."), Problem.CONFLICT)
                 )
@@ -235,6 +260,37 @@ class CollectionListSpec(ImportSpec):
                         "入库金额",
                         _("%(amount)s yuan is more than the %(left)s yuan still due.")
                         % {"amount": amount, "left": left},
+                    )
+                )
+        problems += self._without_split(ctx)
+        return problems
+
+    def _without_split(self, ctx) -> list[Problem]:
+        """Rows whose day has no split in force for the employer's region: said on the row,
+        so that nothing is half-written."""
+        from gonghui.core import policy
+        from gonghui.funds.models import SplitPolicy
+        from gonghui.funds.services import region_of
+
+        ctx.cursor.execute("SELECT row_no, employer_id, collected_on FROM collection_stage")
+        staged = ctx.cursor.fetchall()
+        employers = Employer.objects.select_related("org").in_bulk({r[1] for r in staged})
+        found, problems = {}, []
+        for row_no, employer_id, day in staged:
+            employer = employers[employer_id]
+            region = employer.region_code or region_of(employer.org)
+            if (region, day) not in found:
+                found[(region, day)] = policy.in_force(SplitPolicy.objects.all(), region, day)
+            if found[(region, day)] is None:
+                problems.append(
+                    Problem(
+                        row_no,
+                        "入库日期",
+                        _(
+                            "No split of union funds is in force for region %(region)s on "
+                            "%(day)s: a platform administrator records it first."
+                        )
+                        % {"region": region or "-", "day": f"{day:%Y-%m-%d}"},
                     )
                 )
         return problems

@@ -8,7 +8,14 @@ from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, Rate, WorkArea
-from gonghui.funds.models import Allocation, Channel, DuesReport, FundContribution, FundRefund
+from gonghui.funds.models import (
+    Allocation,
+    Channel,
+    DuesReport,
+    FundContribution,
+    FundPayment,
+    FundRefund,
+)
 from gonghui.funds.selectors import last_overdue_month
 
 K = WorkArea.FUNDS
@@ -80,13 +87,20 @@ INDICATORS = [
     _contributions(
         "funds.collected", _("Union funds collected"), Sum("collected"), phrase="收缴工会经费{n}"
     ),
+    # By channel, from each payment (a month paid partly by the tax bureau and partly direct
+    # counts in both), for the month paid for.
     *[
-        _contributions(
+        Indicator(
             f"funds.collected.{channel}",
             label,
-            Sum("collected"),
+            "元",
+            K,
+            FundPayment.objects.all,
+            "contribution__org",
+            date_field="contribution__period",
+            measure=Sum("amount"),
+            records=(CONTRIBUTIONS, {"channel__exact": channel}),
             where=lambda channel=channel: Q(channel=channel),
-            query={"channel__exact": channel},
             leave_out=SECTION,
         )
         for channel, label in Channel.choices

@@ -218,6 +218,7 @@ class FundContribution(models.Model):
     due = models.DecimalField(_("Due (yuan)"), **MONEY)
     collected = models.DecimalField(_("Collected (yuan)"), default=Decimal(0), **MONEY)
     collected_on = models.DateField(_("Collected on"), null=True, blank=True)
+    # The channel of the latest payment (each payment keeps its own: ``FundPayment``).
     channel = models.CharField(_("Channel"), max_length=8, choices=Channel.choices, blank=True)
     # The split of what was collected, by level (the levels above the tree were remitted out).
     share_grassroots = models.DecimalField(_("Grassroots share"), default=Decimal(0), **MONEY)
@@ -282,6 +283,46 @@ class FundContribution(models.Model):
     @property
     def outstanding(self) -> Decimal:
         return max(self.due - self.collected, Decimal(0))
+
+
+class FundPayment(models.Model):
+    """One payment of an employer's month (入库记录): how much came in, on which day, through
+    which channel, and its journal entry. A month may be paid in several payments; the same
+    payment (same day, sum and channel) is recorded once, so a list imported twice adds
+    nothing."""
+
+    contribution = models.ForeignKey(
+        FundContribution,
+        verbose_name=_("Month"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
+    collected_on = models.DateField(_("Collected on"))
+    channel = models.CharField(_("Channel"), max_length=8, choices=Channel.choices)
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, related_name="payment", verbose_name=_("Entry")
+    )
+
+    class Meta:
+        verbose_name = _("Union funds payment")
+        verbose_name_plural = _("Union funds payments")
+        ordering = ["collected_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "collected_on", "amount", "channel"],
+                name="one_record_of_a_payment",
+                violation_error_message=_("This payment is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("Enter the amount collected."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contribution} {self.collected_on:%Y-%m-%d} {self.amount}"
 
 
 class RefundPolicy(models.Model):
@@ -379,7 +420,10 @@ class FundRefund(models.Model):
     paid = models.DecimalField(_("Paid in these months (yuan)"), **MONEY)
     amount = models.DecimalField(_("Refund (yuan)"), **MONEY)
     bank_name = models.CharField(_("Bank"), max_length=60, blank=True)
-    bank_account = models.CharField(_("Bank account"), max_length=30, blank=True)
+    # Often a person's own account (a small firm's owner): encrypted like a member's, the last
+    # four shown.
+    bank_account = models.BinaryField(null=True, blank=True, editable=False)
+    bank_account_last4 = models.CharField(_("Account (last four)"), max_length=4, blank=True)
     status = models.CharField(
         _("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -6,11 +6,24 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import F
+
 from gonghui.funds.indicators import PURPOSE_WORDS, SHARE_WORDS
-from gonghui.funds.models import Channel
+from gonghui.funds.models import Channel, FundRefund
 
 HEADING = "切实加强工会经费收缴管理，保障工会组织健康发展"
 CHANNEL_WORDS = {Channel.TAX: "税务代收", Channel.FISCAL: "财政划拨", Channel.DIRECT: "自行拨缴"}
+
+
+def _all_in_full(org, start, end) -> bool:
+    """Whether every refund paid in the period gave back all that was paid (全额返还)."""
+    paid = FundRefund.objects.filter(
+        org__path__startswith=org.path,
+        status=FundRefund.Status.PAID,
+        paid_on__gte=start,
+        paid_on__lte=end,
+    )
+    return not paid.filter(amount__lt=F("paid")).exists()
 
 
 def section(w, org, start: datetime.date, end: datetime.date):
@@ -42,8 +55,9 @@ def section(w, org, start: datetime.date, end: datetime.date):
     if w.get("funds.dues"):
         paragraphs.append(f"各级工会收缴会费{w.n('funds.dues')}，留归本级工会使用。")
     if w.get("funds.refunds"):
+        how = "全额返还" if _all_in_full(org, start, end) else "按政策比例返还"
         paragraphs.append(
-            "认真落实为企业减负政策，对已建立工会组织并足额缴纳工会经费的小微企业全额返还已上缴"
+            f"认真落实为企业减负政策，对已建立工会组织并足额缴纳工会经费的小微企业{how}已上缴"
             f"工会经费，为{w.n('funds.refunds.employers')}小微企业返还工会经费{w.n('funds.refunds')}。"
         )
     if w.get("funds.allocations"):

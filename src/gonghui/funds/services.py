@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core import payments, policy
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.constraints import full_clean
+from gonghui.core.crypto import cipher
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_delete
@@ -45,6 +46,7 @@ from gonghui.funds.models import (
     DuesReport,
     EntryKind,
     FundContribution,
+    FundPayment,
     FundRefund,
     JournalEntry,
     Posting,
@@ -55,6 +57,8 @@ from gonghui.funds.models import (
 from gonghui.orgs.models import Employer, Org
 
 CENT = Decimal("0.01")
+# The purpose an employer's refund account is encrypted for (``core.crypto``).
+BANK_PURPOSE = "funds.refund.bank_account"
 # A month's payroll of more digits is a typing error (under 1000亿元).
 MAX_YUAN_DIGITS = 11
 # The levels of a split and the org level that takes each share.
@@ -219,7 +223,8 @@ def _split_write(actor, split: SplitPolicy, *, created: bool) -> SplitPolicy:
     return split
 
 
-def _region(org: Org) -> str:
+def region_of(org: Org) -> str:
+    """The region code of an org, or of the nearest org above it that has one."""
     if org.region_code:
         return org.region_code
     above = Org.objects.filter(path__in=org.ancestor_paths()).exclude(region_code="")
@@ -262,6 +267,8 @@ def contribution_create(
     period = _month(period, timezone.localdate())
     with transaction.atomic():
         require_in_scope(actor, employer.org)
+        if not employer.is_active:
+            raise DomainError({"employer": _("This employer is no longer registered.")})
         contribution = FundContribution(
             employer=employer,
             org=employer.org,
@@ -314,12 +321,11 @@ def contribution_update(*, actor, contribution: FundContribution, changes: Mappi
 
 def contribution_delete(*, actor, contribution: FundContribution) -> None:
     """A month assessed in error, while nothing of it was collected."""
-    current = FundContribution.objects.filter(pk=contribution.pk).values_list(
-        "collected", flat=True
-    )
-    if current.first():
-        raise DomainError(_("Money was collected for this month: it stays on record."))
-    record_delete(actor=actor, instance=contribution)
+    with transaction.atomic():
+        locked = FundContribution.objects.select_for_update().filter(pk=contribution.pk).first()
+        if locked is not None and locked.collected:
+            raise DomainError(_("Money was collected for this month: it stays on record."))
+        record_delete(actor=actor, instance=locked or contribution)
 
 
 def contributions_assess(*, actor, org: Org, period: datetime.date) -> int:
@@ -347,14 +353,18 @@ def contributions_assess(*, actor, org: Org, period: datetime.date) -> int:
             )
             for e in employers
         ]
-        FundContribution.objects.bulk_create(rows, batch_size=2000)
+        month = FundContribution.objects.filter(org__path__startswith=org.path, period=period)
+        before = month.count()
+        # Another clerk assessing the same month at once: the employers they did are skipped.
+        FundContribution.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        assessed = month.count() - before
         record_event(
             actor=actor,
             action="fundcontribution.assess",
             org=org,
-            details={"period": period.isoformat(), "count": len(rows)},
+            details={"period": period.isoformat(), "count": assessed},
         )
-    return len(rows)
+    return assessed
 
 
 @dataclass(frozen=True)
@@ -441,12 +451,28 @@ def contributions_collect(*, actor, collections: Sequence[Collection]) -> list[J
         }
         for org in {row.org_id: row.org for row in locked.values()}.values():
             require_in_scope(actor, org)
-        chains, policies = _Chains(), {}
+        chains, policies, regions = _Chains(), {}, {}
         source_type = ContentType.objects.get_for_model(FundContribution)
-        entries = []
+        entries, payments = [], []
+        recorded = set(
+            FundPayment.objects.filter(contribution_id__in=ids).values_list(
+                "contribution_id", "collected_on", "amount", "channel"
+            )
+        )
         for c in collections:
             row = locked[c.contribution.pk]
             amount = Decimal(c.amount)
+            said = {"employer": row.employer.name, "month": f"{row.period:%Y-%m}"}
+            if row.refund_id is not None:
+                raise DomainError(
+                    _("%(employer)s %(month)s is in a refund: no payment is added to it.") % said
+                )
+            key = (row.pk, c.collected_on, amount, c.channel)
+            if key in recorded:
+                raise DomainError(
+                    _("%(employer)s %(month)s: this payment is already recorded.") % said
+                )
+            recorded.add(key)
             if amount > row.due - row.collected:
                 raise DomainError(
                     {
@@ -464,7 +490,9 @@ def contributions_collect(*, actor, collections: Sequence[Collection]) -> list[J
                 )
             recipient = row.employer.union or row.employer.org
             takers, county = chains.of(recipient)
-            region = row.employer.region_code or _region(row.org)
+            if row.org_id not in regions:
+                regions[row.org_id] = region_of(row.org)
+            region = row.employer.region_code or regions[row.org_id]
             key = (region, c.collected_on)
             if key not in policies:
                 policies[key] = policy.in_force(SplitPolicy.objects.all(), region, c.collected_on)
@@ -500,7 +528,15 @@ def contributions_collect(*, actor, collections: Sequence[Collection]) -> list[J
                     lines,
                 )
             )
+            payments.append(
+                FundPayment(
+                    contribution=row, amount=amount, collected_on=c.collected_on, channel=c.channel
+                )
+            )
         made = _post(entries)
+        for payment, entry in zip(payments, made, strict=True):
+            payment.entry = entry
+        FundPayment.objects.bulk_create(payments, batch_size=2000)
         FundContribution.objects.bulk_update(
             list(locked.values()),
             ["collected", "collected_on", "channel", *(f"share_{s}" for s in SHARE_LEVELS)],
@@ -712,10 +748,10 @@ def refunds_draft(
                 refund__isnull=True,
             )
             .select_related("employer", "org")
-            .order_by("employer_id", "period")
+            .order_by("pk")  # the order every writer of these rows locks them in
         )
         by_employer: dict[int, list[FundContribution]] = defaultdict(list)
-        for m in months:
+        for m in sorted(months, key=lambda m: (m.employer_id, m.period)):
             by_employer[m.employer_id].append(m)
         rules: dict[str, RefundPolicy | None] = {}
         created, skipped = [], []
@@ -724,11 +760,17 @@ def refunds_draft(
             paid = sum((r.collected for r in rows), Decimal(0))
             if not paid:
                 continue
-            region = employer.region_code or _region(rows[0].org)
+            region = employer.region_code or region_of(rows[0].org)
             if region not in rules:
                 rules[region] = policy.in_force(RefundPolicy.objects.all(), region, end)
             rule = rules[region]
             why = _not_eligible(employer, rows, rule)
+            # The months paid within the rule's own period (a month before it is not covered).
+            covered = [r for r in rows if r.collected and _in_rule(rule, r.period)] if rule else []
+            paid = sum((r.collected for r in covered), Decimal(0))
+            amount = (paid * rule.percent / 100).quantize(CENT, ROUND_HALF_UP) if rule else 0
+            if not why and not amount:
+                why = _("nothing paid in the months the rule covers")
             if why:
                 if employer.is_small_micro:
                     skipped.append(f"{employer.name}：{why}")
@@ -737,14 +779,15 @@ def refunds_draft(
                 employer=employer,
                 org=rows[0].org,
                 policy=rule,
-                period_from=first,
-                period_to=last,
+                period_from=covered[0].period,
+                period_to=covered[-1].period,
                 paid=paid,
-                amount=(paid * rule.percent / 100).quantize(CENT, ROUND_HALF_UP),
+                amount=amount,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
+            full_clean(refund, exclude=["created_by", "batch"])
             refund.save(force_insert=True)
-            FundContribution.objects.filter(pk__in=[r.pk for r in rows]).update(refund=refund)
+            FundContribution.objects.filter(pk__in=[r.pk for r in covered]).update(refund=refund)
             created.append(refund)
         record_event(
             actor=actor,
@@ -758,6 +801,11 @@ def refunds_draft(
             },
         )
     return RefundDraft(created, skipped)
+
+
+def _in_rule(rule: RefundPolicy, month: datetime.date) -> bool:
+    starts = month_start(rule.effective_from)
+    return month >= starts and (rule.effective_to is None or month <= rule.effective_to)
 
 
 def _month_end(month: datetime.date) -> datetime.date:
@@ -791,17 +839,19 @@ def refund_update(*, actor, refund: FundRefund, changes: Mapping[str, Any]) -> F
         if locked.status != FundRefund.Status.DRAFT:
             raise DomainError(_("Only a refund under review is changed."))
         if "bank_account" in changes:
-            locked.bank_account = payments.bank_account_digits(changes["bank_account"])
+            account = payments.bank_account_digits(changes["bank_account"])
+            locked.bank_account = cipher().encrypt(account, BANK_PURPOSE) if account else None
+            locked.bank_account_last4 = account[-4:]
         if "bank_name" in changes:
             locked.bank_name = (changes["bank_name"] or "").strip()[:60]
         full_clean(locked)
-        locked.save(update_fields=["bank_name", "bank_account"])
+        locked.save(update_fields=["bank_name", "bank_account", "bank_account_last4"])
         record_event(
             actor=actor,
             action="fundrefund.update",
             org=locked.org,
             target=locked,
-            details={"bank": locked.bank_name, "account": f"****{locked.bank_account[-4:]}"},
+            details={"bank": locked.bank_name, "account": f"****{locked.bank_account_last4}"},
         )
     refund.refresh_from_db()
     return locked
@@ -811,7 +861,7 @@ RS = FundRefund.Status
 
 
 def _approve_refund(locked: FundRefund, step: Step) -> None:
-    if step.name == "approve" and not (locked.bank_name and locked.bank_account):
+    if step.name == "approve" and not (locked.bank_name and locked.bank_account_last4):
         raise DomainError(_("Record the employer's bank and account before approving."))
     if step.name == "reject":
         if locked.batch_id is not None:
@@ -899,7 +949,7 @@ class Refunds(payments.Payable):
         return payments.Payee(
             name=item.employer.name,
             bank_name=item.bank_name,
-            bank_account=item.bank_account,
+            bank_account=cipher().decrypt(bytes(item.bank_account), BANK_PURPOSE),
             amount=item.amount,
             memo=f"返还{item.period_from:%Y年%m月}至{item.period_to:%Y年%m月}工会经费",
         )
@@ -922,31 +972,50 @@ class Refunds(payments.Payable):
 
 
 def _post_refund(actor, refund: FundRefund, payer: Org, day: datetime.date) -> JournalEntry:
-    """Each union of the chain gives back its part of the refund, in proportion to the shares
-    it received of the months refunded; the paying org bears the part of the levels above the
-    tree (it is deducted from what it remits next)."""
-    months = list(FundContribution.objects.filter(refund=refund).select_related("employer"))
-    recipient = refund.employer.union or refund.employer.org
-    takers, _county = _Chains().of(recipient)
-    received: dict[int, Decimal] = defaultdict(Decimal)
-    orgs: dict[int, Org] = {}
-    for m in months:
-        for level in SHARE_LEVELS:
-            taker = takers[level]
-            share = getattr(m, f"share_{level}")
-            if taker is not None and share:
-                received[taker.pk] += share
-                orgs[taker.pk] = taker
+    """Each union gives back its part of the refund in proportion to what it received of the
+    months refunded, read from their collection entries (whoever received them then, whatever
+    the tree is now); the part of the levels above the tree, which each month's collector
+    passed up, is given back by that collector."""
+    months = list(FundContribution.objects.filter(refund=refund).values_list("pk", flat=True))
+    entries = JournalEntry.objects.filter(
+        kind=EntryKind.COLLECTION,
+        source_type=ContentType.objects.get_for_model(FundContribution),
+        source_id__in=months,
+    )
+    held: dict[int, Decimal] = defaultdict(Decimal)
+    for org_id, amount in Posting.objects.filter(
+        entry__in=entries, account=Account.CONTRIBUTIONS
+    ).values_list("org_id", "amount"):
+        held[org_id] -= amount  # income is a credit
+    total = Decimal(0)
+    for entry in entries.prefetch_related("postings"):
+        received = sum(
+            (-p.amount for p in entry.postings.all() if p.account == Account.CONTRIBUTIONS),
+            Decimal(0),
+        )
+        gross = sum(
+            (
+                p.amount
+                for p in entry.postings.all()
+                if p.account == Account.BANK and p.org_id == entry.org_id and p.amount > 0
+            ),
+            Decimal(0),
+        )
+        total += gross
+        if gross > received:  # the part that left the tree, back from its collector
+            held[entry.org_id] += gross - received
+    orgs = Org.objects.in_bulk(list(held))
     lines, given = [], Decimal(0)
-    for pk, share in sorted(received.items()):
-        part = (refund.amount * share / refund.paid).quantize(CENT, ROUND_HALF_UP)
-        part = min(part, refund.amount - given)
+    # The largest holder last, taking the rounding, so the parts make the refund exactly.
+    order = sorted(held.items(), key=lambda kv: (kv[1], -kv[0]))
+    for i, (pk, part_of) in enumerate(order):
+        if i == len(order) - 1:
+            part = refund.amount - given
+        else:
+            part = (refund.amount * part_of / total).quantize(CENT, ROUND_HALF_UP)
         if part:
             lines += [Line(orgs[pk], Account.REFUNDS, part), Line(orgs[pk], Account.BANK, -part)]
             given += part
-    rest = refund.amount - given
-    if rest:
-        lines += [Line(payer, Account.REFUNDS, rest), Line(payer, Account.BANK, -rest)]
     return journal_post(
         actor=actor,
         org=payer,
@@ -1038,10 +1107,13 @@ def allocation_update(*, actor, allocation: Allocation, changes: Mapping[str, An
 
 
 def allocation_delete(*, actor, allocation: Allocation) -> None:
-    current = Allocation.objects.filter(pk=allocation.pk).values_list("status", flat=True).first()
-    if current != AS.DRAFT:
-        raise DomainError(_("Only an allocation not yet approved is deleted; cancel it instead."))
-    record_delete(actor=actor, instance=allocation)
+    with transaction.atomic():
+        locked = Allocation.objects.select_for_update().filter(pk=allocation.pk).first()
+        if locked is not None and locked.status != AS.DRAFT:
+            raise DomainError(
+                _("Only an allocation not yet approved is deleted; cancel it instead.")
+            )
+        record_delete(actor=actor, instance=locked or allocation)
 
 
 ALLOCATION = Workflow(
