@@ -193,3 +193,33 @@ def test_rates_and_completion_are_on_the_page_and_in_the_report(client, demo, db
     from gonghui.reports.selectors import targets_for
 
     assert text.count("完成年度任务的") == len(targets_for(county, 2026))
+
+
+# -- Union funds (issue 16) on the demo county's year ---------------------------------------------
+
+
+def test_the_demo_countys_books_balance_at_every_month_end_and_the_report_says_its_funds(demo, db):
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from gonghui.funds import selectors as funds
+    from gonghui.funds.models import Allocation, FundContribution, FundRefund, Posting
+
+    county = Org.objects.get(code="QS")
+    for month in range(1, 13):
+        end = (datetime.date(2026, month, 28) + datetime.timedelta(days=4)).replace(day=1)
+        end -= datetime.timedelta(days=1)
+        assert funds.unbalanced_orgs(None, county, end) == [], end
+    # Every posting of the tree sums to zero for each union.
+    assert not Posting.objects.values("org").annotate(t=Sum("amount")).exclude(t=0)
+    months = FundContribution.objects.filter(org__path__startswith=county.path)
+    assert months.values("employer").distinct().count() > 500
+    assert months.filter(funds.in_arrears(datetime.date(2026, 10, 31))).exists()
+    assert FundRefund.objects.filter(status="paid").exists()
+    assert Allocation.objects.filter(status="paid").count() >= 9
+    text = work_report(None, county, START, datetime.date(2026, 10, 31)).markdown()
+    assert "按职工工资总额的2%拨缴工会经费" in text and "收缴率达" in text
+    assert "返还工会经费" in text and "下拨和补助经费" in text and "欠缴工会经费" in text
+    collected = sum((m.collected for m in months), Decimal(0))
+    assert collected > 0

@@ -113,6 +113,9 @@ def action_label(action: str) -> str:
 
 # Keys of an event's details that are not a field of its target.
 DETAIL_KEYS = {
+    "period": gettext_lazy("Month"),
+    "bank": gettext_lazy("Bank"),
+    "account": gettext_lazy("Account (last four)"),
     "changes": gettext_lazy("Changes"),
     "reason": gettext_lazy("Reason"),
     "name": gettext_lazy("Name"),

@@ -215,7 +215,8 @@ def _dues(gen: Generator, demo: DemoCounty) -> None:
         .values_list("org_id")
         .annotate(n=Count("id"))
     )
-    large = [u for u in demo.grassroots if sizes.get(u.pk, 0) >= 150]
+    # The larger unions only: each report is a service call with its entry (the demo's time).
+    large = [u for u in demo.grassroots if sizes.get(u.pk, 0) >= 300]
     for union in large:
         members = sizes[union.pk]
         wage = Decimal(gen.rng.randint(3200, 7200))

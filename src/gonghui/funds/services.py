@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -379,10 +379,12 @@ class Collection:
 
 def contribution_collect(*, actor, contribution: FundContribution, amount, collected_on, channel):
     """Record a payment of an employer's month, split and posted; returns the journal entry."""
-    return contributions_collect(
+    entry = contributions_collect(
         actor=actor,
         collections=[Collection(contribution, amount, collected_on, channel)],
     )[0]
+    contribution.refresh_from_db()
+    return entry
 
 
 class _Chains:
@@ -423,7 +425,8 @@ def split(amount: Decimal, percents: Mapping[str, Decimal]) -> dict[str, Decimal
 
 def contributions_collect(*, actor, collections: Sequence[Collection]) -> list[JournalEntry]:
     """Record many payments at once (a month's list from the tax bureau): all or nothing, each
-    checked as ``contribution_collect`` checks one, two inserts for all their postings."""
+    checked as ``contribution_collect`` checks one, two inserts for all their postings. The
+    caller's contribution objects are not refreshed (read them again to see the totals)."""
     require_perm(actor, "funds.change_fundcontribution")
     if not collections:
         return []
@@ -537,11 +540,7 @@ def contributions_collect(*, actor, collections: Sequence[Collection]) -> list[J
         for payment, entry in zip(payments, made, strict=True):
             payment.entry = entry
         FundPayment.objects.bulk_create(payments, batch_size=2000)
-        FundContribution.objects.bulk_update(
-            list(locked.values()),
-            ["collected", "collected_on", "channel", *(f"share_{s}" for s in SHARE_LEVELS)],
-            batch_size=2000,
-        )
+        _save_totals(list(locked.values()))
         total = sum((Decimal(c.amount) for c in collections), Decimal(0))
         one = locked[collections[0].contribution.pk] if len(collections) == 1 else None
         record_event(
@@ -551,9 +550,23 @@ def contributions_collect(*, actor, collections: Sequence[Collection]) -> list[J
             target=one,
             details={"count": len(collections), "total": total},
         )
-    for c in collections:
-        c.contribution.refresh_from_db()
     return made
+
+
+def _save_totals(rows: list[FundContribution]) -> None:
+    """The months' new totals in one statement (Django's bulk_update writes a CASE per field
+    and row: seven times slower for a month's list)."""
+    shares = [f"share_{level}" for level in SHARE_LEVELS]
+    columns = ["collected", "collected_on", "channel", *shares]
+    types = ["numeric", "date", "text", *["numeric"] * len(shares)]
+    sets = ", ".join(f"{c} = v.{c}" for c in columns)
+    arrays = ", ".join(f"%s::{t}[]" for t in ["bigint", *types])
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE funds_fundcontribution AS c SET {sets} "  # noqa: S608 (our column names)
+            f"FROM unnest({arrays}) AS v(id, {', '.join(columns)}) WHERE c.id = v.id",
+            [[r.pk for r in rows], *([getattr(r, c) for r in rows] for c in columns)],
+        )
 
 
 def _common_org(rows: Iterable[FundContribution]) -> Org:
