@@ -110,23 +110,28 @@ class ContributionForm(ServiceChecked):
     class Meta:
         model = FundContribution
         fields = ("employer", "period", "payroll")
-        widgets = {"period": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"period": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class CollectForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount collected (yuan)"), max_digits=14, decimal_places=2)
-    collected_on = forms.DateField(
-        label=_("Collected on"), widget=forms.DateInput(attrs={"type": "date"})
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount collected (yuan)"), max_digits=14, decimal_places=2
     )
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    collected_on = forms.DateField(
+        label=gettext_lazy("Collected on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
 
 
 class AssessForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    org = forms.ModelChoiceField(label=gettext_lazy("Organisation"), queryset=None)
     period = forms.DateField(
-        label=_("Month"),
-        help_text=_("Any day of the month: every employer with a payroll is assessed for it."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=gettext_lazy("Month"),
+        help_text=gettext_lazy(
+            "Any day of the month: every employer with a payroll is assessed for it."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, actor, *args, **kwargs):
@@ -322,10 +327,13 @@ class FundContributionAdmin(ScopedAdmin):
 
 
 class BalancesForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    on = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    org = forms.ModelChoiceField(label=gettext_lazy("Organisation"), queryset=None)
+    on = forms.DateField(
+        label=gettext_lazy("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     own = forms.BooleanField(
-        label=_("This union's own books only (not its subtree's)"), required=False
+        label=gettext_lazy("This union's own books only (not its subtree's)"), required=False
     )
 
     def __init__(self, actor, *args, **kwargs):
@@ -442,11 +450,15 @@ class RefundPolicyAdmin(ScopedAdmin):
 
 
 class RefundDraftForm(forms.Form):
-    org = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    org = forms.ModelChoiceField(label=gettext_lazy("Organisation"), queryset=None)
     period_from = forms.DateField(
-        label=_("From month"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From month"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    period_to = forms.DateField(label=_("To month"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(
+        label=gettext_lazy("To month"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -803,8 +815,8 @@ class DuesForm(ServiceChecked):
         model = DuesReport
         fields = ("org", "period", "members", "amount", "collected_on")
         widgets = {
-            "period": forms.DateInput(attrs={"type": "date"}),
-            "collected_on": forms.DateInput(attrs={"type": "date"}),
+            "period": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "collected_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

@@ -108,7 +108,7 @@ class FundsConfig(workareas.WorkAreaApp):
     todos = (
         Todo(
             "contributions.arrears",
-            _("Employers behind with union funds"),
+            _("Months of union funds overdue and not fully paid"),
             "gonghui.funds.selectors.contributions_waiting",
             "admin:funds_fundcontribution_changelist",
             "funds.change_fundcontribution",
