@@ -710,6 +710,15 @@ def test_an_allocation_is_approved_paid_and_posted_between_the_two_unions(tree):
 
 def test_dues_are_reported_and_kept_by_the_union(tree):
     assert services.dues_of(D("4567.89")) == D("22.80")  # 4560 × 0.5%
+    # The base by unit type: an organ counts four parts of pay, an institution two, an
+    # enterprise the wage alone (bonuses and allowances left out).
+    pay = {"position": 1200, "grade": 900, "basic": 1500, "seniority": 300, "wage": 5000}
+    assert services.dues_base("500", **pay, bonus=800) == D(3900)
+    assert services.dues_base("400", **pay) == D(2100)
+    assert services.dues_base("170", **pay, allowance=600) == D(5000)
+    assert services.dues_of(services.dues_base("500", **pay)) == D("19.50")
+    with pytest.raises(ValidationError):
+        services.dues_base("170", wage=-1)
     assert services.dues_of(D(9)) == D(0)
     with pytest.raises(ValidationError):
         services.dues_of(D(-1))

@@ -1215,6 +1215,30 @@ def allocation_transition(
 DUES_RATE = Decimal("0.005")
 
 
+# The pay that makes a member's dues base, by the kind of unit (domain-rules §4): in an
+# enterprise the wage without bonuses, allowances, fees, subsidies or pensions; in a government
+# organ position, grade, basic and seniority pay; in a public institution position and grade
+# pay. The unit types are ``orgs.Employer.UnitType``'s.
+DUES_PAY = {
+    "organ": ("position", "grade", "basic", "seniority"),
+    "institution": ("position", "grade"),
+    "enterprise": ("wage",),
+}
+
+
+def dues_base(unit_type: str, **pay) -> Decimal:
+    """A member's monthly dues base from their pay (``position=…, grade=…`` or ``wage=…``):
+    the parts that count for the employer's unit type, others ignored."""
+    kind = {"500": "organ", "400": "institution"}.get(unit_type, "enterprise")
+    base = Decimal(0)
+    for part in DUES_PAY[kind]:
+        value = Decimal(pay.get(part) or 0)
+        if value < 0:
+            raise DomainError({part: _("The amount cannot be negative.")})
+        base += value
+    return base
+
+
 def dues_of(base) -> Decimal:
     """A member's monthly dues: 0.5% of the dues base (the wage as the unit type defines it),
     the remainder below ¥10 ignored (domain-rules §4)."""
