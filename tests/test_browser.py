@@ -227,7 +227,7 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
     page.fill("#id_school", kid["school"])
     page.select_option("#id_school_level", "bachelor")
     page.fill("#id_bank_name", "农业银行青山支行")
-    page.fill("#id_bank_account", "6228 4800 1234 5678 901")
+    page.fill("#id_bank_account_text", "6228 4800 1234 5678 901")
     page.click("#gh-form button[type=submit]")
     expect(page.locator("[data-testid=form-errors]")).to_contain_text("5000")  # the standard
     page.fill("#id_cash_amount", "5000")
@@ -1120,7 +1120,7 @@ def test_county_imports_a_collection_list_and_pays_a_refund_batch(
     page.goto(f"{live_server.url}/admin/funds/fundrefund/{refund.pk}/change/")
     expect(page.locator("[data-testid=refund-months]")).to_contain_text(f"{year}-03")
     page.fill("#id_bank_name", "农业银行青山支行")
-    page.fill("#id_bank_account", "6228 4800 1234 5678 901")
+    page.fill("#id_bank_account_text", "6228 4800 1234 5678 901")
     page.click("button[name=_save]")
     page.locator(f"input[name=_selected_action][value='{refund.pk}']").check(force=True)
     page.select_option("select[name=action]", "approve_selected")
