@@ -227,7 +227,7 @@ def test_school_aid_from_application_to_the_bank_file(browser, live_server, live
     page.fill("#id_school", kid["school"])
     page.select_option("#id_school_level", "bachelor")
     page.fill("#id_bank_name", "农业银行青山支行")
-    page.fill("#id_bank_account_text", "6228 4800 1234 5678 901")
+    page.fill("#id_bank_account", "6228 4800 1234 5678 901")
     page.click("#gh-form button[type=submit]")
     expect(page.locator("[data-testid=form-errors]")).to_contain_text("5000")  # the standard
     page.fill("#id_cash_amount", "5000")

@@ -55,8 +55,9 @@ class PaymentBatchBase(models.Model):
     status = models.CharField(
         gettext_lazy("Status"), max_length=16, choices=Status.choices, default=Status.PREPARED
     )
-    total = models.DecimalField(gettext_lazy("Total cash (yuan)"), default=Decimal(0), **MONEY)
-    count = models.PositiveIntegerField(gettext_lazy("Grants"), default=0)
+    # Said for every kind of payment (grants, care, claims, refunds), not for grants only.
+    total = models.DecimalField(gettext_lazy("Total paid (yuan)"), default=Decimal(0), **MONEY)
+    count = models.PositiveIntegerField(gettext_lazy("Payments in the batch"), default=0)
     paid_on = models.DateField(gettext_lazy("Paid on"), null=True, blank=True)
     reference = models.CharField(gettext_lazy("Bank reference"), max_length=60, blank=True)
     created_by = models.ForeignKey(
