@@ -1,4 +1,5 @@
-"""Calendar arithmetic the areas share: a day some years on or back, and the last day of a term."""
+"""Calendar arithmetic the areas share: a day some years on or back, the last day of a term, the
+first day of a month some months on or back."""
 
 from __future__ import annotations
 
@@ -17,3 +18,9 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
 def term_end(start: datetime.date, years: int) -> datetime.date:
     """The last day of a term of ``years`` begun on ``start`` (a cover period, a contract)."""
     return add_years(start, years) - datetime.timedelta(days=1)
+
+
+def month_added(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month ``months`` after ``day``'s (before it when negative)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return datetime.date(year, month + 1, 1)

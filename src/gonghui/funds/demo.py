@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from gonghui.core.dates import month_added
 from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Generator
 from gonghui.funds import services
 from gonghui.funds.models import Channel, FundContribution
@@ -20,11 +21,6 @@ from gonghui.orgs.models import Employer
 
 D = datetime.date
 PROVINCE = "530000"
-
-
-def _month_after(day: datetime.date, months: int = 1) -> datetime.date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return D(year, month + 1, 1)
 
 
 def build(gen: Generator, demo: DemoCounty) -> None:
@@ -90,7 +86,7 @@ def build(gen: Generator, demo: DemoCounty) -> None:
             # Paid in the month after (by the 15th, a few days later now and then), late ones
             # up to three months after.
             lag = gen.rng.randint(2, 4) if kind == "late" else 1
-            day = _month_after(period, lag) + datetime.timedelta(days=gen.rng.randint(2, 17))
+            day = month_added(period, lag) + datetime.timedelta(days=gen.rng.randint(2, 17))
             if day > REFERENCE_DATE:
                 continue
             amount = c.due
@@ -228,5 +224,5 @@ def _dues(gen: Generator, demo: DemoCounty) -> None:
                 period=D(DEMO_YEAR, m, 1),
                 members=paying,
                 amount=services.dues_of(wage) * paying,
-                collected_on=_month_after(D(DEMO_YEAR, m, 1)) + datetime.timedelta(days=9),
+                collected_on=month_added(D(DEMO_YEAR, m, 1), 1) + datetime.timedelta(days=9),
             )

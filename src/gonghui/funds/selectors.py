@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from gonghui.core.access import require_in_scope
+from gonghui.core.dates import month_added
 from gonghui.core.scoping import get_scoped, scope, subtree_q
 from gonghui.funds.models import (
     Account,
@@ -57,10 +58,7 @@ def split_policies_visible_to(actor) -> QuerySet[SplitPolicy]:
 
 def last_overdue_month(today: datetime.date) -> datetime.date:
     """The latest month whose funds were payable by today (by the 15th of the month after)."""
-    first = today.replace(day=1)
-    back = 1 if today.day > PAYABLE_BY_DAY else 2
-    year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-    return datetime.date(year, month + 1, 1)
+    return month_added(today, -1 if today.day > PAYABLE_BY_DAY else -2)
 
 
 def in_arrears(today: datetime.date) -> Q:

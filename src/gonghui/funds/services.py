@@ -32,6 +32,7 @@ from gonghui.core import payments, policy
 from gonghui.core.access import require_in_scope, require_perm
 from gonghui.core.constraints import full_clean
 from gonghui.core.crypto import cipher
+from gonghui.core.dates import month_added
 from gonghui.core.errors import DomainError
 from gonghui.core.events import record_event
 from gonghui.core.services import record_delete
@@ -174,7 +175,7 @@ def split_policy_create(*, actor, region_code: str, effective_from: datetime.dat
     unknown = set(shares) - set(SPLIT_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    return _split_write(
+    return _rule_write(
         actor,
         SplitPolicy(region_code=region_code, effective_from=effective_from, **shares),
         created=True,
@@ -184,43 +185,49 @@ def split_policy_create(*, actor, region_code: str, effective_from: datetime.dat
 def split_policy_update(*, actor, policy: SplitPolicy, changes: Mapping[str, Any]):
     """Only the end date and the note of a split already in force may change: collections were
     split by it, and a new split is a new policy from its date."""
+    return _rule_update(
+        actor,
+        policy,
+        changes,
+        SPLIT_FIELDS,
+        _(
+            "This split is already in force and collections were split by it: record a new "
+            "split from the date it changes."
+        ),
+    )
+
+
+def _rule_update(actor, rule, changes: Mapping[str, Any], fields, in_force_said: str):
+    """A regional rule (a split, a refund rule) changed: once in force, only its end date and
+    note, since what was done by it stays explained by it."""
     with transaction.atomic():
-        locked = SplitPolicy.objects.select_for_update().get(pk=policy.pk)
+        locked = type(rule).objects.select_for_update().get(pk=rule.pk)
         in_force = locked.effective_from <= timezone.localdate()
         for field, value in changes.items():
-            if field not in SPLIT_FIELDS:
+            if field not in fields:
                 raise TypeError(f"unknown field {field}")
-            if (
-                in_force
-                and field not in ("effective_to", "note")
-                and getattr(locked, field) != value
-            ):
-                raise DomainError(
-                    {
-                        field: _(
-                            "This split is already in force and collections were split by it: "
-                            "record a new split from the date it changes."
-                        )
-                    }
-                )
+            fixed = in_force and field not in ("effective_to", "note")
+            if fixed and getattr(locked, field) != value:
+                raise DomainError({field: in_force_said})
             setattr(locked, field, value)
-        return _split_write(actor, locked, created=False)
+        return _rule_write(actor, locked, created=False)
 
 
-def _split_write(actor, split: SplitPolicy, *, created: bool) -> SplitPolicy:
+def _rule_write(actor, rule, *, created: bool):
     # A region's public numbers, not an org's records: the permission is the whole check.
-    require_perm(actor, "funds.add_splitpolicy" if created else "funds.change_splitpolicy")
+    name = rule._meta.model_name
+    require_perm(actor, f"funds.{'add' if created else 'change'}_{name}")
     with transaction.atomic():
-        full_clean(split)
-        split.save()
+        full_clean(rule)
+        rule.save()
         record_event(
             actor=actor,
-            action="splitpolicy.create" if created else "splitpolicy.update",
+            action=f"{name}.{'create' if created else 'update'}",
             org=getattr(actor, "org", None) or Org.objects.filter(parent=None).first(),
-            target=split,
-            details={"region": split.region_code, "grassroots": split.grassroots},
+            target=rule,
+            details={"region": rule.region_code, "from": rule.effective_from.isoformat()},
         )
-    return split
+    return rule
 
 
 def region_of(org: Org) -> str:
@@ -688,45 +695,19 @@ def refund_policy_create(*, actor, **fields) -> RefundPolicy:
     unknown = set(fields) - set(REFUND_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    return _refund_policy_write(actor, RefundPolicy(**fields), created=True)
+    return _rule_write(actor, RefundPolicy(**fields), created=True)
 
 
 def refund_policy_update(*, actor, policy: RefundPolicy, changes: Mapping[str, Any]):
     """Like a split, a refund rule in force changes by a new rule from a date; its end date
     and note may be set."""
-    with transaction.atomic():
-        locked = RefundPolicy.objects.select_for_update().get(pk=policy.pk)
-        in_force = locked.effective_from <= timezone.localdate()
-        for field, value in changes.items():
-            if field not in REFUND_FIELDS:
-                raise TypeError(f"unknown field {field}")
-            fixed = in_force and field not in ("effective_to", "note")
-            if fixed and getattr(locked, field) != value:
-                raise DomainError(
-                    {
-                        field: _(
-                            "This rule is already in force: record a new rule from the date "
-                            "it changes."
-                        )
-                    }
-                )
-            setattr(locked, field, value)
-        return _refund_policy_write(actor, locked, created=False)
-
-
-def _refund_policy_write(actor, rule: RefundPolicy, *, created: bool) -> RefundPolicy:
-    require_perm(actor, "funds.add_refundpolicy" if created else "funds.change_refundpolicy")
-    with transaction.atomic():
-        full_clean(rule)
-        rule.save()
-        record_event(
-            actor=actor,
-            action="refundpolicy.create" if created else "refundpolicy.update",
-            org=getattr(actor, "org", None) or Org.objects.filter(parent=None).first(),
-            target=rule,
-            details={"region": rule.region_code, "percent": rule.percent},
-        )
-    return rule
+    return _rule_update(
+        actor,
+        policy,
+        changes,
+        REFUND_FIELDS,
+        _("This rule is already in force: record a new rule from the date it changes."),
+    )
 
 
 @dataclass(frozen=True)
@@ -747,7 +728,7 @@ def refunds_draft(
     first, last = _month(period_from, today), _month(period_to, today)
     if last < first:
         raise DomainError({"period_to": _("The end month is before the start month.")})
-    end = _month_end(last)
+    end = month_added(last, 1) - datetime.timedelta(days=1)
     if end >= today:
         raise DomainError({"period_to": _("Refund months that are over.")})
     with transaction.atomic():
@@ -819,11 +800,6 @@ def refunds_draft(
 def _in_rule(rule: RefundPolicy, month: datetime.date) -> bool:
     starts = month_start(rule.effective_from)
     return month >= starts and (rule.effective_to is None or month <= rule.effective_to)
-
-
-def _month_end(month: datetime.date) -> datetime.date:
-    year, m = divmod(month.year * 12 + month.month, 12)
-    return datetime.date(year, m + 1, 1) - datetime.timedelta(days=1)
 
 
 def _not_eligible(employer: Employer, months, rule: RefundPolicy | None) -> str:
