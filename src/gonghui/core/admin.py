@@ -219,6 +219,12 @@ class ScopedAdmin(ModelAdmin):
 
             kwargs["queryset"] = org_choices(request.user, groups=True)
             kwargs["widget"] = OrgTreeSelect
+        elif db_field.related_model is apps.get_model("orgs", "ServicePoint"):
+            # A service point chosen on any form (a grant's studio, an allocation's point, a
+            # batch's base) is one of the user's subtree, unless the admin narrowed it further.
+            from gonghui.orgs.selectors import service_points_visible_to
+
+            kwargs.setdefault("queryset", service_points_visible_to(request.user))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # -- writes -------------------------------------------------------------------------

@@ -24,3 +24,11 @@ def month_added(day: datetime.date, months: int) -> datetime.date:
     """The first day of the month ``months`` after ``day``'s (before it when negative)."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     return datetime.date(year, month + 1, 1)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it is shorter: an instalment
+    of a loan paid out on 31 January falls due on 28 February."""
+    first = month_added(day, months)
+    last = month_added(first, 1) - datetime.timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))

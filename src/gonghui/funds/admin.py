@@ -739,7 +739,7 @@ class RefundBatchAdmin(ScopedAdmin):
 class AllocationForm(ServiceChecked):
     class Meta:
         model = Allocation
-        fields = ("org", "recipient", "purpose", "amount", "note")
+        fields = ("org", "recipient", "purpose", "service_point", "amount", "note")
 
 
 class AllocationStepForm(forms.Form):
@@ -754,7 +754,7 @@ class AllocationAdmin(StartsFromOwnOrg, StepPages, ScopedAdmin):
     list_display = ("recipient", "purpose", "amount", "org", "status", "paid_on")
     list_filter = ("status", "purpose", "paid_on")
     search_fields = ("recipient__name", "note")
-    fields = ("org", "recipient", "purpose", "amount", "note")
+    fields = ("org", "recipient", "purpose", "service_point", "amount", "note")
     selector = staticmethod(selectors.allocations_visible_to)
     step_form = AllocationStepForm
     step_fields = {"pay": ("paid_on", "reference"), "approve": (), "cancel": ()}

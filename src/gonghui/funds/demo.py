@@ -17,7 +17,7 @@ from gonghui.core.dates import month_added
 from gonghui.demo.generator import DEMO_YEAR, REFERENCE_DATE, DemoCounty, Generator
 from gonghui.funds import services
 from gonghui.funds.models import Channel, FundContribution
-from gonghui.orgs.models import Employer
+from gonghui.orgs.models import Employer, ServicePoint
 
 D = datetime.date
 PROVINCE = "530000"
@@ -169,16 +169,38 @@ ALLOCATIONS = (
 )
 
 
+# The kind of point an allocation for building service points builds, by its note.
+POINT_BUILT = {
+    "职工之家建设补助": ServicePoint.Kind.WORKERS_HOME,
+    "户外劳动者服务站点建设": ServicePoint.Kind.OUTDOOR_STATION,
+    "职工书屋建设补助": ServicePoint.Kind.READING_ROOM,
+}
+
+
+def _point_built(recipient, note: str):
+    # The recipient's first point of that kind (no draw: the demo's later parts are unchanged).
+    kind = POINT_BUILT.get(note)
+    if kind is None:
+        return None
+    return (
+        ServicePoint.objects.filter(org__path__startswith=recipient.path, kind=kind)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _allocations(gen: Generator, demo: DemoCounty) -> None:
     townships = demo.townships
     for i, purpose, amount, when, note in ALLOCATIONS:
+        recipient = townships[i % len(townships)]
         allocation = services.allocation_create(
             actor=None,
             org=demo.county,
-            recipient=townships[i % len(townships)],
+            recipient=recipient,
             purpose=purpose,
             amount=Decimal(amount),
             note=note,
+            service_point=_point_built(recipient, note),
         )
         if when == "draft":
             continue

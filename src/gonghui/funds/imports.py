@@ -10,13 +10,10 @@ recorded by hand."""
 
 from __future__ import annotations
 
-import datetime
-import re
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from gonghui.core.cleaning import to_halfwidth
 from gonghui.core.imports.spec import (
     CellError,
     Column,
@@ -27,6 +24,7 @@ from gonghui.core.imports.spec import (
     read_choice,
     read_date,
     read_money,
+    read_month,
     read_text,
 )
 from gonghui.funds import services
@@ -96,26 +94,6 @@ STAGE_COLUMNS = ("row_no", "employer_id", "period", "payroll", "amount", "collec
 # A sum of more digits is a typing error (and would not fit: a payroll derived from a sum
 # paid is fifty times larger).
 LARGEST = Decimal(10) ** 9
-_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$")
-_MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
-
-
-def read_month(row: Row, column: Column) -> datetime.date:
-    raw = row.cells.get(column.key)
-    if isinstance(raw, datetime.date):
-        return (raw.date() if isinstance(raw, datetime.datetime) else raw).replace(day=1)
-    text = to_halfwidth(str(raw if raw is not None else "")).strip()
-    if text.endswith(".0"):
-        text = text[:-2]
-    match = _MONTH.match(text) or _MONTH_COMPACT.match(text)
-    if match is None:
-        raise CellError(
-            _("“%(value)s” is not a month; write it as 2026-01 or 2026年1月.") % {"value": text}
-        )
-    year, month = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise CellError(_("“%(value)s” is not a real month.") % {"value": text})
-    return datetime.date(year, month, 1)
 
 
 class CollectionListSpec(ImportSpec):

@@ -496,6 +496,15 @@ class Allocation(models.Model):
         related_name="allocations_received",
     )
     purpose = models.CharField(_("Purpose"), max_length=16, choices=Purpose.choices)
+    # The point built with it, so a point's investment is read from the books (服务阵地投入).
+    service_point = models.ForeignKey(
+        "orgs.ServicePoint",
+        verbose_name=_("Service point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
     amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
     note = models.CharField(_("What it is for"), max_length=200, blank=True)
     status = models.CharField(
@@ -528,6 +537,13 @@ class Allocation(models.Model):
                 condition=~Q(status="paid") | Q(paid_on__isnull=False),
                 name="allocation_paid_has_date",
                 violation_error_message=_("A paid allocation has its payment date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(service_point__isnull=True) | Q(purpose="service_point"),
+                name="allocation_point_for_points",
+                violation_error_message=_(
+                    "Only an allocation for building service points names a service point."
+                ),
             ),
         ]
 

@@ -1038,10 +1038,36 @@ def refund_batch_mark_paid(*, actor, batch: RefundBatch, paid_on: datetime.date,
 AS = Allocation.Status
 
 
+def _allocation_point(allocation: Allocation) -> None:
+    # The point built with the money stands in the recipient's subtree, so its investment is
+    # the recipient's to account for.
+    point = allocation.service_point
+    if point is None:
+        return
+    if allocation.purpose != Allocation.Purpose.SERVICE_POINT:
+        raise DomainError(
+            {
+                "service_point": _(
+                    "Only an allocation for building service points names a service point."
+                )
+            }
+        )
+    if not point.org.is_within(allocation.recipient):
+        raise DomainError({"service_point": _("The service point is not one of the recipient's.")})
+
+
 def allocation_create(
-    *, actor, org: Org, recipient: Org, purpose: str, amount, note: str = ""
+    *,
+    actor,
+    org: Org,
+    recipient: Org,
+    purpose: str,
+    amount,
+    note: str = "",
+    service_point=None,
 ) -> Allocation:
-    """Money from an org to a union beneath it, to approve and pay."""
+    """Money from an org to a union beneath it, to approve and pay; for building a service
+    point, the point it builds."""
     require_perm(actor, "funds.add_allocation")
     amount = _yuan(amount, "amount")
     with transaction.atomic():
@@ -1052,10 +1078,12 @@ def allocation_create(
             org=org,
             recipient=recipient,
             purpose=purpose,
+            service_point=service_point,
             amount=amount,
             note=(note or "").strip()[:200],
             created_by=actor if getattr(actor, "pk", None) else None,
         )
+        _allocation_point(allocation)
         full_clean(allocation, exclude=["created_by"])
         allocation.save(force_insert=True)
         record_event(
@@ -1070,7 +1098,7 @@ def allocation_create(
 
 def allocation_update(*, actor, allocation: Allocation, changes: Mapping[str, Any]):
     require_perm(actor, "funds.change_allocation")
-    allowed = {"recipient", "purpose", "amount", "note"}
+    allowed = {"recipient", "purpose", "service_point", "amount", "note"}
     if set(changes) - allowed:
         raise DomainError(_("Only an allocation's recipient, purpose, amount and note change."))
     with transaction.atomic():
@@ -1082,6 +1110,7 @@ def allocation_update(*, actor, allocation: Allocation, changes: Mapping[str, An
             setattr(locked, field, _yuan(value, "amount") if field == "amount" else value)
         if locked.recipient_id == locked.org_id or not locked.recipient.is_within(locked.org):
             raise DomainError({"recipient": _("An allocation goes to a union beneath.")})
+        _allocation_point(locked)
         full_clean(locked, exclude=["created_by"])
         locked.save()
         record_event(

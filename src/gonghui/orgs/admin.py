@@ -1,5 +1,6 @@
 import datetime
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
@@ -211,7 +212,7 @@ class EmployerAdmin(ScopedAdmin):
 @admin.register(ServicePoint)
 class ServicePointAdmin(ScopedAdmin):
     list_display = ("name", "kind", "org", "recognition", "opened_on", "is_active")
-    list_filter = ("kind", "recognition", "is_active")
+    list_filter = ("kind", "recognition", "opened_on", "is_active")
     search_fields = ("name", "address")
     ordering = ("org__path", "kind", "name")
     fields = (
@@ -221,11 +222,28 @@ class ServicePointAdmin(ScopedAdmin):
         "address",
         "partner",
         "recognition",
+        "recognized_on",
         "opened_on",
         "is_active",
     )
 
     selector = staticmethod(selectors.service_points_visible_to)
+
+    def get_fields(self, request, obj=None):
+        if obj is None or not apps.is_installed("gonghui.services"):
+            return self.fields
+        return (*self.fields, "investment")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("investment",) if obj is not None else ()
+
+    @admin.display(description=gettext_lazy("Invested (paid allocations)"))
+    def investment(self, obj):
+        # Read from the funds journal by the services area, when it is installed.
+        from gonghui.services.selectors import point_investment
+
+        found = point_investment(obj)
+        return _("%(total)s yuan in %(times)s allocations") % found
 
     def service_create(self, actor, data):
         return services.service_point_create(actor=actor, **data)

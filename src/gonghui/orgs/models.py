@@ -357,6 +357,10 @@ class ServicePoint(models.Model):
         WORKER_INNOVATION_STUDIO = "worker_studio", _("Workers' innovation studio")
         # 法院+工会: a room where union mediators take disputes the court refers (rights area).
         MEDIATION_ROOM = "mediation_room", _("Labour-dispute court-union mediation room")
+        # The seeds' smaller reading places: 劳模书架 (a model workers' bookshelf) and
+        # 便利型阅读站点, recommended beside the workers' reading rooms.
+        MODEL_WORKER_SHELF = "model_shelf", _("Model workers' bookshelf")
+        READING_SPOT = "reading_spot", _("Convenience reading spot")
 
     class Recognition(models.TextChoices):
         NONE = "none", _("Not rated")
@@ -384,6 +388,8 @@ class ServicePoint(models.Model):
         _("Recognition level"), max_length=10, choices=Recognition.choices, default=Recognition.NONE
     )
     opened_on = models.DateField(_("Opened on"), null=True, blank=True)
+    # When it received its present recognition (``services.PointNomination`` conferred).
+    recognized_on = models.DateField(_("Recognised on"), null=True, blank=True)
     is_active = models.BooleanField(_("Active"), default=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)

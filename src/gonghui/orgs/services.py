@@ -313,6 +313,7 @@ def service_point_create(
     partner: str = "",
     recognition: str = ServicePoint.Recognition.NONE,
     opened_on: datetime.date | None = None,
+    recognized_on: datetime.date | None = None,
     is_active: bool = True,
 ) -> ServicePoint:
     return record_create(
@@ -325,6 +326,7 @@ def service_point_create(
             partner=partner,
             recognition=recognition,
             opened_on=opened_on,
+            recognized_on=recognized_on,
             is_active=is_active,
         ),
     )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gonghui.rights",
     "gonghui.skills",
     "gonghui.funds",
+    "gonghui.services",
     "gonghui.reports",
     "gonghui.ledger",
     "gonghui.demo",

@@ -270,6 +270,29 @@ _YES = {"是", "y", "yes", "true", "1", "√", "✓", "有"}
 _NO = {"否", "n", "no", "false", "0", "×", "x", "无", "不是"}
 
 
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]?\s*\d{1,2}\s*日?)?$")
+_MONTH_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
+
+
+def read_month(row: Row, column: Column) -> datetime.date:
+    """A month as people write it (2026-01, 2026年1月, 202601, a date in it): its first day."""
+    raw = row.cells.get(column.key)
+    if isinstance(raw, datetime.date):
+        return (raw.date() if isinstance(raw, datetime.datetime) else raw).replace(day=1)
+    text = to_halfwidth(str(raw if raw is not None else "")).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    match = _MONTH.match(text) or _MONTH_COMPACT.match(text)
+    if match is None:
+        raise CellError(
+            _("“%(value)s” is not a month; write it as 2026-01 or 2026年1月.") % {"value": text}
+        )
+    year, month = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise CellError(_("“%(value)s” is not a real month.") % {"value": text})
+    return datetime.date(year, month, 1)
+
+
 def read_money(row: Row, column: Column) -> Decimal:
     """An amount in 元 as typed: "2,000", "2000元", full-width digits; empty is zero."""
     raw = row.cells.get(column.key)
