@@ -1150,3 +1150,87 @@ def test_county_imports_a_collection_list_and_pays_a_refund_batch(
     expect(page.locator('tr[data-key="funds.collected"]')).to_contain_text("6000元")
     page.screenshot(path=str(ARTIFACTS / "funds-statistics.png"), full_page=True)
     context.close()
+
+
+def test_county_runs_a_recuperation_batch_from_places_to_the_people_sent(
+    browser, live_server, live_tree
+):
+    """The county plans a batch, gives 甲镇 its places (too many refused), opens it; the township
+    nominates its member by ID number (another township's member refused); the county ticks
+    and confirms the nomination on the batch's page, confirms the list and records the batch
+    held; the statistics page counts the person sent."""
+    import datetime
+
+    from gonghui.core.crypto import cipher
+    from gonghui.members.crypto import ID_PURPOSE
+    from gonghui.services.models import Recuperation, RecuperationParticipant
+    from tests.test_services_area import member
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    person, stranger = member(live_tree.a1, 1), member(live_tree.b1, 2)
+    number = cipher().decrypt(person.id_number, ID_PURPOSE)
+    today = timezone.localdate()
+    starts, ends = today - datetime.timedelta(days=10), today - datetime.timedelta(days=6)
+
+    context, page = _login(browser, live_server, "county")
+    page.goto(f"{live_server.url}/admin/services/recuperation/add/")
+    page.fill("#id_name", "一线职工疗休养（第一批）")
+    page.select_option("#id_group", "frontline")
+    page.fill("#id_place", "腾冲和顺职工疗休养基地")
+    page.fill("#id_starts_on", f"{starts:%Y-%m-%d}")
+    page.fill("#id_ends_on", f"{ends:%Y-%m-%d}")
+    page.fill("#id_places", "2")
+    page.fill("#id_cost_per_head", "2800")
+    page.click("button[name=_continue]")
+    batch = Recuperation.objects.get()
+    page.locator("[data-testid=give-places]").click()
+    page.locator("#id_org").select_option(str(live_tree.a.pk), force=True)
+    page.fill("#id_places", "3")
+    page.click("button[name=_save]")
+    expect(page.locator(".errorlist, [data-testid=form-errors]").first).to_contain_text("共2个名额")
+    page.fill("#id_places", "2")
+    page.click("button[name=_save]")
+    expect(page.locator("[data-testid=places]")).to_contain_text("甲镇总工会")
+    page.click("[data-testid=step-open] button")
+    expect(page.locator("[data-testid=batch-status]")).to_contain_text("正在接受推荐")
+    context.close()
+
+    context, page = _login(browser, live_server, "town_a")
+    page.goto(
+        f"{live_server.url}/admin/services/recuperationparticipant/add/?recuperation={batch.pk}"
+    )
+    page.locator("#id_org").select_option(str(live_tree.a.pk), force=True)
+    page.fill("#id_id_number_text", cipher().decrypt(stranger.id_number, ID_PURPOSE))
+    page.click("button[name=_save]")
+    expect(page.locator(".errorlist, [data-testid=form-errors]").first).to_be_visible()
+    page.fill("#id_id_number_text", number)
+    page.click("button[name=_save]")
+    nominated = RecuperationParticipant.objects.get()
+    assert (nominated.person, nominated.status) == (person, "nominated")
+    context.close()
+
+    context, page = _login(browser, live_server, "county")
+    page.goto(f"{live_server.url}/admin/services/recuperation/{batch.pk}/change/")
+    rows = page.locator("[data-testid=nominated]")
+    expect(rows).to_contain_text(person.name)
+    rows.locator(f"input[name=participant][value='{nominated.pk}']").check()
+    page.click("[data-testid=confirm-people]")
+    expect(page.locator("[data-testid=nominated]")).to_contain_text("已确定")
+    page.click("[data-testid=step-confirm] button")
+    page.click("[data-testid=step-hold] button")
+    expect(page.locator("[data-testid=batch-status]")).to_contain_text("已举办")
+    page.screenshot(path=str(ARTIFACTS / "services-recuperation.png"), full_page=True)
+    batch.refresh_from_db()
+    assert batch.status == "held"
+
+    page.get_by_role("link", name="指标、统计表和工作总结").click()
+    page.fill("#id_date_from", f"{starts:%Y-%m-%d}")
+    page.fill("#id_date_to", f"{ends:%Y-%m-%d}")
+    page.click("#gh-period button[type=submit]")
+    row = page.locator('tr[data-key="services.recuperation_people"]')
+    area = row.locator("xpath=ancestor::details")
+    if area.get_attribute("open") is None:
+        area.locator("summary").click()
+    expect(row).to_contain_text("1名")
+    expect(page.locator('tr[data-key="services.recuperation_cost"]')).to_contain_text("2800元")
+    context.close()

@@ -168,8 +168,8 @@ def test_ledger_import_with_its_bad_rows(tree, tmp_path):
         [
             "甲镇总工会",
             "服务职工",
-            "爱心托管班",
-            "暑期托管",
+            "心理咨询服务",
+            "暑期心理辅导",
             "2026-07-10",
             "2026-07-01",
             "30",
@@ -184,7 +184,7 @@ def test_ledger_import_with_its_bad_rows(tree, tmp_path):
         [
             "甲镇总工会",
             "服务职工",
-            "爱心托管班",
+            "心理咨询服务",
             "无数字",
             "2026-07-10",
             "",
@@ -200,7 +200,7 @@ def test_ledger_import_with_its_bad_rows(tree, tmp_path):
         [
             "甲镇总工会",
             "服务职工",
-            "爱心托管班",
+            "心理咨询服务",
             "人数有误",
             "2026-07-10",
             "",

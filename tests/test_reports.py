@@ -553,10 +553,11 @@ def test_batched_figures_equal_the_records_behind_each_indicator(tree):
     with CaptureQueriesContext(connection) as queries:
         values = evaluate(list(registry.values()), tree.county, periods)
     models = {ind.source().model for ind in registry.values()}
-    # One query per model for both periods, and one more per grouping it is also read by (the
+    # One query per model and org path for both periods (allocations by the giver and by the
+    # service point they built), and one more per grouping it is also read by (the
     # ledger by category and sub-type, grants and group relief by campaign): never one per
     # indicator.
-    groupings = {(ind.source().model, ind.group_by) for ind in registry.values()}
+    groupings = {(ind.source().model, ind.org_field, ind.group_by) for ind in registry.values()}
     assert len(queries) == len(groupings) < len(registry)
     assert len(models) <= len(groupings)
     checked = 0

@@ -351,16 +351,16 @@ class ServicePoint(models.Model):
         NURSING_ROOM = "nursing_room", _("Nursing room")
         OUTDOOR_STATION = "outdoor_station", _("Outdoor workers' station")
         READING_ROOM = "reading_room", _("Workers' reading room")
+        # The seeds' smaller reading places, said after the reading rooms as they say them
+        # ("职工书屋、便利型阅读站点和劳模书架").
+        READING_SPOT = "reading_spot", _("Convenience reading spot")
+        MODEL_WORKER_SHELF = "model_shelf", _("Model workers' bookshelf")
         SERVICE_CENTER = "service_center", _("Workers' service centre")
         RECUPERATION_BASE = "recuperation_base", _("Recuperation base")
         INNOVATION_STUDIO = "innovation_studio", _("Model worker (craftsman) innovation studio")
         WORKER_INNOVATION_STUDIO = "worker_studio", _("Workers' innovation studio")
         # 法院+工会: a room where union mediators take disputes the court refers (rights area).
         MEDIATION_ROOM = "mediation_room", _("Labour-dispute court-union mediation room")
-        # The seeds' smaller reading places: 劳模书架 (a model workers' bookshelf) and
-        # 便利型阅读站点, recommended beside the workers' reading rooms.
-        MODEL_WORKER_SHELF = "model_shelf", _("Model workers' bookshelf")
-        READING_SPOT = "reading_spot", _("Convenience reading spot")
 
     class Recognition(models.TextChoices):
         NONE = "none", _("Not rated")
