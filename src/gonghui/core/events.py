@@ -86,6 +86,8 @@ VERBS = {
     "result": gettext_lazy("result recorded"),
     "assess": gettext_lazy("month assessed"),
     "collect": gettext_lazy("payment recorded"),
+    "quota": gettext_lazy("places given"),
+    "repay": gettext_lazy("repayment recorded"),
 }
 # Codes before the dot that are not a model's name.
 SUBJECTS = {"member": "members.person", "import": "core.importjob"}
@@ -164,6 +166,7 @@ DETAIL_KEYS = {
     "role": gettext_lazy("Role"),
     "mode": gettext_lazy("Mode"),
     "sent_on_from": gettext_lazy("Sent on from"),
+    "union": gettext_lazy("Union"),
 }
 
 

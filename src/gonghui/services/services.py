@@ -299,7 +299,7 @@ def quota_set(
             action="recuperation.quota",
             org=batch.org,
             target=batch,
-            details={"org": org.name, "places": [old, places]},
+            details={"union": org.name, "places": [old, places]},
         )
     return quota
 
@@ -343,7 +343,7 @@ def participant_nominate(
             action="recuperationparticipant.create",
             org=org,
             target=participant,
-            details={"batch": batch.name},
+            details={"recuperation": batch.name},
         )
     return participant
 
@@ -387,7 +387,7 @@ def participant_withdraw(*, actor, participant: RecuperationParticipant) -> None
             action="recuperationparticipant.delete",
             org=locked.org,
             target=locked,
-            details={"batch": batch.name},
+            details={"recuperation": batch.name},
         )
         locked.delete()
 
@@ -560,7 +560,7 @@ def child_enrol(
             action="childcarechild.create",
             org=locked.org,
             target=child,
-            details={"class": locked.name},
+            details={"childcare_class": locked.name},
         )
     return child
 
@@ -812,7 +812,7 @@ def loan_repay(*, actor, loan: StartupLoan, repaid_on: datetime.date, amount) ->
             action="startuploan.repay",
             org=locked.org,
             target=locked,
-            details={"amount": amount, "on": repaid_on.isoformat(), "instalments": len(settled)},
+            details={"amount": amount, "on": repaid_on.isoformat(), "count": len(settled)},
         )
         if not locked.instalments.filter(repaid_on__isnull=True).exists():
             LOAN.transition(actor=actor, obj=locked, step="repaid", internal=True)
