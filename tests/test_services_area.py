@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.core.errors import NotFound
 from gonghui.core.imports.engine import Mode, run_import
@@ -208,12 +209,13 @@ def test_one_place_a_year_unless_the_batch_allows_more(tree):
         ),
         match="已被推荐",
     )
-    services.recuperation_update(
-        actor=tree.county_staff, recuperation=second, changes={"repeat_allowed": True}
-    )
-    services.participant_nominate(actor=tree.town_a, recuperation=second, org=tree.a, person=person)
+    third = batch(tree, name="第三批", starts_on=D(2026, 11, 1), ends_on=D(2026, 11, 5),
+                  repeat_allowed=True)  # fmt: skip
+    services.quota_set(actor=tree.county_staff, recuperation=third, org=tree.a, places=1)
+    services.recuperation_transition(actor=tree.county_staff, recuperation=third, step="open")
+    services.participant_nominate(actor=tree.town_a, recuperation=third, org=tree.a, person=person)
     # Withdrawn while undecided; a decided one stays.
-    p = RecuperationParticipant.objects.get(recuperation=second, person=person)
+    p = RecuperationParticipant.objects.get(recuperation=third, person=person)
     services.participant_withdraw(actor=tree.town_a, participant=p)
     assert not RecuperationParticipant.objects.filter(pk=p.pk).exists()
 
@@ -778,3 +780,93 @@ def test_the_batch_page_takes_the_decisions_on_the_ticked_people(client, tree):
     client.force_login(tree.town_a)
     client.post(url, {"step": "hold"})
     assert Recuperation.objects.get(pk=b.pk).status == "confirmed"
+
+
+# -- what a second reading found ----------------------------------------------------------------
+
+
+def test_the_places_form_refuses_none_and_a_township_only_reads_its_places(client, tree):
+    b = batch(tree)
+    client.force_login(tree.county_staff)
+    url = reverse("admin:services_recuperationquota_add")
+    page = client.post(url, {"recuperation": b.pk, "org": tree.a.pk, "places": "0"})
+    assert page.status_code == 200 and "至少分配1个名额" in page.content.decode()
+    assert not RecuperationQuota.objects.exists()
+    client.post(url, {"recuperation": b.pk, "org": tree.a.pk, "places": "2"})
+    quota = RecuperationQuota.objects.get()
+    change = reverse("admin:services_recuperationquota_change", args=[quota.pk])
+    page = client.post(change, {"places": "0"})
+    assert page.status_code == 200 and "至少分配1个名额" in page.content.decode()
+    client.force_login(tree.town_a)
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="places"' not in page.content.decode()
+    client.post(
+        reverse("admin:services_recuperationquota_delete", args=[quota.pk]), {"post": "yes"}
+    )
+    assert RecuperationQuota.objects.get().places == 2
+
+
+def test_a_batchs_dates_and_group_stay_once_it_takes_nominations(tree):
+    b = batch(tree)
+    services.quota_set(actor=tree.county_staff, recuperation=b, org=tree.a, places=2)
+    services.recuperation_transition(actor=tree.county_staff, recuperation=b, step="open")
+    for changes in ({"starts_on": D(2027, 1, 1)}, {"group": "medical"}, {"repeat_allowed": True}):
+        refused(
+            lambda changes=changes: services.recuperation_update(
+                actor=tree.county_staff, recuperation=b, changes=changes
+            ),
+            match="不能再改",
+        )
+    services.recuperation_update(
+        actor=tree.county_staff, recuperation=b, changes={"cost_per_head": Decimal(3000)}
+    )
+
+
+def test_a_loan_too_small_and_repayments_out_of_order_are_refused(tree):
+    person = member(tree.a1, 1)
+    refused(lambda: loan(tree, person, amount=Decimal(10)), match="1000")
+    ln = loan(tree, person, term_months=24)
+    services.loan_transition(actor=tree.county_staff, loan=ln, step="approve", on=D(2025, 11, 20))
+    services.loan_transition(actor=tree.county_staff, loan=ln, step="disburse", on=D(2025, 12, 1))
+    services.loan_repay(
+        actor=tree.county_staff, loan=ln, repaid_on=D(2026, 3, 1), amount=Decimal(4166)
+    )
+    refused(
+        lambda: services.loan_repay(
+            actor=tree.county_staff, loan=ln, repaid_on=D(2026, 2, 1), amount=Decimal(4166)
+        ),
+        match="上一次",
+    )
+    refused(
+        lambda: services.loan_transition(
+            actor=tree.county_staff, loan=ln, step="write_off", reason="失联", on=D(2026, 2, 1)
+        ),
+        match="最后一次还款",
+    )
+    # What is overdue at the end of a year not yet over is what is overdue today.
+    today = timezone.localdate()
+    got = {f.key: f.value for f in figures(None, tree.county, D(2025, 1, 1), D(2099, 12, 31))}
+    owed = selectors.loan_balance(StartupLoan.objects.get(pk=ln.pk), today)
+    assert got["services.loans_overdue"] == owed["overdue"] < got["services.loans_outstanding"]
+
+
+def test_a_point_turned_down_is_put_forward_again_and_offer_codes_are_per_union(tree):
+    n = services.nomination_create(
+        actor=tree.town_a, org=tree.a, point=tree.sp_a, level="city", title="市级模范职工之家",
+        nominated_on=D(2025, 3, 1),
+    )  # fmt: skip
+    services.nomination_transition(
+        actor=tree.town_a, nomination=n, step="not_confer", reason="名额有限", on=D(2025, 6, 1)
+    )
+    again = services.nomination_create(
+        actor=tree.town_a, org=tree.a, point=tree.sp_a, level="city", title="市级模范职工之家",
+        nominated_on=D(2026, 3, 1),
+    )  # fmt: skip
+    assert again.pk != n.pk
+    offer(tree, code="PH-001")
+    other = services.offer_create(
+        actor=tree.town_b, org=tree.b, code="PH-001", title="乙镇观影", merchant="乙镇影院",
+        offer="八折", starts_on=D(2026, 1, 1),
+    )  # fmt: skip
+    assert other.code == "PH-001"
+    refused(lambda: offer(tree, code="PH-001"), match="本工会")

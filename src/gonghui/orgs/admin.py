@@ -1,6 +1,5 @@
 import datetime
 
-from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
@@ -228,22 +227,6 @@ class ServicePointAdmin(ScopedAdmin):
     )
 
     selector = staticmethod(selectors.service_points_visible_to)
-
-    def get_fields(self, request, obj=None):
-        if obj is None or not apps.is_installed("gonghui.services"):
-            return self.fields
-        return (*self.fields, "investment")
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("investment",) if obj is not None else ()
-
-    @admin.display(description=gettext_lazy("Invested (paid allocations)"))
-    def investment(self, obj):
-        # Read from the funds journal by the services area, when it is installed.
-        from gonghui.services.selectors import point_investment
-
-        found = point_investment(obj)
-        return _("%(total)s yuan in %(times)s allocations") % found
 
     def service_create(self, actor, data):
         return services.service_point_create(actor=actor, **data)

@@ -187,6 +187,12 @@ class RecuperationAdmin(StartsFromOwnOrg, RecordPage, ScopedAdmin):
         )
 
 
+def _some_places(places) -> None:
+    # On the form, places are given; taking them all back is the delete button.
+    if not places:
+        raise ValidationError({"places": _("Give at least one place.")})
+
+
 class QuotaForm(ServiceChecked):
     class Meta:
         model = RecuperationQuota
@@ -219,10 +225,22 @@ class RecuperationQuotaAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("recuperation", "org") if obj is not None else ()
 
+    def _organiser(self, request, obj) -> bool:
+        # Places are the organiser's to give: the union given them reads them.
+        return obj is None or org_in_scope(request.user, obj.recuperation.org)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._organiser(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._organiser(request, obj)
+
     def service_create(self, actor, data):
+        _some_places(data.get("places"))
         return services.quota_set(actor=actor, **data)
 
     def service_update(self, actor, obj, changes):
+        _some_places(changes.get("places", obj.places))
         return services.quota_set(
             actor=actor,
             recuperation=obj.recuperation,
@@ -646,6 +664,10 @@ class PointNominationAdmin(StartsFromOwnOrg, RecordPage, ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.status == PointNomination.Status.NOMINATED)
+
+    def page_context(self, request, found) -> dict:
+        # What the books put into the point: beside its recognition, the case for it.
+        return {"investment": selectors.point_investment(found.point)}
 
     def service_create(self, actor, data):
         return services.nomination_create(actor=actor, **data)

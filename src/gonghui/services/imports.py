@@ -52,9 +52,11 @@ class OfferUseSpec(ImportSpec):
     written_tables = ("services_offeruse",)
 
     def begin(self, ctx) -> None:
-        self.offers = {
-            o.code: o for o in MemberOffer.objects.filter(org__path__startswith=ctx.org.path)
-        }
+        # A code names one offer of the subtree; the same code in two of its unions is named
+        # as ambiguous rather than guessed.
+        self.offers: dict[str, list[MemberOffer]] = {}
+        for o in MemberOffer.objects.filter(org__path__startswith=ctx.org.path):
+            self.offers.setdefault(o.code, []).append(o)
         ctx.cursor.execute("DROP TABLE IF EXISTS offer_use_stage")
         ctx.cursor.execute(
             "CREATE TEMP TABLE offer_use_stage (row_no integer, offer_id bigint, month date, "
@@ -70,13 +72,19 @@ class OfferUseSpec(ImportSpec):
         except CellError as exc:
             row.error(COL["code"], str(exc))
             return None
-        offer = self.offers.get(code)
-        if offer is None:
-            row.error(
-                COL["code"],
-                _("No offer of this organisation has the code “%(code)s”.") % {"code": code},
+        found = self.offers.get(code, [])
+        if len(found) != 1:
+            said = (
+                _("No offer of this organisation has the code “%(code)s”.")
+                if not found
+                else _(
+                    "Several unions' offers have the code “%(code)s”: import at the union's "
+                    "own level."
+                )
             )
+            row.error(COL["code"], said % {"code": code})
             return None
+        offer = found[0]
         try:
             month = read_month(row, COL["month"])
         except CellError as exc:

@@ -7,6 +7,7 @@ forward and recognised in the period, and what the funds journal put into them."
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.indicators import STOCK, Indicator, WorkArea
@@ -74,7 +75,8 @@ def _owed(end, overdue: bool) -> Q:
     q = (Q(repaid_on__isnull=True) | Q(repaid_on__gt=end)) & (
         Q(loan__written_off_on__isnull=True) | Q(loan__written_off_on__gt=end)
     )
-    return q & Q(due_on__lt=end) if overdue else q
+    # A period ending after today: what is overdue is known up to today only.
+    return q & Q(due_on__lt=min(end, timezone.localdate())) if overdue else q
 
 
 def _loans(key, name, unit, measure, date_field="disbursed_on", where=None, **more):
@@ -273,6 +275,7 @@ INDICATORS = [
         PointNomination.objects.all,
         "org",
         date_field="nominated_on",
+        measure=Count("point", distinct=True),
         records=(NOMINATIONS, {}),
     ),
     *[

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.idnumbers import masked_name
 from gonghui.orgs.models import ServicePoint
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -170,7 +171,7 @@ class RecuperationParticipant(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} · {self.recuperation}"
+        return f"{masked_name(self.name)} · {self.recuperation}"
 
 
 class ChildcareClass(models.Model):
@@ -242,7 +243,7 @@ class ChildcareChild(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} · {self.childcare_class}"
+        return f"{masked_name(self.name)} · {self.childcare_class}"
 
 
 class StartupLoan(models.Model):
@@ -311,7 +312,7 @@ class StartupLoan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} · {self.business}"
+        return f"{masked_name(self.name)} · {self.business}"
 
 
 class LoanInstalment(models.Model):
@@ -349,7 +350,6 @@ class MemberOffer(models.Model):
     code = models.CharField(
         _("Offer code"),
         max_length=20,
-        unique=True,
         help_text=_("The code the partner's monthly list names the offer by."),
     )
     title = models.CharField(_("Offer"), max_length=100)
@@ -363,6 +363,7 @@ class MemberOffer(models.Model):
         verbose_name_plural = _("Member offers")
         ordering = ["-starts_on", "code"]
         constraints = [
+            models.UniqueConstraint(fields=["org", "code"], name="one_offer_code_per_union"),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="offer_dates_ordered",
@@ -442,8 +443,11 @@ class PointNomination(models.Model):
         verbose_name_plural = _("Service point nominations")
         ordering = ["-nominated_on", "-id"]
         constraints = [
+            # Once turned down, a point may be put forward for the title again another year.
             models.UniqueConstraint(
-                fields=["point", "level", "title"], name="one_nomination_per_point_and_title"
+                fields=["point", "level", "title"],
+                condition=~Q(status="not_conferred"),
+                name="one_nomination_per_point_and_title",
             ),
             models.CheckConstraint(
                 condition=Q(status="nominated") | Q(decided_on__isnull=False),

@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -50,6 +50,9 @@ LS = StartupLoan.Status
 NS = PointNomination.Status
 # A sum of yuan of more digits is a typing error (under 1亿).
 MAX_YUAN_DIGITS = 8
+# Smaller than this is a typing error, not a start-up loan (they are of 万元; the schedule's
+# monthly instalments in whole yuan need the amount to exceed the months).
+SMALLEST_LOAN = 1000
 # A holiday class takes children of these ages (in the class's year).
 CHILD_AGES = (3, 16)
 # Recognition levels from the lowest: a conferred recognition never lowers a point's level.
@@ -94,6 +97,9 @@ def _checked(instance, fields: Mapping[str, Any], allowed, check) -> None:
 
 # -- recuperation -------------------------------------------------------------------------
 
+# What nominations were made on: fixed once the batch takes them (the year decides who has
+# had a place already).
+FIXED_ONCE_OPEN = {"group", "starts_on", "ends_on", "repeat_allowed"}
 RECUPERATION_FIELDS = (
     "name",
     "group",
@@ -168,7 +174,16 @@ def recuperation_update(*, actor, recuperation: Recuperation, changes: Mapping[s
         if locked.status == RS.CANCELLED or (
             locked.status == RS.HELD and set(changes) - {"cost_per_head"}
         ):
-            raise DomainError(_("A batch held or cancelled is not changed, save its cost."))
+            raise DomainError(
+                _(
+                    "A batch held or cancelled keeps its record; only its cost per head is "
+                    "corrected."
+                )
+            )
+        if locked.status != RS.PLANNED and set(changes) & FIXED_ONCE_OPEN:
+            raise DomainError(
+                _("People are nominated on this batch's dates and group: they no longer change.")
+            )
         trial = Recuperation.objects.get(pk=locked.pk)
         _checked(trial, changes, RECUPERATION_FIELDS, _recuperation_check)
         cleaned = {f: getattr(trial, f) for f in changes}
@@ -326,6 +341,8 @@ def participant_nominate(
                     % {"org": org, "n": quota.places}
                 }
             )
+        # The person's row, locked last: two batches taking the same person wait on each other.
+        Person.objects.select_for_update().get(pk=person.pk)
         if batch.participants.filter(person=person).exists():
             raise DomainError(
                 {
@@ -433,6 +450,7 @@ def participants_take_step(
             if locked.recuperation.status != RS.NOMINATING:
                 raise DomainError(_("This batch is not taking nominations."))
             if chosen.name == "confirm":
+                Person.objects.select_for_update().get(pk=locked.person_id)
                 _once_a_year(locked.recuperation, locked.person)
             else:
                 locked.reason = reason.strip()[:200]
@@ -457,6 +475,8 @@ def _class_check(c: ChildcareClass) -> None:
     if c.starts_on and c.ends_on and c.ends_on < c.starts_on:
         raise DomainError({"ends_on": _("The end date is before the start date.")})
     if c.pk:
+        for child in c.children.all():  # a class moved to another year: the ages again
+            _child_check(child, c.starts_on.year)
         enrolled = c.children.count()
         if c.capacity is not None and c.capacity < enrolled:
             raise DomainError(
@@ -505,6 +525,8 @@ def childcare_class_update(*, actor, childcare_class: ChildcareClass, changes: M
 
 
 def childcare_class_delete(*, actor, childcare_class: ChildcareClass) -> None:
+    require_perm(actor, "services.delete_childcareclass")
+    require_in_scope(actor, childcare_class.org)
     if childcare_class.children.exists():
         raise DomainError(_("Children are enrolled in this class: remove them first."))
     record_delete(actor=actor, instance=childcare_class)
@@ -612,8 +634,10 @@ def _loan_check(loan: StartupLoan) -> None:
         if not getattr(loan, field):
             raise DomainError({field: said})
     loan.amount = _money(loan.amount, "amount")
-    if not loan.amount:
-        raise DomainError({"amount": _("Enter the loan's amount.")})
+    if loan.amount < SMALLEST_LOAN:
+        raise DomainError(
+            {"amount": _("A start-up loan is at least %(n)s yuan.") % {"n": SMALLEST_LOAN}}
+        )
     loan.interest_subsidy = _money(loan.interest_subsidy, "interest_subsidy")
     _not_future(loan.applied_on, "applied_on")
     if loan.term_months is None or not 1 <= loan.term_months <= 60:
@@ -634,6 +658,7 @@ def loan_create(
     interest_subsidy=None,
 ) -> StartupLoan:
     """A member's application for a start-up loan, supported by ``org``."""
+    require_perm(actor, "services.add_startuploan")
     require_in_scope(actor, org)
     _current_member(actor, person, org)
     loan = StartupLoan(
@@ -767,13 +792,19 @@ def loan_transition(
                 for seq, due, part in instalments_of(locked.amount, locked.term_months, day)
             )
         elif chosen.name == "write_off":
-            if day < locked.disbursed_on:
-                raise DomainError({"on": _("A loan is written off after it is disbursed.")})
+            if day < (_last_repaid(locked) or locked.disbursed_on):
+                raise DomainError(
+                    {"on": _("A loan is written off after its disbursement and last repayment.")}
+                )
             unpaid = locked.instalments.filter(repaid_on__isnull=True)
             locked.written_off = unpaid.aggregate(s=Sum("amount"))["s"] or Decimal(0)
             locked.written_off_on = day
 
     return LOAN.transition(actor=actor, obj=loan, step=step, reason=reason, apply=apply)
+
+
+def _last_repaid(loan: StartupLoan) -> datetime.date | None:
+    return loan.instalments.aggregate(day=Max("repaid_on"))["day"]
 
 
 def loan_repay(*, actor, loan: StartupLoan, repaid_on: datetime.date, amount) -> int:
@@ -790,6 +821,14 @@ def loan_repay(*, actor, loan: StartupLoan, repaid_on: datetime.date, amount) ->
             raise DomainError(_("Only a loan being repaid takes repayments."))
         if repaid_on < locked.disbursed_on:
             raise DomainError({"repaid_on": _("A repayment comes after the disbursement.")})
+        latest = _last_repaid(locked)
+        if latest is not None and repaid_on < latest:
+            raise DomainError(
+                {
+                    "repaid_on": _("A repayment comes after the last one (%(day)s).")
+                    % {"day": latest}
+                }
+            )
         settled, total = [], Decimal(0)
         for instalment in locked.instalments.filter(repaid_on__isnull=True).order_by("seq"):
             if total >= amount:
@@ -832,8 +871,8 @@ def _offer_check(o: MemberOffer) -> None:
         raise DomainError(_("Give the offer's code, title and partner merchant."))
     if o.starts_on and o.ends_on and o.ends_on < o.starts_on:
         raise DomainError({"ends_on": _("The end date is before the start date.")})
-    if MemberOffer.objects.filter(code=o.code).exclude(pk=o.pk).exists():
-        raise DomainError({"code": _("Another offer has this code.")})
+    if MemberOffer.objects.filter(org=o.org_id, code=o.code).exclude(pk=o.pk).exists():
+        raise DomainError({"code": _("Another offer of this union has this code.")})
 
 
 def offer_create(
@@ -877,6 +916,8 @@ def offer_update(*, actor, member_offer: MemberOffer, changes: Mapping[str, Any]
 
 
 def offer_delete(*, actor, member_offer: MemberOffer) -> None:
+    require_perm(actor, "services.delete_memberoffer")
+    require_in_scope(actor, member_offer.org)
     if member_offer.uses.exists():
         raise DomainError(_("Uses are counted for this offer: end it instead."))
     record_delete(actor=actor, instance=member_offer)
@@ -895,6 +936,8 @@ def use_problem(offer: MemberOffer, month: datetime.date, person_times, value) -
         return _("Enter how many times members used it.")
     if value is not None and value < 0:
         return _("A sum cannot be negative.")
+    if value is not None and value >= Decimal(10) ** MAX_YUAN_DIGITS:
+        return _("The sum saved is too large: check the amount.")
     return ""
 
 
@@ -903,6 +946,8 @@ def offer_use_record(
 ) -> OfferUse:
     """A month's use of an offer from the partner's list (once per month: a correction is an
     edit of that month)."""
+    require_perm(actor, "services.add_offeruse")
+    require_in_scope(actor, member_offer.org)
     use = OfferUse(
         offer=member_offer, month=month, person_times=person_times, value=_money(value, "value")
     )
@@ -915,6 +960,8 @@ def offer_use_record(
 
 
 def offer_use_update(*, actor, use: OfferUse, changes: Mapping[str, Any]) -> OfferUse:
+    require_perm(actor, "services.change_offeruse")
+    require_in_scope(actor, use.offer.org)
     changes = {k: v for k, v in changes.items() if k in ("person_times", "value")}
     person_times = changes.get("person_times", use.person_times)
     value = _money(changes.get("value", use.value), "value")
@@ -943,6 +990,8 @@ def nomination_create(
     nominated_on: datetime.date,
 ) -> PointNomination:
     """``org`` puts one of its subtree's service points forward for a recognition."""
+    require_perm(actor, "services.add_pointnomination")
+    require_in_scope(actor, org)
     title = (title or "").strip()
     if not title:
         raise DomainError({"title": _("Give the title it is put forward for.")})
@@ -951,7 +1000,8 @@ def nomination_create(
     _not_future(nominated_on, "nominated_on")
     if not point.org.is_within(org):
         raise DomainError({"point": _("The service point is not one of this union's subtree.")})
-    if PointNomination.objects.filter(point=point, level=level, title=title).exists():
+    standing = PointNomination.objects.exclude(status=NS.NOT_CONFERRED)
+    if standing.filter(point=point, level=level, title=title).exists():
         raise DomainError({"title": _("This point is already put forward for this title.")})
     return record_create(
         actor=actor,
@@ -1012,8 +1062,7 @@ def nomination_transition(
             return
         point = ServicePoint.objects.get(pk=locked.point_id)
         if RECOGNITION_RANK[locked.level] >= RECOGNITION_RANK[point.recognition]:
-            ServicePoint.objects.filter(pk=point.pk).update(
-                recognition=locked.level, recognized_on=on
-            )
+            point.recognition, point.recognized_on = locked.level, on
+            point.save(update_fields=["recognition", "recognized_on", "updated_at"])
 
     return NOMINATION.transition(actor=actor, obj=nomination, step=step, reason=reason, apply=apply)
