@@ -351,6 +351,15 @@ def _points(gen, demo) -> int:
         (homes[0], "city", "市级模范职工之家", D(DEMO_YEAR, 9, 15), None),
         (stations[1], "province", "云南省最美户外劳动者服务站点", D(DEMO_YEAR, 3, 10), "no"),
     )
+    # Earlier years' recognitions, so a point's level has its history (命名 across the years).
+    small = ServicePoint.objects.filter(
+        org__path__startswith=county.path, kind=ServicePoint.Kind.SMALL_HOME
+    ).order_by("pk")
+    plan = (
+        (homes[1], "county", "县级模范职工之家", D(DEMO_YEAR - 2, 3, 1), D(DEMO_YEAR - 2, 5, 1)),
+        (small[0], "city", "市级模范职工小家", D(DEMO_YEAR - 1, 3, 1), D(DEMO_YEAR - 1, 4, 28)),
+        *plan,
+    )
     for point, level, title, on, decided in plan:
         nomination = services.nomination_create(
             actor=None, org=county, point=point, level=level, title=title, nominated_on=on
