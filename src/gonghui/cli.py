@@ -226,9 +226,10 @@ def _stop_children(children: list[subprocess.Popen]) -> None:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
-    """The demo's web process (internal): waitress on the embedded database."""
+    """The demo's web process (internal): the same server as production, on the embedded
+    database."""
     _setup_django(DEMO_SETTINGS)
-    return _serve(args.host, args.port, threads=args.threads)
+    return _serve(args.host, args.port, workers=args.workers, threads=args.threads)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -242,26 +243,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    return _serve(args.host, args.port, threads=args.threads)
+    return _serve(args.host, args.port, workers=args.workers, threads=args.threads)
 
 
-def _serve(host: str, port: int, threads: int) -> int:
+def default_workers() -> int:
+    """One web process per core, at least two: Python runs one request's code at a time in a
+    process, so a single process serves everyone from one core (measured in bench/load.py)."""
+    return max(2, os.cpu_count() or 1)
+
+
+def _serve(host: str, port: int, workers: int, threads: int) -> int:
+    """gunicorn: a master process that forks ``workers`` processes sharing the listening
+    socket, each answering ``threads`` requests at once (a request waits on the database about
+    half its time). No access log: a URL's query may hold a name or an ID number. A body larger
+    than the largest upload is refused before it is read by ``RequestSizeLimitMiddleware``, and
+    uploads are read into memory only (``core.files.MemoryOnlyUploadHandler``): nothing of a
+    request reaches the disk."""
     from django.core.wsgi import get_wsgi_application
-    from waitress import serve
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
 
-    from gonghui.core.files import max_request_bytes
+    application = get_wsgi_application()
+    # The checks at start opened a connection; forked workers must not share its socket.
+    connections.close_all()
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or default_workers(),
+        "threads": threads,
+        "worker_class": "gthread",
+        "proc_name": "gonghui",
+        "accesslog": None,
+        "errorlog": "-",
+        "graceful_timeout": 10,
+        # Longer than a user's pause between two clicks, so a browser's kept connection is not
+        # closed under it (the load test saw resets at gunicorn's 2 s).
+        "keepalive": 10,
+        "timeout": 120,
+        # No control socket in the user's home: several installations (and test runs) share it.
+        "control_socket_disable": True,
+    }
 
-    serve(
-        get_wsgi_application(),
-        host=host,
-        port=port,
-        threads=threads,
-        ident="gonghui",
-        # A body larger than the largest upload is refused as soon as its size is known,
-        # before it is read. (What waitress buffers of a body or a response beyond its limits
-        # goes to unlinked temporary files, never to a named file.)
-        max_request_body_size=max_request_bytes(),
-    )
+    class _Server(BaseApplication):
+        def load_config(self):
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    _Server().run()
     return 0
 
 
@@ -515,13 +545,17 @@ def build_parser() -> argparse.ArgumentParser:
     web = sub.add_parser("_web", help=argparse.SUPPRESS)
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=8000)
-    web.add_argument("--threads", type=int, default=8)
+    web.add_argument("--workers", type=int, default=0)
+    web.add_argument("--threads", type=int, default=4)
     web.set_defaults(func=cmd_web)
 
     serve = with_home(sub.add_parser("serve", help="生产环境启动（需要 DATABASE_URL）"))
     serve.add_argument("--host", default="0.0.0.0")  # noqa: S104 (a server's job)
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument(
+        "--workers", type=int, default=0, help="网页进程数（默认每个 CPU 核一个，至少 2 个）"
+    )
+    serve.add_argument("--threads", type=int, default=4, help="每个网页进程同时处理的请求数")
     serve.set_defaults(func=cmd_serve)
 
     with_home(sub.add_parser("worker", help="启动后台任务进程")).set_defaults(func=cmd_worker)

@@ -21,6 +21,12 @@ class CoreConfig(workareas.WorkAreaApp):
     label = "core"
     verbose_name = _("System")
 
+    def ready(self):
+        super().ready()
+        from gonghui.core.listheaders import memoise_list_headers
+
+        memoise_list_headers()
+
     menu = (
         MenuItem(
             _("Import history"),
