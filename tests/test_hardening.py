@@ -585,6 +585,60 @@ def test_serve_and_worker_refuse_a_key_that_is_not_the_installations(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_serve_answers_from_several_processes(tmp_path, settings):
+    """``gonghui serve`` forks its web processes (gunicorn), each answering on the one port."""
+    import http.client
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from gonghui.core.services import installation_key_verify
+    from tests.test_member_import import _cli_env
+
+    installation_key_verify()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = _serve_env(
+        tmp_path,
+        DATABASE_URL=_cli_env()["DATABASE_URL"],
+        GONGHUI_ENCRYPTION_KEY=settings.GONGHUI_ENCRYPTION_KEY,
+        GONGHUI_ALLOWED_HOSTS="127.0.0.1",
+    )
+    argv = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "3"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gonghui.cli", *argv],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        status, deadline = None, time.monotonic() + 90
+        while status is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/admin/login/")
+                status = conn.getresponse().status
+            except OSError:
+                time.sleep(0.5)
+        # The production settings send plain HTTP on to HTTPS: an answer all the same.
+        assert status in (200, 301), server.stderr.read() if server.poll() is not None else status
+        # The master forks the three one after the other: the first may answer before the last.
+        workers, deadline = [], time.monotonic() + 30
+        while len(workers) < 3 and time.monotonic() < deadline:
+            workers = psutil.Process(server.pid).children()
+            time.sleep(0.2)
+        assert len(workers) == 3
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_installation_of_an_earlier_version_proves_its_key_on_its_data(tmp_path, settings):
     """No fingerprint recorded yet, but members encrypted: a wrong key is refused at once."""
     import secrets

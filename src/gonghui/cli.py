@@ -274,6 +274,7 @@ def _serve(host: str, port: int, workers: int, threads: int) -> int:
         "proc_name": "gonghui",
         "accesslog": None,
         "errorlog": "-",
+        "loglevel": "warning",  # the demo's console says what a clerk needs, not each boot
         "graceful_timeout": 10,
         # Longer than a user's pause between two clicks, so a browser's kept connection is not
         # closed under it (the load test saw resets at gunicorn's 2 s).
