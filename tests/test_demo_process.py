@@ -165,11 +165,13 @@ def test_demo_serves_the_login_page_and_stops_cleanly_on_sigterm(tmp_path):
     while _postgres_on(home / "pgdata") and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _postgres_on(home / "pgdata") == []
-    # Nothing it started is left: no web server, no worker.
+    # Nothing it started is left: no web server (its master or any of its processes, named by
+    # the demo's port), no worker.
     leftovers = [
         p
         for p in psutil.process_iter(attrs=("cmdline",))
         if str(home) in " ".join(p.info["cmdline"] or [])
+        or f"_web --host 127.0.0.1 --port {port}" in " ".join(p.info["cmdline"] or [])
     ]
     assert leftovers == []
 

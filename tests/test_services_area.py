@@ -870,3 +870,14 @@ def test_a_point_turned_down_is_put_forward_again_and_offer_codes_are_per_union(
     )  # fmt: skip
     assert other.code == "PH-001"
     refused(lambda: offer(tree, code="PH-001"), match="本工会")
+
+
+def test_a_month_is_read_as_people_write_it_and_a_number_cell_is_refused():
+    from gonghui.core.imports.spec import CellError, Column, Row, read_month
+
+    column = Column("month", "月份")
+    for raw in ("2026-10", "2026年10月", "202610", 202610.0, "2026/10/15", D(2026, 10, 15)):
+        assert read_month(Row(2, {"month": raw}), column) == D(2026, 10, 1), raw
+    for raw in (2026.1, "2026-13", "十月"):
+        with pytest.raises(CellError):
+            read_month(Row(2, {"month": raw}), column)

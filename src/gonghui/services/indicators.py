@@ -6,6 +6,8 @@ forward and recognised in the period, and what the funds journal put into them."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -307,3 +309,30 @@ INDICATORS = [
         records=("admin:funds_allocation_changelist", {"purpose__exact": "service_point"}),
     ),
 ]
+
+# How each figure is said on its own (the statistics page, a sentence without the section's):
+# the section's sentences say them together.
+PHRASES = {
+    "services.recuperations": "组织职工疗休养{n}",
+    "services.recuperation_people": "组织{n}职工疗休养",
+    "services.recuperation_cost": "投入疗休养经费{n}",
+    "services.childcare_classes": "举办爱心托管班{n}",
+    "services.childcare_children": "托管职工子女{n}",
+    "services.childcare_volunteers": "志愿者服务{n}",
+    "services.childcare_cost": "投入托管班经费{n}",
+    "services.loans_households": "扶持{n}创业",
+    "services.loans_lent": "发放创业担保贷款{n}",
+    "services.loans_subsidy": "落实财政贴息{n}",
+    "services.loans_outstanding": "创业担保贷款余额{n}",
+    "services.loans_overdue": "逾期创业担保贷款{n}",
+    "services.loans_written_off": "核销创业担保贷款{n}",
+    "services.offers": "普惠服务项目累计实施{n}",
+    "services.offer_uses": "职工享受普惠服务{n}",
+    "services.offer_value": "为职工节省开支{n}",
+    "services.points_opened": "新建服务阵地{n}",
+    "services.points_nominated": "推荐服务阵地参评命名{n}",
+    "services.points_investment": "投入阵地建设资金{n}",
+    **{f"services.recuperation_people.{g}": f"{w}{{n}}" for g, w in GROUP_WORDS.items()},
+}
+# The points opened by kind and recognised by level are said in the section's sentence only.
+INDICATORS = [replace(ind, phrase=PHRASES.get(ind.key, "")) for ind in INDICATORS]

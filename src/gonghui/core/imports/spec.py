@@ -279,6 +279,12 @@ def read_month(row: Row, column: Column) -> datetime.date:
     raw = row.cells.get(column.key)
     if isinstance(raw, datetime.date):
         return (raw.date() if isinstance(raw, datetime.datetime) else raw).replace(day=1)
+    if isinstance(raw, float) and not raw.is_integer():
+        # A number cell typed as 2026.10 is stored as 2026.1: October and January look alike.
+        raise CellError(
+            _("“%(value)s” is a number, not a month; write it as text: 2026-10 or 2026年10月.")
+            % {"value": raw}
+        )
     text = to_halfwidth(str(raw if raw is not None else "")).strip()
     if text.endswith(".0"):
         text = text[:-2]
