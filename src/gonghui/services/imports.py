@@ -73,6 +73,8 @@ class OfferUseSpec(ImportSpec):
             row.error(COL["code"], str(exc))
             return None
         found = self.offers.get(code, [])
+        own = [o for o in found if o.org_id == ctx.org.pk]
+        found = own or found  # the union's own offer before a same code further down
         if len(found) != 1:
             said = (
                 _("No offer of this organisation has the code “%(code)s”.")

@@ -459,7 +459,14 @@ def participants_take_step(
             actor=actor, obj=participant, step=step, reason=reason, apply=apply
         )
 
-    return all_or_none(participants, take, lambda p: p.name)
+    with transaction.atomic():
+        # Batches, then people, each in key order, as a nomination takes them (batch, then
+        # person): two lists confirmed at once that share people wait instead of deadlocking.
+        batches = sorted({p.recuperation_id for p in participants})
+        list(Recuperation.objects.select_for_update().filter(pk__in=batches).order_by("pk"))
+        people = sorted({p.person_id for p in participants})
+        list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk"))
+        return all_or_none(participants, take, lambda p: p.name)
 
 
 # -- childcare classes --------------------------------------------------------------------
