@@ -881,3 +881,24 @@ def test_a_month_is_read_as_people_write_it_and_a_number_cell_is_refused():
     for raw in (2026.1, "2026-13", "十月"):
         with pytest.raises(CellError):
             read_month(Row(2, {"month": raw}), column)
+
+
+def test_the_partners_list_takes_the_unions_own_offer_before_a_same_code_below(tree, tmp_path):
+    own = offer(tree, code="PH-001")
+    services.offer_create(
+        actor=tree.town_a, org=tree.a1, code="PH-001", title="甲公司观影", merchant="甲影院",
+        offer="八折", starts_on=D(2026, 1, 1),
+    )  # fmt: skip
+    path = write_xlsx(
+        tmp_path / "普惠.xlsx",
+        [["PH-001", "观影", "2026-03", "12", "120"]],
+        header=["项目编号", "项目名称", "月份", "使用人次", "优惠金额"],
+        title=False,
+    )
+    outcome = run_import(OfferUseSpec(), path, actor=tree.town_a, org=tree.a, mode=Mode.PARTIAL)
+    assert outcome.imported == 1 and OfferUse.objects.get().offer == own
+    # From the county, two unions beneath have the code: named, not guessed.
+    outcome = run_import(
+        OfferUseSpec(), path, actor=tree.county_staff, org=tree.county, mode=Mode.PARTIAL
+    )
+    assert outcome.imported == 0 and "多个工会" in outcome.problems[0].message
