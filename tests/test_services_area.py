@@ -902,3 +902,55 @@ def test_the_partners_list_takes_the_unions_own_offer_before_a_same_code_below(t
         OfferUseSpec(), path, actor=tree.county_staff, org=tree.county, mode=Mode.PARTIAL
     )
     assert outcome.imported == 0 and "多个工会" in outcome.problems[0].message
+
+
+def _at_once(*calls) -> list[str]:
+    """Run the calls in threads started together, each its own transaction and connection:
+    "done" or the refusal's class name for each."""
+    import threading
+
+    from django.db import connection
+
+    barrier, outcomes = threading.Barrier(len(calls)), []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append("done")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes)
+
+
+def test_the_last_place_and_a_person_in_two_batches_hold_at_once(transactional_db):
+    from tests.conftest import build_tree
+
+    tree = build_tree()
+    one, two, three = (member(tree.a1, n) for n in range(3))
+    first = batch(tree, name="第一批", places=1)
+    second = batch(tree, name="第二批", starts_on=D(2026, 10, 1), ends_on=D(2026, 10, 5))
+    third = batch(tree, name="第三批", starts_on=D(2026, 11, 1), ends_on=D(2026, 11, 5))
+    for b, places in ((first, 1), (second, 2), (third, 2)):
+        services.quota_set(actor=tree.county_staff, recuperation=b, org=tree.a, places=places)
+        services.recuperation_transition(actor=tree.county_staff, recuperation=b, step="open")
+
+    def nominate(b, person):
+        return lambda: services.participant_nominate(
+            actor=tree.town_a, recuperation=b, org=tree.a, person=person
+        )
+
+    # One place left, two nominations at once: one is taken, the other told the places are full.
+    assert _at_once(nominate(first, one), nominate(first, two)) == ["done", "refused"]
+    assert RecuperationParticipant.objects.filter(recuperation=first).count() == 1
+    # One person, two batches of the same year with places at once: one place, never two.
+    assert _at_once(nominate(second, three), nominate(third, three)) == ["done", "refused"]
+    assert RecuperationParticipant.objects.filter(person=three).count() == 1
