@@ -121,6 +121,10 @@ class NoModelCheck:
         return {f.name for f in self._meta.model._meta.fields}
 
 
+class ServiceChecked(NoModelCheck, forms.ModelForm):
+    """A model form whose rules the services check and say in Chinese."""
+
+
 class StepPages:
     """A record's page with its workflow's steps, each a small form of what it records; the
     step's address takes the POST and leads back to the page with what happened."""

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.admin import (
-    NoModelCheck,
     PaidForm,
     ScopedAdmin,
+    ServiceChecked,
     StartsFromOwnOrg,
     StepPages,
     download,
@@ -43,10 +43,6 @@ from gonghui.funds.models import (
     SplitPolicy,
 )
 from gonghui.orgs.selectors import employers_visible_to, org_choices
-
-
-class ServiceChecked(NoModelCheck, forms.ModelForm):
-    """The services check every rule and say it in Chinese."""
 
 
 @admin.register(SplitPolicy)

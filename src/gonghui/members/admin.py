@@ -32,6 +32,16 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_choices
 
 
+def member_for_form(actor, text: str, field: str):
+    """The member an ID number names in the actor's subtree, or a form error on ``field``
+    saying so (another work area's form that takes a member by ID number: a trainee, a
+    nominee, a child's parent, a loan's applicant)."""
+    try:
+        return selectors.person_by_id_number(actor, text)
+    except NotFound as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = gettext_lazy("Membership status")
     parameter_name = "status"

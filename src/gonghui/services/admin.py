@@ -14,13 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.admin import NoModelCheck, ScopedAdmin, StartsFromOwnOrg, StepPages, error_text
+from gonghui.core.admin import (
+    NoModelCheck,
+    ScopedAdmin,
+    ServiceChecked,
+    StartsFromOwnOrg,
+    StepPages,
+    error_text,
+)
 from gonghui.core.cleaning import record_id
 from gonghui.core.errors import NotFound
 from gonghui.core.idnumbers import masked_name
 from gonghui.core.scoping import org_in_scope
 from gonghui.core.selectors import workflow_progress
-from gonghui.members.selectors import person_by_id_number
+from gonghui.members.admin import member_for_form
 from gonghui.services import selectors, services
 from gonghui.services.models import (
     ChildcareChild,
@@ -37,16 +44,18 @@ from gonghui.services.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _member(actor, text: str, field: str):
-    """The member an ID number names in the actor's subtree, or a form error saying so."""
-    try:
-        return person_by_id_number(actor, text)
-    except NotFound as exc:
-        raise ValidationError({field: str(exc)}) from None
+class Preselected:
+    """A ScopedAdmin mixin: the add page linked from a record's page (分配名额, 推荐人员, 报名)
+    starts with that record chosen, from ``?<preselect>=<pk>``."""
 
+    preselect = ""
 
-class ServiceChecked(NoModelCheck, forms.ModelForm):
-    """The services check every rule and say it in Chinese."""
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        chosen = record_id(request.GET.get(self.preselect))
+        if chosen is not None:
+            initial[self.preselect] = chosen
+        return initial
 
 
 class DayStepForm(forms.Form):
@@ -200,8 +209,9 @@ class QuotaForm(ServiceChecked):
 
 
 @admin.register(RecuperationQuota)
-class RecuperationQuotaAdmin(ScopedAdmin):
+class RecuperationQuotaAdmin(Preselected, ScopedAdmin):
     form = QuotaForm
+    preselect = "recuperation"
     list_display = ("recuperation", "org", "places")
     list_filter = ("recuperation__status",)
     search_fields = ("recuperation__name", "org__name")
@@ -214,13 +224,6 @@ class RecuperationQuotaAdmin(ScopedAdmin):
                 status__in=(Recuperation.Status.PLANNED, Recuperation.Status.NOMINATING)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        chosen = record_id(request.GET.get("recuperation"))
-        if chosen is not None:
-            initial["recuperation"] = chosen
-        return initial
 
     def get_readonly_fields(self, request, obj=None):
         return ("recuperation", "org") if obj is not None else ()
@@ -254,13 +257,10 @@ class RecuperationQuotaAdmin(ScopedAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         # Back to the batch, where the places given and the next step are.
         if "_addanother" not in request.POST and "_continue" not in request.POST:
-            return self._back_to_batch(obj)
+            return HttpResponseRedirect(
+                reverse("admin:services_recuperation_change", args=[obj.recuperation_id])
+            )
         return super().response_add(request, obj, post_url_continue)
-
-    def _back_to_batch(self, obj):
-        return HttpResponseRedirect(
-            reverse("admin:services_recuperation_change", args=[obj.recuperation_id])
-        )
 
 
 class NominationForm(NoModelCheck, forms.ModelForm):
@@ -274,8 +274,9 @@ class NominationForm(NoModelCheck, forms.ModelForm):
 
 
 @admin.register(RecuperationParticipant)
-class RecuperationParticipantAdmin(ScopedAdmin):
+class RecuperationParticipantAdmin(StartsFromOwnOrg, Preselected, ScopedAdmin):
     form = NominationForm
+    preselect = "recuperation"
     list_display = ("masked", "recuperation", "org", "status", "reason")
     list_filter = ("status", "recuperation__group", "recuperation__starts_on")
     search_fields = ("name", "recuperation__name", "org__name")
@@ -306,17 +307,8 @@ class RecuperationParticipantAdmin(ScopedAdmin):
             kwargs["queryset"] = selectors.recuperations_open_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        chosen = record_id(request.GET.get("recuperation"))
-        if chosen is not None:
-            initial["recuperation"] = chosen
-        if getattr(request.user, "org", None) is not None:
-            initial.setdefault("org", request.user.org.pk)
-        return initial
-
     def service_create(self, actor, data):
-        person = _member(actor, data.pop("id_number_text", ""), "id_number_text")
+        person = member_for_form(actor, data.pop("id_number_text", ""), "id_number_text")
         return services.participant_nominate(actor=actor, person=person, **data)
 
     def service_delete(self, actor, obj):
@@ -391,8 +383,9 @@ class ChildForm(NoModelCheck, forms.ModelForm):
 
 
 @admin.register(ChildcareChild)
-class ChildcareChildAdmin(ScopedAdmin):
+class ChildcareChildAdmin(Preselected, ScopedAdmin):
     form = ChildForm
+    preselect = "childcare_class"
     # A child's name is shown masked, like a hardship file's household.
     list_display = ("masked", "birth_year", "parent_masked", "childcare_class")
     list_filter = ("childcare_class__starts_on",)
@@ -426,15 +419,8 @@ class ChildcareChildAdmin(ScopedAdmin):
             kwargs["queryset"] = selectors.classes_visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        chosen = record_id(request.GET.get("childcare_class"))
-        if chosen is not None:
-            initial["childcare_class"] = chosen
-        return initial
-
     def service_create(self, actor, data):
-        parent = _member(actor, data.pop("parent_id_number", ""), "parent_id_number")
+        parent = member_for_form(actor, data.pop("parent_id_number", ""), "parent_id_number")
         return services.child_enrol(actor=actor, parent=parent, **data)
 
     def service_update(self, actor, obj, changes):
@@ -523,7 +509,7 @@ class StartupLoanAdmin(StartsFromOwnOrg, RecordPage, ScopedAdmin):
         }
 
     def service_create(self, actor, data):
-        person = _member(actor, data.pop("id_number_text", ""), "id_number_text")
+        person = member_for_form(actor, data.pop("id_number_text", ""), "id_number_text")
         return services.loan_create(actor=actor, person=person, **data)
 
     def service_update(self, actor, obj, changes):

@@ -97,6 +97,35 @@ def _loans(key, name, unit, measure, date_field="disbursed_on", where=None, **mo
     )
 
 
+def _classes(key, name, unit, measure) -> Indicator:
+    return Indicator(
+        key,
+        name,
+        unit,
+        K,
+        ChildcareClass.objects.all,
+        "org",
+        date_field="starts_on",
+        measure=measure,
+        records=("admin:services_childcareclass_changelist", {}),
+    )
+
+
+def _uses(key, name, unit, measure) -> Indicator:
+    # A month's count from the partner's list, dated by its month.
+    return Indicator(
+        key,
+        name,
+        unit,
+        K,
+        OfferUse.objects.all,
+        "offer__org",
+        date_field="month",
+        measure=measure,
+        records=("admin:services_offeruse_changelist", {}),
+    )
+
+
 INDICATORS = [
     Indicator(
         "services.recuperations",
@@ -127,16 +156,7 @@ INDICATORS = [
         "元",
         Sum("recuperation__cost_per_head"),
     ),
-    Indicator(
-        "services.childcare_classes",
-        _("Childcare classes"),
-        "期",
-        K,
-        ChildcareClass.objects.all,
-        "org",
-        date_field="starts_on",
-        records=("admin:services_childcareclass_changelist", {}),
-    ),
+    _classes("services.childcare_classes", _("Childcare classes"), "期", Count("id")),
     Indicator(
         "services.childcare_children",
         _("Members' children in childcare classes"),
@@ -147,28 +167,8 @@ INDICATORS = [
         date_field="childcare_class__starts_on",
         records=("admin:services_childcarechild_changelist", {}),
     ),
-    Indicator(
-        "services.childcare_volunteers",
-        _("Childcare volunteers"),
-        "人次",
-        K,
-        ChildcareClass.objects.all,
-        "org",
-        date_field="starts_on",
-        measure=Sum("volunteers"),
-        records=("admin:services_childcareclass_changelist", {}),
-    ),
-    Indicator(
-        "services.childcare_cost",
-        _("Childcare classes' cost"),
-        "元",
-        K,
-        ChildcareClass.objects.all,
-        "org",
-        date_field="starts_on",
-        measure=Sum("cost"),
-        records=("admin:services_childcareclass_changelist", {}),
-    ),
+    _classes("services.childcare_volunteers", _("Childcare volunteers"), "人次", Sum("volunteers")),
+    _classes("services.childcare_cost", _("Childcare classes' cost"), "元", Sum("cost")),
     _loans(
         "services.loans_households",
         _("Households helped to start a business"),
@@ -222,28 +222,8 @@ INDICATORS = [
         "starts_on",
         records=("admin:services_memberoffer_changelist", {}),
     ),
-    Indicator(
-        "services.offer_uses",
-        _("Member offers used"),
-        "人次",
-        K,
-        OfferUse.objects.all,
-        "offer__org",
-        date_field="month",
-        measure=Sum("person_times"),
-        records=("admin:services_offeruse_changelist", {}),
-    ),
-    Indicator(
-        "services.offer_value",
-        _("Saved by members through offers"),
-        "元",
-        K,
-        OfferUse.objects.all,
-        "offer__org",
-        date_field="month",
-        measure=Sum("value"),
-        records=("admin:services_offeruse_changelist", {}),
-    ),
+    _uses("services.offer_uses", _("Member offers used"), "人次", Sum("person_times")),
+    _uses("services.offer_value", _("Saved by members through offers"), "元", Sum("value")),
     Indicator(
         "services.points_opened",
         _("Service points opened"),

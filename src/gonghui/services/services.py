@@ -199,7 +199,7 @@ def recuperation_delete(*, actor, recuperation: Recuperation) -> None:
         record_delete(actor=actor, instance=locked)
 
 
-def _batch_open(batch: Recuperation, step: Step) -> None:
+def _batch_step_check(batch: Recuperation, step: Step) -> None:
     if step.name == "open" and not batch.quotas.exists():
         raise DomainError(_("Give the unions their places before taking nominations."))
     if step.name == "confirm":
@@ -257,7 +257,7 @@ def recuperation_transition(*, actor, recuperation: Recuperation, step: str, rea
     """Open a batch for nominations, confirm its list, record it held, or cancel it."""
 
     def apply(locked: Recuperation, chosen: Step) -> None:
-        _batch_open(locked, chosen)
+        _batch_step_check(locked, chosen)
         if chosen.needs_reason:
             locked.reason = reason.strip()[:200]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from gonghui.core.admin import (
     NoModelCheck,
     ScopedAdmin,
+    ServiceChecked,
     StartsFromOwnOrg,
     StepPages,
     download,
@@ -27,7 +28,7 @@ from gonghui.core.scoping import org_in_scope, scope
 from gonghui.core.selectors import workflow_progress
 from gonghui.honors.models import Honor
 from gonghui.honors.selectors import honors_visible_to
-from gonghui.members.selectors import person_by_id_number
+from gonghui.members.admin import member_for_form
 from gonghui.skills import indicators as skills_indicators
 from gonghui.skills import selectors, services
 from gonghui.skills.exports import results_xlsx, roster_xlsx
@@ -43,19 +44,6 @@ from gonghui.skills.models import (
 )
 
 CS = CompetitionStatus
-
-
-def _member(actor, text: str, field: str = "id_number_text"):
-    """The member an ID number names in the actor's subtree, or a form error saying so."""
-    try:
-        return person_by_id_number(actor, text)
-    except NotFound as exc:
-        raise ValidationError({field: str(exc)}) from None
-
-
-class ServiceChecked(NoModelCheck, forms.ModelForm):
-    """The services check every rule and say it in Chinese; the model's own validation
-    (constraint names in English) is not run on the form."""
 
 
 class ReasonForm(forms.Form):
@@ -340,7 +328,7 @@ class CompetitionEntryAdmin(ScopedAdmin):
 
     def service_create(self, actor, data):
         text = (data.pop("id_number_text", "") or "").strip()
-        person = _member(actor, text) if text else None
+        person = member_for_form(actor, text, "id_number_text") if text else None
         return services.entry_create(
             actor=actor,
             competition=data["competition"],
@@ -583,7 +571,7 @@ class TraineeAdmin(ScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def service_create(self, actor, data):
-        person = _member(actor, data.pop("id_number_text", ""))
+        person = member_for_form(actor, data.pop("id_number_text", ""), "id_number_text")
         return services.trainee_add(actor=actor, person=person, **data)
 
     def service_update(self, actor, obj, changes):
@@ -658,7 +646,7 @@ class InnovationAdmin(StartsFromOwnOrg, ScopedAdmin):
     def _lead(self, actor, data):
         text = (data.pop("lead_id_number", "") or "").strip()
         if text:
-            data["lead"] = _member(actor, text, "lead_id_number")
+            data["lead"] = member_for_form(actor, text, "lead_id_number")
         return data
 
     def service_create(self, actor, data):
