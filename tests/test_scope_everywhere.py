@@ -223,3 +223,77 @@ def test_the_demo_countys_books_balance_at_every_month_end_and_the_report_says_i
     assert "返还工会经费" in text and "下拨和补助经费" in text and "欠缴工会经费" in text
     collected = sum((m.collected for m in months), Decimal(0))
     assert collected > 0
+
+
+# -- The county every large table carries (issue 20, docs/scale.md) ------------------------------
+
+# Tables with an org that are not distributed by county: each is copied to every shard.
+REFERENCE_TABLES = {
+    "accounts.User": "users and roles, read by every scope check",
+    "assistance.Campaign": "a city's campaign spans its counties",
+    "honors.Honor": "a round of an honour spans the counties",
+    "honors.HonorQuota": "the places of a round, with it",
+    "honors.CareStandard": "a regional policy",
+    "mutualaid.AidPlan": "a regional plan",
+    "rights.Mediator": "a register of people, small",
+    "reports.Target": "targets, small",
+    "reports.WorkReport": "reports, small",
+    "reports.PlanItem": "plans, small",
+}
+
+
+def test_every_large_table_carries_its_county_and_keeps_it_through_a_move(demo, db):
+    from django.apps import apps
+
+    from gonghui.core.county import county_fields
+    from gonghui.core.models import Event
+    from gonghui.members.models import Membership
+    from gonghui.orgs.services import org_create, org_move
+    from tests.test_county import mismatches
+
+    carried = dict(county_fields())
+    labels = {model._meta.label for model in carried}
+    for model in apps.get_models():
+        with_org = any(
+            f.many_to_one and f.related_model is Org for f in model._meta.concrete_fields
+        )
+        if with_org:
+            assert (model._meta.label in labels) != (model._meta.label in REFERENCE_TABLES)
+    assert len(labels) == 59 + 1  # the platform's, and the example area's (tests/example_area)
+    assert mismatches() == {}
+    empty = sorted(model._meta.label for model in carried if not model.objects.exists())
+    # Written by people at work (logs, jobs, uploaded files), not by the demo's generator; their
+    # triggers are the same as the others' (tests/test_county.py writes through them).
+    assert empty == [
+        "core.AccessLog",
+        "core.ExportJob",
+        "core.ImportJob",
+        "honors.NominationAttachment",
+        "ledger.LedgerAttachment",
+        "mutualaid.AidClaimAttachment",
+    ]
+
+    county = Org.objects.get(code="QS")
+    town = max(
+        Org.objects.filter(parent=county, level=Org.Level.TOWNSHIP),
+        key=lambda t: Membership.objects.filter(org__path__startswith=t.path).count(),
+    )
+    before = {model: model.objects.filter(county=county).count() for model in carried}
+    other = org_create(
+        actor=None,
+        parent=county.parent,
+        code="QS-NEW",
+        name="云州新区总工会",
+        level=Org.Level.COUNTY,
+        kind=Org.Kind.FEDERATION,
+    )
+    org_move(actor=None, org=town, new_parent=other)
+    assert mismatches() == {}
+    moved = {model: model.objects.filter(county=other).count() for model in carried}
+    for model in carried:
+        # The move's own new rows aside (the new county, the events of its making and move).
+        new = 1 if model in (Org, Event) else 0
+        assert moved[model] + model.objects.filter(county=county).count() == before[model] + new
+    members = Membership.objects.filter(org__path__startswith=other.path)
+    assert moved[Membership] == members.count() > 1000
+    assert sum(map(bool, moved.values())) > 20, moved

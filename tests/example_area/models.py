@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from gonghui.core.county import CountyField
+
 
 class SportsEvent(models.Model):
     org = models.ForeignKey(
@@ -10,6 +12,7 @@ class SportsEvent(models.Model):
     held_on = models.DateField("举办日期")
     participants = models.PositiveIntegerField("参加人次")
     created_at = models.DateTimeField(default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = "职工文体活动"

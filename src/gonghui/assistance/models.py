@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.models import MONEY
 from gonghui.core.payments import PaymentBatchBase
 
@@ -128,6 +129,7 @@ class HardshipFile(models.Model):
     reviewed_on = models.DateField(_("Last reviewed on"))
     status_changed_on = models.DateField(_("Status since"))
     note = models.CharField(_("Notes"), max_length=500, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Hardship file")
@@ -167,6 +169,7 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("Relation"), max_length=20)
     birth_year = models.PositiveSmallIntegerField(_("Year of birth"), null=True, blank=True)
     note = models.CharField(_("Notes"), max_length=200, blank=True)
+    county = CountyField(via="file")
 
     class Meta:
         verbose_name = _("Household member")
@@ -378,6 +381,7 @@ class Grant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Grant")
@@ -430,6 +434,7 @@ class PaymentBatch(PaymentBatchBase):
         on_delete=models.PROTECT,
         related_name="payment_batches",
     )
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Payment batch")
@@ -466,6 +471,7 @@ class GroupRelief(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Group relief")

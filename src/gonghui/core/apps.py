@@ -26,6 +26,11 @@ class CoreConfig(workareas.WorkAreaApp):
         from gonghui.core.listheaders import memoise_list_headers
 
         memoise_list_headers()
+        from django.db.models.signals import post_migrate
+
+        from gonghui.core import county
+
+        post_migrate.connect(county.after_migrate, sender=self, dispatch_uid="county")
 
     menu = (
         MenuItem(

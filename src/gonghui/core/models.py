@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
+
 # Every amount of money: yuan with fen, up to a trillion.
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -45,6 +47,7 @@ class Event(models.Model):
         related_name="events",
     )
     details = models.JSONField(_("Details"), default=dict, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Event log")
@@ -104,6 +107,7 @@ class AccessLog(models.Model):
         related_name="+",
     )
     details = models.JSONField(_("Details"), default=dict, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Personal data access log")
@@ -194,6 +198,7 @@ class ImportJob(JobProgressMixin, models.Model):
     problems = models.JSONField(default=list, blank=True)
     upload = models.BinaryField(null=True, blank=True, editable=False)
     error_workbook = models.BinaryField(null=True, blank=True, editable=False)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Import")
@@ -246,6 +251,7 @@ class ExportJob(JobProgressMixin, models.Model):
     file_name = models.CharField(_("File"), max_length=255, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
     expires_at = models.DateTimeField(_("Kept until"), null=True, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Export")

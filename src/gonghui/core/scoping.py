@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from gonghui.core.county import CountyField, subtree_county
 from gonghui.core.errors import NotFound
 
 if TYPE_CHECKING:
@@ -33,7 +34,27 @@ def subtree_q(actor: User, org_field: str | None = "org") -> Q:
 
 
 def scope(queryset: QuerySet, actor: User, org_field: str | None = "org") -> QuerySet:
-    return queryset.filter(subtree_q(actor, org_field))
+    return queryset.filter(subtree_q(actor, org_field) & county_q(queryset.model, actor, org_field))
+
+
+def county_q(model, actor: User, org_field: str | None = "org") -> Q:
+    """The same subtree said by county as well (``core.county``), for an actor at or below a
+    county whose rows carry the county of the org they are scoped by: on one server it only
+    repeats the path filter; distributed, it sends the query to the one shard that holds the
+    county. Empty where it would not say the same (a city's actor spans counties; a row whose
+    county follows another org than ``org_field``)."""
+    org = getattr(actor, "org", None) if actor is not None else None
+    county = subtree_county(org)
+    if county is None:
+        return Q()
+    *hops, last = (org_field or "").split("__")
+    holder = model
+    for hop in hops:
+        holder = holder._meta.get_field(hop).related_model
+    field = next((f for f in holder._meta.concrete_fields if isinstance(f, CountyField)), None)
+    if field is None or field.via != (last if org_field else ""):
+        return Q()
+    return Q(**{"__".join([*hops, "county_id"]): county})
 
 
 def get_scoped(queryset: QuerySet, actor: User, org_field: str | None = "org", **lookup):

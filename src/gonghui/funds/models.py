@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.models import MONEY
 from gonghui.core.payments import PaymentBatchBase
 from gonghui.core.validators import validate_region_code
@@ -71,6 +72,7 @@ class JournalEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Journal entry")
@@ -93,6 +95,7 @@ class Posting(models.Model):
     )
     account = models.CharField(_("Account"), max_length=16, choices=Account.choices)
     amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
+    county = CountyField(via="entry")
 
     class Meta:
         verbose_name = _("Posting")
@@ -237,6 +240,7 @@ class FundContribution(models.Model):
         related_name="months",
     )
     created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Union funds contribution")
@@ -303,6 +307,7 @@ class FundPayment(models.Model):
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, related_name="payment", verbose_name=_("Entry")
     )
+    county = CountyField(via="contribution")
 
     class Meta:
         verbose_name = _("Union funds payment")
@@ -381,6 +386,8 @@ class RefundPolicy(models.Model):
 class RefundBatch(PaymentBatchBase):
     """A bank transfer list of approved refunds (``core.payments``)."""
 
+    county = CountyField()
+
     class Meta:
         verbose_name = _("Refund payment batch")
         verbose_name_plural = _("Refund payment batches")
@@ -442,6 +449,7 @@ class FundRefund(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Drafted at"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Small and micro enterprise refund")
@@ -517,6 +525,7 @@ class Allocation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Allocation")
@@ -563,6 +572,7 @@ class DuesReport(models.Model):
     amount = models.DecimalField(_("Dues collected (yuan)"), **MONEY)
     collected_on = models.DateField(_("Collected on"))
     created_at = models.DateTimeField(_("Recorded at"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Member dues report")

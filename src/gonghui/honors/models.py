@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.models import MONEY
 from gonghui.core.payments import PaymentBatchBase
 
@@ -255,6 +256,7 @@ class HonorNomination(Honoree):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Nomination")
@@ -313,6 +315,7 @@ class HonorAward(Honoree):
     )
     note = models.CharField(_("Notes"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Honour conferred")
@@ -394,6 +397,7 @@ class ModelWorker(models.Model):
     bank_account = models.BinaryField(null=True, blank=True, editable=False)
     bank_account_last4 = models.CharField(_("Account (last four)"), max_length=4, blank=True)
     note = models.CharField(_("Notes"), max_length=300, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Model worker")
@@ -481,6 +485,8 @@ class CareStandard(models.Model):
 class CareBatch(PaymentBatchBase):
     """A bank transfer list of care payments (``core.payments``)."""
 
+    county = CountyField()
+
     class Meta:
         verbose_name = _("Care payment batch")
         verbose_name_plural = _("Care payment batches")
@@ -534,6 +540,7 @@ class CarePayment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Care payment")
@@ -588,6 +595,7 @@ class NominationAttachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+    county = CountyField(via="nomination")
 
     class Meta:
         verbose_name = _("Nomination attachment")

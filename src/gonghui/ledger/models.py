@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.models import MONEY
 from gonghui.core.workareas import WorkArea
 
@@ -105,6 +106,7 @@ class LedgerEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Ledger entry")
@@ -157,6 +159,7 @@ class LedgerAttachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+    county = CountyField(via="entry")
 
     class Meta:
         verbose_name = _("Attachment")

@@ -585,6 +585,8 @@ def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
         ) x
         """  # noqa: S608
     )
+    # A new person is written before the membership it points at, so it is given its county
+    # here (``core.county``): the membership's insert then has no person row to update.
     cur.execute(
         """
         INSERT INTO members_person (
@@ -592,10 +594,11 @@ def import_stage_write(ctx, skip_rows: set[int]) -> tuple[int, int]:
             birth_date,
             ethnicity, phone, phone_digest, phone_last4, education, political_status, hukou_type,
             is_migrant_worker, new_employment_category, card_number, latest_membership_id,
-            created_at, updated_at)
+            county_id, created_at, updated_at)
         SELECT person_id, name, initials, id_enc, digest, id_last4_digest, gender, birth_date,
                ethnicity, phone_enc, phone_digest, phone_last4, education, political_status,
-               hukou_type, is_migrant, ne_category, card, membership_id, now(), now()
+               hukou_type, is_migrant, ne_category, card, membership_id,
+               (SELECT o.county_id FROM orgs_org o WHERE o.id = member_plan.org_id), now(), now()
         FROM member_plan WHERE existing_person_id IS NULL
         """
     )

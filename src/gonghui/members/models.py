@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from gonghui.core.county import CountyField
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
@@ -124,6 +126,7 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
     updated_at = models.DateTimeField(_("Updated"), default=timezone.now)
+    county = CountyField(via="latest_membership", back="person")
 
     class Meta:
         verbose_name = _("Member")
@@ -203,6 +206,7 @@ class Membership(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Membership")
@@ -277,6 +281,7 @@ class MembershipTransfer(models.Model):
     new_membership = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    county = CountyField(via="from_org")
 
     class Meta:
         verbose_name = _("Membership transfer")

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.models import MONEY
 from gonghui.core.payments import PaymentBatchBase
 
@@ -174,6 +175,7 @@ class AidEnrollmentBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Enrolment batch")
@@ -226,6 +228,7 @@ class AidEnrollment(models.Model):
     # ``waiting_until`` are not paid (a renewal without a gap has no waiting period).
     cover_from = models.DateField(_("Cover from"), null=True, blank=True)
     waiting_until = models.DateField(_("Waiting period until"), null=True, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Enrolment")
@@ -248,6 +251,8 @@ class AidEnrollment(models.Model):
 
 class AidClaimBatch(PaymentBatchBase):
     """A bank transfer list of mutual-aid payouts (``core.payments``)."""
+
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Payout batch")
@@ -306,6 +311,7 @@ class AidClaim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("Filed"), default=timezone.now)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Mutual-aid claim")
@@ -352,6 +358,7 @@ class AidClaimAttachment(models.Model):
     name = models.CharField(_("File name"), max_length=200)
     size = models.PositiveIntegerField(_("Size (bytes)"))
     uploaded_at = models.DateTimeField(_("Uploaded"), default=timezone.now)
+    county = CountyField(via="claim")
 
     class Meta:
         verbose_name = _("Claim document")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.validators import validate_region_code, validate_uscc
 
 PATH_STEP = 10  # one zero-padded id per level: "0000000001/0000000042/"
@@ -124,6 +125,7 @@ class Org(models.Model):
     is_active = models.BooleanField(_("Active"), default=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+    county = CountyField(via="")
 
     class Meta:
         verbose_name = _("Unions")
@@ -311,6 +313,7 @@ class Employer(models.Model):
     is_active = models.BooleanField(_("Registered"), default=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Employers")
@@ -393,6 +396,7 @@ class ServicePoint(models.Model):
     is_active = models.BooleanField(_("Active"), default=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Updated at"), auto_now=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Service points")

@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
+
 # The labour administration's objection window after filing, and the filing deadline after
 # signing (集体合同规定 arts. 42–46).
 OBJECTION_DAYS = 15
@@ -99,6 +101,7 @@ class CollectiveContract(models.Model):
         related_name="renewals",
     )
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Collective contract")
@@ -315,6 +318,7 @@ class DisputeCase(WorkerMatter):
         _("Status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Labour-dispute case")
@@ -430,6 +434,7 @@ class WorkersCongress(models.Model):
         _("Front-line workers among them"), default=0
     )
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Workers' congress")
@@ -558,6 +563,7 @@ class CongressMeeting(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Congress session")
@@ -630,6 +636,7 @@ class LegalAidCase(WorkerMatter):
         _("Status"), max_length=10, choices=Status.choices, default=Status.APPLIED
     )
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Legal aid case")
@@ -719,6 +726,7 @@ class HotlineCall(models.Model):
     followed_up_on = models.DateField(_("Called back on"), null=True, blank=True)
     follow_up_note = models.CharField(_("What came of it"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("12351 hotline call")

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.idnumbers import masked_name
 from gonghui.orgs.models import ServicePoint
 
@@ -74,6 +75,7 @@ class Recuperation(models.Model):
         _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     reason = models.CharField(_("Reason"), max_length=200, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Recuperation batch")
@@ -116,6 +118,7 @@ class RecuperationQuota(models.Model):
         "orgs.Org", verbose_name=_("Union"), on_delete=models.PROTECT, related_name="+"
     )
     places = models.PositiveSmallIntegerField(_("Places"))
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Places given")
@@ -159,6 +162,7 @@ class RecuperationParticipant(models.Model):
         _("Status"), max_length=12, choices=Status.choices, default=Status.NOMINATED, db_index=True
     )
     reason = models.CharField(_("Reason"), max_length=200, blank=True)
+    county = CountyField(via="recuperation")
 
     class Meta:
         verbose_name = _("Recuperation participant")
@@ -188,6 +192,7 @@ class ChildcareClass(models.Model):
     capacity = models.PositiveSmallIntegerField(_("Places"))
     volunteers = models.PositiveSmallIntegerField(_("Volunteers"), default=0)
     cost = models.DecimalField(_("Cost (yuan)"), default=0, **MONEY)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Childcare class")
@@ -231,6 +236,7 @@ class ChildcareChild(models.Model):
     parent_name = models.CharField(_("Parent"), max_length=50, editable=False)
     name = models.CharField(_("Child's name"), max_length=50)
     birth_year = models.PositiveSmallIntegerField(_("Child's year of birth"))
+    county = CountyField(via="childcare_class")
 
     class Meta:
         verbose_name = _("Child enrolled")
@@ -282,6 +288,7 @@ class StartupLoan(models.Model):
         _("Status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True
     )
     reason = models.CharField(_("Reason"), max_length=200, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Start-up loan")
@@ -326,6 +333,7 @@ class LoanInstalment(models.Model):
     due_on = models.DateField(_("Due on"))
     amount = models.DecimalField(_("Amount (yuan)"), **MONEY)
     repaid_on = models.DateField(_("Repaid on"), null=True, blank=True)
+    county = CountyField(via="loan")
 
     class Meta:
         verbose_name = _("Instalment")
@@ -357,6 +365,7 @@ class MemberOffer(models.Model):
     offer = models.CharField(_("What members get"), max_length=200)
     starts_on = models.DateField(_("Starts on"))
     ends_on = models.DateField(_("Ends on"), null=True, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Member offer")
@@ -385,6 +394,7 @@ class OfferUse(models.Model):
     month = models.DateField(_("Month"), help_text=_("The first day of the month."))
     person_times = models.PositiveIntegerField(_("Uses (person-times)"))
     value = models.DecimalField(_("Saved by members (yuan)"), default=0, **MONEY)
+    county = CountyField(via="offer")
 
     class Meta:
         verbose_name = _("Offer use")
@@ -437,6 +447,7 @@ class PointNomination(models.Model):
     )
     decided_on = models.DateField(_("Outcome on"), null=True, blank=True)
     reason = models.CharField(_("Reason"), max_length=200, blank=True)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Service point nomination")

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
 from gonghui.core.models import MONEY
 from gonghui.ledger.models import LedgerEntry
 
@@ -132,6 +133,7 @@ class Competition(models.Model):
     )
     closed_reason = models.CharField(_("Reason"), max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(_("Created"), default=timezone.now, editable=False)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Competition")
@@ -211,6 +213,7 @@ class CompetitionEntry(models.Model):
         related_name="advanced_to",
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now, editable=False)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Competition entry")
@@ -278,6 +281,7 @@ class TrainingCourse(models.Model):
         _("Funded by"), max_length=16, choices=Funding, default=Funding.UNION
     )
     created_at = models.DateTimeField(_("Created"), default=timezone.now, editable=False)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Training course")
@@ -324,6 +328,7 @@ class TrainingSession(models.Model):
     trainees = models.PositiveIntegerField(_("Trainees"), default=0, editable=False)
     certificates = models.PositiveIntegerField(_("Certificates"), default=0, editable=False)
     jobs = models.PositiveIntegerField(_("Jobs found"), default=0, editable=False)
+    county = CountyField(via="course")
 
     class Meta:
         verbose_name = _("Training session")
@@ -391,6 +396,7 @@ class Trainee(models.Model):
     )
     certificate_no = models.CharField(_("Certificate number"), max_length=40, blank=True)
     found_job = models.BooleanField(_("Found a job after the training"), default=False)
+    county = CountyField(via="session")
 
     class Meta:
         verbose_name = _("Trainee")
@@ -455,6 +461,7 @@ class Innovation(models.Model):
     )
     award_prize = models.CharField(_("Award prize"), max_length=8, choices=Prize, blank=True)
     created_at = models.DateTimeField(_("Created"), default=timezone.now, editable=False)
+    county = CountyField()
 
     class Meta:
         verbose_name = _("Innovation result")
