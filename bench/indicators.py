@@ -159,10 +159,14 @@ def build(members: int) -> None:
             f"{n_unions - 1}) WHERE p.card_number LIKE 'BI%%'",
             label="memberships",
         )
+        # What autovacuum would know by now: without it the planner joins a million rows it
+        # believes to be a handful in nested loops.
+        c.execute("ANALYZE orgs_org, members_person, members_membership")
         c.execute(
             "UPDATE members_person p SET latest_membership_id = m.id FROM members_membership m "
             "WHERE m.person_id = p.id AND p.card_number LIKE 'BI%%'"
         )
+        c.execute("ANALYZE members_person")
 
         # A year of assistance: six campaigns per county, a grant for one member in a hundred.
         kinds = (
@@ -178,11 +182,12 @@ def build(members: int) -> None:
                 c,
                 "INSERT INTO assistance_campaign (code, name, kind, year, budget, starts_on, "
                 "ends_on, eligibility, school_levels, lower_units_may_apply, notice_days, "
-                "is_open, note, org_id) "
+                "is_open, note, org_id, objection_contact) "
                 f"SELECT 'BI-{kind}-' || o.id, '基准{kind}', '{kind}', {YEAR}, 100000000, "
                 f"make_date({YEAR}, 1, 1), make_date({YEAR}, 12, 31), '', '{{}}', true, 5, "
-                "true, '', o.id FROM orgs_org o WHERE o.level = 4 AND o.code LIKE 'BI-K%%'",
+                "true, '', o.id, '' FROM orgs_org o WHERE o.level = 4 AND o.code LIKE 'BI-K%%'",
             )
+        c.execute("ANALYZE assistance_campaign")
         _run(
             c,
             "INSERT INTO assistance_grant (category, eligibility_group, student_name, "

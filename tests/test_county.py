@@ -8,8 +8,9 @@ import datetime
 
 from django.db import connection
 
-from gonghui.core.county import county_fields, install
+from gonghui.core.county import county_fields, install, reconcile
 from gonghui.core.scoping import county_q, scope
+from gonghui.core.tasks import reconcile_counties
 from gonghui.members.models import Membership, Person
 from gonghui.members.services import member_register
 from gonghui.orgs.models import Employer, Org, ServicePoint
@@ -124,6 +125,16 @@ def test_records_follow_their_orgs_county_through_moves_and_bulk_writes(tree):
     assert mismatches() == {"orgs.Employer": 3}
     install()
     assert mismatches() == {}
+    # What the triggers could not see (a row written during a move, a restore with triggers
+    # off) the worker's hourly reconcile puts right.
+    with connection.cursor() as c:
+        c.execute("ALTER TABLE orgs_servicepoint DISABLE TRIGGER gonghui_county")
+        c.execute("UPDATE orgs_servicepoint SET county_id = %s", [other.pk])
+        c.execute("ALTER TABLE orgs_servicepoint ENABLE TRIGGER gonghui_county")
+    assert mismatches() == {"orgs.ServicePoint": 1}
+    reconcile_counties(0)
+    assert mismatches() == {}
+    assert reconcile() == 0
 
 
 def test_the_scope_says_the_county_for_an_actor_at_or_below_a_county(tree):

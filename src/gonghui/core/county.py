@@ -22,7 +22,7 @@ row itself, which the ``via`` key already guards.
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 # Org.Level.COUNTY; a literal so that this module does not import the orgs app.
@@ -122,8 +122,10 @@ def _org_sql(table: str) -> list[str]:
             NEW.county_id := NULL;
             IF NEW.level > {COUNTY_LEVEL} THEN
                 -- The ancestors' levels: a move changes paths, never levels.
+                -- (A path being written in two steps may hold a placeholder: no ancestor.)
                 SELECT a.id INTO NEW.county_id FROM {table} a
-                 WHERE a.id = ANY (string_to_array(rtrim(NEW.path, '/'), '/')::bigint[])
+                 WHERE a.id IN (SELECT step::bigint FROM unnest(string_to_array(NEW.path, '/'))
+                                 AS step WHERE step ~ '^[0-9]{{1,18}}$')
                    AND a.id <> NEW.id AND a.level <= {COUNTY_LEVEL}
                  ORDER BY a.level DESC LIMIT 1;
             END IF;
@@ -131,7 +133,7 @@ def _org_sql(table: str) -> list[str]:
             RETURN NEW;
         END $$""",  # noqa: S608 (names from the models)
         f"""
-        CREATE OR REPLACE TRIGGER gonghui_county BEFORE INSERT OR UPDATE OF path, level, county_id
+        CREATE TRIGGER gonghui_county BEFORE INSERT OR UPDATE OF path, level, county_id
         ON {table} FOR EACH ROW EXECUTE FUNCTION gonghui_county_{table}()""",
         f"""
         CREATE OR REPLACE FUNCTION gonghui_county_{table}_level() RETURNS trigger
@@ -141,7 +143,7 @@ def _org_sql(table: str) -> list[str]:
             RETURN NULL;
         END $$""",  # noqa: S608
         f"""
-        CREATE OR REPLACE TRIGGER gonghui_county_level AFTER UPDATE ON {table}
+        CREATE TRIGGER gonghui_county_level AFTER UPDATE ON {table}
         FOR EACH ROW WHEN (OLD.level IS DISTINCT FROM NEW.level)
         EXECUTE FUNCTION gonghui_county_{table}_level()""",
     ]
@@ -155,7 +157,6 @@ def _follower_sql(table: str, column: str, source: str, back: str) -> list[str]:
     points at it (``back``), the source's insert gives it one."""
     name = f"gonghui_county_{table}"
     carry = f"gonghui_county_to_{table}"
-    rows = f"id = NEW.{back} AND {column} = NEW.id" if back else f"{column} = NEW.id"
     sql = [
         f"""
         CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -173,27 +174,37 @@ def _follower_sql(table: str, column: str, source: str, back: str) -> list[str]:
             RETURN NEW;
         END $$""",  # noqa: S608 (names from the models)
         f"""
-        CREATE OR REPLACE TRIGGER gonghui_county
+        CREATE TRIGGER gonghui_county
         BEFORE INSERT OR UPDATE OF {column}, county_id ON {table}
         FOR EACH ROW EXECUTE FUNCTION {name}()""",
         f"""
         CREATE OR REPLACE FUNCTION {carry}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             UPDATE {table} SET county_id = NEW.county_id
-             WHERE {rows} AND county_id IS DISTINCT FROM NEW.county_id;
+             WHERE {column} = NEW.id AND county_id IS DISTINCT FROM NEW.county_id;
             RETURN NULL;
         END $$""",  # noqa: S608
         f"""
-        CREATE OR REPLACE TRIGGER {carry} AFTER UPDATE ON {source}
+        CREATE TRIGGER {carry} AFTER UPDATE ON {source}
         FOR EACH ROW WHEN (OLD.county_id IS DISTINCT FROM NEW.county_id)
         EXECUTE FUNCTION {carry}()""",
     ]
     if back:
-        sql.append(
+        # Once per statement: a roster import's million memberships are one update here.
+        sql += [
             f"""
-            CREATE OR REPLACE TRIGGER {carry}_new AFTER INSERT ON {source}
-            FOR EACH ROW EXECUTE FUNCTION {carry}()"""
-        )
+            CREATE OR REPLACE FUNCTION {carry}_new() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE {table} f SET county_id = n.county_id FROM new_rows n
+                 WHERE f.id = n.{back} AND f.{column} = n.id
+                   AND f.county_id IS DISTINCT FROM n.county_id;
+                RETURN NULL;
+            END $$""",  # noqa: S608
+            f"""
+            CREATE TRIGGER {carry}_new AFTER INSERT ON {source}
+            REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION {carry}_new()""",
+        ]
     return sql
 
 
@@ -205,25 +216,75 @@ def after_migrate(using: str = "default", **kwargs) -> None:
         install(using)
 
 
-def install(using: str = "default") -> None:
-    """Make (or remake) every county trigger and fill the column where it is empty or
-    wrong."""
-    statements = []
+def _fills(table: str, via: str, source: str) -> str:
+    if not via:  # an org: the trigger works it out again
+        return f"UPDATE {table} SET county_id = NULL WHERE county_id IS NULL"  # noqa: S608
+    return (
+        f"UPDATE {table} t SET county_id = s.county_id FROM {source} s "  # noqa: S608
+        f"WHERE s.id = t.{via} AND t.county_id IS DISTINCT FROM s.county_id"
+    )
+
+
+def _present(cursor) -> set[str]:
+    """The tables that have a county column now (a migrate may have stopped short of some, or
+    gone back before them)."""
+    cursor.execute(
+        "SELECT table_name FROM information_schema.columns "
+        "WHERE column_name = 'county_id' AND table_schema = current_schema()"
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+def _tables() -> list[tuple[str, str, str, str]]:
+    """(table, its ``via`` column, the source table, the source's key back) of every model with
+    a county, sources first."""
+    found = []
     for model, field in county_fields():
         table = model._meta.db_table
         if not field.via:
-            statements += _org_sql(table)
-            statements.append(f"UPDATE {table} SET county_id = NULL WHERE county_id IS NULL")  # noqa: S608
+            found.append((table, "", "", ""))
             continue
         via = model._meta.get_field(field.via)
-        source = via.related_model._meta.db_table
         back = via.related_model._meta.get_field(field.back).column if field.back else ""
-        statements += _follower_sql(table, via.column, source, back)
-        fill = (
-            f"UPDATE {table} t SET county_id = s.county_id FROM {source} s "  # noqa: S608
-            f"WHERE s.id = t.{via.column} AND t.county_id IS DISTINCT FROM s.county_id"
-        )
-        statements.append(fill)
-    with connections[using].cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+        found.append((table, via.column, via.related_model._meta.db_table, back))
+    return found
+
+
+def drop_triggers(cursor, prefix: str) -> None:
+    """Drop every trigger of ours whose name starts with ``prefix``, before making them again
+    from the models: one whose table or column has gone must not outlive it."""
+    cursor.execute(
+        "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+        "WHERE NOT tgisinternal AND tgname LIKE %s",
+        [prefix + "%"],
+    )
+    for name, table in cursor.fetchall():
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON {table}')
+
+
+def install(using: str = "default") -> None:
+    """Make (or remake) every county trigger of the tables that have the column, and fill it
+    where it is empty or wrong."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        present = _present(cursor)
+        drop_triggers(cursor, "gonghui_county")
+        for table, via, source, back in _tables():
+            if table not in present or (source and source not in present):
+                continue
+            sql = _org_sql(table) if not via else _follower_sql(table, via, source, back)
+            for statement in [*sql, _fills(table, via, source)]:
+                cursor.execute(statement)
+
+
+def reconcile(using: str = "default") -> int:
+    """Put right any county the triggers could not (a row written while its org moved, in a
+    transaction that began before the move; a table restored with its triggers off): the
+    worker runs it every hour. Returns the rows it changed."""
+    changed = 0
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        present = _present(cursor)
+        for table, via, source, _back in _tables():
+            if via and table in present and source in present:
+                cursor.execute(_fills(table, via, source))
+                changed += cursor.rowcount
+    return changed

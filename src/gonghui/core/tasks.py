@@ -41,3 +41,12 @@ def sweep_export_jobs(timestamp: int) -> None:
     from gonghui.core.exportjobs import export_jobs_sweep
 
     export_jobs_sweep()
+
+
+@app.periodic(cron="23 * * * *")
+@app.task(queue="housekeeping", queueing_lock="reconcile_counties")
+def reconcile_counties(timestamp: int) -> None:
+    # A row written while its org moved to another county can keep the old one (core.county).
+    from gonghui.core.county import reconcile
+
+    reconcile()

@@ -51,7 +51,7 @@ from django.db.models import (
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
-from gonghui.core.county import subtree_county
+from gonghui.core.county import drop_triggers, subtree_county
 from gonghui.core.dates import add_months
 from gonghui.core.indicators import FLOW, _Aliases, _clean
 from gonghui.reports.models import FigureCell, FigureDirty, FigureSpan
@@ -97,8 +97,10 @@ def _joins(ind) -> list[tuple[str, str]] | None:
     to it), when each is one step away by a key of the source table (a membership's person:
     women, migrant workers), so that their triggers can mark the source's orgs; None when the
     figure reads further (its changes would go unseen)."""
-    base = ind.source()
-    probe = base.filter(ind.records_in(_PROBE_DAY, _PROBE_DAY)).annotate(_measure=ind.measure)
+    probe = _probe(ind)
+    sql, _params = probe.query.sql_with_params()
+    if sql.count("SELECT") > 1:
+        return None  # a subquery (a congress's meetings): a table no trigger here watches
     own = probe.query.base_table
     joins = []
     for alias, join in probe.query.alias_map.items():
@@ -136,10 +138,18 @@ def _table(ind) -> str:
     return ind.source().model._meta.db_table
 
 
+def _probe(ind):
+    """The figure's query on one day: what it reads, as SQL, whatever the process."""
+    probe = ind.source().filter(ind.records_in(_PROBE_DAY, _PROBE_DAY))
+    return probe.annotate(_measure=ind.measure)
+
+
 def fingerprint(ind) -> str:
-    """What the figure's definition is, as far as the stored numbers depend on it."""
-    as_of = ind.as_of(_PROBE_DAY) if ind.as_of is not None else None
-    text = repr((ind.kind, _table(ind), ind.date_field, ind.measure, _where(ind), as_of))
+    """What the figure's definition is, as far as the stored numbers depend on it: its SQL on
+    a fixed day, its kind and its date (the same in every process and every release that does
+    not change it)."""
+    sql, params = _probe(ind).query.sql_with_params()
+    text = repr((ind.kind, ind.date_field, sql, [str(p) for p in params]))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -220,8 +230,8 @@ def _write(cells) -> None:
 
 def _span_months(indicators) -> tuple[datetime.date, datetime.date]:
     """The months a stock is kept at the end of: from the table's earliest record (but at most
-    ``YEARS_KEPT`` years back) to the end of this year or of its latest record. A period
-    ending outside them is evaluated live."""
+    ``YEARS_KEPT`` years back) to the end of this year, or of its latest record's year if it
+    is next year. A period ending outside them is evaluated live."""
     base = indicators[0].source()
     fields = sorted({ind.date_field for ind in indicators})
     found = base.aggregate(
@@ -232,7 +242,9 @@ def _span_months(indicators) -> tuple[datetime.date, datetime.date]:
     earliest = min((d for k, d in found.items() if k[0] == "a" and d), default=today)
     latest = max((d for k, d in found.items() if k[0] == "z" and d), default=today)
     first = max(earliest.replace(day=1), datetime.date(today.year - YEARS_KEPT, 1, 1))
-    return first, max(today, latest).replace(month=12, day=1)
+    # Up to the end of next year at most: one record mistyped as 2099 must not fill the store.
+    last = min(max(today, latest), datetime.date(today.year + 1, 12, 1))
+    return first, last.replace(month=12, day=1)
 
 
 def _lock(cursor) -> None:
@@ -241,15 +253,17 @@ def _lock(cursor) -> None:
 
 def rebuild(tables: set[str] | None = None) -> dict[str, int]:
     """Count every stored figure again from the records (``gonghui manage rebuild_figures``),
-    or only those of ``tables``: {table: cells written}. The marks of those tables written
-    before it began are cleared; later ones stay for the next drain."""
+    or only those of ``tables``: {table: cells written}. The marks of those tables it read
+    before counting are cleared; later ones stay for the next drain."""
     written = {}
     for table, indicators in _by_table(stored().values()).items():
         if tables is not None and table not in tables:
             continue
         with transaction.atomic(), connection.cursor() as cursor:
             _lock(cursor)
-            last_mark = FigureDirty.objects.filter(table=table).order_by("-id").first()
+            # The marks it will clear, read before it counts: a mark still uncommitted now is
+            # not among them and stays for the next drain.
+            read = list(FigureDirty.objects.filter(table=table).values_list("id", flat=True))
             first, last = _span_months(indicators)
             keys = [ind.key for ind in indicators]
             FigureCell.objects.filter(key__in=keys).delete()
@@ -264,8 +278,7 @@ def rebuild(tables: set[str] | None = None) -> dict[str, int]:
                     "built_at": timezone.now(),
                 },
             )
-            if last_mark is not None:
-                FigureDirty.objects.filter(table=table, id__lte=last_mark.id).delete()
+            FigureDirty.objects.filter(id__in=read).delete()
             written[table] = len(cells)
     return written
 
@@ -302,7 +315,19 @@ def drain(limit: int = 20_000) -> int:
 
 
 def drain_all() -> int:
-    """``drain`` until no marks are left (the worker's task); returns the marks cleared."""
+    """``drain`` until no marks are left (the worker's task), after building what the store
+    does not hold yet (a table whose first stored figure a new release declares) or no longer
+    covers (a new year); returns the marks cleared."""
+    this_year = datetime.date(timezone.localdate().year, 12, 1)
+    spans = {span.table: span for span in FigureSpan.objects.all()}
+    if spans:  # a store never built stays so until ``rebuild_figures``
+        stale = {
+            table
+            for table in _by_table(stored().values())
+            if table not in spans or spans[table].last_month < this_year
+        }
+        if stale:
+            rebuild(stale)
     cleared = 0
     while done := drain():
         cleared += done
@@ -378,11 +403,21 @@ def _value(ind, total) -> object:
     return int(total) if _cache["integral"][ind.key] else _clean(Decimal(total))
 
 
+def _worth_it(indicators) -> list:
+    """The stored ones among ``indicators``, but none of a table that other, live ones of the
+    same table ask of anyway (the grants' distinct counts): the live query reads the table
+    once for all of them, and the cells would only add a read."""
+    store = stored()
+    live_tables = {
+        _table(ind) for ind in indicators if ind.key not in store and ind.org_field == "org"
+    }
+    return [ind for ind in indicators if ind.key in store and _table(ind) not in live_tables]
+
+
 def answer(indicators, root, periods, months) -> tuple[dict, list]:
     """The part of ``core.indicators.evaluate`` the store can give: ({(key, what): value} for
     the indicators it answers exactly, the indicators left to the live evaluation)."""
-    store = stored()
-    mine = [ind for ind in indicators if ind.key in store]
+    mine = _worth_it(indicators)
     if not mine:
         return {}, list(indicators)
     spans_needed = [(s.replace(day=1), e.replace(day=1)) for s, e in periods]
@@ -432,8 +467,7 @@ def answer(indicators, root, periods, months) -> tuple[dict, list]:
 
 def answer_by_child(indicators, root, start, end) -> tuple[dict, list]:
     """The part of ``core.indicators.evaluate_by_child`` the store can give."""
-    store = stored()
-    mine = [ind for ind in indicators if ind.key in store]
+    mine = _worth_it(indicators)
     if not mine or not _whole_months(start, end):
         return {}, list(indicators)
     first, last = start.replace(day=1), end.replace(day=1)
@@ -465,24 +499,41 @@ def answer_by_child(indicators, root, start, end) -> tuple[dict, list]:
 # -- The triggers that mark changed orgs -------------------------------------------------------
 
 
+# An update that changes nothing a figure reads but the county (a move carrying it down)
+# marks nothing: the cells follow the org path, not the county column.
+_CHANGED = "to_jsonb(n) - 'county_id' IS DISTINCT FROM to_jsonb(o) - 'county_id'"
+
+
 def _joined_trigger_sql(joined: str, table: str, key: str, column: str) -> list[str]:
     """Marks on a table a figure reads through a key of its source (a person's gender for the
     membership figures): a change there marks the orgs of the source rows pointing at it."""
     name = f"gonghui_figures_{joined}_for_{table}"[:63]
     return [
         f"""
-        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
+        -- The transition tables have no statistics: a nested loop over a million-row
+        -- statement's old and new rows would never end, a hash join takes a second.
+        SET enable_nestloop = off AS $$
         BEGIN
-            INSERT INTO reports_figuredirty ("table", org_id)
-            SELECT DISTINCT '{table}', s.{column} FROM old_rows t JOIN {table} s ON s.{key} = t.id;
+            IF TG_OP = 'DELETE' THEN
+                INSERT INTO reports_figuredirty ("table", org_id)
+                SELECT DISTINCT '{table}', s.{column} FROM old_rows o
+                  JOIN {table} s ON s.{key} = o.id;
+            ELSE
+                INSERT INTO reports_figuredirty ("table", org_id)
+                SELECT DISTINCT '{table}', s.{column}
+                  FROM new_rows n JOIN old_rows o ON o.id = n.id
+                  JOIN {table} s ON s.{key} = n.id
+                 WHERE {_CHANGED};
+            END IF;
             RETURN NULL;
         END $$""",  # noqa: S608 (names from the models)
         f"""
-        CREATE OR REPLACE TRIGGER {f"gonghui_figures_update_for_{table}"[:63]}
-        AFTER UPDATE ON {joined} REFERENCING OLD TABLE AS old_rows
+        CREATE TRIGGER {f"gonghui_figures_update_for_{table}"[:63]}
+        AFTER UPDATE ON {joined} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
         f"""
-        CREATE OR REPLACE TRIGGER {f"gonghui_figures_delete_for_{table}"[:63]}
+        CREATE TRIGGER {f"gonghui_figures_delete_for_{table}"[:63]}
         AFTER DELETE ON {joined} REFERENCING OLD TABLE AS old_rows
         FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
     ]
@@ -492,27 +543,35 @@ def _trigger_sql(table: str, column: str) -> list[str]:
     name = f"gonghui_figures_{table}"
     return [
         f"""
-        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
+        -- The transition tables have no statistics: a nested loop over a million-row
+        -- statement's old and new rows would never end, a hash join takes a second.
+        SET enable_nestloop = off AS $$
         BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                INSERT INTO reports_figuredirty ("table", org_id)
-                SELECT DISTINCT '{table}', {column} FROM old_rows;
-            END IF;
-            IF TG_OP IN ('UPDATE', 'INSERT') THEN
+            IF TG_OP = 'INSERT' THEN
                 INSERT INTO reports_figuredirty ("table", org_id)
                 SELECT DISTINCT '{table}', {column} FROM new_rows;
+            ELSIF TG_OP = 'DELETE' THEN
+                INSERT INTO reports_figuredirty ("table", org_id)
+                SELECT DISTINCT '{table}', {column} FROM old_rows;
+            ELSE
+                INSERT INTO reports_figuredirty ("table", org_id)
+                SELECT DISTINCT '{table}', x.{column}
+                  FROM new_rows n JOIN old_rows o ON o.id = n.id,
+                       LATERAL (VALUES (n.{column}), (o.{column})) AS x({column})
+                 WHERE {_CHANGED};
             END IF;
             RETURN NULL;
         END $$""",  # noqa: S608 (names from the models)
         f"""
-        CREATE OR REPLACE TRIGGER gonghui_figures_insert AFTER INSERT ON {table}
+        CREATE TRIGGER gonghui_figures_insert AFTER INSERT ON {table}
         REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
         f"""
-        CREATE OR REPLACE TRIGGER gonghui_figures_update AFTER UPDATE ON {table}
+        CREATE TRIGGER gonghui_figures_update AFTER UPDATE ON {table}
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
         f"""
-        CREATE OR REPLACE TRIGGER gonghui_figures_delete AFTER DELETE ON {table}
+        CREATE TRIGGER gonghui_figures_delete AFTER DELETE ON {table}
         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
     ]
 
@@ -525,13 +584,20 @@ def after_migrate(using: str = "default", **kwargs) -> None:
 
 def install() -> None:
     """The marking triggers on every table the store reads (made again after each migrate,
-    so a work area's new figures are marked the day it is installed)."""
-    statements = []
-    for table, indicators in _by_table(stored().values()).items():
-        column = "org_id"
-        statements += _trigger_sql(table, column)
-        for joined, key in sorted({j for ind in indicators for j in _joins(ind)}):
-            statements += _joined_trigger_sql(joined, table, key, column)
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+    so a work area's new figures are marked the day it is installed; none while the store's
+    own table is missing, a migrate having gone back before it)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        drop_triggers(cursor, "gonghui_figures")
+        tables = set(connection.introspection.table_names(cursor))
+        if FigureDirty._meta.db_table not in tables:
+            return
+        for table, indicators in _by_table(stored().values()).items():
+            if table not in tables:
+                continue
+            statements = _trigger_sql(table, "org_id")
+            joined = sorted({j for ind in indicators for j in _joins(ind)})
+            for other, key in joined:
+                if other in tables:
+                    statements += _joined_trigger_sql(other, table, key, "org_id")
+            for sql in statements:
+                cursor.execute(sql)

@@ -171,5 +171,9 @@ class FigureDirty(models.Model):
     table = models.CharField(max_length=63)
     org_id = models.BigIntegerField(null=True)
 
+    class Meta:
+        # Every page asks whether an org of its subtree is marked, table by table.
+        indexes = [models.Index(fields=["table", "org_id"], name="figure_dirty_table_org")]
+
     def __str__(self):
         return f"{self.table} {self.org_id}"
