@@ -12,9 +12,7 @@ and kind, a grant for one member in a hundred, group relief) and of the work led
 three entries per union), and the yearly targets of every county and township. The data is
 built once per home and reused.
 
-Then it rebuilds the precomputed figures (``reports.figurestore``), printing the cells and the
-time, and times each of the following twice in the same run, live (the store switched off)
-and from the store, after one warm-up, the median of ``--repeat`` runs:
+Then it times, after one warm-up, the median of ``--repeat`` runs of:
 
 * ``dashboard()``: everything the statistics page computes (every indicator this year and a
   year earlier, the targets beneath, three month-by-month trends, the split over the orgs
@@ -291,18 +289,8 @@ def main() -> None:
             c.execute("SELECT count(*) FROM members_membership")
             c.fetchone()
 
-    from gonghui.core import indicators
-    from gonghui.reports import figurestore
-
-    started = time.perf_counter()
-    cells = sum(figurestore.rebuild().values())
-    rebuilt = time.perf_counter() - started
-    print(f"  figure store rebuilt: {cells:,} cells in {rebuilt:.1f} s")
-    store = indicators.store
-
     baseline = median_time(count_star, max(args.repeat, 5))
-    print(f"\n{'':34} {'live s':>8} {'× count(*)':>10} {'store s':>8} {'× count(*)':>10}")
-    print(f"{'count(*) over members_membership':34} {baseline:8.3f} {1:10.1f}")
+    rows = [("count(*) over members_membership (baseline)", baseline)]
     for label, fn in (
         ("county dashboard", lambda: dashboard(None, county, start, end)),
         ("county statistics table", lambda: statistics_table(None, county, start, end)),
@@ -310,14 +298,10 @@ def main() -> None:
         ("city statistics table", lambda: statistics_table(None, city, start, end)),
         ("county work report", lambda: work_report(None, county, start, end)),
     ):
-        indicators.store = None
-        live = median_time(fn, args.repeat)
-        indicators.store = store
-        stored = median_time(fn, args.repeat)
-        print(
-            f"{label:34} {live:8.3f} {live / baseline:10.1f} "
-            f"{stored:8.3f} {stored / baseline:10.1f}"
-        )
+        rows.append((label, median_time(fn, args.repeat)))
+    print(f"\n{'':48} {'seconds':>9} {'× count(*)':>11}")
+    for label, seconds in rows:
+        print(f"{label:48} {seconds:9.3f} {seconds / baseline:11.1f}")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.county import CountyField
-
 
 class Target(models.Model):
     org = models.ForeignKey(
@@ -115,65 +113,3 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.text
-
-
-class FigureCell(models.Model):
-    """One indicator's figure over one org's own records (not its subtree's) in one month: a
-    flow's records dated within the month, a stock's standing at the month's end. A subtree's
-    figure is the sum over its orgs by the org path, so a move of an org moves nothing here
-    (``reports.figurestore``)."""
-
-    key = models.CharField(_("Indicator"), max_length=120)
-    org = models.ForeignKey(
-        "orgs.Org",
-        verbose_name=_("Organisation"),
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    month = models.DateField(_("Month"))
-    value = models.DecimalField(_("Value"), max_digits=20, decimal_places=2)
-    county = CountyField()
-
-    class Meta:
-        verbose_name = _("Precomputed figure")
-        verbose_name_plural = _("Precomputed figures")
-        constraints = [
-            models.UniqueConstraint(fields=["key", "org", "month"], name="figure_cell_once")
-        ]
-        indexes = [models.Index(fields=["county", "key", "month"], name="figure_cell_county")]
-
-    def __str__(self):
-        return f"{self.key} {self.org_id} {self.month:%Y-%m}"
-
-
-class FigureSpan(models.Model):
-    """What the store holds for one source table: the months (a stock is kept at each month's
-    end from ``first_month`` to ``last_month``) and the indicators, each with the fingerprint
-    of its definition when it was built, so a changed definition is never answered from
-    figures made by the old one."""
-
-    table = models.CharField(max_length=63, unique=True)
-    first_month = models.DateField()
-    last_month = models.DateField()
-    keys = models.JSONField(default=dict)
-    built_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return self.table
-
-
-class FigureDirty(models.Model):
-    """An org whose records in ``table`` changed since the store last counted them, written by
-    the table's statement triggers in the writer's own transaction; the worker drains them."""
-
-    id = models.BigAutoField(primary_key=True)
-    table = models.CharField(max_length=63)
-    org_id = models.BigIntegerField(null=True)
-
-    class Meta:
-        # Every page asks whether an org of its subtree is marked, table by table.
-        indexes = [models.Index(fields=["table", "org_id"], name="figure_dirty_table_org")]
-
-    def __str__(self):
-        return f"{self.table} {self.org_id}"
