@@ -30,34 +30,30 @@ COUNTY_LEVEL = 4
 VERBOSE_NAME = _("County of the record")
 
 
+# What every county column is, whatever the table: not asked of the declaration, not written
+# into migrations.
+_FIXED = {
+    "to": "orgs.Org",
+    "on_delete": models.DO_NOTHING,
+    "null": True,
+    "blank": True,
+    "editable": False,
+    "db_index": False,
+    "db_constraint": False,
+    "related_name": "+",
+}
+
+
 class CountyField(models.ForeignKey):
     def __init__(self, via: str = "org", back: str = "", **kwargs):
         self.via, self.back = via, back
-        kwargs.update(
-            to="orgs.Org",
-            on_delete=models.DO_NOTHING,
-            null=True,
-            blank=True,
-            editable=False,
-            db_index=False,
-            db_constraint=False,
-            related_name="+",
-        )
+        kwargs.update(_FIXED)
         kwargs.setdefault("verbose_name", VERBOSE_NAME)
         super().__init__(**kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for fixed in (
-            "to",
-            "on_delete",
-            "null",
-            "blank",
-            "editable",
-            "db_index",
-            "db_constraint",
-            "related_name",
-        ):
+        for fixed in _FIXED:
             kwargs.pop(fixed, None)
         if kwargs.get("verbose_name") == VERBOSE_NAME:
             del kwargs["verbose_name"]
