@@ -1,8 +1,9 @@
 """Turning an uploaded file into rows of cells, whatever program wrote it.
 
-xlsx and xls are read with python-calamine (fast, and it reads the dates and numbers Excel
-stored); csv is decoded as UTF-8 (with or without BOM) or else GB18030, which is what Excel and
-WPS on Chinese Windows write. Anything else is refused with a reason a user understands.
+xlsx is read row by row (``core.imports.xlsx``), so memory stays flat however long the sheet;
+xls and ods with python-calamine (it reads the dates and numbers Excel stored). csv is decoded
+as UTF-8 (with or without BOM) or else GB18030, which is what Excel and WPS on Chinese Windows
+write. Anything else is refused with a reason a user understands.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from gonghui.core.imports.xlsx import NotXlsx, xlsx_rows
 
 
 def max_bytes() -> int:
@@ -84,11 +89,15 @@ def open_rows(source: Source, name: str | None = None) -> tuple[int, Iterator[li
         return total, _csv_rows(source, encoding)
     if kind == "xlsx":
         check_unpacked_size(source, name)
+        streamed = _streamed_rows(source, name)
+        if streamed is not None:
+            return streamed
     return _workbook_rows(source, name)
 
 
 # A real roster's sheet unpacks to about ten times its zipped size (twenty for a sheet of
-# numbers); a "zip bomb" to hundreds or thousands of times. The reader holds what it unpacks.
+# numbers); a "zip bomb" to hundreds or thousands of times. Each part is unpacked once here
+# to count it, before the reader unpacks it again.
 MAX_UNPACK_RATIO = 40
 MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
 
@@ -97,8 +106,6 @@ def check_unpacked_size(source: Source, name: str) -> None:
     """Refuse a workbook that would unpack to an unreasonable size before a reader unpacks it:
     the sizes are counted while decompressing (the sizes a zip declares can lie), and the
     count stops at the first byte past the limit, so memory stays flat."""
-    import zipfile
-
     limit = min(MAX_UNPACKED_BYTES, max(64 * 1024 * 1024, _size(source) * MAX_UNPACK_RATIO))
     unpacked = 0
     try:
@@ -119,10 +126,54 @@ def check_unpacked_size(source: Source, name: str) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         if isinstance(exc, UnreadableFile):
             raise
-        raise UnreadableFile(
-            _("The file “%(name)s” cannot be read as a spreadsheet (%(reason)s).")
-            % {"name": name, "reason": type(exc).__name__}
-        ) from exc
+        raise UnreadableFile(_unreadable(name, exc)) from exc
+
+
+# What a broken zip or sheet raises part-way through (a bad CRC, a truncated stream, a cell
+# pointing past the shared strings, text that is not UTF-8).
+_BROKEN_SHEET = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    IndexError,
+    ValueError,
+    UnicodeDecodeError,
+)
+
+
+def _streamed_rows(source: Source, name: str) -> tuple[int, Iterator[list]] | None:
+    """An xlsx read row by row (``core.imports.xlsx``); ``None`` for a zip that is another
+    kind of workbook (ods, xlsb), which calamine reads."""
+    archive = None
+    try:
+        archive = zipfile.ZipFile(_open(source))
+        total, rows = xlsx_rows(archive)
+    except NotXlsx:
+        if archive is not None:
+            archive.close()
+        return None
+    except _BROKEN_SHEET as exc:
+        if archive is not None:
+            archive.close()
+        raise UnreadableFile(_unreadable(name, exc)) from exc
+    return total, _checked_stream(rows, archive, name)
+
+
+def _checked_stream(rows: Iterator[list], archive, name: str) -> Iterator[list]:
+    try:
+        yield from rows
+    except _BROKEN_SHEET as exc:
+        raise UnreadableFile(_unreadable(name, exc)) from exc
+    finally:
+        archive.close()
+
+
+def _unreadable(name: str, exc: Exception) -> str:
+    return _("The file “%(name)s” cannot be read as a spreadsheet (%(reason)s).") % {
+        "name": name,
+        "reason": type(exc).__name__,
+    }
 
 
 def _workbook_rows(source: Source, name: str) -> tuple[int, Iterator[list]]:
@@ -138,10 +189,7 @@ def _workbook_rows(source: Source, name: str) -> tuple[int, Iterator[list]]:
             raise UnreadableFile(
                 _("The workbook is protected by a password; save it without one.")
             ) from exc
-        raise UnreadableFile(
-            _("The file “%(name)s” cannot be read as a spreadsheet (%(reason)s).")
-            % {"name": name, "reason": type(exc).__name__}
-        ) from exc
+        raise UnreadableFile(_unreadable(name, exc)) from exc
     return sheet.height, _close_after(rows, book)
 
 
