@@ -14,7 +14,9 @@ the "partial" mode, so the bad rows come back as problems). Then:
   million), compared as rows per second.
 
 Peak memory is the highest resident size above the size before the import, sampled every
-20 ms; it is printed for a tenth of the rows and for all of them, to show it stays flat.
+20 ms; it is printed for a tenth of the rows and for all of them, to show it stays flat. The
+xlsx is written with inline strings; a tenth of the rows is also written with the table of
+shared strings Excel and WPS use, which the reader keeps (packed) for the whole import.
 """
 
 from __future__ import annotations
