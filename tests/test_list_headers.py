@@ -50,3 +50,37 @@ def test_a_list_page_is_the_same_with_its_headers_worked_out_once(client, tree, 
     assert _page(client, url) == plain
     assert len(calls) == 1
     assert "职工0" in plain
+
+
+def test_no_page_builds_the_app_list_it_does_not_show(client, tree, monkeypatch):
+    """``core.applist``: the admin's list of every model is built only where a page reads it;
+    the home page and the lists never do, and where it is read it is Django's list."""
+    from django.contrib import admin
+    from unfold.sites import UnfoldAdminSite
+
+    from gonghui.core.applist import lazy_app_list
+
+    lazy_app_list()  # a second call changes nothing
+    assert UnfoldAdminSite.get_app_list.lazy
+    built = []
+    original = UnfoldAdminSite._build_app_dict
+
+    def counted(self, request, label=None):
+        built.append(label)
+        return original(self, request, label)
+
+    monkeypatch.setattr(UnfoldAdminSite, "_build_app_dict", counted)
+    client.force_login(tree.county_staff)
+    for name in ("admin:index", "admin:members_person_changelist", "admin:orgs_org_changelist"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert "available_apps" in response.context
+    assert built == []
+
+    request = response.wsgi_request
+    lazy = admin.site.get_app_list(request)
+    assert built == []
+    eager = UnfoldAdminSite.get_app_list.__wrapped__(admin.site, request)
+    assert [a["app_label"] for a in lazy] == [a["app_label"] for a in eager]
+    assert len(lazy) == len(eager) > 3
+    assert len(built) == 2

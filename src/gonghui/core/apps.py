@@ -23,9 +23,11 @@ class CoreConfig(workareas.WorkAreaApp):
 
     def ready(self):
         super().ready()
+        from gonghui.core.applist import lazy_app_list
         from gonghui.core.listheaders import memoise_list_headers
 
         memoise_list_headers()
+        lazy_app_list()
         from django.db.models.signals import post_migrate
 
         from gonghui.core import county
