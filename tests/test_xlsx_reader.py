@@ -30,7 +30,7 @@ TEXT = st.text(
     max_size=12,
 ).filter(lambda s: s.strip() == s or s.strip())
 MOMENTS = st.datetimes(
-    min_value=datetime.datetime(1900, 3, 1),  # noqa: DTZ001 (a sheet's dates are naive)
+    min_value=datetime.datetime(1900, 1, 1),  # noqa: DTZ001 (a sheet's dates are naive)
     max_value=datetime.datetime(2199, 12, 31),  # noqa: DTZ001
 ).map(lambda d: d.replace(microsecond=0))
 CELL = st.one_of(
@@ -262,3 +262,100 @@ def test_memory_does_not_grow_with_the_sheet(monkeypatch):
     small, large = _peak_while_reading(5_000), _peak_while_reading(25_000)
     # Five times the rows (about 1 MB and 5 MB of sheet XML), the same memory.
     assert large < small * 1.25, (small, large)
+
+
+def _sheet(rows: str, strings: str = "", styles: str = "") -> bytes:
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'
+    sst = f'<sst xmlns="{MAIN}">{strings}</sst>' if strings else ""
+    return _package(sheet, sst, styles)
+
+
+def test_what_other_writers_may_also_write_is_read_as_excel_shows_it():
+    styles = (
+        f'<styleSheet xmlns="{MAIN}"><numFmts><numFmt numFmtId="201" formatCode="[h]:mm"/>'
+        '</numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="201"/>'
+        "</cellXfs></styleSheet>"
+    )
+    strings = (
+        "<si><t>姓名</t></si>"
+        '<si><r><t xml:space="preserve"/></r><r><rPr><b/></rPr><t>abc</t></r></si>'
+        "<si><t>&#x80;&#150;&amp;lt;_xD83D_&#xD800;</t></si>"
+    )
+    rows = (
+        '<row r="1"><c r="A1" t="s">\n<v>0</v>\n</c><c r="B1" t="s"><v xml:space="preserve">1'
+        '</v></c><c r="D1"><v>4</v></c><c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="1"><v>59</v></c>'
+        '<c r="C2" s="1"><v>-3</v></c><c r="D2" s="2"><v>1E+300</v></c>'
+        '<c r="E2" t="d"><v>2024-05-06T07:08:09Z</v></c></row>'
+    )
+    data = _sheet(rows, strings, styles)
+    cells = _ours(data)
+    assert cells[0] == ["姓名", "abc", "\x80\x96&lt;_xD83D_&#xD800;", 4.0]
+    assert cells[1] == [
+        datetime.date(1900, 1, 1),
+        datetime.date(1900, 2, 28),
+        -3.0,
+        1e300,
+        "2024-05-06T07:08:09Z",
+    ]
+
+
+def test_an_empty_sheet_is_a_file_without_rows(tree):
+    from gonghui.core.imports.engine import run_import
+    from gonghui.members.imports import MemberRosterSpec
+
+    data = _package(f'<worksheet xmlns="{MAIN}"><dimension ref="A1"/><sheetData/></worksheet>')
+    total, rows = xlsx_rows(zipfile.ZipFile(io.BytesIO(data)))
+    assert (total, list(rows)) == (0, [])
+    outcome = run_import(
+        MemberRosterSpec(), data, actor=tree.town_a, org=tree.a, file_name="a.xlsx"
+    )
+    assert outcome.fatal == "文件中没有任何内容。"
+
+
+HOSTILE = 60_000  # with a pattern that scans to the end from each start: hours, not seconds
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["cells never closed", "cell tags never ended", "strings never closed", "text never closed"],
+)
+def test_a_sheet_of_elements_never_closed_is_read_in_one_pass(part):
+    strings = "<si><t>姓名</t></si>"
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">'
+    if part == "cells never closed":
+        rows += '<c r="A2">' * HOSTILE + "</row>"
+    elif part == "cell tags never ended":
+        rows += "<c " * HOSTILE + "</row>"
+    elif part == "strings never closed":
+        strings += "<si>" * HOSTILE
+        rows += "</row>"
+    else:
+        rows += '<c r="A2" t="inlineStr"><is>' + "<t>x" * HOSTILE + "</is></c></row>"
+    data = _sheet(rows, strings)
+    try:
+        _total, cells = open_rows(data, "名册.xlsx")
+        first = next(iter(cells))
+    except UnreadableFile as exc:
+        assert "无法作为电子表格读取" in str(exc)
+    else:
+        assert first == ["姓名"]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        '<row r="999999999999"><c r="A1"><v>1</v></c></row>',
+        '<row r="1"><c t="n" r="ZZZZZZZ1"><v>1</v></c></row>',
+        '<row r="1"><c r="XFE1"><v>1</v></c></row>',
+        '<row r="1"><c r="A1"><v>1</v></c>' + "<c>" * 1000,  # rows never closed
+    ],
+)
+def test_a_sheet_past_excels_limits_is_refused_with_a_reason(rows, monkeypatch):
+    from gonghui.core.imports import xlsx
+
+    monkeypatch.setattr(xlsx, "_MAX_PENDING", 2000)
+    monkeypatch.setattr(xlsx, "_CHUNK", 512)
+    with pytest.raises(UnreadableFile, match="无法作为电子表格读取"):
+        _total, cells = open_rows(_sheet(rows), "名册.xlsx")
+        list(cells)

@@ -95,6 +95,24 @@ def open_rows(source: Source, name: str | None = None) -> tuple[int, Iterator[li
     return _workbook_rows(source, name)
 
 
+# What a broken zip or sheet raises part-way through (a bad CRC, a truncated stream, a cell
+# pointing past the shared strings, text that is not UTF-8, a number past any date), or a zip
+# this reader cannot open (a member encrypted on its own: RuntimeError; Deflate64, which
+# Windows' own zip can write: NotImplementedError).
+_BROKEN_SHEET = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
 # A real roster's sheet unpacks to about ten times its zipped size (twenty for a sheet of
 # numbers); a "zip bomb" to hundreds or thousands of times. Each part is unpacked once here
 # to count it, before the reader unpacks it again.
@@ -123,23 +141,10 @@ def check_unpacked_size(source: Source, name: str) -> None:
                                 )
                                 % {"name": name}
                             )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except _BROKEN_SHEET as exc:
         if isinstance(exc, UnreadableFile):
             raise
         raise UnreadableFile(_unreadable(name, exc)) from exc
-
-
-# What a broken zip or sheet raises part-way through (a bad CRC, a truncated stream, a cell
-# pointing past the shared strings, text that is not UTF-8).
-_BROKEN_SHEET = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    IndexError,
-    ValueError,
-    UnicodeDecodeError,
-)
 
 
 def _streamed_rows(source: Source, name: str) -> tuple[int, Iterator[list]] | None:
@@ -147,7 +152,8 @@ def _streamed_rows(source: Source, name: str) -> tuple[int, Iterator[list]] | No
     kind of workbook (ods, xlsb), which calamine reads."""
     archive = None
     try:
-        archive = zipfile.ZipFile(_open(source))
+        # From a path, the zip opens (and closes) the file itself.
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         total, rows = xlsx_rows(archive)
     except NotXlsx:
         if archive is not None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import codecs
 import datetime
-import html
 import re
 import zipfile
 from array import array
@@ -36,19 +35,41 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 _CHUNK = 1 << 20
+# Text held while looking for the end of a row or a shared string: a real row is a few KB,
+# Excel's largest possible one about 50 MB; a sheet that never closes its rows is refused.
+_MAX_PENDING = 64 * 1024 * 1024
+# Excel's own limits: a sheet has at most 1,048,576 rows and 16,384 columns (A to XFD).
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+# The parts parsed whole (workbook, relationships): a few KB in any real workbook.
+_MAX_SMALL_PART = 4 * 1024 * 1024
+# Excel keeps at most 64,000 cell formats.
+_MAX_STYLES = 262_144
+
+
+def _unclosed(tag: str) -> str:
+    """Text up to the end of an element ``tag``, never past the start or end of another one
+    of the same name: the patterns below then fail fast on an element that is never closed,
+    instead of scanning to the end of the text from each of thousands of starts."""
+    return rf"[^<]*(?:<(?!/?(?:\w+:)?{tag}[\s/>])[^<]*)*"
+
 
 _ROW_NUMBER = re.compile(r"""\br\s*=\s*["'](\d+)["']""")
-_ATTR = re.compile(r"""([\w:]+)\s*=\s*(["'])(.*?)\2""", re.S)
-_VALUE = re.compile(r"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
-_ROW_TAG = re.compile(r"<(?:\w+:)?row\b([^>]*)>")
-_TEXT = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
+_ATTR = re.compile(r"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_VALUE = re.compile(r"<(?:\w+:)?v(?:\s[^<>]*)?>([^<]*)</(?:\w+:)?v>")
+_ROW_TAG = re.compile(r"<(?:\w+:)?row\b([^<>]*)>")
+# A text run; ``<t/>`` is an empty one.
+_TEXT = re.compile(rf"<(?:\w+:)?t(?:\s[^<>]*?)?(?<!/)>({_unclosed('t')})</(?:\w+:)?t>")
 # Phonetic guides (furigana) are not part of the text.
-_PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_SHARED = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+_PHONETIC = re.compile(rf"<(?:\w+:)?rPh\b[^<>]*?(?:/>|>{_unclosed('rPh')}</(?:\w+:)?rPh>)")
+_SHARED = re.compile(rf"<(?:\w+:)?si\b[^<>]*?(?:/>|>({_unclosed('si')})</(?:\w+:)?si>)")
+_XML_ENTITY = re.compile(r"&(#[xX][0-9A-Fa-f]{1,6}|#[0-9]{1,7}|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 # Excel writes a character XML cannot hold as _xHHHH_ (and a literal "_x" as _x005F_x).
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _DIMENSION = re.compile(r"""<(?:\w+:)?dimension\s+ref\s*=\s*["']([A-Z]*)(\d*)(?::[A-Z]*(\d+))?""")
 _SHEET_DATA = re.compile(r"<(\w+:)?sheetData\b")
+_EMPTY_SHEET_DATA = re.compile(r"<(?:\w+:)?sheetData\s*/>")
 
 
 def _sheet_pattern(prefix: str) -> re.Pattern:
@@ -61,12 +82,11 @@ def _sheet_pattern(prefix: str) -> re.Pattern:
     """
     p = re.escape(prefix)
     return re.compile(
-        rf"<{p}(row)\b([^>]*?)(/?)>"
-        rf"""|<{p}c(?: r="([A-Z]{{1,3}})\d+")?(?: s="(\d+)")?(?: t="(\w+)")?((?:\s[^>]*?)?)"""
+        rf"<{p}(row)\b([^<>]*?)(/?)>"
+        rf"""|<{p}c(?: r="([A-Z]{{1,3}})\d+")?(?: s="(\d+)")?(?: t="(\w+)")?((?:\s[^<>]*?)?)"""
         rf"(?:/>"
-        rf"|>(?:<{p}f\b[^>]*?(?:/>|>[^<]*</{p}f>))?<{p}v>([^<]*)</{p}v></{p}c>"
-        rf"|>(.*?)</{p}c>)",
-        re.S,
+        rf"|>(?:<{p}f\b[^<>]*?(?:/>|>[^<]*</{p}f>))?<{p}v>([^<]*)</{p}v></{p}c>"
+        rf"|>({_unclosed('c')})</{p}c>)"
     )
 
 
@@ -141,9 +161,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=Tru
 
 def _parse(archive, name):
     """A small part of the package (workbook, relationships, styles), parsed whole."""
+    with archive.open(name) as fh:
+        data = fh.read(_MAX_SMALL_PART + 1)
+    if len(data) > _MAX_SMALL_PART:
+        raise ValueError(f"{name} is larger than any workbook's")
     try:
-        with archive.open(name) as fh:
-            return etree.parse(fh, _PARSER).getroot()
+        return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise NotXlsx(name) from exc
 
@@ -166,14 +189,31 @@ def _matches(chunks: Iterator[str], pattern: re.Pattern) -> Iterator[re.Match]:
         for match in pattern.finditer(buffer):
             yield match
             end = match.end()
-        rest = buffer[end:]
+        rest = _pending(buffer[end:])
+
+
+def _entity(match: re.Match) -> str:
+    name = match.group(1)
+    if name[0] != "#":
+        return _NAMED[name]
+    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return match.group(0)
+    return chr(code)
+
+
+def _ooxml_escape(match: re.Match) -> str:
+    code = int(match.group(1), 16)
+    # Half of a surrogate pair is no character: left as written, as calamine leaves it.
+    return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 def _unescape(text: str) -> str:
+    """XML's entities and Excel's ``_xHHHH_`` escapes, decoded."""
     if "&" in text:
-        text = html.unescape(text)
+        text = _XML_ENTITY.sub(_entity, text)
     if "_x" in text:
-        text = _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+        text = _OOXML_ESCAPE.sub(_ooxml_escape, text)
     return text
 
 
@@ -222,25 +262,41 @@ def _date_styles(archive, path) -> dict[int, str]:
     "elapsed" (a duration such as ``[h]:mm``)."""
     if path is None:
         return {}
-    root = _parse(archive, path)
-    custom = {}
-    formats = root.find(f"{_NS_MAIN}numFmts")
-    if formats is not None:
-        for fmt in formats:
-            try:
-                custom[int(fmt.get("numFmtId", ""))] = fmt.get("formatCode", "")
-            except ValueError:
-                continue
-    kinds = {}
-    xfs = root.find(f"{_NS_MAIN}cellXfs")
-    for index, xf in enumerate(xfs if xfs is not None else ()):
+    custom: dict[int, str] = {}
+    kinds: dict[int, str] = {}
+    index = 0
+    in_cell_formats = False
+    # Read as a stream: a workbook may carry tens of thousands of styles.
+    with archive.open(path) as fh:
         try:
-            number = int(xf.get("numFmtId", "0"))
-        except ValueError:
-            continue
-        kind = _format_kind(number, custom.get(number))
-        if kind:
-            kinds[index] = kind
+            for event, element in etree.iterparse(
+                fh,
+                events=("start", "end"),
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+            ):
+                tag = element.tag
+                if tag == f"{_NS_MAIN}cellXfs":
+                    in_cell_formats = event == "start"
+                elif event == "end" and tag == f"{_NS_MAIN}numFmt":
+                    number = element.get("numFmtId", "")
+                    if number.isdigit():
+                        custom[int(number)] = element.get("formatCode", "")
+                elif event == "end" and tag == f"{_NS_MAIN}xf" and in_cell_formats:
+                    number = element.get("numFmtId", "0")
+                    kind = _format_kind(int(number), custom) if number.isdigit() else None
+                    if kind:
+                        kinds[index] = kind
+                    index += 1
+                    if index > _MAX_STYLES:
+                        raise ValueError("more cell styles than any workbook has")
+                if event == "end":
+                    element.clear(keep_tail=False)
+                    while element.getprevious() is not None:
+                        del element.getparent()[0]
+        except etree.XMLSyntaxError as exc:
+            raise NotXlsx(path) from exc
     return kinds
 
 
@@ -248,7 +304,8 @@ _QUOTED = re.compile(r'"[^"]*"|\\.|_.|\*.')
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 
 
-def _format_kind(number: int, code: str | None) -> str | None:
+def _format_kind(number: int, custom: dict[int, str]) -> str | None:
+    code = custom.get(number)
     if code is None:
         if number in _ELAPSED_FORMATS:
             return "elapsed"
@@ -276,15 +333,23 @@ def _sheet_head(archive, path) -> tuple[int, str]:
             break
     data = _SHEET_DATA.search(head)
     prefix = (data.group(1) or "") if data else ""
+    if _EMPTY_SHEET_DATA.search(head):
+        return 0, prefix
     found = _DIMENSION.search(head)
     if found and (found.group(3) or found.group(2)):
-        return int(found.group(3) or found.group(2)), prefix
+        return min(int(found.group(3) or found.group(2)), MAX_ROWS), prefix
     rows = 0
     for text in _matches_text(_chunks(archive, path)):
         for attrs in _ROW_TAG.findall(text):
             number = _ROW_NUMBER.search(attrs)
             rows = int(number.group(1)) if number else rows + 1
-    return rows, prefix
+    return min(rows, MAX_ROWS), prefix
+
+
+def _pending(rest: str) -> str:
+    if len(rest) > _MAX_PENDING:
+        raise ValueError("an element longer than any workbook holds")
+    return rest
 
 
 def _matches_text(chunks: Iterator[str]) -> Iterator[str]:
@@ -294,7 +359,7 @@ def _matches_text(chunks: Iterator[str]) -> Iterator[str]:
         buffer = rest + text if rest else text
         cut = buffer.rfind(">") + 1
         yield buffer[:cut]
-        rest = buffer[cut:]
+        rest = _pending(buffer[cut:])
     if rest:
         yield rest
 
@@ -303,6 +368,7 @@ def _matches_text(chunks: Iterator[str]) -> Iterator[str]:
 _EPOCH_1900 = datetime.datetime(1899, 12, 30)  # noqa: DTZ001
 _EPOCH_1904 = datetime.datetime(1904, 1, 1)  # noqa: DTZ001
 _COLUMNS: dict[str, int] = {}
+_COLUMN_LETTERS = re.compile(r"[A-Z]{1,3}")
 
 
 def _column(letters: str) -> int:
@@ -312,6 +378,8 @@ def _column(letters: str) -> int:
         for ch in letters:
             index = index * 26 + ord(ch) - 64
         index -= 1
+        if index >= MAX_COLUMNS:
+            raise ValueError(f"column {letters} is past Excel's last column")
         _COLUMNS[letters] = index
     return index
 
@@ -354,7 +422,7 @@ class _SheetReader:
                 return
             cut = buffer.rfind(row_end)
             if cut < 0:
-                rest = buffer
+                rest = _pending(buffer)
                 continue
             cut += len(row_end)
             yield buffer[:cut]
@@ -363,8 +431,6 @@ class _SheetReader:
             yield rest
 
     def _rows(self, found: list[tuple]) -> Iterator[list]:
-        date_styles = self.date_styles
-        ends, data = self.strings.ends, self.strings.data
         row = self.row
         for is_row, row_attrs, closed, letters, style, kind, rest, value, content in found:
             if is_row:
@@ -373,6 +439,8 @@ class _SheetReader:
                 number = _ROW_NUMBER.search(row_attrs) if row_attrs else None
                 if number is not None:
                     at = int(number.group(1))
+                    if at > MAX_ROWS:
+                        raise ValueError(f"row {at} is past Excel's last row")
                     while self.expected < at:  # rows Excel left out because they are empty
                         yield []
                         self.expected += 1
@@ -385,52 +453,62 @@ class _SheetReader:
             if row is None:
                 continue  # a cell outside any row is no cell of the sheet
             if rest and ("r=" in rest or "s=" in rest or "t=" in rest):
-                attrs = {name.rsplit(":", 1)[-1]: v for name, _q, v in _ATTR.findall(rest)}
-                letters = letters or attrs.get("r", "").rstrip("0123456789")
+                attrs = {
+                    name.rsplit(":", 1)[-1]: double or single
+                    for name, double, single in _ATTR.findall(rest)
+                }
+                letters = letters or _letters(attrs.get("r", ""))
                 style, kind = style or attrs.get("s", ""), kind or attrs.get("t", "")
-            if letters:
-                index = _COLUMNS.get(letters)
-                if index is None:
-                    index = _column(letters)
-                if index > len(row):
-                    row.extend([""] * (index - len(row)))
-                elif index < len(row):
-                    continue  # a cell given twice: the first stands, as in Excel
-            if kind == "s":
-                if value:
-                    i = int(value)
-                    row.append(data[ends[i] : ends[i + 1]].decode())
-                else:
-                    row.append("")
+            cell = self.cell(kind, style, value, content)
+            if not letters:
+                row.append(cell)
                 continue
-            if content:
-                if kind == "inlineStr":
-                    plain = content[7:-9] if content.startswith("<is><t>") else "<"
-                    if "<" in plain or not content.endswith("</t></is>"):
-                        row.append(_rich_text(content))
-                    else:
-                        row.append(_unescape(plain))
-                    continue
-                found_value = _VALUE.search(content)
-                value = found_value.group(1) if found_value else ""
-            if not value:
-                row.append("")
-            elif not kind or kind == "n":
-                date_kind = date_styles.get(style) if style else None
-                if date_kind is None:
-                    try:
-                        row.append(float(value))
-                    except ValueError:
-                        row.append(_unescape(value))
-                else:
-                    row.append(self.moment(value, date_kind))
-            elif kind == "b":
-                row.append(value.strip() in ("1", "true"))
-            elif kind == "d":
-                row.append(_iso_date(value))
-            else:  # "str" (a formula's text), "e" (an error such as #N/A)
-                row.append(_unescape(value))
+            index = _COLUMNS.get(letters)
+            if index is None:
+                index = _column(letters)
+            if index == len(row):
+                row.append(cell)
+            elif index > len(row):
+                row.extend([""] * (index - len(row)))
+                row.append(cell)
+            else:  # a cell written after one to its right
+                row[index] = cell
         self.row = row
+
+    def cell(self, kind: str, style: str, value: str, content: str):
+        """One cell's value: ``value`` is the text of its ``<v>`` when the pattern found it
+        alone, ``content`` what the cell holds otherwise."""
+        if content:
+            if kind == "inlineStr":
+                plain = content[7:-9] if content.startswith("<is><t>") else "<"
+                if "<" in plain or not content.endswith("</t></is>"):
+                    return _rich_text(content)
+                return _unescape(plain)
+            found = _VALUE.search(content)
+            value = found.group(1) if found else ""
+        if kind == "s":
+            if not value:
+                return ""
+            i = int(value)
+            ends = self.strings.ends
+            return self.strings.data[ends[i] : ends[i + 1]].decode()
+        if not value:
+            return ""
+        if not kind or kind == "n":
+            date_kind = self.date_styles.get(style) if style else None
+            if date_kind is not None:
+                return self.moment(value, date_kind)
+            try:
+                return float(value)
+            except ValueError:
+                return _unescape(value)
+        if kind == "b":
+            return value.strip() in ("1", "true")
+        if kind == "d":
+            return _iso_date(value)
+        # "str" (a formula's text), and "e": an error such as #N/A, kept as written so the
+        # check of its column can show it (calamine gives an empty cell).
+        return _unescape(value)
 
     def moment(self, value: str, kind: str):
         """A number in a date or time format, as the date, time or duration it shows."""
@@ -438,18 +516,32 @@ class _SheetReader:
             number = float(value)
         except ValueError:
             return _unescape(value)
-        if kind == "elapsed":
-            return datetime.timedelta(days=number)
+        if number < 0:
+            return number  # before the epoch: no date Excel shows
         try:
+            if kind == "elapsed":
+                return datetime.timedelta(days=number)
+            epoch = self.epoch
+            if epoch is _EPOCH_1900 and 1 <= number < 60:
+                # Excel counts a 29 February 1900 that never was: its serials before it are
+                # a day further from the epoch than the calendar's.
+                epoch += datetime.timedelta(days=1)
             # To the millisecond: a time of day is stored as a fraction that is rarely exact.
-            moment = self.epoch + datetime.timedelta(milliseconds=round(number * 86_400_000))
+            moment = epoch + datetime.timedelta(milliseconds=round(number * 86_400_000))
         except OverflowError:
             return number
-        if 0 <= number < 1:
+        if number < 1:
             return moment.time()
         if moment.time() == datetime.time():
             return moment.date()
         return moment
+
+
+def _letters(ref: str) -> str:
+    letters = ref.rstrip("0123456789")
+    if not _COLUMN_LETTERS.fullmatch(letters):
+        raise ValueError(f"cell reference {ref[:20]!r}")
+    return letters
 
 
 def _iso_date(value: str):
@@ -457,4 +549,6 @@ def _iso_date(value: str):
         moment = datetime.datetime.fromisoformat(value.strip())
     except ValueError:
         return value
+    if moment.tzinfo is not None:
+        return value  # a moment in a time zone is no date of the sheet's (calamine: text)
     return moment.date() if moment.time() == datetime.time() else moment
