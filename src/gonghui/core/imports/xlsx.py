@@ -13,9 +13,15 @@ size of Python strings. A sheet written with inline strings keeps nothing.
 
 Cells come out as calamine gives them, so the checks see the same values whatever reads the
 file: text as ``str``, numbers as ``float``, ``True``/``False``, and numbers in a date or time
-format as ``date``, ``datetime`` or ``time`` (a ``timedelta`` for an elapsed-time format). Rows
-start at the sheet's row 1 (row numbers in messages are the ones the user sees), and columns
-at column A.
+format as ``date``, ``datetime`` or ``time`` (a ``timedelta`` for an elapsed-time format). Two
+differences, on purpose: a formula's error (``#N/A``) is kept as written, so the check of its
+column can name it, where calamine gives an empty cell; and columns start at column A where
+calamine starts them at the first one used. Rows start at the sheet's row 1 (row numbers in
+messages are the ones the user sees).
+
+A workbook is the user's file: the patterns never scan past the element they read (a sheet of
+tags that are never closed is read in one pass), and a sheet past Excel's own limits or text
+that never ends is refused (``ValueError``, which ``reading`` turns into a reason).
 """
 
 from __future__ import annotations
