@@ -30,7 +30,9 @@ NONCE_BYTES = 12
 NONCES_PER_DRAW = 512
 
 # Bumped in a forked child: a pool of nonces the parent also holds must not be used twice (a
-# repeated AES-GCM nonce under one key gives the key's authentication away).
+# repeated AES-GCM nonce under one key gives the key's authentication away). Python's own fork
+# (os.fork, multiprocessing, gunicorn's workers) runs the hook; a server that forks from C
+# without telling Python (uWSGI without --py-call-osafterfork) would not, and is not supported.
 _fork_generation = 0
 
 
