@@ -246,9 +246,6 @@ class _Strings:
         ends = self.ends
         return self.data[ends[index] : ends[index + 1]].decode()
 
-    def __len__(self) -> int:
-        return len(self.ends) - 1
-
 
 def _shared_strings(archive, path) -> _Strings:
     strings = _Strings()
@@ -495,9 +492,7 @@ class _SheetReader:
         if kind == "s":
             if not value:
                 return ""
-            i = int(value)
-            ends = self.strings.ends
-            return self.strings.data[ends[i] : ends[i + 1]].decode()
+            return self.strings[int(value)]
         if not value:
             return ""
         if not kind or kind == "n":
