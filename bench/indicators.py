@@ -12,11 +12,14 @@ and kind, a grant for one member in a hundred, group relief) and of the work led
 three entries per union), and the yearly targets of every county and township. The data is
 built once per home and reused.
 
-Then it times, after one warm-up, the median of ``--repeat`` runs of:
+Then it rebuilds the precomputed figures (``reports.figurestore``), printing the cells, the
+subtree totals and the time, and times each of the following twice in the same run, live (the
+store switched off) and from the store, after one warm-up, the median of ``--repeat`` runs:
 
 * ``dashboard()``: everything the statistics page computes (every indicator this year and a
   year earlier, the targets beneath, three month-by-month trends, the split over the orgs
-  beneath), for one county and for the city;
+  beneath), for one county and for the city, over this year so far (what the page opens on)
+  and over the whole of ``YEAR``;
 * ``statistics_table()``: every indicator per child org, for the county and for the city;
 * ``work_report()``: the county's work report for the year, its text built (every
   figure, a year earlier for the comparisons, the targets, the plan);
@@ -273,6 +276,11 @@ def main() -> None:
     city = Org.objects.get(code="BI-CITY")
     county = Org.objects.filter(parent=city).order_by("code").first()
     start, end = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
+    # What the statistics page opens on: this year so far (the store keeps cells up to today).
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    so_far = (today.replace(month=1, day=1), today)
     counts = {
         "orgs": Org.objects.filter(path__startswith=city.path).count(),
         "county orgs": Org.objects.filter(path__startswith=county.path).count(),
@@ -289,19 +297,38 @@ def main() -> None:
             c.execute("SELECT count(*) FROM members_membership")
             c.fetchone()
 
+    from gonghui.core import indicators
+    from gonghui.reports import figurestore
+
+    started = time.perf_counter()
+    cells = sum(figurestore.rebuild().values())
+    rebuilt = time.perf_counter() - started
+    from gonghui.reports.models import FigureTotal
+
+    totals = FigureTotal.objects.count()
+    print(f"  figure store rebuilt: {cells:,} cells, {totals:,} subtree totals in {rebuilt:.1f} s")
+    store = indicators.store
+
     baseline = median_time(count_star, max(args.repeat, 5))
-    rows = [("count(*) over members_membership (baseline)", baseline)]
+    print(f"\n{'':38} {'live s':>8} {'× count(*)':>10} {'store s':>8} {'× count(*)':>10}")
+    print(f"{'count(*) over members_membership':38} {baseline:8.3f} {1:10.1f}")
     for label, fn in (
+        ("county dashboard, this year so far", lambda: dashboard(None, county, *so_far)),
+        ("city dashboard, this year so far", lambda: dashboard(None, city, *so_far)),
         ("county dashboard", lambda: dashboard(None, county, start, end)),
         ("county statistics table", lambda: statistics_table(None, county, start, end)),
         ("city dashboard", lambda: dashboard(None, city, start, end)),
         ("city statistics table", lambda: statistics_table(None, city, start, end)),
         ("county work report", lambda: work_report(None, county, start, end)),
     ):
-        rows.append((label, median_time(fn, args.repeat)))
-    print(f"\n{'':48} {'seconds':>9} {'× count(*)':>11}")
-    for label, seconds in rows:
-        print(f"{label:48} {seconds:9.3f} {seconds / baseline:11.1f}")
+        indicators.store = None
+        live = median_time(fn, args.repeat)
+        indicators.store = store
+        stored = median_time(fn, args.repeat)
+        print(
+            f"{label:38} {live:8.3f} {live / baseline:10.1f} "
+            f"{stored:8.3f} {stored / baseline:10.1f}"
+        )
 
 
 if __name__ == "__main__":

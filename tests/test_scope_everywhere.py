@@ -259,7 +259,7 @@ def test_every_large_table_carries_its_county_and_keeps_it_through_a_move(demo, 
         )
         if with_org:
             assert (model._meta.label in labels) != (model._meta.label in REFERENCE_TABLES)
-    assert len(labels) == 58 + 1  # the platform's, and the example area's (tests/example_area)
+    assert len(labels) == 60 + 1  # the platform's, and the example area's (tests/example_area)
     assert mismatches() == {}
     empty = sorted(model._meta.label for model in carried if not model.objects.exists())
     # Written by people at work (logs, jobs, uploaded files), not by the demo's generator; their

@@ -246,7 +246,7 @@ def _tables() -> list[tuple[str, str, str, str]]:
     return found
 
 
-def _drop_triggers(cursor, prefix: str) -> None:
+def drop_triggers(cursor, prefix: str) -> None:
     """Drop every trigger of ours whose name starts with ``prefix``, before making them again
     from the models: one whose table or column has gone must not outlive it."""
     cursor.execute(
@@ -263,7 +263,7 @@ def install(using: str = "default") -> None:
     where it is empty or wrong."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         present = _present(cursor)
-        _drop_triggers(cursor, "gonghui_county")
+        drop_triggers(cursor, "gonghui_county")
         for table, via, source, back in _tables():
             if table not in present or (source and source not in present):
                 continue

@@ -31,7 +31,22 @@ class ReportsConfig(workareas.WorkAreaApp):
     name = "gonghui.reports"
     verbose_name = _("Statistics and reports")
 
-    demo = (DemoPart(_("Yearly targets"), "gonghui.reports.demo.build_targets", 90),)
+    demo = (
+        DemoPart(_("Yearly targets"), "gonghui.reports.demo.build_targets", 90),
+        # Last, after every area's records.
+        DemoPart(_("Precomputed figures"), "gonghui.reports.demo.build_figures", 1000),
+    )
+
+    def ready(self):
+        super().ready()
+        from django.db.models.signals import post_migrate
+
+        from gonghui.core import indicators
+        from gonghui.reports import figurestore
+
+        indicators.store = figurestore
+        post_migrate.connect(figurestore.after_migrate, sender=self, dispatch_uid="figures")
+
     actions = (MenuItem(_("Statistics"), "monitoring", "reports_statistics", "orgs.view_org"),)
     menu = (
         MenuItem(

@@ -50,3 +50,10 @@ def build_targets(gen: Generator, demo: DemoCounty) -> None:
             start=datetime.date(DEMO_YEAR, 1, 1),
             end=datetime.date(DEMO_YEAR, 6, 30),
         )
+
+
+def build_figures(gen: Generator, demo: DemoCounty) -> None:
+    """The precomputed figures of everything the demo wrote; the worker keeps them current."""
+    from gonghui.reports import figurestore
+
+    figurestore.rebuild()

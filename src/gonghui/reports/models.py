@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.county import CountyField
+
 
 class Target(models.Model):
     org = models.ForeignKey(
@@ -113,3 +115,98 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class FigureCell(models.Model):
+    """One indicator's figure over one org's own records (not its subtree's) up to ``end``, a
+    month's last day or one of the days the store keeps (today, and a year before): a flow's
+    records dated from the first of ``end``'s month to ``end``, a stock's standing at ``end``
+    (``reports.figurestore``). What the worker recounts when the org's records change; the
+    pages read ``FigureTotal``."""
+
+    key = models.CharField(_("Indicator"), max_length=120)
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Organisation"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    end = models.DateField(_("Up to"))
+    value = models.DecimalField(_("Value"), max_digits=20, decimal_places=2)
+    county = CountyField()
+
+    class Meta:
+        verbose_name = _("Precomputed figure")
+        verbose_name_plural = _("Precomputed figures")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "org", "end"], name="figure_cell_once_per_end")
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.org_id} {self.end}"
+
+
+class FigureTotal(models.Model):
+    """One indicator's figure over an org's whole subtree (the org and every org beneath it)
+    up to ``end`` (as ``FigureCell``): the sum of the subtree's cells, so that a page of any
+    level reads one row per figure and month. A recount of an org's cells adds the difference
+    to the totals of the org and each org above it; a move or a deletion in the tree makes
+    them again from the cells (``reports.figurestore``)."""
+
+    key = models.CharField(_("Indicator"), max_length=120)
+    org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name=_("Organisation"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    end = models.DateField(_("Up to"))
+    value = models.DecimalField(_("Value"), max_digits=20, decimal_places=2)
+    county = CountyField()
+
+    class Meta:
+        verbose_name = _("Precomputed subtree figure")
+        verbose_name_plural = _("Precomputed subtree figures")
+        # The org first: a page asks one org's (or its children's) totals.
+        constraints = [
+            models.UniqueConstraint(fields=["org", "key", "end"], name="figure_total_once")
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.org_id} {self.end}"
+
+
+class FigureSpan(models.Model):
+    """What the store holds for one source table: the months (a stock is kept at each month's
+    end from ``first_month`` to ``last_month``), the days besides month ends it keeps cells
+    up to (``days``: today and a year before, when it counted them; ISO dates), and the
+    indicators, each with the fingerprint of its definition when it was built, so a changed
+    definition is never answered from figures made by the old one."""
+
+    table = models.CharField(max_length=63, unique=True)
+    first_month = models.DateField()
+    last_month = models.DateField()
+    days = models.JSONField(default=list)
+    keys = models.JSONField(default=dict)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.table
+
+
+class FigureDirty(models.Model):
+    """An org whose records in ``table`` changed since the store last counted them, written by
+    the table's statement triggers in the writer's own transaction; the worker drains them."""
+
+    id = models.BigAutoField(primary_key=True)
+    table = models.CharField(max_length=63)
+    org_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        # Every page asks whether an org of its subtree is marked, table by table.
+        indexes = [models.Index(fields=["table", "org_id"], name="figure_dirty_table_org")]
+
+    def __str__(self):
+        return f"{self.table} {self.org_id}"
