@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,12 +66,15 @@ def totals() -> dict:
 
 
 def totals_from_cells() -> dict:
+    """What the subtree totals should be: for every org with an org beneath it, the sum of its
+    subtree's cells (a union with none beneath keeps none: its cells are its subtree's)."""
     paths = dict(Org.objects.values_list("id", "path"))
+    with_beneath = set(Org.objects.filter(parent__isnull=False).values_list("parent", flat=True))
     out: dict = {}
     for key, org, end, value in FigureCell.objects.values_list("key", "org_id", "end", "value"):
         own = paths.get(org, "gone")  # an org deleted: its cells add to no total
         for above, path in paths.items():
-            if own.startswith(path):
+            if own.startswith(path) and (above != org or org in with_beneath):
                 out[(key, above, end)] = out.get((key, above, end), 0) + value
     return {k: v for k, v in out.items() if v}
 
@@ -113,6 +117,7 @@ OPS = st.lists(
         st.tuples(st.just("backdate"), st.integers(0, 30), st.integers(1, 30)),
         st.tuples(st.just("move"), st.integers(0, 9), st.integers(0, 1)),
         st.tuples(st.just("found"), st.integers(0, 1), st.integers(0, 34)),
+        st.tuples(st.just("group"), st.integers(0, 9), st.just(0)),
         st.tuples(st.just("person"), st.integers(0, 30), st.booleans()),
         st.tuples(st.just("drain"), st.just(0), st.just(0)),
     ),
@@ -167,7 +172,8 @@ def test_the_store_equals_the_live_evaluation(db, ops, periods, root_pick):
                         org=unions[a % len(unions)],
                         id_number=id_number(datetime.date(1990, 1, 1) + datetime.timedelta(n), n),
                         name=f"会员{n}",
-                        joined_on=month(b),
+                        # Any day of the month, but not after today.
+                        joined_on=min(month(b).replace(day=1 + b * 11 % 28), timezone.localdate()),
                     )
                 )
             elif op == "end":
@@ -202,6 +208,17 @@ def test_the_store_equals_the_live_evaluation(db, ops, periods, root_pick):
                         founded_on=month(b),
                     )
                 )
+            elif op == "group":  # a union's first group makes it keep subtree totals
+                union = unions[a % len(unions)]
+                org_create(
+                    actor=None,
+                    parent=union,
+                    code=f"{union.code}-G{n}",
+                    name=f"{union.name}第{n}小组",
+                    level=L.GROUP,
+                    kind="enterprise",
+                )
+                n += 1
             else:
                 figurestore.drain()
         chosen = list(figurestore.stored().values())
@@ -217,9 +234,10 @@ def test_the_store_equals_the_live_evaluation(db, ops, periods, root_pick):
         answered, left = figurestore.answer(chosen, root, periods, {})
         spans = {span.table: span for span in FigureSpan.objects.all()}
 
-        def covered(ind):
+        def covered(ind, asked=None):
             span = spans[figurestore._table(ind)]
-            ends = [e for _s, e in periods if e.isoformat() not in span.days]
+            asked = [e for _s, e in periods] if asked is None else asked
+            ends = [e for e in asked if e.isoformat() not in span.days]
             return ind.kind == FLOW or all(
                 span.first_month <= e.replace(day=1) <= span.last_month for e in ends
             )
@@ -238,6 +256,9 @@ def test_the_store_equals_the_live_evaluation(db, ops, periods, root_pick):
         assert evaluate(chosen, root, [], trends) == live(chosen, root, [], trends)
         by_child = evaluate_by_child(chosen, root, start, end)
         assert by_child == live_by_child(chosen, root, start, end)
+        # ... and the store gave what it holds of it.
+        _answered, left = figurestore.answer_by_child(chosen, root, start, end)
+        assert {i.key for i in left} == {i.key for i in chosen if not covered(i, [end])}
         transaction.set_rollback(True)
 
 
@@ -348,6 +369,26 @@ def test_the_store_steps_aside_for_part_months_marks_and_changed_definitions(tre
     call_command("rebuild_figures", verbosity=0)  # a rebuild of everything clears it too
     assert not FigureDirty.objects.exists()
     assert totals() == totals_from_cells()
+    # A union with cells given its first group keeps subtree totals from then on: the tree is
+    # marked, and the drain makes them. (Its second group changes nothing.)
+    assert not FigureTotal.objects.filter(org=tree.a1).exists()
+    for g in (1, 2):
+        org_create(
+            actor=None,
+            parent=tree.a1,
+            code=f"A1-G{g}",
+            name=f"第{g}小组",
+            level=L.GROUP,
+            kind="enterprise",
+        )
+        marks = list(FigureDirty.objects.values_list("table", flat=True))
+        assert marks == ([figurestore.TREE] if g == 1 else [])
+        figurestore.drain_all()
+    assert FigureTotal.objects.filter(org=tree.a1).exists()
+    tree.a1.refresh_from_db()  # its path, since the move
+    assert figurestore.answer([joined], tree.a1, year, {})[0] == live([joined], tree.a1, year)
+    assert figurestore.answer([joined], tree.a1, year, {})[0] == {("members.joined", 0): 1}
+    assert totals() == totals_from_cells()
     # The worker's tasks run the same drain.
     from gonghui.reports.tasks import drain_figures, drain_figures_every_minute
 
@@ -390,10 +431,45 @@ def test_a_new_day_moves_the_cells_kept_up_to_a_day(tree, monkeypatch):
     answered, left = figurestore.answer(chosen, tree.county, so_far, {})
     assert left == [] and answered == live(chosen, tree.county, so_far)
     assert answered[("members.joined", 0)] == answered[("members.current", 0)] == 3
-    by_child = evaluate_by_child(chosen, tree.county, *so_far[0])
-    assert by_child == live_by_child(chosen, tree.county, *so_far[0]) and by_child["members.joined"]
+    by_child, left = figurestore.answer_by_child(chosen, tree.county, *so_far[0])
+    assert left == [] and by_child["members.joined"]
+    assert by_child == live_by_child(chosen, tree.county, *so_far[0])
     # The cells up to the old days are gone, and the totals still add up.
     assert not FigureCell.objects.filter(end=datetime.date(2026, 5, 20)).exists()
     assert totals() == totals_from_cells()
     old = [(datetime.date(2026, 1, 1), datetime.date(2026, 5, 20))]
     assert figurestore.answer(chosen, tree.county, old, {}) == ({}, chosen)
+    # The next day, the days kept until now stay one more day: a page that found them kept
+    # just before the move still finds their totals after it.
+    today[0] = datetime.date(2026, 5, 28)
+    figurestore.drain_all()
+    assert FigureSpan.objects.get(table="members_membership").days == [
+        "2025-05-27",
+        "2025-05-28",
+        "2026-05-27",
+        "2026-05-28",
+    ]
+    for day in (datetime.date(2026, 5, 27), datetime.date(2026, 5, 28)):
+        so_far = [(datetime.date(2026, 1, 1), day)]
+        answered, left = figurestore.answer(chosen, tree.county, so_far, {})
+        assert left == [] and answered == live(chosen, tree.county, so_far)
+    assert totals() == totals_from_cells()
+    today[0] = datetime.date(2026, 5, 29)
+    figurestore.drain_all()
+    assert FigureSpan.objects.get(table="members_membership").days == [
+        "2025-05-28",
+        "2025-05-29",
+        "2026-05-28",
+        "2026-05-29",
+    ]
+    assert not FigureCell.objects.filter(end=datetime.date(2026, 5, 27)).exists()
+
+
+def test_a_drain_takes_the_marks_there_when_it_began(tree):
+    call_command("rebuild_figures", verbosity=0)
+    first = FigureDirty.objects.create(table="members_membership", org_id=tree.a1.pk)
+    later = FigureDirty.objects.create(table="members_membership", org_id=tree.b1.pk)
+    assert figurestore.drain(upto=first.pk) == 1
+    assert list(FigureDirty.objects.values_list("pk", flat=True)) == [later.pk]
+    assert figurestore.drain_all() == 1
+    assert not FigureDirty.objects.exists()

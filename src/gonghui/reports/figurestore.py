@@ -335,9 +335,17 @@ def _tree_marks():
 
 
 def _ancestors_sql(org_alias: str) -> str:
-    """A LATERAL that gives, as ``a.id``, the id of each org on ``org_alias``'s path (itself
-    and every org above it): the path is their zero-padded ids."""
-    return f"CROSS JOIN LATERAL unnest(string_to_array(rtrim({org_alias}.path, '/'), '/')) a(id)"
+    """A join that gives, as ``a.id``, each org whose subtree total a cell of ``org_alias``
+    adds to: every org above it (the path is their zero-padded ids), and itself when it has
+    orgs beneath it. A union with none beneath keeps no totals: its cells are its subtree's
+    (most orgs are such unions, so the totals are a few per cent of the cells)."""
+    return f"""
+        JOIN LATERAL (
+            SELECT step::bigint AS id
+              FROM unnest(string_to_array(rtrim({org_alias}.path, '/'), '/')) step
+        ) a ON a.id <> {org_alias}.id
+            OR EXISTS (SELECT 1 FROM orgs_org beneath WHERE beneath.parent_id = {org_alias}.id)
+    """  # noqa: S608 (an alias of ours)
 
 
 def _total_again(cursor, keys, ends=None) -> None:
@@ -355,7 +363,7 @@ def _total_again(cursor, keys, ends=None) -> None:
     cursor.execute(
         f"""
         INSERT INTO reports_figuretotal (key, org_id, "end", value)
-        SELECT c.key, a.id::bigint, c."end", sum(c.value)
+        SELECT c.key, a.id, c."end", sum(c.value)
           FROM reports_figurecell c JOIN orgs_org o ON o.id = c.org_id {_ancestors_sql("o")}
          WHERE c.key = ANY(%s) {only}
          GROUP BY c.key, a.id, c."end"
@@ -364,23 +372,30 @@ def _total_again(cursor, keys, ends=None) -> None:
     )
 
 
+def _days_moved(span) -> bool:
+    return not {day.isoformat() for day in kept_days()} <= set(span.days)
+
+
 def _move_days(table: str, indicators) -> None:
     """Count the cells up to the days kept now (a new day has begun) in place of those up to
     the days kept before: one pass over the table for the stocks, the days' records for the
-    flows."""
+    flows. The days kept until now stay one more day: a page that found them kept and reads
+    their totals a moment later, after this has committed, still finds them."""
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         span = FigureSpan.objects.filter(table=table).first()
-        days = kept_days()
-        if span is None or _days(span) == days:
+        if span is None or not _days_moved(span):
             return  # another drain moved them first
+        days = kept_days()
+        kept_on = [d for d in _days(span) if any((new - d).days == 1 for new in days)]
         keys = [ind.key for ind in indicators]
-        old = _days(span)
-        FigureCell.objects.filter(key__in=keys, end__in=old).delete()
+        # The new days' too: none should be there, but a cell counted twice would stop the copy.
+        gone = [d for d in _days(span) if d not in kept_on] + days
+        FigureCell.objects.filter(key__in=keys, end__in=gone).delete()
         _write(_count(indicators, span.first_month, span.last_month, days, months=False))
-        FigureTotal.objects.filter(key__in=keys, end__in=old).delete()
+        FigureTotal.objects.filter(key__in=keys, end__in=gone).delete()
         _total_again(cursor, keys, days)
-        span.days = [day.isoformat() for day in days]
+        span.days = [day.isoformat() for day in sorted({*kept_on, *days})]
         span.save(update_fields=["days"])
 
 
@@ -410,7 +425,7 @@ def _recount(cursor, indicators, span, marked) -> None:
             ) both_ GROUP BY key, org_id, "end" HAVING sum(value) <> 0
         )
         INSERT INTO reports_figuretotal AS t (key, org_id, "end", value)
-        SELECT d.key, a.id::bigint, d."end", sum(d.value)
+        SELECT d.key, a.id, d."end", sum(d.value)
           FROM change d JOIN orgs_org o ON o.id = d.org_id {_ancestors_sql("o")}
          GROUP BY d.key, a.id, d."end"
         ON CONFLICT (org_id, key, "end") DO UPDATE SET value = t.value + excluded.value""",  # noqa: S608
@@ -418,15 +433,17 @@ def _recount(cursor, indicators, span, marked) -> None:
     )
 
 
-def drain(limit: int = 20_000) -> int:
-    """Recount the figures of the orgs marked since the last drain (at most ``limit`` marks);
-    returns how many marks it cleared. A table whose definitions changed is rebuilt whole; a
-    change in the tree (a move, a deletion) makes every subtree total again from the cells."""
+def drain(limit: int = 20_000, upto: int | None = None) -> int:
+    """Recount the figures of the orgs marked since the last drain (at most ``limit`` marks,
+    none written after mark ``upto``); returns how many marks it cleared. A table whose
+    definitions changed is rebuilt whole; a change in the tree (a move, a deletion, a union's
+    first org beneath it) makes every subtree total again from the cells."""
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
-        marks = list(
-            FigureDirty.objects.order_by("id").values_list("id", "table", "org_id")[:limit]
-        )
+        marks = FigureDirty.objects.order_by("id")
+        if upto is not None:
+            marks = marks.filter(id__lte=upto)
+        marks = list(marks.values_list("id", "table", "org_id")[:limit])
         if not marks:
             return 0
         orgs: dict[str, set] = defaultdict(set)
@@ -475,12 +492,14 @@ def drain_all() -> int:
         }
         if stale:
             rebuild(stale)
-        today = [day.isoformat() for day in kept_days()]
         for table, span in spans.items():
-            if table in tables and table not in stale and span.days != today:
+            if table in tables and table not in stale and _days_moved(span):
                 _move_days(table, tables[table])
+    # The marks there now, and no more: under a steady flow of writes the worker must come
+    # back to its other tasks; later marks are the next run's.
+    upto = FigureDirty.objects.aggregate(last=Max("id"))["last"]
     cleared = 0
-    while done := drain():
+    while upto is not None and (done := drain(upto=upto)):
         cleared += done
     return cleared
 
@@ -557,7 +576,7 @@ def _ends(ind, start, end) -> list[datetime.date]:
 
 
 def _value(ind, total) -> object:
-    if total is None:
+    if not total:  # none, or a total that came back to nought: 0, as the live evaluation says
         return 0
     return int(total) if _cache["integral"][ind.key] else _clean(Decimal(total))
 
@@ -591,11 +610,17 @@ def answer(indicators, root, periods, months) -> tuple[dict, list]:
         for s, e in [*periods, *months.get(ind.key, ())]
         for part in _ends(ind, s, e)
     }
+    # The root's subtree totals, or its cells when it has no org beneath it (and so no totals).
+    asked_for = {"key__in": [ind.key for ind in usable], "org": root, "end__in": wanted}
+    beneath = Exists(Org.objects.filter(parent=OuterRef("org")))
     totals = {
         (key, end): value
-        for key, end, value in FigureTotal.objects.filter(
-            key__in=[ind.key for ind in usable], org=root, end__in=wanted
-        ).values_list("key", "end", "value")
+        for key, end, value in FigureTotal.objects.filter(beneath, **asked_for)
+        .values_list("key", "end", "value")
+        .union(
+            FigureCell.objects.filter(~beneath, **asked_for).values_list("key", "end", "value"),
+            all=True,
+        )
     }
 
     def figure(ind, start, end):
@@ -623,13 +648,16 @@ def answer_by_child(indicators, root, start, end) -> tuple[dict, list]:
     out: dict[str, dict] = {ind.key: {} for ind in usable}
     flows = [ind.key for ind in usable if ind.kind == FLOW]
     stocks = [ind.key for ind in usable if ind.kind != FLOW]
-    # Each child's subtree total (its path is its branch), and the root's own records' cells
-    # (their branch is the root's path, as in the live evaluation).
-    children = FigureTotal.objects.filter(org__parent=root)
+    # Each child's subtree total, or its cells when it has no org beneath it (its path is its
+    # branch), and the root's own records' cells (their branch is the root's path, as in the
+    # live evaluation).
+    beneath = Exists(Org.objects.filter(parent=OuterRef("org")))
+    children = FigureTotal.objects.filter(beneath, org__parent=root)
+    unions = FigureCell.objects.filter(~beneath, org__parent=root)
     own = FigureCell.objects.filter(org=root)
     chosen = Q(key__in=flows, end__in=_parts(start, end)) | Q(key__in=stocks, end=end)
     rows = []
-    for cells in (children, own):
+    for cells in (children, unions, own):
         rows += list(
             cells.filter(chosen)
             .values("key", branch=F("org__path"))
@@ -725,8 +753,9 @@ def _trigger_sql(table: str, column: str) -> list[str]:
 
 
 def _tree_trigger_sql() -> list[str]:
-    """The mark of a move (the paths of a subtree rewritten) or a deletion in the org tree:
-    the subtree totals above it no longer add up to their cells until the next drain."""
+    """The mark of a move (the paths of a subtree rewritten) or a deletion in the org tree,
+    and of a union with cells given its first org beneath (it keeps totals from then on): the
+    subtree totals no longer add up to their cells until the next drain."""
     mark = f"INSERT INTO reports_figuredirty (\"table\", org_id) VALUES ('{TREE}', NULL)"  # noqa: S608 (a constant)
     return [
         f"""
@@ -735,6 +764,17 @@ def _tree_trigger_sql() -> list[str]:
         BEGIN
             IF TG_OP = 'DELETE' THEN
                 IF EXISTS (SELECT 1 FROM old_rows) THEN {mark}; END IF;
+            ELSIF TG_OP = 'INSERT' THEN
+                IF EXISTS (
+                    SELECT 1 FROM new_rows n
+                     WHERE EXISTS (SELECT 1 FROM reports_figurecell c WHERE c.org_id = n.parent_id)
+                       AND NOT EXISTS (
+                           SELECT 1 FROM orgs_org sibling
+                            WHERE sibling.parent_id = n.parent_id
+                              AND sibling.id NOT IN (SELECT id FROM new_rows))
+                ) THEN
+                    {mark};
+                END IF;
             ELSIF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
                            WHERE n.path IS DISTINCT FROM o.path) THEN
                 {mark};
@@ -745,6 +785,10 @@ def _tree_trigger_sql() -> list[str]:
         CREATE TRIGGER gonghui_figures_tree_update AFTER UPDATE ON orgs_org
         REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION gonghui_figures_tree()""",
+        """
+        CREATE TRIGGER gonghui_figures_tree_insert AFTER INSERT ON orgs_org
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION
+        gonghui_figures_tree()""",
         """
         CREATE TRIGGER gonghui_figures_tree_delete AFTER DELETE ON orgs_org
         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION

@@ -160,6 +160,9 @@ class FigureTotal(models.Model):
         verbose_name=_("Organisation"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        # The unique constraint's first column: an index of the org alone would only slow
+        # the writes.
+        db_index=False,
         related_name="+",
     )
     end = models.DateField(_("Up to"))

@@ -60,6 +60,7 @@ class Migration(migrations.Migration):
                     "org",
                     models.ForeignKey(
                         db_constraint=False,
+                        db_index=False,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
                         to="orgs.org",
