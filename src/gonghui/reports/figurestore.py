@@ -31,12 +31,17 @@ recounting figures a million times, and a clerk's save does not wait on the figu
 never reads a stale figure: while an org of its subtree is marked, the marked table's figures
 of that subtree are evaluated live.
 
+**Subtree totals.** Every org with an org beneath it keeps totals; a union with none beneath
+keeps none, its cells being its subtree's (most orgs are such unions, so the totals are a few
+per cent of the cells, and a page asks the cells of those unions instead).
+
 **Moves and back-dated records.** A cell belongs to an org by id, so moving an org changes no
-cell; it changes which totals the cells add to, so a move (or a deletion) in the tree writes a
-mark of its own (``TREE``), every page reads live until the next drain, and the drain makes the
-totals again from the cells (seconds, for a rare event). A flow has a cell for whatever month
-its records fall in; a stock is kept at the end of the months of ``FigureSpan`` (at most
-``YEARS_KEPT`` years back), and a stock asked at another day is evaluated live.
+cell; it changes which totals the cells add to, so a move (or a deletion, or a union with
+cells given its first org beneath) writes a mark of its own (``TREE``), every page reads live
+until the next drain, and the drain makes the totals again from the cells (a rare event). A
+flow has a cell for whatever month its records fall in; a stock is kept at the end of the
+months of ``FigureSpan`` (at most ``YEARS_KEPT`` years back), and a stock asked at another day
+is evaluated live.
 Figures over the org tree itself (unions founded) stay live: one cell per org and month would
 outgrow the tree they count.
 """
